@@ -1,0 +1,55 @@
+using Grpc.Core;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
+
+namespace NeuralSec.Gateway.Backends.Upstream;
+
+/// <summary>
+/// The one place that decides what an upstream failure means: whether it is worth a retry, whether it says the
+/// model server is sick (and so counts towards opening the circuit), and how it is reported to the caller.
+/// </summary>
+internal static class UpstreamFailureClassifier
+{
+    /// <summary>Failures that a second attempt may cure. Inference is a pure function of its input, so repeating
+    /// it is safe; a refused input (INVALID_ARGUMENT, NOT_FOUND, …) would only be refused again.</summary>
+    public static bool IsTransient(Exception exception) =>
+        exception is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.ResourceExhausted };
+
+    /// <summary>Failures that speak about the server's health rather than the request's content. The caller's own
+    /// mistakes must not open the circuit for everyone else.</summary>
+    public static bool IndicatesUnhealthyServer(Exception exception) => exception switch
+    {
+        TimeoutRejectedException => true,
+        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted
+            or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown or StatusCode.DataLoss,
+        _ => false,
+    };
+
+    /// <summary>Failures that mean the server cannot be reached at all, so the sidecar should stop calling itself
+    /// ready until a poll says otherwise.</summary>
+    public static bool IndicatesServerDown(Exception exception) =>
+        exception is RpcException { StatusCode: StatusCode.Unavailable };
+
+    /// <summary>Maps a failure to the caller-facing classification, a safe message and a metric label.</summary>
+    public static UpstreamFailure Classify(Exception exception) => exception switch
+    {
+        BrokenCircuitException => new(BackendError.Unavailable, "The model server is unavailable (circuit open).", "circuit_open"),
+        RateLimiterRejectedException => new(BackendError.Unavailable, "The model server is overloaded.", "concurrency_limit"),
+        TimeoutRejectedException => new(BackendError.DeadlineExceeded, "The model server did not answer in time.", "timeout"),
+        RpcException rpc => ClassifyStatus(rpc.StatusCode),
+        HttpRequestException => new(BackendError.Unavailable, "The model server is unavailable.", "connection"),
+        UpstreamProtocolException => new(BackendError.Internal, "The model server sent a malformed response.", "malformed_response"),
+        _ => new(BackendError.Internal, "The model call failed.", "internal"),
+    };
+
+    private static UpstreamFailure ClassifyStatus(StatusCode status) => status switch
+    {
+        StatusCode.Unavailable => new(BackendError.Unavailable, "The model server is unavailable.", "unavailable"),
+        StatusCode.ResourceExhausted => new(BackendError.Unavailable, "The model server is overloaded.", "resource_exhausted"),
+        StatusCode.DeadlineExceeded => new(BackendError.DeadlineExceeded, "The model server did not answer in time.", "deadline_exceeded"),
+        StatusCode.NotFound => new(BackendError.ModelNotFound, "The model is not served.", "not_found"),
+        StatusCode.InvalidArgument => new(BackendError.InvalidInput, "The model rejected the input.", "invalid_argument"),
+        _ => new(BackendError.Internal, "The model call failed.", "status_" + status.ToString().ToLowerInvariant()),
+    };
+}

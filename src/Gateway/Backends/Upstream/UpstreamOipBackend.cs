@@ -1,0 +1,209 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using NeuralSec.Gateway.Metrics;
+using NeuralSec.Gateway.Options;
+using NeuralSec.Protocol.Inference;
+
+namespace NeuralSec.Gateway.Backends.Upstream;
+
+/// <summary>
+/// Forwards to an Open Inference Protocol v2 model server (Triton, KServe, MLServer) beside the sidecar, over
+/// one HTTP/2 channel and through <see cref="UpstreamResiliencePipeline"/>. Every failure leaves as a
+/// <see cref="BackendException"/> with a caller-safe message, except the caller's own cancellation, which
+/// stays an <see cref="OperationCanceledException"/>.
+/// </summary>
+internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
+{
+    /// <summary>Long enough to spare the server a metadata call per request, short enough that a reloaded model's
+    /// new signature is seen promptly.</summary>
+    private static readonly TimeSpan MetadataTimeToLive = TimeSpan.FromSeconds(5);
+
+    private readonly GrpcChannel channel;
+    private readonly GRPCInferenceService.GRPCInferenceServiceClient client;
+    private readonly UpstreamResiliencePipeline resilience;
+    private readonly UpstreamMetadataCache metadata;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+
+    public UpstreamOipBackend(UpstreamOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        this.timeProvider = timeProvider;
+        logger = loggerFactory.CreateLogger<UpstreamOipBackend>();
+        channel = UpstreamChannelFactory.Create(options);
+        client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        resilience = new UpstreamResiliencePipeline(options, timeProvider, logger);
+        metadata = new UpstreamMetadataCache(MetadataTimeToLive, timeProvider);
+        Readiness = new UpstreamReadinessMonitor(
+            client,
+            options.ReadinessPollInterval,
+            resilience.AttemptTimeout,
+            timeProvider,
+            loggerFactory.CreateLogger<UpstreamReadinessMonitor>());
+        Log.UpstreamConfigured(logger, options.Address);
+    }
+
+    public string Kind => "upstream";
+
+    public bool IsReady => Readiness.IsReady;
+
+    /// <summary>The readiness poller; run it as a hosted service (see <see cref="UpstreamServiceCollectionExtensions"/>).</summary>
+    public UpstreamReadinessMonitor Readiness { get; }
+
+    /// <summary>The breaker's state, for tests and diagnostics; the metric carries it for operators.</summary>
+    public Polly.CircuitBreaker.CircuitState CircuitState => resilience.CircuitState;
+
+    public async ValueTask<ModelDescriptor?> GetModelAsync(string name, string? version, CancellationToken cancellationToken)
+    {
+        if (metadata.TryGet(name, version, out var cached))
+        {
+            return cached;
+        }
+
+        var request = new ModelMetadataRequest { Name = name, Version = version ?? string.Empty };
+        ModelMetadataResponse? response;
+        try
+        {
+            response = await ExecuteAsync(
+                "ModelMetadata",
+                name,
+                static (c, r, options) => c.ModelMetadataAsync(r, options),
+                request,
+                null,
+                cancellationToken);
+        }
+        catch (BackendException ex) when (ex.Error == BackendError.ModelNotFound)
+        {
+            response = null;
+        }
+
+        ModelDescriptor? descriptor;
+        try
+        {
+            descriptor = response is null ? null : UpstreamMessages.FromMetadata(response);
+        }
+        catch (UpstreamProtocolException ex)
+        {
+            throw Fail("ModelMetadata", name, ex);
+        }
+
+        metadata.Set(name, version, descriptor);
+        return descriptor;
+    }
+
+    public async ValueTask<bool> IsModelReadyAsync(string name, string? version, CancellationToken cancellationToken)
+    {
+        var request = new ModelReadyRequest { Name = name, Version = version ?? string.Empty };
+        try
+        {
+            var response = await ExecuteAsync(
+                "ModelReady",
+                name,
+                static (c, r, options) => c.ModelReadyAsync(r, options),
+                request,
+                null,
+                cancellationToken);
+            return response.Ready;
+        }
+        catch (BackendException ex) when (ex.Error is BackendError.ModelNotFound or BackendError.Unavailable)
+        {
+            // "Is it ready?" has a plain answer when the model or the server is missing: no.
+            return false;
+        }
+    }
+
+    public ValueTask<BackendInferResult> InferAsync(BackendInferRequest request, CancellationToken cancellationToken) =>
+        InferAsync(request, callerDeadline: null, cancellationToken);
+
+    /// <summary>Forwards an inference. <paramref name="callerDeadline"/> (UTC), when the front end knows it, caps
+    /// the deadline sent upstream so the model server can drop work nobody will wait for.</summary>
+    public async ValueTask<BackendInferResult> InferAsync(BackendInferRequest request, DateTime? callerDeadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var message = UpstreamMessages.ToInferRequest(request);
+        var response = await ExecuteAsync(
+            "ModelInfer",
+            request.ModelName,
+            static (c, r, options) => c.ModelInferAsync(r, options),
+            message,
+            callerDeadline,
+            cancellationToken);
+        try
+        {
+            return UpstreamMessages.FromInferResponse(response);
+        }
+        catch (UpstreamProtocolException ex)
+        {
+            Log.MalformedResponse(logger, request.ModelName, ex.Message);
+            throw Fail("ModelInfer", request.ModelName, ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        Readiness.Dispose();
+        resilience.Dispose();
+        channel.Dispose();
+    }
+
+    /// <summary>Runs one unary call through the pipeline. Each attempt gets its own gRPC deadline (attempt timeout,
+    /// capped by the caller's deadline) and the pipeline's token, which carries the caller's cancellation and
+    /// both timeouts.</summary>
+    private async ValueTask<TResponse> ExecuteAsync<TRequest, TResponse>(
+        string operation,
+        string model,
+        Func<GRPCInferenceService.GRPCInferenceServiceClient, TRequest, CallOptions, AsyncUnaryCall<TResponse>> call,
+        TRequest request,
+        DateTime? callerDeadline,
+        CancellationToken cancellationToken)
+    {
+        var state = (Backend: this, Call: call, Request: request, CallerDeadline: callerDeadline);
+        try
+        {
+            var response = await resilience.Pipeline.ExecuteAsync(
+                static async (s, token) =>
+                {
+                    var deadline = s.Backend.timeProvider.GetUtcNow().UtcDateTime + s.Backend.resilience.AttemptTimeout;
+                    if (s.CallerDeadline is { } caller && caller < deadline)
+                    {
+                        deadline = caller;
+                    }
+
+                    return await s.Call(s.Backend.client, s.Request, new CallOptions(deadline: deadline, cancellationToken: token));
+                },
+                state,
+                cancellationToken);
+            Readiness.ReportReachable();
+            return response;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller went away or its own deadline passed: not the server's fault, and not ours to report.
+            throw;
+        }
+        catch (Exception ex) when (ex is not BackendException)
+        {
+            throw Fail(operation, model, ex);
+        }
+    }
+
+    private BackendException Fail(string operation, string model, Exception exception)
+    {
+        var failure = UpstreamFailureClassifier.Classify(exception);
+        if (UpstreamFailureClassifier.IndicatesServerDown(exception))
+        {
+            Readiness.ReportUnreachable();
+        }
+
+        GatewayMetrics.UpstreamErrors.WithLabels(failure.Reason).Inc();
+        if (failure.Error != BackendError.ModelNotFound)
+        {
+            Log.CallFailed(logger, operation, model, failure.Error, failure.Reason, exception);
+        }
+
+        return failure.ToException(exception);
+    }
+}

@@ -1,0 +1,257 @@
+using Grpc.Core;
+using NeuralSec.Gateway.Backends;
+using NeuralSec.Gateway.Metrics;
+using Polly.CircuitBreaker;
+
+namespace NeuralSec.Gateway.Tests.Upstream;
+
+public sealed class UpstreamOipBackendTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
+
+    private FakeModelServer server = null!;
+
+    public async Task InitializeAsync() => server = await FakeModelServer.StartAsync();
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    [Fact]
+    public async Task Infer_RoundTripsRawTensors()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address));
+
+        var result = await backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None);
+
+        Assert.Equal("1", result.ModelVersion);
+        var output = Assert.Single(result.Outputs);
+        Assert.Equal("y", output.Name);
+        Assert.Equal([1L, 4L], output.Shape);
+        Assert.Equal([2f, 4f, 6f, 8f], output.AsSpan<float>().ToArray());
+        Assert.Equal(1, server.Behavior.InferCalls);
+        Assert.True(backend.IsReady, "a successful call proves the server reachable");
+    }
+
+    [Theory]
+    [InlineData(StatusCode.Unavailable)]
+    [InlineData(StatusCode.ResourceExhausted)]
+    public async Task Infer_RetriesTransientFailures_ThenSucceeds(StatusCode status)
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o => o.MaxRetries = 3));
+        server.Behavior.FailNext(2, status);
+
+        var result = await backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None);
+
+        Assert.Single(result.Outputs);
+        Assert.Equal(3, server.Behavior.InferCalls);
+    }
+
+    [Fact]
+    public async Task Infer_GivesUpAfterMaxRetries_AsUnavailable()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o => o.MaxRetries = 2));
+        server.Behavior.FailNext(100, StatusCode.Unavailable);
+
+        var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+
+        Assert.Equal(BackendError.Unavailable, ex.Error);
+        Assert.Equal(3, server.Behavior.InferCalls);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.InvalidArgument, nameof(BackendError.InvalidInput))]
+    [InlineData(StatusCode.NotFound, nameof(BackendError.ModelNotFound))]
+    [InlineData(StatusCode.Internal, nameof(BackendError.Internal))]
+    [InlineData(StatusCode.PermissionDenied, nameof(BackendError.Internal))]
+    public async Task Infer_DoesNotRetryNonTransientFailures(StatusCode status, string expected)
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o => o.MaxRetries = 3));
+        server.Behavior.FailNext(1, status);
+
+        var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+
+        Assert.Equal(Enum.Parse<BackendError>(expected), ex.Error);
+        Assert.Equal(1, server.Behavior.InferCalls);
+        Assert.DoesNotContain("injected", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Infer_UpstreamDown_IsUnavailable_AndNotReady()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(UpstreamTestOptions.DeadAddress(), o => o.MaxRetries = 1));
+        var before = GatewayMetrics.UpstreamErrors.WithLabels("unavailable").Value;
+
+        var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+
+        Assert.Equal(BackendError.Unavailable, ex.Error);
+        Assert.False(backend.IsReady);
+        Assert.True(GatewayMetrics.UpstreamErrors.WithLabels("unavailable").Value > before);
+    }
+
+    [Fact]
+    public async Task Infer_SlowUpstream_IsDeadlineExceeded_AndTheServerSeesTheCancellation()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(100);
+            o.TotalTimeout = TimeSpan.FromMilliseconds(300);
+        }));
+        server.Behavior.Delay = TimeSpan.FromSeconds(30);
+
+        var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+
+        Assert.Equal(BackendError.DeadlineExceeded, ex.Error);
+        await server.Behavior.InferCancelled.Task.WaitAsync(Limit);
+    }
+
+    [Fact]
+    public async Task Infer_SendsADeadlineUpstream_CappedByTheCallers()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMinutes(5);
+            o.TotalTimeout = TimeSpan.FromMinutes(5);
+        }));
+        var callerDeadline = DateTime.UtcNow.AddSeconds(30);
+
+        await backend.InferAsync(UpstreamTestOptions.EchoRequest(), callerDeadline, CancellationToken.None);
+
+        // The deadline travels as a relative grpc-timeout, so allow a little drift; what matters is that the
+        // caller's 30 s won over the 5 min attempt timeout.
+        Assert.InRange(server.Behavior.LastDeadline, DateTime.UtcNow, callerDeadline.AddSeconds(5));
+    }
+
+    [Fact]
+    public async Task Infer_CallerCancellation_PropagatesToTheServer()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address));
+        server.Behavior.Delay = TimeSpan.FromSeconds(30);
+        using var cts = new CancellationTokenSource();
+
+        var call = backend.InferAsync(UpstreamTestOptions.EchoRequest(), cts.Token).AsTask();
+        await server.Behavior.InferStarted.Task.WaitAsync(Limit);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        await server.Behavior.InferCancelled.Task.WaitAsync(Limit);
+        Assert.Equal(1, server.Behavior.InferCalls);
+    }
+
+    [Fact]
+    public async Task Breaker_OpensAfterFailures_FailsFast_ThenClosesAfterBreakDuration()
+    {
+        var clock = new ManualClock();
+        using var backend = UpstreamTestOptions.Backend(
+            UpstreamTestOptions.For(server.Address, o =>
+            {
+                o.MaxRetries = 0;
+                o.BreakerMinimumThroughput = 4;
+                o.BreakerFailureRatio = 0.5;
+                o.BreakerSamplingDuration = TimeSpan.FromSeconds(30);
+                o.BreakDuration = TimeSpan.FromSeconds(5);
+            }),
+            clock);
+        server.Behavior.FailNext(1000, StatusCode.Unavailable);
+
+        for (var i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+        }
+
+        Assert.Equal(CircuitState.Open, backend.CircuitState);
+        Assert.Equal(4, server.Behavior.InferCalls);
+
+        var openBefore = GatewayMetrics.UpstreamErrors.WithLabels("circuit_open").Value;
+        for (var i = 0; i < 3; i++)
+        {
+            var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+            Assert.Equal(BackendError.Unavailable, ex.Error);
+        }
+
+        Assert.Equal(4, server.Behavior.InferCalls);
+        Assert.Equal(openBefore + 3, GatewayMetrics.UpstreamErrors.WithLabels("circuit_open").Value);
+
+        server.Behavior.Heal();
+        clock.Advance(TimeSpan.FromSeconds(6));
+
+        var result = await backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None);
+        Assert.Single(result.Outputs);
+        Assert.Equal(CircuitState.Closed, backend.CircuitState);
+        await backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None);
+        Assert.Equal(6, server.Behavior.InferCalls);
+    }
+
+    [Fact]
+    public async Task Breaker_IgnoresTheCallersMistakes()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o =>
+        {
+            o.BreakerMinimumThroughput = 2;
+            o.BreakerFailureRatio = 0.5;
+        }));
+        server.Behavior.FailNext(5, StatusCode.InvalidArgument);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+        }
+
+        Assert.Equal(CircuitState.Closed, backend.CircuitState);
+    }
+
+    [Fact]
+    public async Task Limiter_RejectsBeyondConcurrencyAndQueue_AsUnavailable()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o =>
+        {
+            o.MaxConcurrency = 1;
+            o.QueueLimit = 0;
+        }));
+        server.Behavior.Delay = TimeSpan.FromSeconds(30);
+        using var cts = new CancellationTokenSource();
+
+        var first = backend.InferAsync(UpstreamTestOptions.EchoRequest(), cts.Token).AsTask();
+        await server.Behavior.InferStarted.Task.WaitAsync(Limit);
+        var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+
+        Assert.Equal(BackendError.Unavailable, ex.Error);
+        Assert.Equal(1, server.Behavior.InferCalls);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+    }
+
+    [Fact]
+    public async Task GetModel_MapsMetadata_AndCachesIt()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address));
+
+        var first = await backend.GetModelAsync(FakeInferenceService.ModelName, null, CancellationToken.None);
+        var second = await backend.GetModelAsync(FakeInferenceService.ModelName, null, CancellationToken.None);
+
+        Assert.NotNull(first);
+        Assert.Same(first, second);
+        Assert.Equal("1", first.DefaultVersion);
+        var input = Assert.Single(first.Inputs);
+        Assert.Equal(("x", NeuralSec.Detectors.Tensors.TensorDataType.FP32), (input.Name, input.DataType));
+        Assert.Equal([-1L, 4L], input.Shape);
+        Assert.Equal(1, server.Behavior.MetadataCalls);
+    }
+
+    [Fact]
+    public async Task GetModel_UnknownModel_IsNull()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address));
+
+        Assert.Null(await backend.GetModelAsync("nope", null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task IsModelReady_PassesThrough()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address));
+
+        Assert.True(await backend.IsModelReadyAsync(FakeInferenceService.ModelName, null, CancellationToken.None));
+        Assert.False(await backend.IsModelReadyAsync("nope", null, CancellationToken.None));
+        server.Behavior.Ready = false;
+        Assert.False(await backend.IsModelReadyAsync(FakeInferenceService.ModelName, null, CancellationToken.None));
+    }
+}

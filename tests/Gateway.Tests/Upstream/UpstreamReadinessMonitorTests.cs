@@ -1,0 +1,67 @@
+namespace NeuralSec.Gateway.Tests.Upstream;
+
+public sealed class UpstreamReadinessMonitorTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Poll_FollowsTheServersReadyAnswer()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address));
+
+        Assert.False(backend.IsReady, "nothing is known before the first poll");
+        Assert.True(await backend.Readiness.PollOnceAsync(CancellationToken.None));
+        Assert.True(backend.IsReady);
+
+        server.Behavior.Ready = false;
+        Assert.False(await backend.Readiness.PollOnceAsync(CancellationToken.None));
+        Assert.False(backend.IsReady);
+    }
+
+    [Fact]
+    public async Task Poll_ServerDown_IsNotReady()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(UpstreamTestOptions.DeadAddress()));
+
+        Assert.False(await backend.Readiness.PollOnceAsync(CancellationToken.None));
+        Assert.False(backend.IsReady);
+    }
+
+    [Fact]
+    public async Task Poll_ServerGoesAway_DropsReadiness()
+    {
+        var server = await FakeModelServer.StartAsync();
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address));
+        Assert.True(await backend.Readiness.PollOnceAsync(CancellationToken.None));
+
+        await server.DisposeAsync();
+
+        Assert.False(await backend.Readiness.PollOnceAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task BackgroundLoop_PollsUntilStopped()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address));
+
+        await backend.Readiness.StartAsync(CancellationToken.None);
+        await WaitUntil(() => backend.IsReady);
+        server.Behavior.Ready = false;
+        await WaitUntil(() => !backend.IsReady);
+        await backend.Readiness.StopAsync(CancellationToken.None);
+
+        var polls = server.Behavior.ServerReadyCalls;
+        Assert.True(polls >= 2, $"expected repeated polls, saw {polls}");
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        using var limit = new CancellationTokenSource(Limit);
+        while (!condition())
+        {
+            await Task.Delay(10, limit.Token);
+        }
+    }
+}
