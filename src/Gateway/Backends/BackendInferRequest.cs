@@ -1,0 +1,11 @@
+using NeuralSec.Detectors.Tensors;
+
+namespace NeuralSec.Gateway.Backends;
+
+/// <summary>A validated, defended request on its way to the model.</summary>
+internal sealed record BackendInferRequest(
+    string ModelName,
+    string? ModelVersion,
+    string RequestId,
+    IReadOnlyList<InferenceTensor> Inputs,
+    IReadOnlyList<string> RequestedOutputs);

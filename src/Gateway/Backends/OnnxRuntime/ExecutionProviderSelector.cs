@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
+using NeuralSec.Gateway.Logging;
+using NeuralSec.Gateway.Options;
+
+namespace NeuralSec.Gateway.Backends.OnnxRuntime;
+
+/// <summary>
+/// Builds session options with the best execution provider this machine has: CUDA when the CUDA build of ONNX
+/// Runtime is present and a GPU answers, CPU otherwise — said once, in one log line.
+/// </summary>
+internal sealed class ExecutionProviderSelector(OnnxRuntimeOptions options, ILogger logger)
+{
+    private const string CudaProvider = "CUDAExecutionProvider";
+    private string? _chosen;
+
+    /// <summary>The provider the sessions use: <c>CUDA (device N)</c> or <c>CPU</c>.</summary>
+    public string Chosen => _chosen ?? "not chosen yet";
+
+    public SessionOptions Create()
+    {
+        var session = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+        };
+
+        if (_chosen is null)
+        {
+            _chosen = Choose(session);
+            Log.ExecutionProviderChosen(logger, _chosen);
+        }
+        else if (_chosen != "CPU")
+        {
+            session.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+        }
+
+        return session;
+    }
+
+    private string Choose(SessionOptions session)
+    {
+        if (options.ExecutionProvider == ExecutionProviderPreference.Cpu)
+        {
+            return "CPU";
+        }
+
+        string reason;
+        if (OrtEnv.Instance().GetAvailableProviders().Contains(CudaProvider))
+        {
+            try
+            {
+                session.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+                return $"CUDA (device {options.CudaDeviceId})";
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                reason = ex.Message;
+            }
+        }
+        else
+        {
+            reason = "this build of ONNX Runtime has no CUDA provider (build with -p:NeuralSecGpu=true for the CUDA build)";
+        }
+
+        if (options.ExecutionProvider == ExecutionProviderPreference.Cuda)
+        {
+            throw new InvalidOperationException($"ExecutionProvider is Cuda but CUDA is unavailable: {reason}");
+        }
+
+        Log.CudaUnavailable(logger, reason);
+        return "CPU";
+    }
+}

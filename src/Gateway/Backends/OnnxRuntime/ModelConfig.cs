@@ -1,0 +1,62 @@
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace NeuralSec.Gateway.Backends.OnnxRuntime;
+
+/// <summary>
+/// The optional <c>config.yaml</c> beside a model's version folders — NeuralSec's small counterpart of Triton's
+/// config.pbtxt: what the ONNX graph cannot say, such as the value range of an input or the largest batch.
+/// </summary>
+internal sealed class ModelConfig
+{
+    public const string FileName = "config.yaml";
+
+    /// <summary>Largest batch the model accepts.</summary>
+    public int? MaxBatch { get; set; }
+
+    /// <summary>Per input tensor: its allowed value range.</summary>
+    public Dictionary<string, InputConfig> Inputs { get; set; } = [];
+
+    public sealed class InputConfig
+    {
+        /// <summary>[min, max], inclusive.</summary>
+        public List<double>? Range { get; set; }
+    }
+
+    /// <summary>Reads a config file strictly: unknown keys are errors, so a typo cannot silently drop a check.</summary>
+    public static ModelConfig Load(string path)
+    {
+        var deserializer = new DeserializerBuilder()
+            .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .WithDuplicateKeyChecking()
+            .Build();
+        try
+        {
+            using var reader = File.OpenText(path);
+            var config = deserializer.Deserialize<ModelConfig?>(reader) ?? new ModelConfig();
+            config.Check(path);
+            return config;
+        }
+        catch (YamlException ex)
+        {
+            throw new InvalidDataException($"{path}:{ex.Start.Line}:{ex.Start.Column}: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+    }
+
+    private void Check(string path)
+    {
+        if (MaxBatch is < 1)
+        {
+            throw new InvalidDataException($"{path}: maxBatch must be at least 1");
+        }
+
+        foreach (var (name, input) in Inputs)
+        {
+            if (input.Range is { } range && (range.Count != 2 || !(range[0] <= range[1])))
+            {
+                throw new InvalidDataException($"{path}: inputs.{name}.range must be [min, max] with min <= max");
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+using NeuralSec.Gateway.Logging;
+using NeuralSec.Gateway.Metrics;
+using NeuralSec.Gateway.Options;
+
+namespace NeuralSec.Gateway.Backends.OnnxRuntime;
+
+/// <summary>
+/// The embedded model server: every model of a Triton-style repository in an ONNX Runtime session, CUDA when
+/// the machine has it. Models load in the background after start-up, so the sidecar is live at once and ready
+/// when every model has loaded; a model that fails to load keeps the sidecar not ready.
+/// </summary>
+internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDisposable
+{
+    private readonly OnnxRuntimeOptions _options;
+    private readonly string _repository;
+    private readonly ILogger<OnnxRuntimeBackend> _logger;
+    private volatile FrozenDictionary<string, LoadedModel> _models = FrozenDictionary<string, LoadedModel>.Empty;
+    private volatile bool _ready;
+    private Task? _loading;
+
+    public OnnxRuntimeBackend(IOptions<GatewayOptions> options, IHostEnvironment environment, ILogger<OnnxRuntimeBackend> logger)
+    {
+        _options = options.Value.OnnxRuntime;
+        _repository = Path.GetFullPath(_options.ModelRepository, environment.ContentRootPath);
+        _logger = logger;
+    }
+
+    public string Kind => "onnxruntime";
+
+    public bool IsReady => _ready;
+
+    /// <summary>The execution provider the sessions use, once loading started.</summary>
+    public string ExecutionProvider { get; private set; } = "not loaded";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        GatewayMetrics.BackendReady.WithLabels(Kind).Set(0);
+        _loading = Task.Run(LoadAll, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _loading ?? Task.CompletedTask;
+
+    /// <summary>Completes when loading has finished, successfully or not (tests and start-up probes).</summary>
+    public Task WhenLoaded => _loading ?? Task.CompletedTask;
+
+    public ValueTask<ModelDescriptor?> GetModelAsync(string name, string? version, CancellationToken cancellationToken)
+    {
+        if (!_models.TryGetValue(name, out var model) || model.Resolve(version) is null)
+        {
+            return ValueTask.FromResult<ModelDescriptor?>(null);
+        }
+
+        return ValueTask.FromResult<ModelDescriptor?>(model.Descriptor);
+    }
+
+    public ValueTask<bool> IsModelReadyAsync(string name, string? version, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_models.TryGetValue(name, out var model) && model.Resolve(version) is not null);
+
+    public ValueTask<BackendInferResult> InferAsync(BackendInferRequest request, CancellationToken cancellationToken)
+    {
+        if (!_models.TryGetValue(request.ModelName, out var model) || model.Resolve(request.ModelVersion) is not { } session)
+        {
+            throw new BackendException(BackendError.ModelNotFound, $"model '{request.ModelName}' is not served here");
+        }
+
+        try
+        {
+            var outputs = session.Run(request.Inputs, request.RequestedOutputs, cancellationToken);
+            return ValueTask.FromResult(new BackendInferResult(session.Version, outputs));
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new BackendException(BackendError.DeadlineExceeded, "the request was cancelled or its deadline passed while the model ran");
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            Log.BackendFault(_logger, ex, nameof(BackendError.Internal), ex.Message);
+            throw new BackendException(BackendError.Internal, "the model failed to run", ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var model in _models.Values)
+        {
+            model.Dispose();
+        }
+    }
+
+    private void LoadAll()
+    {
+        var loaded = new Dictionary<string, LoadedModel>(StringComparer.Ordinal);
+        var failures = 0;
+        try
+        {
+            var selector = new ExecutionProviderSelector(_options, _logger);
+            var entries = ModelRepositoryScanner.Scan(_repository, _options.Models);
+            foreach (var entry in entries)
+            {
+                var sessions = new List<OnnxModel>();
+                try
+                {
+                    var configPath = Path.Combine(entry.Directory, ModelConfig.FileName);
+                    var config = File.Exists(configPath) ? ModelConfig.Load(configPath) : new ModelConfig();
+                    foreach (var (version, path) in entry.Versions)
+                    {
+                        using var sessionOptions = selector.Create();
+                        var model = OnnxModel.Load(entry.Name, version, path, sessionOptions, config);
+                        sessions.Add(model);
+                        Log.ModelLoaded(_logger, entry.Name, version, path, Describe(model.Inputs), Describe(model.Outputs));
+                    }
+
+                    loaded[entry.Name] = new LoadedModel(entry.Name, sessions, config.MaxBatch);
+                }
+                catch (Exception ex) when (ex is OnnxRuntimeException or InvalidDataException or IOException)
+                {
+                    failures++;
+                    sessions.ForEach(s => s.Dispose());
+                    Log.ModelLoadFailed(_logger, entry.Name, entry.Directory, ex.Message);
+                }
+            }
+
+            ExecutionProvider = selector.Chosen;
+            if (entries.Count == 0)
+            {
+                Log.EmptyRepository(_logger, _repository);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            failures++;
+            Log.ModelLoadFailed(_logger, "*", _repository, ex.Message);
+        }
+
+        _models = loaded.ToFrozenDictionary(StringComparer.Ordinal);
+        _ready = failures == 0 && loaded.Count > 0;
+        GatewayMetrics.BackendReady.WithLabels(Kind).Set(_ready ? 1 : 0);
+    }
+
+    private static string Describe(IReadOnlyList<TensorSpec> specs) =>
+        string.Join(", ", specs.Select(s => $"{s.Name}:{s.DataType}{Detectors.Tensors.TensorShape.Format(s.Shape)}"));
+
+    private sealed class LoadedModel : IDisposable
+    {
+        private readonly IReadOnlyList<OnnxModel> _versions;
+
+        public LoadedModel(string name, IReadOnlyList<OnnxModel> versions, int? maxBatch)
+        {
+            _versions = versions;
+            var latest = versions[^1];
+            Descriptor = new ModelDescriptor(name, versions.Select(v => v.Version).ToArray(), "onnxruntime_onnx", latest.Inputs, latest.Outputs)
+            {
+                MaxBatch = maxBatch,
+            };
+        }
+
+        public ModelDescriptor Descriptor { get; }
+
+        /// <summary>The named version, or the latest when none is named; null when the version is unknown.</summary>
+        public OnnxModel? Resolve(string? version) =>
+            string.IsNullOrEmpty(version) ? _versions[^1] : _versions.FirstOrDefault(v => v.Version == version);
+
+        public void Dispose()
+        {
+            foreach (var version in _versions)
+            {
+                version.Dispose();
+            }
+        }
+    }
+}

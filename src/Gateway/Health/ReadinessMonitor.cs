@@ -1,0 +1,54 @@
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NeuralSec.Gateway.Backends;
+using NeuralSec.Gateway.Logging;
+
+namespace NeuralSec.Gateway.Health;
+
+/// <summary>
+/// Mirrors the backend's readiness into <c>grpc.health.v1</c>: NOT_SERVING until the model is loaded or the
+/// upstream answers, SERVING after, for the whole server ("") and for the inference service by name.
+/// </summary>
+internal sealed class ReadinessMonitor(HealthServiceImpl health, IModelBackend backend, ILogger<ReadinessMonitor> logger) : BackgroundService
+{
+    public const string InferenceServiceName = "inference.GRPCInferenceService";
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        Publish(false);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var last = false;
+        using var timer = new PeriodicTimer(PollInterval);
+        do
+        {
+            var ready = backend.IsReady;
+            if (ready != last)
+            {
+                Publish(ready);
+                Log.ReadinessChanged(logger, ready);
+                last = ready;
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        Publish(false);
+        return base.StopAsync(cancellationToken);
+    }
+
+    private void Publish(bool ready)
+    {
+        var status = ready ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing;
+        health.SetStatus(string.Empty, status);
+        health.SetStatus(InferenceServiceName, status);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using NeuralSec.Gateway.Backends;
+using NeuralSec.Gateway.Backends.OnnxRuntime;
+using NeuralSec.Gateway.Health;
+using NeuralSec.Gateway.Logging;
+using NeuralSec.Gateway.Options;
+using NeuralSec.Gateway.Pipeline;
+using NeuralSec.Gateway.Pipeline.Stages;
+using NeuralSec.Gateway.Rest;
+using NeuralSec.Gateway.Services;
+using Prometheus;
+
+namespace NeuralSec.Gateway.Hosting;
+
+/// <summary>Composes the sidecar: options, backend, pipeline, gRPC + REST + health + metrics on their ports.</summary>
+internal static class GatewayApplication
+{
+    /// <summary>Builds the sidecar from command-line style configuration
+    /// (<c>--NeuralSec:Backend=Upstream</c>), environment variables (<c>NeuralSec__Backend</c>) and appsettings.
+    /// Throws <see cref="OptionsValidationException"/> with every configuration error at once.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder);
+
+        var options = BindAndValidate(builder.Configuration);
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+
+        var endpoints = new BoundEndpoints { Tls = options.Server.TlsCertificatePath is not null };
+        builder.Services.AddSingleton(endpoints);
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureListeners(kestrel, options.Server, endpoints));
+
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.Server.MaxReceiveMessageBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+        builder.Services.AddSingleton<HealthServiceImpl>();
+        builder.Services.AddHostedService<ReadinessMonitor>();
+
+        AddBackend(builder.Services, options.Backend);
+        AddPipeline(builder.Services);
+
+        var app = builder.Build();
+        app.Use(PortRole.Enforce);
+        app.MapGrpcService<InferenceGrpcService>();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.MapOipRest();
+        app.MapMetrics("/metrics");
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var logger = app.Services.GetRequiredService<ILogger<InferencePipeline>>();
+            var backend = app.Services.GetRequiredService<IModelBackend>();
+            Log.Listening(logger, ServerInfo.Version, endpoints.Grpc.ToString(), endpoints.Http.ToString(), endpoints.Metrics.ToString(), backend.Kind);
+        });
+        return app;
+    }
+
+    /// <summary>Binds and validates the options before anything listens, so a bad configuration fails start-up
+    /// with all its errors rather than half-starting.</summary>
+    public static GatewayOptions BindAndValidate(IConfiguration configuration)
+    {
+        var options = new GatewayOptions();
+        configuration.GetSection(GatewayOptions.SectionName).Bind(options);
+        var result = new GatewayOptionsValidator().Validate(null, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), result.Failures);
+        }
+
+        return options;
+    }
+
+    private static void AddBackend(IServiceCollection services, BackendKind kind)
+    {
+        switch (kind)
+        {
+            case BackendKind.OnnxRuntime:
+                services.AddSingleton<OnnxRuntimeBackend>();
+                services.AddSingleton<IModelBackend>(sp => sp.GetRequiredService<OnnxRuntimeBackend>());
+                services.AddHostedService(sp => sp.GetRequiredService<OnnxRuntimeBackend>());
+                break;
+            case BackendKind.Upstream:
+                throw new NotSupportedException("the upstream backend is not wired yet");
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+    }
+
+    private static void AddPipeline(IServiceCollection services)
+    {
+        services.AddSingleton<IdentityStage>();
+        services.AddSingleton<PolicyStage>();
+        services.AddSingleton<ValidationStage>();
+        services.AddSingleton<RateLimitStage>();
+        services.AddSingleton<PreprocessStage>();
+        services.AddSingleton<DetectStage>();
+        services.AddSingleton<DecisionStage>();
+        services.AddSingleton<ForwardStage>();
+        services.AddSingleton<OutputHardeningStage>();
+        services.AddSingleton<AlertStage>();
+        services.AddSingleton<InferencePipeline>();
+    }
+
+    private static void ConfigureListeners(KestrelServerOptions kestrel, ServerOptions server, BoundEndpoints endpoints)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = server.MaxReceiveMessageBytes;
+        var address = server.ListenAddress switch
+        {
+            "localhost" => IPAddress.Loopback,
+            "*" => IPAddress.Any,
+            _ => IPAddress.Parse(server.ListenAddress),
+        };
+        X509Certificate2? certificate = server.TlsCertificatePath is { } cert
+            ? X509Certificate2.CreateFromPemFile(cert, server.TlsKeyPath)
+            : null;
+
+        kestrel.Listen(address, server.GrpcPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            UseTls(listen, certificate);
+            listen.Use(PortRole.Tag(PortRole.Grpc));
+            endpoints.GrpcListener = listen;
+        });
+        kestrel.Listen(address, server.HttpPort, listen =>
+        {
+            listen.Protocols = certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+            UseTls(listen, certificate);
+            listen.Use(PortRole.Tag(PortRole.Http));
+            endpoints.HttpListener = listen;
+        });
+        kestrel.Listen(address, server.MetricsPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(PortRole.Tag(PortRole.Metrics));
+            endpoints.MetricsListener = listen;
+        });
+    }
+
+    private static void UseTls(ListenOptions listen, X509Certificate2? certificate)
+    {
+        if (certificate is not null)
+        {
+            listen.UseHttps(certificate);
+        }
+    }
+}

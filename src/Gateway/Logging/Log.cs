@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace NeuralSec.Gateway.Logging;
+
+/// <summary>The gateway's log events, source-generated (no boxing or formatting when the level is off).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Error, "Pipeline stage {Stage} failed")]
+    public static partial void StageFailed(ILogger logger, Exception exception, string stage);
+
+    [LoggerMessage(1002, LogLevel.Information, "Request refused at stage {Stage}: {Reason} ({Detail})")]
+    public static partial void RequestRejected(ILogger logger, string stage, string reason, string detail);
+
+    [LoggerMessage(1003, LogLevel.Error, "Backend fault ({Error}): {Detail}")]
+    public static partial void BackendFault(ILogger logger, Exception exception, string error, string detail);
+
+    [LoggerMessage(2001, LogLevel.Information, "ONNX Runtime execution provider: {Provider}")]
+    public static partial void ExecutionProviderChosen(ILogger logger, string provider);
+
+    [LoggerMessage(2002, LogLevel.Warning, "CUDA execution provider unavailable, falling back to CPU: {Reason}")]
+    public static partial void CudaUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(2003, LogLevel.Information, "Loaded model {Model} version {Version} from {Path}: inputs {Inputs}, outputs {Outputs}")]
+    public static partial void ModelLoaded(ILogger logger, string model, string version, string path, string inputs, string outputs);
+
+    [LoggerMessage(2004, LogLevel.Error, "Failed to load model {Model} from {Path}: {Reason}")]
+    public static partial void ModelLoadFailed(ILogger logger, string model, string path, string reason);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Model repository {Path} holds no loadable model")]
+    public static partial void EmptyRepository(ILogger logger, string path);
+
+    [LoggerMessage(3001, LogLevel.Information, "Readiness changed: {Ready}")]
+    public static partial void ReadinessChanged(ILogger logger, bool ready);
+
+    [LoggerMessage(3002, LogLevel.Information, "NeuralSec {Version} listening: gRPC {Grpc}, HTTP {Http}, metrics {Metrics}; backend {Backend}")]
+    public static partial void Listening(ILogger logger, string version, string grpc, string http, string metrics, string backend);
+}

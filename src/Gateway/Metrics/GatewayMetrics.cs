@@ -1,0 +1,40 @@
+using Prometheus;
+
+namespace NeuralSec.Gateway.Metrics;
+
+/// <summary>The sidecar's Prometheus series, in one place so their names and labels stay consistent.</summary>
+internal static class GatewayMetrics
+{
+    private static readonly double[] LatencyBuckets = Histogram.ExponentialBuckets(0.000_05, 2, 18); // 50 µs … 6.5 s
+
+    /// <summary>Requests by model and outcome (ok, invalid, not_found, blocked, throttled, unavailable, deadline, error).</summary>
+    public static readonly Counter Requests = Prometheus.Metrics.CreateCounter(
+        "neuralsec_requests_total",
+        "Inference requests by model and outcome.",
+        new CounterConfiguration { LabelNames = ["model", "outcome"] });
+
+    public static readonly Histogram RequestDuration = Prometheus.Metrics.CreateHistogram(
+        "neuralsec_request_duration_seconds",
+        "Time from the request's arrival to its answer, by model.",
+        new HistogramConfiguration { LabelNames = ["model"], Buckets = LatencyBuckets });
+
+    public static readonly Histogram StageDuration = Prometheus.Metrics.CreateHistogram(
+        "neuralsec_stage_duration_seconds",
+        "Time spent in each pipeline stage.",
+        new HistogramConfiguration { LabelNames = ["stage"], Buckets = LatencyBuckets });
+
+    public static readonly Counter UpstreamErrors = Prometheus.Metrics.CreateCounter(
+        "neuralsec_upstream_errors_total",
+        "Failed calls to the upstream model server, by gRPC status or cause.",
+        new CounterConfiguration { LabelNames = ["reason"] });
+
+    /// <summary>0 closed, 1 open, 2 half-open, 3 isolated.</summary>
+    public static readonly Gauge UpstreamCircuitState = Prometheus.Metrics.CreateGauge(
+        "neuralsec_upstream_circuit_state",
+        "Circuit breaker in front of the upstream model server: 0 closed, 1 open, 2 half-open, 3 isolated.");
+
+    public static readonly Gauge BackendReady = Prometheus.Metrics.CreateGauge(
+        "neuralsec_backend_ready",
+        "1 when the model backend can serve inference, else 0.",
+        new GaugeConfiguration { LabelNames = ["backend"] });
+}

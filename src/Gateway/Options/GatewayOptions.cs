@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace NeuralSec.Gateway.Options;
+
+/// <summary>The sidecar's configuration, bound from the <c>NeuralSec</c> section (appsettings, environment
+/// variables such as <c>NeuralSec__Backend=Upstream</c>, or command-line switches) and validated at start-up.</summary>
+internal sealed class GatewayOptions
+{
+    public const string SectionName = "NeuralSec";
+
+    [Required]
+    public ServerOptions Server { get; set; } = new();
+
+    public BackendKind Backend { get; set; } = BackendKind.OnnxRuntime;
+
+    [Required]
+    public OnnxRuntimeOptions OnnxRuntime { get; set; } = new();
+
+    [Required]
+    public UpstreamOptions Upstream { get; set; } = new();
+
+    [Required]
+    public LimitsOptions Limits { get; set; } = new();
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace NeuralSec.Gateway.Options;
+
+/// <summary>The embedded ONNX Runtime backend.</summary>
+internal sealed class OnnxRuntimeOptions
+{
+    /// <summary>A Triton-style model repository: <c>&lt;repo&gt;/&lt;model&gt;/&lt;version&gt;/model.onnx</c>.
+    /// Relative paths resolve against the application's folder.</summary>
+    [Required]
+    public string ModelRepository { get; set; } = "models";
+
+    /// <summary>Models to load; empty loads every model found in the repository.</summary>
+    public List<string> Models { get; set; } = [];
+
+    public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
+
+    [Range(0, 4096)]
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>Threads for one operator; 0 lets ONNX Runtime choose (one per core).</summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+
+    [Range(0, 1024)]
+    public int InterOpThreads { get; set; }
+}

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace NeuralSec.Gateway.Options;
+
+/// <summary>Listening endpoints, Triton's port convention by default.</summary>
+internal sealed class ServerOptions
+{
+    /// <summary>Address to bind; <c>0.0.0.0</c> in a pod, <c>127.0.0.1</c> for a workstation or tests.</summary>
+    [Required]
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>REST v2 and HTTP health. 0 picks a free port (tests).</summary>
+    [Range(0, 65535)]
+    public int HttpPort { get; set; } = 8000;
+
+    /// <summary>gRPC (HTTP/2; cleartext h2c unless a certificate is configured).</summary>
+    [Range(0, 65535)]
+    public int GrpcPort { get; set; } = 8001;
+
+    /// <summary>Prometheus <c>/metrics</c>.</summary>
+    [Range(0, 65535)]
+    public int MetricsPort { get; set; } = 8002;
+
+    /// <summary>PEM certificate chain for TLS on the gRPC and HTTP ports; unset means cleartext.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>PEM private key matching <see cref="TlsCertificatePath"/>.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>Largest request message accepted, in bytes; larger ones are refused before they are read.</summary>
+    [Range(1024, 1L << 31)]
+    public int MaxReceiveMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Server name reported by ServerMetadata.</summary>
+    [Required]
+    public string Name { get; set; } = "neuralsec";
+}

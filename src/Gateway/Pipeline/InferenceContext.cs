@@ -1,0 +1,61 @@
+using NeuralSec.Detectors.Tensors;
+using NeuralSec.Gateway.Backends;
+
+namespace NeuralSec.Gateway.Pipeline;
+
+/// <summary>
+/// Everything one inference request carries through the pipeline: what the caller sent, what each stage
+/// learned, and what goes back. Created per request by the gRPC or REST front end; stages read and amend it.
+/// </summary>
+internal sealed class InferenceContext
+{
+    public InferenceContext(string requestId, string modelName, string? modelVersion, IReadOnlyList<InferenceTensor> inputs)
+    {
+        RequestId = requestId;
+        ModelName = modelName;
+        ModelVersion = string.IsNullOrEmpty(modelVersion) ? null : modelVersion;
+        Inputs = inputs;
+    }
+
+    /// <summary>The sidecar's own id for this request: in trailers, logs and alerts.</summary>
+    public string RequestId { get; }
+
+    /// <summary>The <c>id</c> the caller put in its request, echoed in the response.</summary>
+    public string CallerRequestId { get; init; } = string.Empty;
+
+    public string ModelName { get; }
+
+    public string? ModelVersion { get; }
+
+    /// <summary><c>grpc</c> or <c>rest</c>, for logs and alerts.</summary>
+    public string Protocol { get; init; } = "grpc";
+
+    public ResponseEncoding Encoding { get; init; } = ResponseEncoding.Typed;
+
+    /// <summary>Request headers / metadata, case-insensitive, for the identity stage.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = EmptyHeaders;
+
+    /// <summary>The tensors to forward. Preprocessing defenses replace them with purified copies.</summary>
+    public IReadOnlyList<InferenceTensor> Inputs { get; set; }
+
+    /// <summary>Outputs the caller asked for; empty means all.</summary>
+    public IReadOnlyList<string> RequestedOutputs { get; init; } = [];
+
+    /// <summary>The caller's identity once the identity stage ran.</summary>
+    public string ClientId { get; set; } = "anonymous";
+
+    /// <summary>The model's declared signature, set by validation.</summary>
+    public ModelDescriptor? Model { get; set; }
+
+    /// <summary>The version that answered, set by forwarding.</summary>
+    public string? ServedVersion { get; set; }
+
+    /// <summary>The model's outputs, set by forwarding; output hardening may replace them.</summary>
+    public IReadOnlyList<InferenceTensor> Outputs { get; set; } = [];
+
+    /// <summary>Set when a stage refused the request.</summary>
+    public PipelineRejection? Rejection { get; set; }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyHeaders =
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+}
