@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Backends.OnnxRuntime;
+using NeuralSec.Gateway.Backends.Upstream;
+using Log = NeuralSec.Gateway.Logging.Log;
 using NeuralSec.Gateway.Health;
 using NeuralSec.Gateway.Logging;
 using NeuralSec.Gateway.Options;
@@ -91,7 +93,8 @@ internal static class GatewayApplication
                 services.AddHostedService(sp => sp.GetRequiredService<OnnxRuntimeBackend>());
                 break;
             case BackendKind.Upstream:
-                throw new NotSupportedException("the upstream backend is not wired yet");
+                services.AddUpstreamBackend();
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }

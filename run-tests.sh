@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine of the project's kind (Debian + .NET 10 SDK).
+# Installs what the tests need, builds once in Release, runs every test project, and ends with one
+# summary line "Tests: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Services the tests need come here (none yet beyond loopback Kestrel servers the tests start themselves).
+
+dotnet build NeuralSec.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test NeuralSec.sln -c Release --no-build -nologo -v quiet 2>&1 | tee "$log" || status=$?
+
+# Sum the per-project result lines ("Passed!  - Failed: 0, Passed: 68, Skipped: 0, Total: 68, ...").
+count() { grep -Eo "$1: +[0-9]+" "$log" | awk '{ s += $2 } END { print s + 0 }'; }
+echo "Tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
+exit "$status"

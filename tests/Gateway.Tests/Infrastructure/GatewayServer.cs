@@ -1,0 +1,101 @@
+using Grpc.Net.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NeuralSec.Gateway.Backends;
+using NeuralSec.Gateway.Hosting;
+using NeuralSec.Protocol.Inference;
+
+namespace NeuralSec.Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// A real sidecar on loopback: the production host (Kestrel, gRPC, REST, metrics) on ports chosen by the OS,
+/// with real clients for each port.
+/// </summary>
+internal sealed class GatewayServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly GrpcChannel _channel;
+
+    private GatewayServer(WebApplication app)
+    {
+        _app = app;
+        var endpoints = app.Services.GetRequiredService<BoundEndpoints>();
+        Endpoints = endpoints;
+        _channel = GrpcChannel.ForAddress(endpoints.Grpc, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        Client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        Http = new HttpClient { BaseAddress = endpoints.Http };
+        Metrics = new HttpClient { BaseAddress = endpoints.Metrics };
+    }
+
+    public BoundEndpoints Endpoints { get; }
+
+    public GrpcChannel Channel => _channel;
+
+    public GRPCInferenceService.GRPCInferenceServiceClient Client { get; }
+
+    public HttpClient Http { get; }
+
+    public HttpClient Metrics { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a gateway with the given extra settings (<c>Key=Value</c>, keys under <c>NeuralSec:</c>)
+    /// and, unless told otherwise, waits until its backend is ready.</summary>
+    public static async Task<GatewayServer> StartAsync(IDictionary<string, string?>? settings = null, bool waitUntilReady = true)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["NeuralSec:Server:ListenAddress"] = "127.0.0.1",
+            ["NeuralSec:Server:GrpcPort"] = "0",
+            ["NeuralSec:Server:HttpPort"] = "0",
+            ["NeuralSec:Server:MetricsPort"] = "0",
+            ["NeuralSec:OnnxRuntime:ModelRepository"] = RepoPaths.ModelRepository,
+            ["NeuralSec:OnnxRuntime:IntraOpThreads"] = "1",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var app = GatewayApplication.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(all);
+            builder.Logging.ClearProviders();
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await app.StartAsync().ConfigureAwait(false);
+        var server = new GatewayServer(app);
+        if (waitUntilReady)
+        {
+            await server.WaitUntilAsync(ready: true).ConfigureAwait(false);
+        }
+
+        return server;
+    }
+
+    public async Task WaitUntilAsync(bool ready, TimeSpan? limit = null)
+    {
+        var backend = _app.Services.GetRequiredService<IModelBackend>();
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
+        while (backend.IsReady != ready)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the gateway did not become {(ready ? "ready" : "not ready")} in time");
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Metrics.Dispose();
+        _channel.Dispose();
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using Grpc.Core;
+using Grpc.Health.V1;
+using NeuralSec.Gateway.Tests.Infrastructure;
+
+namespace NeuralSec.Gateway.Tests.Integration;
+
+/// <summary>grpc.health.v1, readiness on a broken model repository, and the metrics port.</summary>
+public sealed class HealthAndMetricsTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    [Fact]
+    public async Task Grpc_health_is_SERVING_for_the_server_and_the_inference_service()
+    {
+        var health = new Grpc.Health.V1.Health.HealthClient(fixture.Server.Channel);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+        Assert.Equal(
+            HealthCheckResponse.Types.ServingStatus.Serving,
+            (await health.CheckAsync(new HealthCheckRequest { Service = "inference.GRPCInferenceService" })).Status);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest { Service = "nope" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_model_that_fails_to_load_keeps_the_sidecar_NOT_SERVING()
+    {
+        var repository = Directory.CreateTempSubdirectory("neuralsec-broken-");
+        try
+        {
+            var version = Directory.CreateDirectory(Path.Combine(repository.FullName, "broken", "1"));
+            await File.WriteAllTextAsync(Path.Combine(version.FullName, "model.onnx"), "this is not an ONNX graph");
+            await using var server = await GatewayServer.StartAsync(
+                new Dictionary<string, string?>
+                {
+                    ["NeuralSec:OnnxRuntime:ModelRepository"] = repository.FullName,
+                    ["NeuralSec:OnnxRuntime:Models:0"] = "broken",
+                },
+                waitUntilReady: false);
+            var backend = (Backends.OnnxRuntime.OnnxRuntimeBackend)server.Services.GetService(typeof(Backends.OnnxRuntime.OnnxRuntimeBackend))!;
+            await backend.WhenLoaded;
+
+            Assert.False((await server.Client.ServerReadyAsync(new NeuralSec.Protocol.Inference.ServerReadyRequest())).Ready);
+            var health = new Grpc.Health.V1.Health.HealthClient(server.Channel);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
+            using var ready = await server.Http.GetAsync(new Uri("/v2/health/ready", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            using var live = await server.Http.GetAsync(new Uri("/v2/health/live", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        }
+        finally
+        {
+            repository.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_are_served_on_the_metrics_port_only()
+    {
+        await fixture.Server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(0)));
+        var text = await fixture.Server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("neuralsec_requests_total{model=\"mnist\",outcome=\"ok\"}", text, StringComparison.Ordinal);
+        Assert.Contains("neuralsec_stage_duration_seconds_bucket{stage=\"forward\"", text, StringComparison.Ordinal);
+        Assert.Contains("neuralsec_backend_ready{backend=\"onnxruntime\"} 1", text, StringComparison.Ordinal);
+
+        using var onHttpPort = await fixture.Server.Http.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, onHttpPort.StatusCode);
+        using var restOnMetricsPort = await fixture.Server.Metrics.GetAsync(new Uri("/v2/health/live", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, restOnMetricsPort.StatusCode);
+    }
+}
