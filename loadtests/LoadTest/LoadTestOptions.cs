@@ -1,0 +1,44 @@
+namespace NeuralSec.LoadTest;
+
+/// <summary>One run's settings, parsed from the command line by <see cref="CommandLine"/>.</summary>
+internal sealed record LoadTestOptions
+{
+    /// <summary>The model server called directly (the baseline). Null with <see cref="SelfHost"/>.</summary>
+    public Uri? Direct { get; init; }
+
+    /// <summary>The sidecar in front of the same model server.</summary>
+    public Uri? Sidecar { get; init; }
+
+    /// <summary>Start both in-process on loopback instead of using addresses.</summary>
+    public bool SelfHost { get; init; }
+
+    /// <summary>The folder laid out <c>model/version/model.onnx</c> for <see cref="SelfHost"/>; found by
+    /// walking up from the working directory to <c>models/repository</c> when unset.</summary>
+    public string? ModelRepository { get; init; }
+
+    public string Model { get; init; } = "mnist";
+
+    /// <summary>First dimension of each request, substituted for a -1 batch dimension.</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Closed loop: workers each with one request in flight.</summary>
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>Open loop: requests per second per target; 0 means closed loop.</summary>
+    public double Rate { get; init; }
+
+    /// <summary>Measured requests per target, over all rounds.</summary>
+    public int Requests { get; init; } = 20_000;
+
+    /// <summary>Unmeasured requests per target before the first round (JIT, connections, ORT arenas).</summary>
+    public int Warmup { get; init; } = 1_000;
+
+    /// <summary>Rounds; each runs both targets, in ABBA order, so drift and noise land on both alike.</summary>
+    public int Rounds { get; init; } = 4;
+
+    /// <summary>Hard cap on the whole run's wall time; a phase stops early when it would exceed its share.</summary>
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Also write the Markdown table here.</summary>
+    public string? MarkdownPath { get; init; }
+}
