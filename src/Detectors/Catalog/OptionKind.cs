@@ -1,0 +1,18 @@
+namespace NeuralSec.Detectors.Catalog;
+
+/// <summary>The type of one defense option as it appears in a policy file.</summary>
+public enum OptionKind
+{
+    Integer,
+    Number,
+    Boolean,
+    String,
+
+    /// <summary>One of <see cref="OptionDefinition.AllowedValues"/>.</summary>
+    Enum,
+
+    /// <summary>A list of <see cref="OptionDefinition.AllowedValues"/> (or any strings when none are listed).</summary>
+    StringList,
+
+    NumberList,
+}

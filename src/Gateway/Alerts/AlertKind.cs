@@ -1,0 +1,14 @@
+namespace NeuralSec.Gateway.Alerts;
+
+/// <summary>What raised the alert.</summary>
+internal enum AlertKind
+{
+    /// <summary>A request's decision was not a plain allow (block, throttle, degrade, alert, or monitor-mode).</summary>
+    RequestDecision,
+
+    /// <summary>A changed policy file was refused; the last good policy keeps serving.</summary>
+    PolicyReloadFailed,
+
+    /// <summary>A defense or the model failed and the policy's fail-open/fail-closed rule was applied.</summary>
+    DefenseError,
+}

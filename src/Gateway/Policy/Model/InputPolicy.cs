@@ -1,0 +1,10 @@
+namespace NeuralSec.Gateway.Policy.Model;
+
+/// <summary><c>spec.input</c>: constraints on top of the model's own signature.</summary>
+internal sealed record InputPolicy
+{
+    public IReadOnlyList<TensorRule> Tensors { get; init; } = [];
+
+    /// <summary><c>maxBatch</c>: may only lower the sidecar's limit.</summary>
+    public int? MaxBatch { get; init; }
+}
