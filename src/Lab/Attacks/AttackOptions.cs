@@ -1,0 +1,29 @@
+namespace NeuralSec.Lab.Attacks;
+
+/// <summary>L∞ gradient attack settings. FGSM is the one-step, no-random-start case (<see cref="Fgsm"/>).</summary>
+public sealed record AttackOptions
+{
+    public float Epsilon { get; init; } = 0.1f;
+
+    public int Steps { get; init; } = 40;
+
+    /// <summary>Step size α; null means 2.5·ε/steps (Madry et al.'s rule of thumb).</summary>
+    public float? StepSize { get; init; }
+
+    public bool RandomStart { get; init; } = true;
+
+    public AttackLoss Loss { get; init; } = AttackLoss.CrossEntropy;
+
+    /// <summary>Divide logits by this before the softmax in the loss (attacking a distilled model "at T").</summary>
+    public float Temperature { get; init; } = 1f;
+
+    public int Seed { get; init; } = 1;
+
+    public int BatchSize { get; init; } = 250;
+
+    public float Alpha => StepSize ?? 2.5f * Epsilon / Steps;
+
+    public static AttackOptions Fgsm(float epsilon) => new() { Epsilon = epsilon, Steps = 1, StepSize = epsilon, RandomStart = false };
+
+    public static AttackOptions Pgd(float epsilon, int steps = 40) => new() { Epsilon = epsilon, Steps = steps };
+}

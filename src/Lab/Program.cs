@@ -1,0 +1,1 @@
+return NeuralSec.Lab.Cli.LabCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,30 @@
+namespace NeuralSec.Lab.Training;
+
+public sealed record ClassifierTrainingOptions
+{
+    public int Epochs { get; init; } = 12;
+
+    public int BatchSize { get; init; } = 64;
+
+    public float LearningRate { get; init; } = 2e-3f;
+
+    /// <summary>Cosine decay from <see cref="LearningRate"/> down to this fraction of it.</summary>
+    public float FinalLearningRateFraction { get; init; } = 0.02f;
+
+    /// <summary>Maximum random translation in pixels (0 disables augmentation).</summary>
+    public int MaxShift { get; init; } = 2;
+
+    /// <summary>Softmax temperature used in the loss (distillation trains at T=20, deploys at T=1).</summary>
+    public float Temperature { get; init; } = 1f;
+
+    /// <summary>Per-train-digit soft targets [N,10] (distillation); null trains on the hard labels.</summary>
+    public float[]? SoftTargets { get; init; }
+
+    /// <summary>When set, every step also trains on PGD examples made against the current weights.</summary>
+    public Attacks.AttackOptions? Adversarial { get; init; }
+
+    /// <summary>Weight of the adversarial loss; the clean loss gets 1 − this.</summary>
+    public float AdversarialWeight { get; init; } = 0.5f;
+
+    public int Seed { get; init; } = 1;
+}
