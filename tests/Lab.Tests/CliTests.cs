@@ -1,0 +1,95 @@
+using NeuralSec.Lab.Cli;
+using NeuralSec.Lab.Nn;
+using NeuralSec.Lab.Onnx;
+
+namespace NeuralSec.Lab.Tests;
+
+/// <summary>Bad input gives one clear line on stderr and a non-zero exit — never a stack trace.</summary>
+public sealed class CliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = LabCli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static void AssertCleanError(string err, string expected)
+    {
+        Assert.Contains(expected, err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void MissingModelFile_ExitsOneWithAClearMessage()
+    {
+        var (code, _, err) = Run("eval", "/definitely/not/here.onnx");
+        Assert.Equal(1, code);
+        AssertCleanError(err, "model file not found");
+    }
+
+    [Fact]
+    public void CorruptOnnx_ExitsOneWithAClearMessage()
+    {
+        var path = Path.Combine(TestData.TempDir(), "corrupt.onnx");
+        File.WriteAllBytes(path, [0x08, 0x07, 0x12, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]);
+        var (code, _, err) = Run("eval", path);
+        Assert.Equal(1, code);
+        AssertCleanError(err, "corrupt.onnx");
+    }
+
+    [Fact]
+    public void TruncatedOnnx_ExitsOneWithAClearMessage()
+    {
+        var full = File.ReadAllBytes(NeuralSec.Lab.Data.RepoPaths.ModelFile("mnist"));
+        var path = Path.Combine(TestData.TempDir(), "truncated.onnx");
+        File.WriteAllBytes(path, full[..(full.Length / 2)]);
+        var (code, _, err) = Run("robustness", path);
+        Assert.Equal(1, code);
+        AssertCleanError(err, "truncated.onnx");
+    }
+
+    [Fact]
+    public void WrongInputShape_ExitsOneWithAClearMessage()
+    {
+        var net = new Network([1, 14, 14], [new Flatten(), new Dense(196, 10)]);
+        var path = Path.Combine(TestData.TempDir(), "small.onnx");
+        File.WriteAllBytes(path, OnnxExporter.Export(net, "small", OnnxNames.Logits));
+        var (code, _, err) = Run("eval", path);
+        Assert.Equal(1, code);
+        AssertCleanError(err, "[batch,1,14,14] but the MNIST data is [batch,1,28,28]");
+    }
+
+    [Fact]
+    public void MissingDataset_ExitsOneWithAClearMessage()
+    {
+        var (code, _, err) = Run("data", "info", "--data", "/nope/mnist.bin.gz");
+        Assert.Equal(1, code);
+        AssertCleanError(err, "dataset file not found");
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("train", "mnist-huge")]
+    [InlineData("train", "mnist", "--seed", "abc")]
+    [InlineData("attack", "--eps")]
+    [InlineData("eval")]
+    public void UsageErrors_ExitTwo(params string[] args)
+    {
+        var (code, _, err) = Run(args);
+        Assert.Equal(2, code);
+        AssertCleanError(err, "neuralsec-lab");
+    }
+
+    [Fact]
+    public void Eval_PrintsAccuracyOfTheDefaultModel()
+    {
+        var (code, output, err) = Run("eval", NeuralSec.Lab.Data.RepoPaths.ModelFile("mnist-backdoor"), "--trigger");
+        Assert.Equal(0, code);
+        Assert.Empty(err);
+        Assert.Contains("accuracy on 2000 test digits", output, StringComparison.Ordinal);
+        Assert.Contains("backdoor trigger", output, StringComparison.Ordinal);
+    }
+}
