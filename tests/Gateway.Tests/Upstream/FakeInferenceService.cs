@@ -84,7 +84,21 @@ internal sealed class FakeInferenceService : GRPCInferenceService.GRPCInferenceS
         var output = new ModelInferResponse.Types.InferOutputTensor { Name = "y", Datatype = "FP32" };
         output.Shape.AddRange(request.Inputs[0].Shape);
         response.Outputs.Add(output);
-        response.RawOutputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())));
+        switch (behavior.ResponseMode)
+        {
+            case FakeResponseMode.Typed:
+                output.Contents = new InferTensorContents();
+                output.Contents.Fp32Contents.AddRange(values);
+                break;
+            case FakeResponseMode.Malformed:
+                // One element short of what the shape promises.
+                response.RawOutputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan(1))));
+                break;
+            default:
+                response.RawOutputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())));
+                break;
+        }
+
         return response;
     }
 }

@@ -40,6 +40,9 @@ internal sealed class FakeModelServerBehavior
     /// <summary>Completes when a ModelInfer call has arrived.</summary>
     public TaskCompletionSource InferStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>How ModelInfer answers: raw contents (Triton), typed contents (MLServer-style) or malformed.</summary>
+    public FakeResponseMode ResponseMode { get; set; } = FakeResponseMode.Raw;
+
     /// <summary>The deadline the last ModelInfer call carried.</summary>
     public DateTime LastDeadline { get; set; }
 

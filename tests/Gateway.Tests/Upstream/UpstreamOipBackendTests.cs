@@ -31,6 +31,29 @@ public sealed class UpstreamOipBackendTests : IAsyncLifetime
         Assert.True(backend.IsReady, "a successful call proves the server reachable");
     }
 
+    [Fact]
+    public async Task Infer_AcceptsTypedContentsFromTheServer()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address));
+        server.Behavior.ResponseMode = FakeResponseMode.Typed;
+
+        var result = await backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None);
+
+        Assert.Equal([2f, 4f, 6f, 8f], Assert.Single(result.Outputs).AsSpan<float>().ToArray());
+    }
+
+    [Fact]
+    public async Task Infer_MalformedResponse_IsInternal_AndNotRetried()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address));
+        server.Behavior.ResponseMode = FakeResponseMode.Malformed;
+
+        var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+
+        Assert.Equal(BackendError.Internal, ex.Error);
+        Assert.Equal(1, server.Behavior.InferCalls);
+    }
+
     [Theory]
     [InlineData(StatusCode.Unavailable)]
     [InlineData(StatusCode.ResourceExhausted)]

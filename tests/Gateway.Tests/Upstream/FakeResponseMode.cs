@@ -1,0 +1,8 @@
+namespace NeuralSec.Gateway.Tests.Upstream;
+
+internal enum FakeResponseMode
+{
+    Raw,
+    Typed,
+    Malformed,
+}
