@@ -26,7 +26,7 @@ internal static class Report
         {
             var d = Micros(direct.Latency, p);
             var s = Micros(sidecar.Latency, p);
-            md.Append(CultureInfo.InvariantCulture, $" +{s - d:F0} ({Ratio(s, d)}) |");
+            md.Append(CultureInfo.InvariantCulture, $" {s - d:+0;-0;0} ({Ratio(s, d)}) |");
         }
 
         md.AppendLine();
