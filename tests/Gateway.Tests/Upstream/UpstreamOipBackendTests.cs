@@ -28,7 +28,6 @@ public sealed class UpstreamOipBackendTests : IAsyncLifetime
         Assert.Equal([1L, 4L], output.Shape);
         Assert.Equal([2f, 4f, 6f, 8f], output.AsSpan<float>().ToArray());
         Assert.Equal(1, server.Behavior.InferCalls);
-        Assert.True(backend.IsReady, "a successful call proves the server reachable");
     }
 
     [Fact]
@@ -98,7 +97,7 @@ public sealed class UpstreamOipBackendTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Infer_UpstreamDown_IsUnavailable_AndNotReady()
+    public async Task Infer_UpstreamDown_IsUnavailable()
     {
         using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(UpstreamTestOptions.DeadAddress(), o => o.MaxRetries = 1));
         var before = GatewayMetrics.UpstreamErrors.WithLabels("unavailable").Value;
@@ -106,8 +105,21 @@ public sealed class UpstreamOipBackendTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
 
         Assert.Equal(BackendError.Unavailable, ex.Error);
-        Assert.False(backend.IsReady);
         Assert.True(GatewayMetrics.UpstreamErrors.WithLabels("unavailable").Value > before);
+    }
+
+    [Fact]
+    public async Task Infer_UpstreamGone_DropsReadinessBeforeTheNextPoll()
+    {
+        var doomed = await FakeModelServer.StartAsync();
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(doomed.Address, o => o.MaxRetries = 0));
+        Assert.True(await backend.Readiness.PollOnceAsync(CancellationToken.None));
+        await doomed.DisposeAsync();
+
+        var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+
+        Assert.Equal(BackendError.Unavailable, ex.Error);
+        Assert.False(backend.IsReady);
     }
 
     [Fact]

@@ -25,6 +25,7 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
     private readonly UpstreamMetadataCache metadata;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
+    private int disposed;
 
     public UpstreamOipBackend(UpstreamOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -144,6 +145,12 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
 
     public void Dispose()
     {
+        // DI disposes this once per registration (the concrete type and IModelBackend); once is enough.
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         Readiness.Dispose();
         resilience.Dispose();
         channel.Dispose();
@@ -176,7 +183,6 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
                 },
                 state,
                 cancellationToken);
-            Readiness.ReportReachable();
             return response;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

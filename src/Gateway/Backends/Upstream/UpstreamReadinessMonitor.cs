@@ -9,6 +9,8 @@ namespace NeuralSec.Gateway.Backends.Upstream;
 /// <summary>
 /// Tracks whether the model server can take requests: polls its ServerReady every interval, and is told by the
 /// backend when a real call found the server unreachable, so readiness drops at once rather than at the next poll.
+/// Only a poll makes it ready again: a server that answers calls may still be loading or draining, and letting
+/// calls and polls both set the flag would make it flap.
 /// It does not go through the resilience pipeline: the poll must see the server itself, even while the circuit is open.
 /// </summary>
 internal sealed class UpstreamReadinessMonitor : BackgroundService
@@ -59,11 +61,8 @@ internal sealed class UpstreamReadinessMonitor : BackgroundService
         return answer;
     }
 
-    /// <summary>A call found the server unreachable; the next successful poll or call restores readiness.</summary>
+    /// <summary>A call found the server unreachable; the next successful poll restores readiness.</summary>
     public void ReportUnreachable() => Set(false);
-
-    /// <summary>A call succeeded, which proves the server is up whatever the last poll said.</summary>
-    public void ReportReachable() => Set(true);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

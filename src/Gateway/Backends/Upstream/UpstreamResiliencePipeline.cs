@@ -19,7 +19,9 @@ namespace NeuralSec.Gateway.Backends.Upstream;
 /// breaker so that local queue overflow never counts as the server's failure;</item>
 /// <item>circuit breaker: after a failure ratio over the sampling window, calls fail fast instead of piling up
 /// on a sick server; one trial call after <see cref="UpstreamOptions.BreakDuration"/>;</item>
-/// <item>attempt timeout: one slow attempt cannot eat the whole budget.</item>
+/// <item>attempt timeout: one slow attempt cannot eat the whole budget. A timed-out attempt is not retried
+/// (a model that is slow now will be slow again, and a retry would double its load), so it also bounds
+/// a call that fails fast on nothing else.</item>
 /// </list>
 /// </summary>
 internal sealed class UpstreamResiliencePipeline : IDisposable
