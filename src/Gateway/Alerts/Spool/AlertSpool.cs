@@ -1,0 +1,353 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace NeuralSec.Gateway.Alerts.Spool;
+
+/// <summary>
+/// A bounded, append-only disk queue of webhook payloads that survives restarts.
+/// <para>Layout: segment files <c>0000000001.seg</c>, <c>0000000002.seg</c>… of records
+/// <c>[int32 length][uint32 CRC-32][payload]</c> (little endian), and a <c>commit</c> file holding the position
+/// (segment, offset) up to which records were delivered. Reading starts at the commit; a torn record at the end of a
+/// segment (a crash mid-append) fails its length or CRC check and is cut off at open.</para>
+/// <para>Durability: an <see cref="Append"/> is fsynced before it returns, so a batch the sink has given up on is on
+/// disk before it leaves memory. The commit is written to a temporary file, fsynced and renamed over the old one, so it
+/// is either the old or the new position. A crash between a delivery and its commit re-sends that batch: delivery is
+/// at least once, and receivers dedupe on the event uid (the body also carries an Idempotency-Key).</para>
+/// <para>Bound: <see cref="PendingBytes"/> never exceeds the maximum. When an append does not fit, the newest records
+/// are refused (the caller counts and logs them): the oldest undelivered alerts are kept because they show how an
+/// incident began, and refusing keeps the files append-only with no holes.</para>
+/// <para>Not thread-safe: one sink's delivery loop owns it.</para>
+/// </summary>
+internal sealed class AlertSpool : IDisposable
+{
+    public const int RecordHeaderBytes = 8;
+
+    private const int MaxRecordBytes = 16 * 1024 * 1024;
+    private const string SegmentExtension = ".seg";
+    private const string CommitFileName = "commit";
+
+    private readonly string directory;
+    private readonly long maxBytes;
+    private readonly long segmentBytes;
+    private readonly ILogger logger;
+    private readonly SortedDictionary<long, long> segments = []; // segment number -> valid length
+    private SpoolPosition head;
+    private long writerSegment;
+    private FileStream? writer;
+
+    private AlertSpool(string directory, long maxBytes, long segmentBytes, ILogger logger)
+    {
+        this.directory = directory;
+        this.maxBytes = maxBytes;
+        this.segmentBytes = segmentBytes;
+        this.logger = logger;
+    }
+
+    public string Directory => directory;
+
+    public long MaxBytes => maxBytes;
+
+    /// <summary>Bytes of undelivered records, headers included: what counts against the bound.</summary>
+    public long PendingBytes { get; private set; }
+
+    public long PendingRecords { get; private set; }
+
+    public bool IsEmpty => PendingRecords == 0;
+
+    /// <summary>Opens (creating if needed) the spool in <paramref name="directory"/>, dropping what was committed and
+    /// cutting off torn records.</summary>
+    public static AlertSpool Open(string directory, long maxBytes, long segmentBytes, ILogger logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        System.IO.Directory.CreateDirectory(directory);
+        var spool = new AlertSpool(Path.GetFullPath(directory), maxBytes, segmentBytes, logger);
+        spool.Recover();
+        return spool;
+    }
+
+    /// <summary>Appends records in order and fsyncs. Returns how many were taken: a prefix of
+    /// <paramref name="payloads"/>; the rest did not fit under the bound.</summary>
+    public int Append(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
+    {
+        ArgumentNullException.ThrowIfNull(payloads);
+        var accepted = 0;
+        Span<byte> header = stackalloc byte[RecordHeaderBytes];
+        foreach (var payload in payloads)
+        {
+            var size = RecordHeaderBytes + (long)payload.Length;
+            if (payload.Length > MaxRecordBytes || PendingBytes + size > maxBytes)
+            {
+                break;
+            }
+
+            var stream = WriterFor(size);
+            BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.Compute(payload.Span));
+            stream.Write(header);
+            stream.Write(payload.Span);
+            segments[writerSegment] += size;
+            PendingBytes += size;
+            PendingRecords++;
+            accepted++;
+        }
+
+        writer?.Flush(flushToDisk: true);
+        return accepted;
+    }
+
+    /// <summary>Reads up to <paramref name="maxRecords"/> records (and about <paramref name="maxBatchBytes"/>, but at
+    /// least one) from the head without removing them; null when the spool is empty.</summary>
+    public SpoolBatch? Peek(int maxRecords, long maxBatchBytes)
+    {
+        var records = new List<byte[]>();
+        var position = head;
+        long bytes = 0;
+        Span<byte> header = stackalloc byte[RecordHeaderBytes];
+        while (records.Count < maxRecords && PendingRecords > records.Count)
+        {
+            if (!segments.TryGetValue(position.Segment, out var length))
+            {
+                break;
+            }
+
+            if (position.Offset >= length)
+            {
+                var next = segments.Keys.FirstOrDefault(s => s > position.Segment);
+                if (next == 0)
+                {
+                    break;
+                }
+
+                position = new SpoolPosition(next, 0);
+                continue;
+            }
+
+            using var stream = new FileStream(SegmentPath(position.Segment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            stream.Position = position.Offset;
+            while (position.Offset < length && records.Count < maxRecords && (records.Count == 0 || bytes < maxBatchBytes))
+            {
+                stream.ReadExactly(header);
+                var payload = new byte[BinaryPrimitives.ReadInt32LittleEndian(header)];
+                stream.ReadExactly(payload);
+                records.Add(payload);
+                bytes += RecordHeaderBytes + payload.Length;
+                position = position with { Offset = position.Offset + RecordHeaderBytes + payload.Length };
+            }
+
+            if (records.Count > 0 && bytes >= maxBatchBytes)
+            {
+                break;
+            }
+        }
+
+        return records.Count == 0 ? null : new SpoolBatch(records, position, bytes);
+    }
+
+    /// <summary>Marks a peeked batch delivered: moves the commit past it and deletes segments read to the end.</summary>
+    public void Commit(SpoolBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        PendingRecords -= batch.Records.Count;
+        PendingBytes -= batch.Bytes;
+        if (PendingRecords <= 0)
+        {
+            // Empty: start a fresh segment so the disk is handed back now rather than when a segment fills.
+            PendingRecords = 0;
+            PendingBytes = 0;
+            CloseWriter();
+            var fresh = new SpoolPosition(writerSegment + 1, 0);
+            WriteCommit(fresh);
+            foreach (var segment in segments.Keys.ToList())
+            {
+                DeleteSegment(segment);
+            }
+
+            head = fresh;
+            writerSegment = fresh.Segment;
+            return;
+        }
+
+        head = batch.End;
+        while (segments.TryGetValue(head.Segment, out var length) && head.Offset >= length && head.Segment != writerSegment)
+        {
+            var next = segments.Keys.FirstOrDefault(s => s > head.Segment);
+            if (next == 0)
+            {
+                break;
+            }
+
+            head = new SpoolPosition(next, 0);
+        }
+
+        // Commit first, then delete: a crash in between leaves segments below the commit, which Open deletes.
+        WriteCommit(head);
+        foreach (var segment in segments.Keys.Where(s => s < head.Segment).ToList())
+        {
+            DeleteSegment(segment);
+        }
+    }
+
+    public void Dispose() => CloseWriter();
+
+    private FileStream WriterFor(long recordSize)
+    {
+        if (writer is not null && segments[writerSegment] > 0 && segments[writerSegment] + recordSize > segmentBytes)
+        {
+            CloseWriter();
+            writerSegment++;
+        }
+
+        if (writer is null)
+        {
+            if (segments.TryGetValue(writerSegment, out var length) && length > 0 && length + recordSize > segmentBytes)
+            {
+                writerSegment++;
+            }
+
+            segments.TryAdd(writerSegment, 0);
+            writer = new FileStream(SegmentPath(writerSegment), FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, 64 * 1024);
+        }
+
+        return writer;
+    }
+
+    private void CloseWriter()
+    {
+        if (writer is not null)
+        {
+            writer.Flush(flushToDisk: true);
+            writer.Dispose();
+            writer = null;
+        }
+    }
+
+    private void Recover()
+    {
+        File.Delete(CommitPath + ".tmp");
+        var commit = ReadCommit();
+        foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*" + SegmentExtension))
+        {
+            if (long.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0)
+            {
+                segments[number] = new FileInfo(file).Length;
+            }
+        }
+
+        foreach (var stale in segments.Keys.Where(s => s < commit.Segment).ToList())
+        {
+            DeleteSegment(stale);
+        }
+
+        if (segments.TryGetValue(commit.Segment, out var committedLength))
+        {
+            head = commit.Offset <= committedLength ? commit : new SpoolPosition(commit.Segment, committedLength);
+        }
+        else
+        {
+            head = new SpoolPosition(segments.Count > 0 ? segments.Keys.First() : Math.Max(commit.Segment, 1), 0);
+        }
+
+        foreach (var segment in segments.Keys.ToList())
+        {
+            var start = segment == head.Segment ? head.Offset : 0;
+            var valid = Scan(segment, start, out var records, out var bytes);
+            if (valid < segments[segment])
+            {
+                AlertLog.SpoolRecovered(logger, directory, $"segment {segment}: cut {segments[segment] - valid} byte(s) of torn or corrupt records at offset {valid}");
+                using (var stream = new FileStream(SegmentPath(segment), FileMode.Open, FileAccess.Write, FileShare.Read))
+                {
+                    stream.SetLength(valid);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                segments[segment] = valid;
+            }
+
+            PendingRecords += records;
+            PendingBytes += bytes;
+        }
+
+        writerSegment = segments.Count > 0 ? segments.Keys.Last() : head.Segment;
+    }
+
+    /// <summary>Walks records from <paramref name="start"/>; returns the end of the last good one.</summary>
+    private long Scan(long segment, long start, out long records, out long bytes)
+    {
+        records = 0;
+        bytes = 0;
+        using var stream = new FileStream(SegmentPath(segment), FileMode.Open, FileAccess.Read, FileShare.Read);
+        var length = stream.Length;
+        var position = start;
+        stream.Position = start;
+        Span<byte> header = stackalloc byte[RecordHeaderBytes];
+        while (length - position >= RecordHeaderBytes)
+        {
+            stream.ReadExactly(header);
+            var size = BinaryPrimitives.ReadInt32LittleEndian(header);
+            if (size < 0 || size > MaxRecordBytes || size > length - position - RecordHeaderBytes)
+            {
+                break;
+            }
+
+            var payload = new byte[size];
+            stream.ReadExactly(payload);
+            if (Crc32.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..]))
+            {
+                break;
+            }
+
+            position += RecordHeaderBytes + size;
+            records++;
+            bytes += RecordHeaderBytes + size;
+        }
+
+        return position;
+    }
+
+    private SpoolPosition ReadCommit()
+    {
+        try
+        {
+            var data = File.ReadAllBytes(CommitPath);
+            if (data.Length == 20 && Crc32.Compute(data.AsSpan(0, 16)) == BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(16)))
+            {
+                return new SpoolPosition(BinaryPrimitives.ReadInt64LittleEndian(data), BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(8)));
+            }
+
+            AlertLog.SpoolRecovered(logger, directory, "commit file unreadable; delivering from the oldest segment (duplicates possible)");
+        }
+        catch (FileNotFoundException)
+        {
+        }
+
+        return new SpoolPosition(0, 0);
+    }
+
+    private void WriteCommit(SpoolPosition position)
+    {
+        Span<byte> data = stackalloc byte[20];
+        BinaryPrimitives.WriteInt64LittleEndian(data, position.Segment);
+        BinaryPrimitives.WriteInt64LittleEndian(data[8..], position.Offset);
+        BinaryPrimitives.WriteUInt32LittleEndian(data[16..], Crc32.Compute(data[..16]));
+        var temporary = CommitPath + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(data);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, CommitPath, overwrite: true);
+    }
+
+    private void DeleteSegment(long segment)
+    {
+        File.Delete(SegmentPath(segment));
+        segments.Remove(segment);
+    }
+
+    private string CommitPath => Path.Combine(directory, CommitFileName);
+
+    private string SegmentPath(long segment) =>
+        Path.Combine(directory, segment.ToString("D10", CultureInfo.InvariantCulture) + SegmentExtension);
+}
