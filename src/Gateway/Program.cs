@@ -16,6 +16,7 @@ internal static class Program
             {
                 "serve" => await ServeAsync(rest).ConfigureAwait(false),
                 "healthcheck" => await HealthCheckCommand.RunAsync(rest).ConfigureAwait(false),
+                "policy" => await Policy.Cli.PolicyCommand.RunAsync(rest).ConfigureAwait(false),
                 "help" or "--help" or "-h" => Usage(Console.Out, 0),
                 _ => Usage(Console.Error, 2, $"unknown command '{command}'"),
             };

@@ -17,4 +17,9 @@ public sealed record OptionDefinition(string Name, OptionKind Kind, string Descr
 
     /// <summary>The value used when the policy leaves the option out (null: no default).</summary>
     public object? Default { get; init; }
+
+    /// <summary>For <see cref="OptionKind.String"/>: the value names a file (a model, a clean-sample pool) that must
+    /// exist, relative to the policy file or the model repository. The policy validator checks it, so a typo fails
+    /// validation instead of failing the first request.</summary>
+    public bool IsFileReference { get; init; }
 }

@@ -15,6 +15,12 @@ internal sealed record FirewallPolicy
     /// <summary>The file it came from.</summary>
     public required string Source { get; init; }
 
+    /// <summary><c>metadata.labels</c>: free-form, for operators and alert routing.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = System.Collections.Frozen.FrozenDictionary<string, string>.Empty;
+
+    /// <summary><c>metadata.annotations</c>: free-form.</summary>
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = System.Collections.Frozen.FrozenDictionary<string, string>.Empty;
+
     /// <summary><c>spec.models</c>: model names this policy governs; <c>"*"</c> makes it the default policy.</summary>
     public required IReadOnlyList<string> Models { get; init; }
 

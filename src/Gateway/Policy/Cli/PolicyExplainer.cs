@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text;
+using NeuralSec.Detectors.Catalog;
+using NeuralSec.Detectors.Tensors;
+using NeuralSec.Gateway.Policy.Model;
+
+namespace NeuralSec.Gateway.Policy.Cli;
+
+/// <summary>What a policy will do, in plain words, for reviewers of a policy change who do not read YAML for a
+/// living. Says what happens by default too: a left-out key is a decision as well.</summary>
+internal static class PolicyExplainer
+{
+    public static string Explain(FirewallPolicy policy, IReadOnlyCollection<DefenseDefinition> defenses)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"Policy '{policy.Name}' ({policy.Source}, revision {policy.Revision})"));
+        text.AppendLine(policy.IsDefault
+            ? "Applies to: every model that has no policy of its own (this is the default policy)" + ClientsSuffix(policy) + "."
+            : Invariant($"Applies to: {Plural(policy.Models.Count, "model", "models")} {Names(policy.Models)}{ClientsSuffix(policy)}."));
+
+        text.AppendLine(policy.Mode == PolicyMode.Enforce
+            ? "Mode: enforce. Decisions are applied: flagged requests are blocked, throttled or degraded as each detector says."
+            : "Mode: monitor (shadow). Everything is checked and alerted, but no request is blocked, throttled or degraded.");
+        text.AppendLine(policy.OnError == ErrorMode.FailClosed
+            ? "On error: fail-closed. If a defense or the model fails, the request is refused."
+            : "On error: fail-open. If a defense fails, it is skipped (and alerted) and the request goes on.");
+
+        var identity = policy.Identity.TrustHeader
+            ? "the client identity header set by the service mesh is trusted"
+            : "the client identity header is not trusted (only mTLS certificates and API keys count)";
+        var fallback = policy.Identity.DefaultClient is { } client
+            ? $"callers with no accepted identity are served as client '{client}'"
+            : "callers with no accepted identity are refused (UNAUTHENTICATED)";
+        text.AppendLine($"Identity: {identity}; {fallback}.");
+
+        text.AppendLine("Input:");
+        foreach (var tensor in policy.Input.Tensors)
+        {
+            var parts = new List<string>();
+            if (tensor.DataType is { } type)
+            {
+                parts.Add("datatype " + type.ToWireName());
+            }
+
+            if (tensor.Shape is { } shape)
+            {
+                parts.Add($"shape [{string.Join(", ", shape)}]" + (shape.Contains(-1) ? " (-1 = any size)" : string.Empty));
+            }
+
+            if (tensor.Range is { } range)
+            {
+                parts.Add(Invariant($"every value within [{range.Min}, {range.Max}]"));
+            }
+
+            text.AppendLine($"  - tensor '{tensor.Name}': " + (parts.Count == 0 ? "no constraints beyond the model's signature" : string.Join(", ", parts)));
+        }
+
+        text.AppendLine(policy.Input.MaxBatch is { } maxBatch
+            ? Invariant($"  - batches larger than {maxBatch} are refused.")
+            : "  - batch size limited only by the sidecar's own limit.");
+        text.AppendLine("  - NaN and infinite values are always refused.");
+
+        text.AppendLine(policy.RateLimit is { } limit
+            ? Invariant($"Rate limit: each client may send {limit.TokensPerSecond} requests per second on average, with bursts of up to {limit.Burst}; more gets RESOURCE_EXHAUSTED with a retry-after.")
+            : "Rate limit: none.");
+
+        text.AppendLine(policy.Preprocess.Count == 0 ? "Preprocessing: none; the input is forwarded as sent." : "Preprocessing, in this order, before the input is forwarded:");
+        foreach (var step in policy.Preprocess)
+        {
+            text.AppendLine($"  - {step.Type}{Options(step)}: {Describe(step, defenses)}");
+        }
+
+        text.AppendLine(policy.Detect.Count == 0 ? "Detectors: none." : "Detectors:");
+        foreach (var detector in policy.Detect)
+        {
+            var definition = defenses.FirstOrDefault(d => d.Type == detector.Type);
+            var side = definition?.FlagsBelowThreshold == true ? "below" : "above";
+            text.AppendLine(Invariant($"  - {detector.Type}{Options(detector)}: flags a score {side} {detector.Threshold}; then {Action(detector.Action, policy.Mode)}. {Describe(detector, defenses)}"));
+        }
+
+        var output = policy.Output;
+        var hardening = new List<string>();
+        if (output.LabelOnly)
+        {
+            hardening.Add("only the predicted label is returned");
+        }
+
+        if (output.TopK is { } k)
+        {
+            hardening.Add(Invariant($"only the top {k} score{(k == 1 ? "" : "s")} {(k == 1 ? "is" : "are")} kept"));
+        }
+
+        if (output.Decimals is { } decimals)
+        {
+            hardening.Add(Invariant($"scores are rounded to {decimals} decimal{(decimals == 1 ? "" : "s")}"));
+        }
+
+        text.AppendLine(hardening.Count == 0 ? "Output: returned as the model produced it." : "Output: " + string.Join("; ", hardening) + ".");
+        if (policy.Labels.Count > 0)
+        {
+            text.AppendLine("Labels: " + string.Join(", ", policy.Labels.Select(l => $"{l.Key}={l.Value}")));
+        }
+
+        return text.ToString();
+    }
+
+    private static string ClientsSuffix(FirewallPolicy policy) => policy.ClientGroups.Count == 0
+        ? ", for every client"
+        : $", for clients in {Plural(policy.ClientGroups.Count, "group", "groups")} {Names(policy.ClientGroups)}";
+
+    private static string Action(DefenseAction action, PolicyMode mode)
+    {
+        var what = action switch
+        {
+            DefenseAction.Block => "the request is blocked (PERMISSION_DENIED)",
+            DefenseAction.Throttle => "the client is throttled (RESOURCE_EXHAUSTED)",
+            DefenseAction.Degrade => "the answer is reduced to the label only",
+            _ => "the request is answered and an alert is raised",
+        };
+        return mode == PolicyMode.Monitor && action != DefenseAction.Alert ? $"{what} would happen, but monitor mode only alerts" : what;
+    }
+
+    private static string Options(DefenseSpec spec) => spec.Options.Count == 0
+        ? string.Empty
+        : " (" + string.Join(", ", spec.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={Value(o.Value)}")) + ")";
+
+    private static string Describe(DefenseSpec spec, IReadOnlyCollection<DefenseDefinition> defenses) =>
+        defenses.FirstOrDefault(d => d.Type == spec.Type)?.Description ?? string.Empty;
+
+    private static string Value(object value) => value switch
+    {
+        IEnumerable<string> list => "[" + string.Join(", ", list) + "]",
+        IEnumerable<double> list => "[" + string.Join(", ", list.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "]",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private static string Names(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
+
+    private static string Plural(int count, string one, string many) => count == 1 ? one : many;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,9 @@
+namespace NeuralSec.Gateway.Policy.Descriptors;
+
+internal enum ScalarType
+{
+    String,
+    Integer,
+    Number,
+    Boolean,
+}

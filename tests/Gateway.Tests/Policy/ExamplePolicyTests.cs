@@ -1,0 +1,50 @@
+using NeuralSec.Detectors.Catalog;
+using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Gateway.Policy.Validation;
+using NeuralSec.Gateway.Tests.Infrastructure;
+
+namespace NeuralSec.Gateway.Tests.Policy;
+
+/// <summary>The shipped examples are what operators copy: they must validate, as one directory, with the real catalog.</summary>
+public sealed class ExamplePolicyTests
+{
+    private static string Folder => Path.Combine(RepoPaths.Root, "policies");
+
+    [Fact]
+    public void ExamplePolicies_ValidateTogether()
+    {
+        var result = new PolicyValidator(DefenseCatalog.All).ValidateSet(PolicyDirectory.Read(Folder));
+
+        Assert.True(result.IsValid, string.Join('\n', result.Errors));
+        var byName = result.Policies.ToDictionary(p => p.Name);
+        var fallback = byName["default"];
+        Assert.True(fallback.IsDefault);
+        Assert.Equal(PolicyMode.Enforce, fallback.Mode);
+        Assert.Equal(64, fallback.Input.MaxBatch);
+        Assert.Equal(new NeuralSec.Gateway.Backends.ValueRange(0, 1), Assert.Single(fallback.Input.Tensors, t => t.Name == "input").Range);
+        Assert.NotNull(fallback.RateLimit);
+        Assert.Contains(result.Policies, p => p.Models.Contains("mnist") && p.ClientGroups.Count == 0);
+        Assert.Contains(result.Policies, p => p.ClientGroups.Count > 0 && p.Mode == PolicyMode.Enforce);
+        Assert.Contains(result.Policies, p => p.Mode == PolicyMode.Monitor);
+    }
+
+    [Fact]
+    public void ExamplePolicies_PointEditorsAtTheSchema()
+    {
+        foreach (var file in PolicyDirectory.List(Folder))
+        {
+            Assert.Equal("# yaml-language-server: $schema=./schema/firewallpolicy.schema.json", File.ReadLines(file).First());
+        }
+    }
+
+    [Fact]
+    public void Snapshot_SelectsTenantThenModelThenDefault()
+    {
+        var result = new PolicyValidator(DefenseCatalog.All).ValidateSet(PolicyDirectory.Read(Folder));
+        var snapshot = new PolicySnapshot(result.Policies, 1);
+
+        Assert.Equal("mnist-tenant-a", snapshot.Select("mnist", "tenant-a")?.Name);
+        Assert.Equal("mnist-default", snapshot.Select("mnist", "tenant-z")?.Name);
+        Assert.Equal("default", snapshot.Select("other", null)?.Name);
+    }
+}
