@@ -13,7 +13,7 @@ namespace NeuralSec.Gateway.Alerts;
 /// <para>Stop: the publish queue is closed, open aggregation windows are flushed, and sinks get
 /// <c>ShutdownTimeout</c> to drain; then they are told to stop, and the webhook spools what it still holds.</para>
 /// </summary>
-internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncDisposable
+internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly AlertOptions options;
     private readonly TimeProvider time;
@@ -106,6 +106,10 @@ internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncD
         await StopAsync(CancellationToken.None);
         stopping.Dispose();
     }
+
+    /// <summary>For containers disposed synchronously. The host has normally stopped the dispatcher already, so this
+    /// only closes the sinks; otherwise it waits for the same bounded drain as <see cref="StopAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {

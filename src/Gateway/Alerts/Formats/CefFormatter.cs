@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 
 namespace NeuralSec.Gateway.Alerts.Formats;
@@ -7,7 +8,7 @@ namespace NeuralSec.Gateway.Alerts.Formats;
 /// <summary>
 /// Writes an <see cref="AlertEvent"/> as one ArcSight CEF line:
 /// <c>CEF:0|NeuralSec|NeuralSec|version|signatureId|name|severity|extension</c>.
-/// Extension keys are standard CEF dictionary keys where one fits (rt, act, src, suser, externalId, cnt, start, end,
+/// Extension keys are standard CEF dictionary keys where one fits (rt, act, src or c6a2, suser, externalId, cnt, start, end,
 /// outcome, msg, cat) and labelled custom strings otherwise (cs1 model, cs2 policy, cs3 ATLAS techniques, cs4 detector
 /// scores, cs5 finding uid); the table is in docs/alerts.md. Keys are written in a fixed order.
 /// </summary>
@@ -47,7 +48,18 @@ internal sealed class CefFormatter(AlertProduct product)
         Add("cat", OcsfVocabulary.KindName(alert.Kind));
         Add("act", alert.Action);
         Add("outcome", alert.Enforced ? "enforced" : "monitor");
-        Add("src", IsIp(alert.SourceAddress) ? alert.SourceAddress : null);
+        // src is IPv4 only in the CEF dictionary; an IPv6 caller goes in c6a2, "Source IPv6 Address".
+        switch (ParseIp(alert.SourceAddress))
+        {
+            case { AddressFamily: AddressFamily.InterNetwork } ipv4:
+                Add("src", ipv4.ToString());
+                break;
+            case { AddressFamily: AddressFamily.InterNetworkV6 } ipv6:
+                Add("c6a2Label", "Source IPv6 Address");
+                Add("c6a2", ipv6.ToString());
+                break;
+        }
+
         Add("suser", alert.ClientId);
         Add("externalId", alert.RequestId);
         if (alert.Model is not null)
@@ -155,6 +167,6 @@ internal sealed class CefFormatter(AlertProduct product)
         return $"{finding.Detector}={score}{threshold}{(finding.Flagged ? "!" : "")}";
     }
 
-    private static bool IsIp(string? address) =>
-        address is not null && address.AsSpan().IndexOfAny('.', ':') >= 0 && IPAddress.TryParse(address, out _);
+    private static IPAddress? ParseIp(string? address) =>
+        address is not null && address.AsSpan().IndexOfAny('.', ':') >= 0 && IPAddress.TryParse(address, out var ip) ? ip : null;
 }
