@@ -189,6 +189,11 @@ internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncD
             aggregator.FlushAll(due);
             FanOut(due);
         }
+        catch (Exception exception)
+        {
+            // A bug here would silently end the SOC feed; say so as loudly as a sink failure.
+            AlertLog.SinkCrashed(logger, exception, "dispatcher");
+        }
         finally
         {
             foreach (var worker in workers)
