@@ -48,14 +48,15 @@ internal sealed class WebhookSink : IAlertSink
         drops = new AlertDropReporter(logger, time);
         url = new Uri(options.Url ?? throw new ArgumentException("A webhook sink needs a Url.", nameof(options)));
 
+        spool = AlertSpool.Open(
+            options.SpoolDirectory ?? throw new ArgumentException("A webhook sink needs a SpoolDirectory.", nameof(options)),
+            options.SpoolMaxBytes, options.SpoolSegmentBytes, logger);
+
         // Connections are recycled so a receiver behind a changing DNS name is followed.
         http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
         {
             Timeout = options.RequestTimeout,
         };
-        spool = AlertSpool.Open(
-            options.SpoolDirectory ?? throw new ArgumentException("A webhook sink needs a SpoolDirectory.", nameof(options)),
-            options.SpoolMaxBytes, options.SpoolSegmentBytes, logger);
         if (!spool.IsEmpty)
         {
             AlertLog.SpoolResumed(logger, name, spool.PendingRecords, spool.PendingBytes);
