@@ -31,7 +31,7 @@ internal static class Program
 
             return 2;
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or FormatException or System.Security.Cryptography.CryptographicException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or FormatException or System.Security.Cryptography.CryptographicException)
         {
             await Console.Error.WriteLineAsync($"neuralsec: {ex.Message}").ConfigureAwait(false);
             return 1;
@@ -56,6 +56,9 @@ internal static class Program
             usage: neuralsec [serve] [--NeuralSec:Key=Value ...]   run the sidecar (default)
                    neuralsec healthcheck [--url http://127.0.0.1:8000/v2/health/ready]
                                                                  exit 0 when the sidecar is ready (container HEALTHCHECK)
+                   neuralsec policy validate <files|dirs>        check policy files (exit 0 valid, 1 invalid, 2 usage)
+                   neuralsec policy explain <file>               what a policy will do, in plain words
+                   neuralsec policy schema                       the policies' JSON Schema
 
             Configuration keys (also as environment variables, e.g. NeuralSec__Backend=Upstream):
               NeuralSec:Backend                    OnnxRuntime (default) | Upstream
@@ -63,6 +66,8 @@ internal static class Program
               NeuralSec:OnnxRuntime:ExecutionProvider Auto | Cpu | Cuda
               NeuralSec:Upstream:Address           e.g. http://127.0.0.1:9001
               NeuralSec:Server:GrpcPort / HttpPort / MetricsPort (8001 / 8000 / 8002), ListenAddress
+              NeuralSec:Policies:Directory         policy folder, hot-reloaded (default: policies)
+              NeuralSec:Alerts:Sinks               JsonLines (stdout), Webhook (spooled), Syslog (UDP/TCP, CEF or JSON)
             """);
         return exitCode;
     }

@@ -8,4 +8,8 @@ internal sealed record BackendInferRequest(
     string? ModelVersion,
     string RequestId,
     IReadOnlyList<InferenceTensor> Inputs,
-    IReadOnlyList<string> RequestedOutputs);
+    IReadOnlyList<string> RequestedOutputs)
+{
+    /// <summary>The caller's deadline (UTC), when its protocol carries one: an upstream call must not outlive it.</summary>
+    public DateTime? Deadline { get; init; }
+}

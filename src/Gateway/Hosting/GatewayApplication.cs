@@ -2,16 +2,22 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Backends.OnnxRuntime;
 using NeuralSec.Gateway.Backends.Upstream;
 using Log = NeuralSec.Gateway.Logging.Log;
 using NeuralSec.Gateway.Health;
+using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Logging;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Gateway.Pipeline.Stages;
+using NeuralSec.Gateway.Policy;
+using NeuralSec.Gateway.RateLimiting;
 using NeuralSec.Gateway.Rest;
 using NeuralSec.Gateway.Services;
 using Prometheus;
@@ -39,7 +45,8 @@ internal static class GatewayApplication
 
         var endpoints = new BoundEndpoints { Tls = options.Server.TlsCertificatePath is not null };
         builder.Services.AddSingleton(endpoints);
-        builder.WebHost.ConfigureKestrel(kestrel => ConfigureListeners(kestrel, options.Server, endpoints));
+        var clientCertificates = options.Identity.ClientCaPath is { } ca ? new ClientCertificateValidator(ca) : null;
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureListeners(kestrel, options, clientCertificates, endpoints));
 
         builder.Services.AddGrpc(grpc =>
         {
@@ -49,6 +56,11 @@ internal static class GatewayApplication
         builder.Services.AddSingleton<HealthServiceImpl>();
         builder.Services.AddHostedService<ReadinessMonitor>();
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(options.Identity.ApiKeysFile is { } keys ? ApiKeyStore.Load(keys) : ApiKeyStore.Empty);
+        builder.Services.AddSingleton<ClientRateLimiter>();
+        builder.Services.AddPolicies(builder.Configuration);
+        builder.Services.AddAlerts(builder.Configuration);
         AddBackend(builder.Services, options.Backend);
         AddPipeline(builder.Services);
 
@@ -115,8 +127,9 @@ internal static class GatewayApplication
         services.AddSingleton<InferencePipeline>();
     }
 
-    private static void ConfigureListeners(KestrelServerOptions kestrel, ServerOptions server, BoundEndpoints endpoints)
+    private static void ConfigureListeners(KestrelServerOptions kestrel, GatewayOptions options, ClientCertificateValidator? clientCertificates, BoundEndpoints endpoints)
     {
+        var server = options.Server;
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = server.MaxReceiveMessageBytes;
         var address = server.ListenAddress switch
@@ -132,14 +145,14 @@ internal static class GatewayApplication
         kestrel.Listen(address, server.GrpcPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
-            UseTls(listen, certificate);
+            UseTls(listen, certificate, clientCertificates, options.Identity.RequireClientCertificate);
             listen.Use(PortRole.Tag(PortRole.Grpc));
             endpoints.GrpcListener = listen;
         });
         kestrel.Listen(address, server.HttpPort, listen =>
         {
             listen.Protocols = certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
-            UseTls(listen, certificate);
+            UseTls(listen, certificate, clientCertificates, options.Identity.RequireClientCertificate);
             listen.Use(PortRole.Tag(PortRole.Http));
             endpoints.HttpListener = listen;
         });
@@ -151,11 +164,20 @@ internal static class GatewayApplication
         });
     }
 
-    private static void UseTls(ListenOptions listen, X509Certificate2? certificate)
+    private static void UseTls(ListenOptions listen, X509Certificate2? certificate, ClientCertificateValidator? clientCertificates, bool require)
     {
-        if (certificate is not null)
+        if (certificate is null)
         {
-            listen.UseHttps(certificate);
+            return;
         }
+
+        listen.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = certificate,
+            ClientCertificateMode = clientCertificates is null
+                ? ClientCertificateMode.NoCertificate
+                : require ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.AllowCertificate,
+            ClientCertificateValidation = clientCertificates is null ? null : clientCertificates.Validate,
+        });
     }
 }

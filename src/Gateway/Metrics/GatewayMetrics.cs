@@ -23,6 +23,12 @@ internal static class GatewayMetrics
         "Time spent in each pipeline stage.",
         new HistogramConfiguration { LabelNames = ["stage"], Buckets = LatencyBuckets });
 
+    /// <summary>Non-allow decisions by model, action, mode and reason code (bounded set of codes).</summary>
+    public static readonly Counter Decisions = Prometheus.Metrics.CreateCounter(
+        "neuralsec_decisions_total",
+        "Non-allow decisions (block, throttle, degrade, alert) by model, action, mode (enforce or monitor) and reason.",
+        new CounterConfiguration { LabelNames = ["model", "action", "mode", "reason"] });
+
     public static readonly Counter UpstreamErrors = Prometheus.Metrics.CreateCounter(
         "neuralsec_upstream_errors_total",
         "Failed calls to the upstream model server, by gRPC status or cause.",

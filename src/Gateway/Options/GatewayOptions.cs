@@ -21,4 +21,7 @@ internal sealed class GatewayOptions
 
     [Required]
     public LimitsOptions Limits { get; set; } = new();
+
+    [Required]
+    public IdentityOptions Identity { get; set; } = new();
 }

@@ -30,6 +30,34 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add("NeuralSec:Server: HttpPort, GrpcPort and MetricsPort must differ.");
         }
 
+        var identity = options.Identity;
+        if (identity.ClientCaPath is not null && !File.Exists(identity.ClientCaPath))
+        {
+            errors.Add($"NeuralSec:Identity:ClientCaPath: file '{identity.ClientCaPath}' does not exist.");
+        }
+
+        if (identity.ClientCaPath is not null && server.TlsCertificatePath is null)
+        {
+            errors.Add("NeuralSec:Identity:ClientCaPath needs TLS: set NeuralSec:Server:TlsCertificatePath and TlsKeyPath.");
+        }
+
+        if (identity.ApiKeysFile is not null && !File.Exists(identity.ApiKeysFile))
+        {
+            errors.Add($"NeuralSec:Identity:ApiKeysFile: file '{identity.ApiKeysFile}' does not exist.");
+        }
+
+        // DataAnnotations on every nested section, so one run reports every error.
+        foreach (var (section, value) in new (string, object)[]
+                 {
+                     ("Server", server), ("OnnxRuntime", options.OnnxRuntime), ("Upstream", options.Upstream),
+                     ("Limits", options.Limits), ("Identity", identity),
+                 })
+        {
+            var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+            System.ComponentModel.DataAnnotations.Validator.TryValidateObject(value, new System.ComponentModel.DataAnnotations.ValidationContext(value), results, validateAllProperties: true);
+            errors.AddRange(results.Select(r => $"NeuralSec:{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        }
+
         if (options.Backend == BackendKind.Upstream)
         {
             var upstream = options.Upstream;

@@ -1,5 +1,9 @@
+using System.Security.Cryptography.X509Certificates;
 using NeuralSec.Detectors.Tensors;
 using NeuralSec.Gateway.Backends;
+using NeuralSec.Gateway.Decisions;
+using NeuralSec.Gateway.Identity;
+using NeuralSec.Gateway.Policy.Model;
 
 namespace NeuralSec.Gateway.Pipeline;
 
@@ -32,6 +36,9 @@ internal sealed class InferenceContext
 
     public ResponseEncoding Encoding { get; init; } = ResponseEncoding.Typed;
 
+    /// <summary>The caller's deadline (UTC), when it set one.</summary>
+    public DateTime? Deadline { get; init; }
+
     /// <summary>Request headers / metadata, case-insensitive, for the identity stage.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = EmptyHeaders;
 
@@ -41,8 +48,23 @@ internal sealed class InferenceContext
     /// <summary>Outputs the caller asked for; empty means all.</summary>
     public IReadOnlyList<string> RequestedOutputs { get; init; } = [];
 
-    /// <summary>The caller's identity once the identity stage ran.</summary>
-    public string ClientId { get; set; } = "anonymous";
+    /// <summary>The verified TLS client certificate, when the connection presented one.</summary>
+    public X509Certificate2? ClientCertificate { get; init; }
+
+    /// <summary>The caller's network address, for alerts.</summary>
+    public string? RemoteAddress { get; init; }
+
+    /// <summary>What the caller proved or claimed (identity stage); the policy stage decides what it accepts.</summary>
+    public CallerIdentity Identity { get; set; } = CallerIdentity.None;
+
+    /// <summary>The accepted client id (policy stage): rate limits, extraction tracking and alerts key on it.</summary>
+    public string ClientId { get; set; } = "unidentified";
+
+    /// <summary>The policy governing this request, set by the policy stage.</summary>
+    public FirewallPolicy? Policy { get; set; }
+
+    /// <summary>Every verdict and the resulting decision.</summary>
+    public DecisionRecord Decision { get; } = new();
 
     /// <summary>The model's declared signature, set by validation.</summary>
     public ModelDescriptor? Model { get; set; }

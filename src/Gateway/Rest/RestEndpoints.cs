@@ -86,6 +86,8 @@ internal static class RestEndpoints
             Protocol = "rest",
             RequestedOutputs = body.RequestedOutputs,
             Headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            ClientCertificate = http.Connection.ClientCertificate,
+            RemoteAddress = http.Connection.RemoteIpAddress?.ToString(),
             Rejection = body.Inputs.Rejection,
         };
 

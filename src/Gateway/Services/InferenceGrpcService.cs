@@ -59,6 +59,9 @@ internal sealed class InferenceGrpcService(
             Encoding = request.RawInputContents.Count > 0 ? ResponseEncoding.Raw : ResponseEncoding.Typed,
             RequestedOutputs = request.Outputs.Select(o => o.Name).ToArray(),
             Headers = Headers(context.RequestHeaders),
+            Deadline = context.Deadline == DateTime.MaxValue ? null : context.Deadline,
+            ClientCertificate = context.GetHttpContext().Connection.ClientCertificate,
+            RemoteAddress = context.GetHttpContext().Connection.RemoteIpAddress?.ToString(),
             Rejection = decoded.Rejection,
         };
 

@@ -3,19 +3,21 @@ using NeuralSec.Detectors.Tensors;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Pipeline;
+using NeuralSec.Gateway.Policy.Model;
 
 namespace NeuralSec.Gateway.Validation;
 
 /// <summary>
 /// Checks decoded input tensors against the model's declared signature and the sidecar's limits: names,
-/// datatypes, shapes (with -1), batch size, NaN/Inf and value ranges. The first failure wins, with a message
-/// precise enough for the caller to fix the request.
+/// datatypes, shapes (with -1), batch size, NaN/Inf and value ranges, then the policy's own input rules, which
+/// may only narrow what the model accepts. The first failure wins, with a message precise enough for the caller
+/// to fix the request.
 /// </summary>
 internal static class InputValidator
 {
-    public static PipelineRejection? Validate(IReadOnlyList<InferenceTensor> inputs, ModelDescriptor model, LimitsOptions limits)
+    public static PipelineRejection? Validate(IReadOnlyList<InferenceTensor> inputs, ModelDescriptor model, LimitsOptions limits, InputPolicy? policy = null)
     {
-        var maxBatch = Math.Min(limits.MaxBatch, model.MaxBatch ?? int.MaxValue);
+        var maxBatch = Math.Min(Math.Min(limits.MaxBatch, model.MaxBatch ?? int.MaxValue), policy?.MaxBatch ?? int.MaxValue);
         long? batch = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in inputs)
@@ -57,7 +59,18 @@ internal static class InputValidator
                 batch = thisBatch;
             }
 
-            var valueError = CheckValues(input, spec.Range);
+            var rule = policy?.Tensors.FirstOrDefault(r => r.Name == input.Name);
+            if (rule?.DataType is { } ruleType && ruleType != input.DataType)
+            {
+                return Invalid("wrong_datatype", $"input '{input.Name}' must be {ruleType.ToWireName()} under this policy, got {input.DataType.ToWireName()}");
+            }
+
+            if (rule?.Shape is { } ruleShape && !TensorShape.Matches(input.ShapeSpan, ruleShape))
+            {
+                return Invalid("wrong_shape", $"input '{input.Name}' must have shape {TensorShape.Format(ruleShape)} under this policy (-1 = any), got {TensorShape.Format(input.ShapeSpan)}");
+            }
+
+            var valueError = CheckValues(input, Narrower(spec.Range, rule?.Range));
             if (valueError is not null)
             {
                 return valueError;
@@ -195,6 +208,14 @@ internal static class InputValidator
 
         return null;
     }
+
+    /// <summary>The intersection of the model's and the policy's ranges: a policy can only narrow.</summary>
+    private static ValueRange? Narrower(ValueRange? model, ValueRange? policy) => (model, policy) switch
+    {
+        (null, _) => policy,
+        (_, null) => model,
+        _ => new ValueRange(Math.Max(model.Min, policy.Min), Math.Min(model.Max, policy.Max)),
+    };
 
     private static TensorSpec? Find(IReadOnlyList<TensorSpec> specs, string name)
     {

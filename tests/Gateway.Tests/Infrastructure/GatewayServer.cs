@@ -41,10 +41,28 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The JSON-lines alert sink's file (OCSF, one finding per line).</summary>
+    public string AlertFile { get; private init; } = string.Empty;
+
+    /// <summary>The OCSF findings written so far.</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> Alerts()
+    {
+        if (!File.Exists(AlertFile))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(AlertFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.Clone()).ToArray();
+    }
+
     /// <summary>Starts a gateway with the given extra settings (<c>Key=Value</c>, keys under <c>NeuralSec:</c>)
     /// and, unless told otherwise, waits until its backend is ready.</summary>
     public static async Task<GatewayServer> StartAsync(IDictionary<string, string?>? settings = null, bool waitUntilReady = true)
     {
+        var alertFile = Path.Combine(Path.GetTempPath(), $"neuralsec-alerts-{Guid.NewGuid():N}.jsonl");
         var all = new Dictionary<string, string?>
         {
             ["NeuralSec:Server:ListenAddress"] = "127.0.0.1",
@@ -53,6 +71,10 @@ internal sealed class GatewayServer : IAsyncDisposable
             ["NeuralSec:Server:MetricsPort"] = "0",
             ["NeuralSec:OnnxRuntime:ModelRepository"] = RepoPaths.ModelRepository,
             ["NeuralSec:OnnxRuntime:IntraOpThreads"] = "1",
+            ["NeuralSec:Policies:Directory"] = Path.Combine(RepoPaths.Root, "policies"),
+            ["NeuralSec:Alerts:AggregationWindow"] = "00:00:00",
+            ["NeuralSec:Alerts:Sinks:0:Type"] = "JsonLines",
+            ["NeuralSec:Alerts:Sinks:0:Path"] = alertFile,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -66,7 +88,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await app.StartAsync().ConfigureAwait(false);
-        var server = new GatewayServer(app);
+        var server = new GatewayServer(app) { AlertFile = all["NeuralSec:Alerts:Sinks:0:Path"]! };
         if (waitUntilReady)
         {
             await server.WaitUntilAsync(ready: true).ConfigureAwait(false);
@@ -78,8 +100,10 @@ internal sealed class GatewayServer : IAsyncDisposable
     public async Task WaitUntilAsync(bool ready, TimeSpan? limit = null)
     {
         var backend = _app.Services.GetRequiredService<IModelBackend>();
+        var health = new Grpc.Health.V1.Health.HealthClient(_channel);
+        var wanted = ready ? Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving : Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing;
         var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
-        while (backend.IsReady != ready)
+        while (backend.IsReady != ready || (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest())).Status != wanted)
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -97,5 +121,6 @@ internal sealed class GatewayServer : IAsyncDisposable
         _channel.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        File.Delete(AlertFile);
     }
 }

@@ -7,6 +7,9 @@ internal static class RepoPaths
 
     public static string ModelRepository => Path.Combine(Root, "models", "repository");
 
+    /// <summary>A policy folder with one pass-through default policy.</summary>
+    public static string PassThroughPolicies => Path.Combine(Root, "tests", "Gateway.Tests", "TestPolicies", "passthrough");
+
     public static string MnistData => Path.Combine(Root, "data", "mnist", "mnist-10k.bin.gz");
 
     private static string Find()

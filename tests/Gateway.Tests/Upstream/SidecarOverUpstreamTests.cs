@@ -22,6 +22,7 @@ public sealed class SidecarOverUpstreamTests : IAsyncLifetime
             ["NeuralSec:Upstream:Address"] = upstream.Address,
             ["NeuralSec:Upstream:ReadinessPollInterval"] = "00:00:00.050",
             ["NeuralSec:Upstream:RetryBaseDelay"] = "00:00:00.001",
+            ["NeuralSec:Policies:Directory"] = RepoPaths.PassThroughPolicies,
         });
     }
 

@@ -117,7 +117,7 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
     }
 
     public ValueTask<BackendInferResult> InferAsync(BackendInferRequest request, CancellationToken cancellationToken) =>
-        InferAsync(request, callerDeadline: null, cancellationToken);
+        InferAsync(request, request.Deadline, cancellationToken);
 
     /// <summary>Forwards an inference. <paramref name="callerDeadline"/> (UTC), when the front end knows it, caps
     /// the deadline sent upstream so the model server can drop work nobody will wait for.</summary>

@@ -9,7 +9,10 @@ internal sealed class ForwardStage(IModelBackend backend) : IPipelineStage
 
     public async ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {
-        var request = new BackendInferRequest(context.ModelName, context.ModelVersion, context.RequestId, context.Inputs, context.RequestedOutputs);
+        var request = new BackendInferRequest(context.ModelName, context.ModelVersion, context.RequestId, context.Inputs, context.RequestedOutputs)
+        {
+            Deadline = context.Deadline,
+        };
         try
         {
             var result = await backend.InferAsync(request, cancellationToken).ConfigureAwait(false);

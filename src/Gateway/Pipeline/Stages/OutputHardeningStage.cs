@@ -1,10 +1,22 @@
+using NeuralSec.Gateway.Hardening;
+
 namespace NeuralSec.Gateway.Pipeline.Stages;
 
-/// <summary>Hardens outputs against extraction (top-k, rounding, label-only). Pass-through until policies configure it.</summary>
+/// <summary>Applies the policy's output hardening (top-k, rounding, label-only) and the degrade decision.</summary>
 internal sealed class OutputHardeningStage : IPipelineStage
 {
     public string Name => "harden";
 
-    public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(StageOutcome.Continue);
+    public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
+    {
+        var policy = context.Policy?.Output;
+        var degrade = context.Decision.DegradeOutput;
+        if (policy is null || !OutputHardener.AppliesTo(policy, degrade))
+        {
+            return ValueTask.FromResult(StageOutcome.Continue);
+        }
+
+        context.Outputs = context.Outputs.Select(o => OutputHardener.Harden(o, policy, degrade)).ToArray();
+        return ValueTask.FromResult(StageOutcome.Continue);
+    }
 }

@@ -1,11 +1,53 @@
+using NeuralSec.Gateway.Decisions;
+using NeuralSec.Gateway.Identity;
+using NeuralSec.Gateway.Policy;
+using NeuralSec.Gateway.Policy.Model;
+
 namespace NeuralSec.Gateway.Pipeline.Stages;
 
-/// <summary>Selects the firewall policy for the model and client. Until policy files land the built-in pass-through policy
-/// applies: nothing beyond validation is enforced.</summary>
-internal sealed class PolicyStage : IPipelineStage
+/// <summary>
+/// Picks the policy for the model and the caller's group from the live snapshot, then settles the caller's id
+/// under it: a mesh header counts only where the policy trusts it; callers with no accepted identity get the
+/// policy's default client id or are refused. No policy for the model means no service: the firewall does not
+/// forward what nobody wrote a rule for.
+/// </summary>
+internal sealed class PolicyStage(IPolicyProvider policies) : IPipelineStage
 {
     public string Name => "policy";
 
-    public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(StageOutcome.Continue);
+    public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
+    {
+        var identity = context.Identity;
+        var policy = policies.Current.Select(context.ModelName, identity.Group);
+        if (policy is null)
+        {
+            context.Decision.Escalate(DecisionOutcome.Block, "no_policy");
+            return Reject(new PipelineRejection(RejectionKind.PermissionDenied, "no_policy", $"no policy governs model '{context.ModelName}'"));
+        }
+
+        context.Policy = policy;
+        context.Decision.Enforced = policy.Mode == PolicyMode.Enforce;
+
+        if (identity.Source == CallerIdentitySource.Header && !policy.Identity.TrustHeader)
+        {
+            identity = CallerIdentity.None;
+        }
+
+        if (identity.ClientId is null)
+        {
+            if (policy.Identity.DefaultClient is not { } defaultClient)
+            {
+                context.Decision.Escalate(DecisionOutcome.Block, "unauthenticated");
+                return Reject(new PipelineRejection(RejectionKind.Unauthenticated, "unauthenticated", "this model requires an authenticated client"));
+            }
+
+            identity = new CallerIdentity(defaultClient, null, CallerIdentitySource.PolicyDefault);
+        }
+
+        context.Identity = identity;
+        context.ClientId = identity.ClientId!;
+        return ValueTask.FromResult(StageOutcome.Continue);
+    }
+
+    private static ValueTask<StageOutcome> Reject(PipelineRejection rejection) => ValueTask.FromResult<StageOutcome>(rejection);
 }

@@ -1,10 +1,38 @@
+using NeuralSec.Gateway.Alerts;
+using NeuralSec.Gateway.Decisions;
+using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Gateway.RateLimiting;
+
 namespace NeuralSec.Gateway.Pipeline.Stages;
 
-/// <summary>Per-client budgets and extraction-pattern detectors. Pass-through until the extraction-defense work fills it in.</summary>
-internal sealed class RateLimitStage : IPipelineStage
+/// <summary>
+/// The policy's per-client budget (<c>spec.rateLimit.perClient</c>): over budget is throttled with
+/// RESOURCE_EXHAUSTED and a retry-after, before any defense or model compute is spent. Extraction-pattern
+/// detectors will join this stage.
+/// </summary>
+internal sealed class RateLimitStage(ClientRateLimiter limiter) : IPipelineStage
 {
     public string Name => "limit";
 
-    public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(StageOutcome.Continue);
+    public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
+    {
+        if (context.Policy is not { RateLimit: not null } policy)
+        {
+            return ValueTask.FromResult(StageOutcome.Continue);
+        }
+
+        var retryAfter = limiter.TryAcquire(policy, context.ClientId);
+        if (retryAfter is null)
+        {
+            return ValueTask.FromResult(StageOutcome.Continue);
+        }
+
+        var verdict = new Verdict(Name, "rateLimit", Flagged: true, DefenseAction.Throttle)
+        {
+            Score = policy.RateLimit.TokensPerSecond,
+            AtlasTechniqueId = AtlasTechniques.DenialOfService,
+        };
+        return ValueTask.FromResult(Enforcement.Apply(
+            context, verdict, "rate_limited", $"client '{context.ClientId}' exceeded {policy.RateLimit.TokensPerSecond} requests/s", retryAfter));
+    }
 }

@@ -33,7 +33,7 @@ internal sealed class ValidationStage(IModelBackend backend, IOptions<GatewayOpt
         }
 
         context.Model = model;
-        var rejection = InputValidator.Validate(context.Inputs, model, _limits)
+        var rejection = InputValidator.Validate(context.Inputs, model, _limits, context.Policy?.Input)
             ?? InputValidator.ValidateRequestedOutputs(context.RequestedOutputs, model);
         return rejection is null ? StageOutcome.Continue : rejection;
     }

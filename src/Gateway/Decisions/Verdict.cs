@@ -1,0 +1,18 @@
+using NeuralSec.Gateway.Policy.Model;
+
+namespace NeuralSec.Gateway.Decisions;
+
+/// <summary>What one defense said about one request: its score against its threshold, whether it fired, the
+/// action its policy entry prescribes, and — when it failed — why.</summary>
+internal sealed record Verdict(string Stage, string Defense, bool Flagged, DefenseAction Action)
+{
+    public double? Score { get; init; }
+
+    public double? Threshold { get; init; }
+
+    /// <summary>MITRE ATLAS technique a hit indicates.</summary>
+    public string? AtlasTechniqueId { get; init; }
+
+    /// <summary>Set when the defense threw; the policy's onError rule decided what followed.</summary>
+    public string? Error { get; init; }
+}

@@ -1,0 +1,88 @@
+using NeuralSec.Detectors.Tensors;
+using NeuralSec.Gateway.Policy.Model;
+
+namespace NeuralSec.Gateway.Hardening;
+
+/// <summary>
+/// Coarsens class scores against extraction while keeping the output's name, datatype and shape, so clients
+/// keep working: <c>topK</c> keeps the k largest scores of each row and sets the rest to the row's minimum
+/// (ranks beyond k are gone; works for logits and probabilities alike), <c>decimals</c> rounds, and
+/// <c>labelOnly</c> answers a one-hot row of the arg-max class. Only FP32 outputs of rank 2 ([batch, classes])
+/// are class scores; others pass untouched.
+/// </summary>
+internal static class OutputHardener
+{
+    public static bool AppliesTo(OutputPolicy policy, bool degrade) => degrade || policy.LabelOnly || policy.TopK is not null || policy.Decimals is not null;
+
+    public static InferenceTensor Harden(InferenceTensor output, OutputPolicy policy, bool degrade)
+    {
+        if (output.DataType != TensorDataType.FP32 || output.Shape.Count != 2 || output.Shape[1] < 1)
+        {
+            return output;
+        }
+
+        var classes = (int)output.Shape[1];
+        var values = output.AsSpan<float>().ToArray();
+        for (var row = 0; row + classes <= values.Length; row += classes)
+        {
+            var scores = values.AsSpan(row, classes);
+            if (degrade || policy.LabelOnly)
+            {
+                var best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(scores);
+                scores.Clear();
+                scores[best] = 1f;
+                continue;
+            }
+
+            if (policy.TopK is { } k && k < classes)
+            {
+                KeepTopK(scores, k);
+            }
+
+            if (policy.Decimals is { } decimals)
+            {
+                for (var i = 0; i < scores.Length; i++)
+                {
+                    scores[i] = MathF.Round(scores[i], decimals, MidpointRounding.ToEven);
+                }
+            }
+        }
+
+        return InferenceTensor.FromFloats(output.Name, output.Shape.ToArray(), values);
+    }
+
+    private static void KeepTopK(Span<float> scores, int k)
+    {
+        Span<float> sorted = stackalloc float[scores.Length];
+        scores.CopyTo(sorted);
+        sorted.Sort();
+        var cutoff = sorted[^k];
+        var floor = sorted[0];
+        var kept = 0;
+
+        // Ties at the cutoff: keep the first ones, so exactly k entries survive.
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (scores[i] > cutoff)
+            {
+                kept++;
+            }
+        }
+
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (scores[i] > cutoff)
+            {
+                continue;
+            }
+
+            if (scores[i] == cutoff && kept < k)
+            {
+                kept++;
+                continue;
+            }
+
+            scores[i] = floor;
+        }
+    }
+}

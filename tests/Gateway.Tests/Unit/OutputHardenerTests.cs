@@ -1,0 +1,49 @@
+using NeuralSec.Detectors.Tensors;
+using NeuralSec.Gateway.Hardening;
+using NeuralSec.Gateway.Policy.Model;
+
+namespace NeuralSec.Gateway.Tests.Unit;
+
+public sealed class OutputHardenerTests
+{
+    private static readonly InferenceTensor Logits = InferenceTensor.FromFloats(
+        "logits", [2, 4], [0.1234f, -2f, 3.5f, 1.2f, /* row 2 */ 5f, 5f, -1f, 0f]);
+
+    [Fact]
+    public void TopK_keeps_the_k_largest_and_floors_the_rest()
+    {
+        var hardened = OutputHardener.Harden(Logits, new OutputPolicy { TopK = 2 }, degrade: false);
+        Assert.Equal([-2f, -2f, 3.5f, 1.2f, 5f, 5f, -1f, -1f], hardened.AsSpan<float>().ToArray());
+        Assert.Equal(Logits.Shape, hardened.Shape);
+        Assert.Equal("logits", hardened.Name);
+    }
+
+    [Fact]
+    public void TopK_keeps_exactly_k_on_ties()
+    {
+        var hardened = OutputHardener.Harden(Logits, new OutputPolicy { TopK = 1 }, degrade: false);
+        Assert.Equal([5f, -1f, -1f, -1f], hardened.AsSpan<float>()[4..].ToArray());
+    }
+
+    [Fact]
+    public void Decimals_round()
+    {
+        var hardened = OutputHardener.Harden(Logits, new OutputPolicy { Decimals = 1 }, degrade: false);
+        Assert.Equal([0.1f, -2f, 3.5f, 1.2f], hardened.AsSpan<float>()[..4].ToArray());
+    }
+
+    [Fact]
+    public void LabelOnly_and_degrade_answer_one_hot()
+    {
+        float[] expected = [0, 0, 1, 0, 1, 0, 0, 0];
+        Assert.Equal(expected, OutputHardener.Harden(Logits, new OutputPolicy { LabelOnly = true }, degrade: false).AsSpan<float>().ToArray());
+        Assert.Equal(expected, OutputHardener.Harden(Logits, new OutputPolicy(), degrade: true).AsSpan<float>().ToArray());
+    }
+
+    [Fact]
+    public void Non_score_tensors_pass_untouched()
+    {
+        var image = InferenceTensor.FromFloats("reconstruction", [1, 1, 2, 2], [0.5f, 0.25f, 0.125f, 1f]);
+        Assert.Same(image, OutputHardener.Harden(image, new OutputPolicy { TopK = 1, Decimals = 0 }, degrade: true));
+    }
+}
