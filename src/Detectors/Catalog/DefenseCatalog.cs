@@ -17,7 +17,20 @@ public static class DefenseCatalog
 
     private static IEnumerable<DefenseDefinition> Definitions()
     {
-        // Filled in as defenses land (one registration line each).
-        yield break;
+        // Preprocessing (spec.preprocess).
+        yield return Preprocessing.BitDepth.BitDepthDefinition.Definition;
+        yield return Preprocessing.Median.MedianDefinition.Definition;
+        yield return Preprocessing.GaussianBlur.GaussianBlurDefinition.Definition;
+        yield return Preprocessing.NonLocalMeans.NonLocalMeansDefinition.Definition;
+        yield return Preprocessing.Jpeg.JpegDefinition.Definition;
+        yield return Preprocessing.RandomResizePad.RandomResizePadDefinition.Definition;
+        yield return Preprocessing.RandomShift.RandomShiftDefinition.Definition;
+        yield return Preprocessing.GaussianNoise.GaussianNoiseDefinition.Definition;
+
+        // Detectors (spec.detect).
+        yield return Detection.FeatureSqueezing.FeatureSqueezingDefinition.Definition;
+        yield return Detection.ReconstructionError.ReconstructionErrorDefinition.Definition;
+        yield return Detection.Strip.StripDefinition.Definition;
+        yield return Detection.Statistics.StatisticsDefinition.Definition;
     }
 }

@@ -1,0 +1,14 @@
+using NeuralSec.Detectors.Images;
+
+namespace NeuralSec.Detectors;
+
+/// <summary>What some defenses need from the host at build time. The gateway resolves file references (relative to the policy
+/// file or the model repository) — this library never touches the file system on its own.</summary>
+public sealed class DefenseResources
+{
+    public static DefenseResources None { get; } = new();
+
+    /// <summary>Loads an image set named by a file-reference option (STRIP's clean overlay pool). The batch's geometry and
+    /// scaling must be those of the protected model's input.</summary>
+    public Func<string, ImageBatch>? LoadImages { get; init; }
+}
