@@ -18,14 +18,20 @@ internal sealed class GatewayServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly GrpcChannel _channel;
 
-    private GatewayServer(WebApplication app)
+    private GatewayServer(WebApplication app, string? serverCertificatePath)
     {
         _app = app;
         var endpoints = app.Services.GetRequiredService<BoundEndpoints>();
         Endpoints = endpoints;
-        _channel = GrpcChannel.ForAddress(endpoints.Grpc, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        // With TLS, the harness's own clients pin the test server's certificate; tests of TLS itself build their
+        // own CA-validating clients.
+        _channel = GrpcChannel.ForAddress(endpoints.Grpc, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+            HttpHandler = PinnedHandler(serverCertificatePath),
+        });
         Client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
-        Http = new HttpClient { BaseAddress = endpoints.Http };
+        Http = new HttpClient(PinnedHandler(serverCertificatePath)) { BaseAddress = endpoints.Http };
         Metrics = new HttpClient { BaseAddress = endpoints.Metrics };
     }
 
@@ -88,7 +94,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await app.StartAsync().ConfigureAwait(false);
-        var server = new GatewayServer(app) { AlertFile = all["NeuralSec:Alerts:Sinks:0:Path"]! };
+        var server = new GatewayServer(app, all.GetValueOrDefault("NeuralSec:Server:TlsCertificatePath")) { AlertFile = all["NeuralSec:Alerts:Sinks:0:Path"]! };
         if (waitUntilReady)
         {
             await server.WaitUntilAsync(ready: true).ConfigureAwait(false);
@@ -112,6 +118,18 @@ internal sealed class GatewayServer : IAsyncDisposable
 
             await Task.Delay(20).ConfigureAwait(false);
         }
+    }
+
+    private static SocketsHttpHandler PinnedHandler(string? certificatePath)
+    {
+        var handler = new SocketsHttpHandler();
+        if (certificatePath is not null)
+        {
+            var expected = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(certificatePath).GetCertHashString();
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == expected;
+        }
+
+        return handler;
     }
 
     public async ValueTask DisposeAsync()

@@ -30,11 +30,10 @@ internal sealed class AlertStage(IAlertPublisher publisher, TimeProvider time) :
             .Select(v => new DetectorFinding(v.Defense, v.Score ?? 0, v.Threshold, v.Flagged, v.AtlasTechniqueId))
             .ToArray();
         var techniques = decision.Verdicts.Where(v => v.Flagged && v.AtlasTechniqueId is not null).Select(v => v.AtlasTechniqueId!).Distinct().ToArray();
-        var now = time.GetUtcNow();
         publisher.Publish(new AlertEvent
         {
             Id = RequestIds.New(),
-            Time = now,
+            Time = time.GetUtcNow(),
             Kind = decision.Verdicts.Any(v => v.Error is not null) ? AlertKind.DefenseError : AlertKind.RequestDecision,
             Title = Title(decision),
             Message = context.Rejection?.Message ?? $"request {(decision.Enforced ? "answered with" : "would have been")} {action}: {decision.Reason}",
@@ -55,8 +54,6 @@ internal sealed class AlertStage(IAlertPublisher publisher, TimeProvider time) :
             PolicyRevision = context.Policy?.Revision,
             AtlasTechniqueIds = techniques,
             Findings = findings,
-            FirstSeen = now,
-            LastSeen = now,
         });
         return ValueTask.FromResult(StageOutcome.Continue);
     }
