@@ -19,6 +19,7 @@ internal static class CommandLine
           --self-host              start a model server (gateway + ONNX Runtime) and a sidecar (gateway + Upstream)
                                    in this process on loopback, then measure them
           --model-repository DIR   ONNX model repository for --self-host (default: nearest models/repository)
+          --policies DIR           policy folder of the self-hosted sidecar (default: loadtests/policies/passthrough)
           --direct URL             the model server's gRPC address (baseline)
           --sidecar URL            the sidecar's gRPC address, forwarding to the same model server
           --model NAME             model to call (default mnist); inputs are built from its metadata
@@ -65,6 +66,9 @@ internal static class CommandLine
                     break;
                 case "--model-repository":
                     options = options with { ModelRepository = value };
+                    break;
+                case "--policies":
+                    options = options with { Policies = value };
                     break;
                 case "--model":
                     options = options with { Model = value };

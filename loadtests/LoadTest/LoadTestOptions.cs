@@ -16,6 +16,10 @@ internal sealed record LoadTestOptions
     /// walking up from the working directory to <c>models/repository</c> when unset.</summary>
     public string? ModelRepository { get; init; }
 
+    /// <summary>Policy folder of the self-hosted sidecar; the pass-through policy (loadtests/policies/passthrough)
+    /// when unset. Point it at policies/ to measure a real policy's defenses.</summary>
+    public string? Policies { get; init; }
+
     public string Model { get; init; } = "mnist";
 
     /// <summary>First dimension of each request, substituted for a -1 batch dimension.</summary>

@@ -30,19 +30,25 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
             throw new InvalidOperationException($"model '{options.Model}' is not in {repository}");
         }
 
+        // models/repository → the repository root, where the pass-through policy lives.
+        var root = Path.GetFullPath(Path.Combine(repository, "..", ".."));
+        var passThrough = Path.Combine(root, "loadtests", "policies", "passthrough");
+        var sidecarPolicies = Path.GetFullPath(options.Policies ?? passThrough);
         var targets = new SelfHostedTargets();
         try
         {
             var modelServer = await targets.StartGatewayAsync(
                 "--NeuralSec:Backend=OnnxRuntime",
                 $"--NeuralSec:OnnxRuntime:ModelRepository={Path.GetFullPath(repository)}",
-                $"--NeuralSec:OnnxRuntime:Models:0={options.Model}");
+                $"--NeuralSec:OnnxRuntime:Models:0={options.Model}",
+                $"--NeuralSec:Policies:Directory={passThrough}");
             targets.ModelServer = modelServer;
             await WaitReadyAsync(modelServer);
 
             targets.Sidecar = await targets.StartGatewayAsync(
                 "--NeuralSec:Backend=Upstream",
-                $"--NeuralSec:Upstream:Address={modelServer}");
+                $"--NeuralSec:Upstream:Address={modelServer}",
+                $"--NeuralSec:Policies:Directory={sidecarPolicies}");
             await WaitReadyAsync(targets.Sidecar);
             return targets;
         }

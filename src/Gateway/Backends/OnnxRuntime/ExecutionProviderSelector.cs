@@ -33,7 +33,7 @@ internal sealed class ExecutionProviderSelector(OnnxRuntimeOptions options, ILog
             _chosen = Choose(session);
             Log.ExecutionProviderChosen(logger, _chosen);
         }
-        else if (_chosen != "CPU")
+        else if (_chosen.StartsWith("CUDA", StringComparison.Ordinal))
         {
             session.AppendExecutionProvider_CUDA(options.CudaDeviceId);
         }
@@ -63,7 +63,13 @@ internal sealed class ExecutionProviderSelector(OnnxRuntimeOptions options, ILog
         }
         else
         {
-            reason = "this build of ONNX Runtime has no CUDA provider (build with -p:NeuralSecGpu=true for the CUDA build)";
+            if (options.ExecutionProvider == ExecutionProviderPreference.Cuda)
+            {
+                throw new InvalidOperationException("ExecutionProvider is Cuda but this build of ONNX Runtime has no CUDA provider (publish with -p:NeuralSecGpu=true)");
+            }
+
+            // The CPU build: CPU is what was asked for, not a fallback.
+            return "CPU (this build has no CUDA provider; publish with -p:NeuralSecGpu=true for CUDA)";
         }
 
         if (options.ExecutionProvider == ExecutionProviderPreference.Cuda)
@@ -71,7 +77,8 @@ internal sealed class ExecutionProviderSelector(OnnxRuntimeOptions options, ILog
             throw new InvalidOperationException($"ExecutionProvider is Cuda but CUDA is unavailable: {reason}");
         }
 
+        // The CUDA build on a machine without a usable GPU: worth a warning, since a GPU was expected.
         Log.CudaUnavailable(logger, reason);
-        return "CPU";
+        return "CPU (CUDA unavailable)";
     }
 }
