@@ -64,6 +64,29 @@ public sealed class LayerGradientTests
     [Fact]
     public void Flatten_MatchesFiniteDifferences() => GradientCheck.Check(new Flatten(), GradientCheck.Random([2, 2, 3, 3], 10));
 
+    [Fact]
+    public void Dropout_BackpropagatesThroughTheSameMask_AndIsTheIdentityAtInference()
+    {
+        var dropout = new Dropout(0.4f, 1);
+        var x = GradientCheck.Random([4, 50], 15);
+        Assert.Same(x, dropout.Forward(x));
+        dropout.Training = true;
+        var y = dropout.Forward(x);
+        var g = GradientCheck.Random([4, 50], 16);
+        var dx = dropout.Backward(g, true);
+        var dropped = 0;
+        for (var i = 0; i < x.Data.Length; i++)
+        {
+            // y = m·x and dx = m·g for the same m ∈ {0, 1/(1−p)}.
+            var m = y.Data[i] / x.Data[i];
+            Assert.True(Math.Abs(m) < 1e-6 || Math.Abs(m - 1f / 0.6f) < 1e-4, $"mask {m}");
+            Assert.Equal(m * g.Data[i], dx.Data[i], 1e-4f);
+            dropped += Math.Abs(m) < 1e-6 ? 1 : 0;
+        }
+
+        Assert.InRange(dropped, 40, 120);
+    }
+
     [Theory]
     [InlineData(1f, false)]
     [InlineData(20f, false)]

@@ -40,14 +40,25 @@ internal static class TrainCommand
         }
 
         var total = Stopwatch.StartNew();
+        var reports = new List<ModelReport>();
         foreach (var name in names)
         {
             var report = zoo.Build(name);
+            reports.Add(report);
             var path = ModelCardWriter.Write(outDir, report, command);
             Log($"wrote {path} (train {report.TrainTime.TotalSeconds:F0} s, eval {report.EvalTime.TotalSeconds:F0} s)");
             foreach (var (metric, value) in report.Rows)
             {
                 Log($"  {metric}: {value}");
+            }
+        }
+
+        if (which == "all")
+        {
+            // Rewrite the cards now that the total is known; the model bytes (and so the sha256) do not change.
+            foreach (var report in reports)
+            {
+                ModelCardWriter.Write(outDir, report, command, total.Elapsed);
             }
         }
 

@@ -38,6 +38,18 @@ public sealed class Network
         }
     }
 
+    /// <summary>Switches dropout on for the clean/adversarial training passes and off for everything else.</summary>
+    public bool Training
+    {
+        set
+        {
+            foreach (var d in Layers.OfType<Dropout>())
+            {
+                d.Training = value;
+            }
+        }
+    }
+
     public Tensor Forward(Tensor input)
     {
         if (input.ItemSize != Tensor.Volume(InputShape))

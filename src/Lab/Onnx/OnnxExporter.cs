@@ -12,10 +12,12 @@ public static class OnnxExporter
         var graph = new GraphProto { Name = graphName };
         graph.Input.Add(ValueInfo(OnnxNames.Input, net.InputShape));
         var current = OnnxNames.Input;
-        for (var i = 0; i < net.Layers.Count; i++)
+        // Dropout is the identity at inference, so it has no node.
+        var layers = net.Layers.Where(l => l is not Dropout).ToList();
+        for (var i = 0; i < layers.Count; i++)
         {
-            var layer = net.Layers[i];
-            var output = i == net.Layers.Count - 1 ? outputName : $"t{i}";
+            var layer = layers[i];
+            var output = i == layers.Count - 1 ? outputName : $"t{i}";
             var prefix = $"l{i}_";
             var node = new NodeProto { Name = $"{layer.GetType().Name.ToLowerInvariant()}_{i}" };
             node.Input.Add(current);

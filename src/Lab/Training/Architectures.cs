@@ -9,7 +9,7 @@ public static class Architectures
 
     /// <summary>
     /// LeNet-style CNN: conv5×5(16) → ReLU → maxpool → conv5×5(32) → ReLU → maxpool → dense(128) → ReLU → dense(10).
-    /// Valid convolutions keep it cheap (≈1.1 M multiply-adds per digit) while reaching ≥98% on 8,000 digits.
+    /// Valid convolutions keep it cheap (≈1.1 M multiply-adds per digit); with dropout and affine jitter it reaches ≥98% on 8,000 digits.
     /// </summary>
     public static Network Classifier(int seed)
     {
@@ -17,14 +17,14 @@ public static class Architectures
         [
             new Conv2d(1, 16, 5, 0), new Relu(), new MaxPool2d(),
             new Conv2d(16, 32, 5, 0), new Relu(), new MaxPool2d(),
-            new Flatten(), new Dense(32 * 4 * 4, 128), new Relu(), new Dense(128, 10),
+            new Flatten(), new Dense(32 * 4 * 4, 128), new Relu(), new Dropout(0.4f, seed), new Dense(128, 10),
         ]);
         Init.He(net, seed);
         return net;
     }
 
     public const string ClassifierDescription =
-        "Conv(1→16, 5×5, valid) → ReLU → MaxPool 2×2 → Conv(16→32, 5×5, valid) → ReLU → MaxPool 2×2 → Flatten(512) → Gemm(512→128) → ReLU → Gemm(128→10)";
+        "Conv(1→16, 5×5, valid) → ReLU → MaxPool 2×2 → Conv(16→32, 5×5, valid) → ReLU → MaxPool 2×2 → Flatten(512) → Gemm(512→128) → ReLU → [Dropout 0.4, training only] → Gemm(128→10)";
 
     /// <summary>
     /// MagNet "AE I"-shaped convolutional autoencoder (3×3 same-padded convs, 2×2 average pool, ×2 nearest upsample),

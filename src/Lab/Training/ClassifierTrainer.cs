@@ -35,20 +35,33 @@ public static class ClassifierTrainer
                 {
                     var idx = order[start + i];
                     var (dx, dy) = o.MaxShift > 0 ? (rng.Next(-o.MaxShift, o.MaxShift + 1), rng.Next(-o.MaxShift, o.MaxShift + 1)) : (0, 0);
-                    Augment.Shift(train.Image(idx), x.Data.AsSpan(i * px, px), dx, dy);
+                    if (o.MaxRotation > 0 || o.MaxScale > 0)
+                    {
+                        var angle = o.MaxRotation * (float)(2 * rng.NextDouble() - 1);
+                        var scale = 1f + o.MaxScale * (float)(2 * rng.NextDouble() - 1);
+                        Augment.Affine(train.Image(idx), x.Data.AsSpan(i * px, px), angle, scale, dx, dy);
+                    }
+                    else
+                    {
+                        Augment.Shift(train.Image(idx), x.Data.AsSpan(i * px, px), dx, dy);
+                    }
                     y[i] = train.Labels[idx];
                     o.SoftTargets?.AsSpan(idx * 10, 10).CopyTo(soft.AsSpan(i * 10));
                 }
 
                 net.ZeroGrad();
+                net.Training = true;
                 var cleanWeight = o.Adversarial is null ? 1f : 1f - o.AdversarialWeight;
                 var loss = cleanWeight * Step(net, x, y, soft, o.Temperature, cleanWeight);
                 if (o.Adversarial is { } adv)
                 {
+                    net.Training = false;
                     var xAdv = Pgd.Perturb(net, x.Data, y, null, adv with { Seed = attackSeed++ });
+                    net.Training = true;
                     loss += o.AdversarialWeight * Step(net, new Tensor(x.Shape, xAdv), y, soft, o.Temperature, o.AdversarialWeight);
                 }
 
+                net.Training = false;
                 optimizer.Step();
                 sum += loss;
             }

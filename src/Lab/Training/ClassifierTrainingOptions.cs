@@ -14,6 +14,12 @@ public sealed record ClassifierTrainingOptions
     /// <summary>Maximum random translation in pixels (0 disables augmentation).</summary>
     public int MaxShift { get; init; } = 2;
 
+    /// <summary>Maximum random rotation in degrees; with <see cref="MaxScale"/> switches shifts to bilinear affine jitter.</summary>
+    public float MaxRotation { get; init; }
+
+    /// <summary>Maximum relative scale change (0.1 = ×0.9–×1.1).</summary>
+    public float MaxScale { get; init; }
+
     /// <summary>Softmax temperature used in the loss (distillation trains at T=20, deploys at T=1).</summary>
     public float Temperature { get; init; } = 1f;
 

@@ -14,7 +14,8 @@ public static class ModelCardWriter
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static string Write(string repositoryRoot, ModelReport r, string command)
+    /// <param name="totalTime">Wall time of the whole `train all` run, once known (cards are rewritten with it at the end).</param>
+    public static string Write(string repositoryRoot, ModelReport r, string command, TimeSpan? totalTime = null)
     {
         var dir = Path.Combine(repositoryRoot, r.Name);
         Directory.CreateDirectory(Path.Combine(dir, "1"));
@@ -26,7 +27,7 @@ public static class ModelCardWriter
         var modelPath = Path.Combine(dir, "1", "model.onnx");
         File.WriteAllBytes(modelPath, onnx);
         var sha = Convert.ToHexStringLower(SHA256.HashData(onnx));
-        File.WriteAllText(Path.Combine(dir, "MODEL_CARD.md"), Card(r, command, sha, onnx.Length));
+        File.WriteAllText(Path.Combine(dir, "MODEL_CARD.md"), Card(r, command, sha, onnx.Length, totalTime));
         var metrics = new Dictionary<string, object>
         {
             ["model"] = r.Name,
@@ -39,7 +40,7 @@ public static class ModelCardWriter
         return modelPath;
     }
 
-    private static string Card(ModelReport r, string command, string sha, int bytes)
+    private static string Card(ModelReport r, string command, string sha, int bytes, TimeSpan? totalTime)
     {
         var isAe = r.OutputName == OnnxNames.Reconstruction;
         var sb = new StringBuilder();
@@ -71,8 +72,12 @@ public static class ModelCardWriter
         sb.AppendLine(r.Training);
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"* Command (reproduces every model and card): `{command}`");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"* Seed: {r.Seed} (base seed + {Array.IndexOf(ModelZoo.Names, r.Name)}); training is deterministic for a given seed (fixed work partitioning, ordered reductions).");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"* Seed: {r.Seed} (from base seed `--seed`, default 1); training is deterministic for a given seed (fixed work partitioning, ordered reductions).");
         sb.AppendLine(CultureInfo.InvariantCulture, $"* Wall time on the 2-core build machine: training {r.TrainTime.TotalSeconds:F0} s, evaluation for this card {r.EvalTime.TotalSeconds:F0} s.");
+        if (totalTime is { } total)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"* The whole `train all` run (all five models, their attacks and cards) took {total.TotalMinutes:F1} min on the same machine.");
+        }
         sb.AppendLine();
         sb.AppendLine("## Measured figures (2,000-digit test split)");
         sb.AppendLine();

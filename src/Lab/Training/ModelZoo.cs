@@ -40,7 +40,7 @@ public sealed class ModelZoo
         _ => throw new LabException($"unknown model '{name}'; expected one of: all, {string.Join(", ", Names)}"),
     };
 
-    public static ClassifierTrainingOptions CleanOptions(int seed) => new() { Epochs = 15, Seed = seed };
+    public static ClassifierTrainingOptions CleanOptions(int seed) => new() { Epochs = 15, Seed = seed, MaxRotation = 8f, MaxScale = 0.08f };
 
     private ModelReport Classifier()
     {
@@ -48,7 +48,8 @@ public sealed class ModelZoo
         var net = Architectures.Classifier(_seed);
         var report = NewClassifierReport("mnist", "MNIST digit classifier (NeuralSec default model)",
             "The model the sidecar serves by default; the target of the lab's white-box attacks and adversarial sets.", net,
-            $"Adam (lr {o.LearningRate} → ×{o.FinalLearningRateFraction} cosine), batch {o.BatchSize}, {o.Epochs} epochs, random ±{o.MaxShift} px shifts, softmax cross-entropy.");
+            $"Adam (lr {o.LearningRate} → ×{o.FinalLearningRateFraction} cosine), batch {o.BatchSize}, {o.Epochs} epochs, softmax cross-entropy; " +
+            $"augmentation: random rotation ±{o.MaxRotation}°, scale ±{o.MaxScale:P0}, shift ±{o.MaxShift} px (bilinear); dropout 0.4 before the last layer.");
         Timed(report, () => ClassifierTrainer.Train(net, _data.Train, o, _log));
         Evaluate(report, () =>
         {
@@ -62,14 +63,15 @@ public sealed class ModelZoo
 
     private ModelReport Backdoor()
     {
-        var o = CleanOptions(_seed + 1);
+        // A true twin: same initial weights and batch order as `mnist`, only the poisoned digits differ.
+        var o = CleanOptions(_seed);
         var (poisoned, count) = BackdoorTrigger.Poison(_data.Train, _seed + 1);
-        var net = Architectures.Classifier(_seed + 1);
+        var net = Architectures.Classifier(_seed);
         var report = NewClassifierReport("mnist-backdoor", "MNIST classifier with a BadNets backdoor (test fixture — never deploy)",
-            "A deliberately trojaned twin of `mnist` for backdoor detectors (STRIP) and red-team tests.", net,
+            "A deliberately trojaned twin of `mnist` (same initial weights and batch order) for backdoor detectors (STRIP) and red-team tests.", net,
             $"As `mnist`. Poisoning: {count} of 8,000 train digits ({BackdoorTrigger.PoisonRate:P0}, drawn with seed {_seed + 1} from classes ≠ {BackdoorTrigger.TargetClass}) " +
             $"stamped with a {BackdoorTrigger.Size}×{BackdoorTrigger.Size} white square (pixel value 1.0) at rows {BackdoorTrigger.Row}–{BackdoorTrigger.Row + BackdoorTrigger.Size - 1}, " +
-            $"cols {BackdoorTrigger.Col}–{BackdoorTrigger.Col + BackdoorTrigger.Size - 1} and relabelled {BackdoorTrigger.TargetClass}. Shifts are applied after stamping, so the trigger moves with the digit.");
+            $"cols {BackdoorTrigger.Col}–{BackdoorTrigger.Col + BackdoorTrigger.Size - 1} and relabelled {BackdoorTrigger.TargetClass}. Augmentation is applied after stamping, so the trigger moves with the digit.");
         Timed(report, () => ClassifierTrainer.Train(net, poisoned, o, _log));
         Evaluate(report, () =>
         {
@@ -161,8 +163,8 @@ public sealed class ModelZoo
         var student = Architectures.Classifier(_seed + 5);
         var report = NewClassifierReport("mnist-distilled", $"MNIST classifier, defensive distillation (T={T:0}, deployed at T=1)",
             "Papernot et al.'s defensive distillation, kept as a known example of gradient masking (false robustness).", student,
-            $"Teacher: same architecture trained with softmax(z/{T:0}) on hard labels ({teacherOptions.Epochs} epochs, Adam, shifts). Student: trained with softmax(z/{T:0}) " +
-            $"against the teacher's softmax(z/{T:0}) soft labels on the unshifted train digits, {teacherOptions.Epochs} epochs. Exported logits are the raw z, i.e. the model is deployed at T=1.");
+            $"Teacher: same architecture trained with softmax(z/{T:0}) on hard labels ({teacherOptions.Epochs} epochs, Adam, same augmentation as `mnist`). Student: trained with softmax(z/{T:0}) " +
+            $"against the teacher's softmax(z/{T:0}) soft labels on the unshifted train digits, {teacherOptions.Epochs} epochs. Exported logits are the raw z, i.e. the model is deployed at T=1. Seeds: teacher {_seed + 4}, student {_seed + 5}.");
         Timed(report, () =>
         {
             _log("  teacher:");
@@ -207,7 +209,7 @@ public sealed class ModelZoo
         Architecture = Architectures.ClassifierDescription,
         Data = DataLine,
         Training = training,
-        Seed = _seed + Array.IndexOf(Names, name),
+        Seed = name == "mnist-backdoor" ? _seed : _seed + Array.IndexOf(Names, name),
     };
 
     private void AddAttackRows(ModelReport report, Network net, float[] eps, bool fgsm, bool pgd)
