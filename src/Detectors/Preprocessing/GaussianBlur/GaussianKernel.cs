@@ -52,9 +52,11 @@ internal sealed class GaussianKernel
             for (var y = 0; y < height; y++)
             {
                 var source = plane.Slice(y * width, width);
-                for (var px = 0; px < paddedWidth; px++)
+                source.CopyTo(padded.Slice(Radius, width));
+                for (var k = 0; k < Radius; k++)
                 {
-                    padded[px] = source[ReflectIndex.Map(px - Radius, width)];
+                    padded[k] = source[ReflectIndex.Map(k - Radius, width)];
+                    padded[Radius + width + k] = source[ReflectIndex.Map(width + k, width)];
                 }
 
                 var target = rows.Slice(y * width, width);
