@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Backends.OnnxRuntime;
+using NeuralSec.Gateway.Defenses;
 using NeuralSec.Gateway.Backends.Upstream;
 using Log = NeuralSec.Gateway.Logging.Log;
 using NeuralSec.Gateway.Health;
@@ -59,6 +60,9 @@ internal static class GatewayApplication
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options.Identity.ApiKeysFile is { } keys ? ApiKeyStore.Load(keys) : ApiKeyStore.Empty);
         builder.Services.AddSingleton<ClientRateLimiter>();
+        builder.Services.AddSingleton<DefenseRegistry>();
+        builder.Services.AddSingleton<DefenseRandomness>();
+        builder.Services.AddSingleton<AuxiliaryModels>();
         builder.Services.AddPolicies(builder.Configuration);
         builder.Services.AddAlerts(builder.Configuration);
         AddBackend(builder.Services, options.Backend);

@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(1003, LogLevel.Error, "Backend fault ({Error}): {Detail}")]
     public static partial void BackendFault(ILogger logger, Exception exception, string error, string detail);
 
+    [LoggerMessage(1004, LogLevel.Error, "Defense {Defense} failed in stage {Stage}; the policy's onError rule applies")]
+    public static partial void DefenseFailed(ILogger logger, Exception exception, string stage, string defense);
+
     [LoggerMessage(2001, LogLevel.Information, "ONNX Runtime execution provider: {Provider}")]
     public static partial void ExecutionProviderChosen(ILogger logger, string provider);
 

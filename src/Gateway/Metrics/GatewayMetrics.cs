@@ -29,6 +29,12 @@ internal static class GatewayMetrics
         "Non-allow decisions (block, throttle, degrade, alert) by model, action, mode (enforce or monitor) and reason.",
         new CounterConfiguration { LabelNames = ["model", "action", "mode", "reason"] });
 
+    /// <summary>Detector scores, for drift watching and recalibration (thresholds live in the policies).</summary>
+    public static readonly Histogram DetectorScores = Prometheus.Metrics.CreateHistogram(
+        "neuralsec_detector_score",
+        "Scores of each detector on the requests it scored.",
+        new HistogramConfiguration { LabelNames = ["detector"], Buckets = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 5, 10] });
+
     public static readonly Counter UpstreamErrors = Prometheus.Metrics.CreateCounter(
         "neuralsec_upstream_errors_total",
         "Failed calls to the upstream model server, by gRPC status or cause.",

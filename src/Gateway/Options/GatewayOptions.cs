@@ -24,4 +24,7 @@ internal sealed class GatewayOptions
 
     [Required]
     public IdentityOptions Identity { get; set; } = new();
+
+    [Required]
+    public DefenseOptions Defenses { get; set; } = new();
 }

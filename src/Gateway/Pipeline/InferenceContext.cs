@@ -19,7 +19,11 @@ internal sealed class InferenceContext
         ModelName = modelName;
         ModelVersion = string.IsNullOrEmpty(modelVersion) ? null : modelVersion;
         Inputs = inputs;
+        OriginalInputs = inputs;
     }
+
+    /// <summary>The tensors as the caller sent them: what detectors score, whatever preprocessing forwards.</summary>
+    public IReadOnlyList<InferenceTensor> OriginalInputs { get; }
 
     /// <summary>The sidecar's own id for this request: in trailers, logs and alerts.</summary>
     public string RequestId { get; }

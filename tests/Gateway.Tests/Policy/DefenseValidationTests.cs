@@ -5,7 +5,17 @@ namespace NeuralSec.Gateway.Tests.Policy;
 /// <summary><c>preprocess</c> and <c>detect</c> entries against a test catalog: types, stages, options.</summary>
 public sealed class DefenseValidationTests
 {
-    private const string Head = PolicyYaml.Minimal;
+    // Image defenses need spec.input.image; the extra line shifts every position below by one.
+    private const string Head = """
+        apiVersion: neuralsec.io/v1
+        kind: FirewallPolicy
+        metadata:
+          name: mnist-default
+        spec:
+          models: [mnist]
+          input: { image: { tensor: input } }
+
+        """;
 
     [Fact]
     public void Accepts_KnownDefenses_WithOptionsAndDefaults()
@@ -28,7 +38,7 @@ public sealed class DefenseValidationTests
         Assert.Equal(["bitDepth", "median"], policy.Preprocess.Select(p => p.Type));
         Assert.Equal(5L, policy.Preprocess[0].Options["bits"]);
         Assert.Equal(2L, policy.Preprocess[1].Options["size"]);
-        Assert.Equal("test.yaml:8:7", policy.Preprocess[0].Location);
+        Assert.Equal("test.yaml:9:7", policy.Preprocess[0].Location);
 
         var squeeze = policy.Detect[0];
         Assert.Equal(1.2, squeeze.Threshold);
@@ -45,7 +55,7 @@ public sealed class DefenseValidationTests
     public void Rejects_UnknownType_WithHint()
     {
         Assert.Equal(
-            ["test.yaml:8:13: error: unknown preprocess type 'bitDeph' in preprocess[0] (did you mean 'bitDepth'?)"],
+            ["test.yaml:9:13: error: unknown preprocess type 'bitDeph' in preprocess[0] (did you mean 'bitDepth'?)"],
             PolicyYaml.Errors(Head + "  preprocess:\n    - type: bitDeph\n      bits: 5\n"));
     }
 
@@ -53,7 +63,7 @@ public sealed class DefenseValidationTests
     public void Rejects_UnknownType_ListingKnownOnes()
     {
         Assert.Equal(
-            ["test.yaml:8:13: error: unknown detector type 'magnet' in detect[0] (known types: autoencoder, squeeze)"],
+            ["test.yaml:9:13: error: unknown detector type 'magnet' in detect[0] (known types: autoencoder, squeeze)"],
             PolicyYaml.Errors(Head + "  detect:\n    - type: magnet\n      threshold: 1\n"));
     }
 
@@ -61,7 +71,7 @@ public sealed class DefenseValidationTests
     public void Rejects_MissingType()
     {
         Assert.Equal(
-            ["test.yaml:8:7: error: missing required key 'type' in preprocess[0] (known types: bitDepth, median)"],
+            ["test.yaml:9:7: error: missing required key 'type' in preprocess[0] (known types: bitDepth, median)"],
             PolicyYaml.Errors(Head + "  preprocess:\n    - bits: 5\n"));
     }
 
@@ -70,8 +80,8 @@ public sealed class DefenseValidationTests
     {
         Assert.Equal(
             [
-                "test.yaml:8:15: error: 'median' is a preprocessing defense and cannot be used in detect[0] (move it to spec.preprocess)",
-                "test.yaml:10:15: error: 'squeeze' is a detector and cannot be used in preprocess[0] (move it to spec.detect)",
+                "test.yaml:9:15: error: 'median' is a preprocessing defense and cannot be used in detect[0] (move it to spec.preprocess)",
+                "test.yaml:11:15: error: 'squeeze' is a detector and cannot be used in preprocess[0] (move it to spec.detect)",
             ],
             PolicyYaml.Errors(Head + "  detect:\n    - { type: median, threshold: 1 }\n  preprocess:\n    - { type: squeeze }\n"));
     }
@@ -80,7 +90,7 @@ public sealed class DefenseValidationTests
     public void Rejects_UnknownOption_WithHint()
     {
         Assert.Equal(
-            ["test.yaml:8:23: error: unknown key 'sise' in preprocess[0] (did you mean 'size'?)"],
+            ["test.yaml:9:23: error: unknown key 'sise' in preprocess[0] (did you mean 'size'?)"],
             PolicyYaml.Errors(Head + "  preprocess:\n    - { type: median, sise: 3 }\n"));
     }
 
@@ -89,8 +99,8 @@ public sealed class DefenseValidationTests
     {
         Assert.Equal(
             [
-                "test.yaml:8:7: error: missing required key 'threshold' in detect[0] (every detector needs one; calibration sets it from a target false-positive rate)",
-                "test.yaml:9:7: error: unknown key 'treshold' in detect[0] (did you mean 'threshold'?)",
+                "test.yaml:9:7: error: missing required key 'threshold' in detect[0] (every detector needs one; calibration sets it from a target false-positive rate)",
+                "test.yaml:10:7: error: unknown key 'treshold' in detect[0] (did you mean 'threshold'?)",
             ],
             PolicyYaml.Errors(Head + "  detect:\n    - type: squeeze\n      treshold: 1.2\n"));
     }
@@ -102,7 +112,7 @@ public sealed class DefenseValidationTests
     public void Rejects_BadOptionValues(string option, string expected)
     {
         Assert.Equal(
-            ["test.yaml:8:31: error: " + expected],
+            ["test.yaml:9:31: error: " + expected],
             PolicyYaml.Errors(Head + "  preprocess:\n    - { type: bitDepth, " + option + " }\n"));
     }
 
@@ -110,7 +120,7 @@ public sealed class DefenseValidationTests
     public void Rejects_MissingRequiredOption()
     {
         Assert.Equal(
-            ["test.yaml:8:7: error: missing required option 'bits' in preprocess[0] (bitDepth: Bits kept per value.)"],
+            ["test.yaml:9:7: error: missing required option 'bits' in preprocess[0] (bitDepth: Bits kept per value.)"],
             PolicyYaml.Errors(Head + "  preprocess:\n    - type: bitDepth\n"));
     }
 
@@ -131,11 +141,11 @@ public sealed class DefenseValidationTests
 
         Assert.Equal(
             [
-                "test.yaml:10:15: error: 'L2' is not a valid detect[0].metric (did you mean 'l2'?)",
-                "test.yaml:11:19: error: 'median3' is not a valid detect[0].squeezers[0] (did you mean 'median2'?)",
-                "test.yaml:12:22: error: detect[0].weights[1] must be between 0 and 1, not 2",
-                "test.yaml:13:15: error: detect[0].strict must be a boolean, not the integer 1 (use true or false)",
-                "test.yaml:14:15: error: 'blok' is not a valid detect[0].action (did you mean 'block'?)",
+                "test.yaml:11:15: error: 'L2' is not a valid detect[0].metric (did you mean 'l2'?)",
+                "test.yaml:12:19: error: 'median3' is not a valid detect[0].squeezers[0] (did you mean 'median2'?)",
+                "test.yaml:13:22: error: detect[0].weights[1] must be between 0 and 1, not 2",
+                "test.yaml:14:15: error: detect[0].strict must be a boolean, not the integer 1 (use true or false)",
+                "test.yaml:15:15: error: 'blok' is not a valid detect[0].action (did you mean 'block'?)",
             ],
             PolicyYaml.Errors(Head + tail));
     }
@@ -145,8 +155,8 @@ public sealed class DefenseValidationTests
     {
         Assert.Equal(
             [
-                "test.yaml:8:32: error: 'threshold' is not allowed in preprocess[0] (preprocessing transforms the input and decides nothing; thresholds and actions belong to detect entries)",
-                "test.yaml:8:46: error: 'action' is not allowed in preprocess[0] (preprocessing transforms the input and decides nothing; thresholds and actions belong to detect entries)",
+                "test.yaml:9:32: error: 'threshold' is not allowed in preprocess[0] (preprocessing transforms the input and decides nothing; thresholds and actions belong to detect entries)",
+                "test.yaml:9:46: error: 'action' is not allowed in preprocess[0] (preprocessing transforms the input and decides nothing; thresholds and actions belong to detect entries)",
             ],
             PolicyYaml.Errors(Head + "  preprocess:\n    - { type: median, size: 3, threshold: 1, action: block }\n"));
     }
@@ -155,7 +165,7 @@ public sealed class DefenseValidationTests
     public void Rejects_NonFiniteThreshold()
     {
         Assert.Equal(
-            ["test.yaml:8:35: error: detect[0].threshold must be a finite number, not .nan"],
+            ["test.yaml:9:35: error: detect[0].threshold must be a finite number, not .nan"],
             PolicyYaml.Errors(Head + "  detect:\n    - { type: squeeze, threshold: .nan }\n"));
     }
 
@@ -174,7 +184,7 @@ public sealed class DefenseValidationTests
 
             Assert.Empty(good.Errors);
             var error = Assert.Single(bad.Errors);
-            Assert.Equal($"{policyPath}:8:35: error: file 'missing.onnx' named by detect[0].model does not exist (looked in {folder.FullName})", error.ToString());
+            Assert.Equal($"{policyPath}:9:35: error: file 'missing.onnx' named by detect[0].model does not exist (looked in {folder.FullName})", error.ToString());
         }
         finally
         {
@@ -200,5 +210,16 @@ public sealed class DefenseValidationTests
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void Rejects_ImageDefenses_WithoutAnImageInput()
+    {
+        Assert.Equal(
+            [
+                "test.yaml:7:3: error: preprocess needs to know which input is an image (add spec.input.image: { tensor: <input name>, layout: NCHW })",
+                "test.yaml:9:3: error: detect needs to know which input is an image (add spec.input.image: { tensor: <input name>, layout: NCHW })",
+            ],
+            PolicyYaml.Errors(PolicyYaml.Minimal + "  preprocess:\n    - type: median\n  detect:\n    - { type: squeeze, threshold: 1 }\n"));
     }
 }

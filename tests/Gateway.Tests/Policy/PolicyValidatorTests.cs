@@ -328,8 +328,9 @@ public sealed class PolicyValidatorTests
     [Fact]
     public void Rejects_UnknownDefenseType_WithTheRealCatalog()
     {
-        Assert.Equal(
-            ["test.yaml:8:13: error: unknown preprocess type 'bitDepth' in preprocess[0] (this build has no preprocess types)"],
-            PolicyYaml.Errors(Head + "  preprocess:\n    - type: bitDepth\n      bits: 5\n", DefenseCatalog.All));
+        var errors = PolicyYaml.Errors(Head + "  input:\n    image: { tensor: input }\n  preprocess:\n    - type: bitDeph\n      bits: 5\n", DefenseCatalog.All);
+        var error = Assert.Single(errors);
+        Assert.StartsWith("test.yaml:10:13: error: unknown preprocess type 'bitDeph' in preprocess[0]", error, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'bitDepth'?", error, StringComparison.Ordinal);
     }
 }

@@ -1,11 +1,49 @@
+using NeuralSec.Gateway.Decisions;
+using NeuralSec.Gateway.Defenses;
+
 namespace NeuralSec.Gateway.Pipeline.Stages;
 
-/// <summary>Purifying transforms of the inputs (bit-depth, median, JPEG, random resize-and-pad). Pass-through until the
-/// input-defense work fills it in.</summary>
-internal sealed class PreprocessStage : IPipelineStage
+/// <summary>
+/// The policy's purifying transforms (bit depth, median, JPEG, randomized resize-and-pad, …), applied in order to
+/// a copy of the image input; the copy is what is forwarded. A transform that throws falls under the policy's
+/// fail-open (forward the input unpurified, alert) or fail-closed (refuse) rule.
+/// </summary>
+internal sealed class PreprocessStage(DefenseRegistry registry, DefenseRandomness randomness, ILogger<PreprocessStage> logger) : IPipelineStage
 {
     public string Name => "preprocess";
 
-    public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(StageOutcome.Continue);
+    public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
+    {
+        if (context.Policy is not { Preprocess.Count: > 0 } policy)
+        {
+            return ValueTask.FromResult(StageOutcome.Continue);
+        }
+
+        var current = "build";
+        try
+        {
+            var defenses = registry.For(policy);
+            if (!ImageInputs.TryRead(context.Inputs, defenses, out var index, out var batch, out var rejection))
+            {
+                return ValueTask.FromResult<StageOutcome>(rejection!);
+            }
+
+            var random = randomness.Next();
+            foreach (var preprocessor in defenses.Preprocessors)
+            {
+                current = preprocessor.Type;
+                preprocessor.Apply(batch!, random);
+            }
+
+            var inputs = context.Inputs.ToArray();
+            inputs[index] = batch!.ToTensor(inputs[index].Name);
+            context.Inputs = inputs;
+            return ValueTask.FromResult(StageOutcome.Continue);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logging.Log.DefenseFailed(logger, ex, Name, current);
+            return ValueTask.FromResult(Enforcement.DefenseFailed(context, Name, current, ex));
+        }
+    }
 }

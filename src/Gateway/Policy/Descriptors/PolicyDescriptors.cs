@@ -114,9 +114,25 @@ internal static class PolicyDescriptors
             }),
         ]) { Description = "Constraints on one input tensor." };
 
+        var image = new ObjectDescriptor(
+        [
+            new("tensor", new ScalarDescriptor(ScalarType.String) { Description = "Name of the input tensor that holds the images." }) { Required = true },
+            new("layout", new ScalarDescriptor(ScalarType.String) { Description = "NCHW ([batch, channels, height, width]) or NHWC.", AllowedValues = ["NCHW", "NHWC"], Default = "NCHW" }),
+            new("range", new ArrayDescriptor(new ScalarDescriptor(ScalarType.Number))
+            {
+                Description = "[min, max] of a pixel as the model sees it (before mean/std), e.g. [0, 1] or [0, 255]; default [0, 1].",
+                MinItems = 2,
+                MaxItems = 2,
+                Rules = [RangeIsOrdered],
+            }),
+            new("mean", new ArrayDescriptor(new ScalarDescriptor(ScalarType.Number)) { Description = "Per-channel mean the model's inputs were standardised with ((x - mean) / std).", MinItems = 1, MaxItems = 4 }),
+            new("std", new ArrayDescriptor(new ScalarDescriptor(ScalarType.Number) { ExclusiveMinimum = 0 }) { Description = "Per-channel standard deviation matching mean.", MinItems = 1, MaxItems = 4 }),
+        ]) { Description = "Which input is an image and how it is scaled: what preprocessing and detectors work on.", Rules = [MeanMatchesStd] };
+
         var input = new ObjectDescriptor(
         [
             new("tensors", new ArrayDescriptor(tensor) { Description = "Per-tensor constraints on top of the model's own signature." }),
+            new("image", image),
             new("maxBatch", new ScalarDescriptor(ScalarType.Integer) { Description = "Largest batch accepted (may only lower the sidecar's limit).", Minimum = 1, Maximum = 100_000 }),
         ]) { Description = "Input constraints." };
 
@@ -157,7 +173,7 @@ internal static class PolicyDescriptors
             new("preprocess", new DefenseListDescriptor(DefenseStage.Preprocess) { Description = "Transforms applied, in order, to the input that is forwarded." }),
             new("detect", new DefenseListDescriptor(DefenseStage.Detect) { Description = "Detectors that score the input; each flags above (or below) its threshold." }),
             new("output", output),
-        ]) { Description = "What the firewall does for the models it governs." };
+        ]) { Description = "What the firewall does for the models it governs.", Rules = [ImageDefensesNeedAnImage] };
 
         return new ObjectDescriptor(
         [
@@ -166,6 +182,32 @@ internal static class PolicyDescriptors
             new("metadata", metadata) { Required = true },
             new("spec", spec) { Required = true },
         ]) { Description = "A NeuralSec firewall policy for one model (or model and client group), or the default policy." };
+    }
+
+    /// <summary>Preprocessing and detectors work on images: a policy that configures them must say which input
+    /// is the image, so a non-image model cannot be given an image defense by mistake.</summary>
+    private static void ImageDefensesNeedAnImage(YNode value, string path, PolicyDiagnostics diagnostics)
+    {
+        var spec = (YMapping)value;
+        var hasImage = spec.Find("input")?.Value is YMapping input && input.Find("image") is not null;
+        foreach (var key in new[] { "preprocess", "detect" })
+        {
+            if (!hasImage && spec.Find(key) is { Value: YSequence { Items.Count: > 0 } } entry)
+            {
+                diagnostics.Add(entry.Key.Location, $"{key} needs to know which input is an image", "add spec.input.image: { tensor: <input name>, layout: NCHW }");
+            }
+        }
+    }
+
+    private static void MeanMatchesStd(YNode value, string path, PolicyDiagnostics diagnostics)
+    {
+        var image = (YMapping)value;
+        var mean = image.Find("mean")?.Value as YSequence;
+        var std = image.Find("std")?.Value as YSequence;
+        if ((mean is null) != (std is null) || (mean is not null && std is not null && mean.Items.Count != std.Items.Count))
+        {
+            diagnostics.Add(value.Location, $"{path}: mean and std go together, one value per channel each", "give both, with the same number of values");
+        }
     }
 
     private static void AnyModelStandsAlone(YNode value, string path, PolicyDiagnostics diagnostics)

@@ -5,6 +5,9 @@ internal sealed record InputPolicy
 {
     public IReadOnlyList<TensorRule> Tensors { get; init; } = [];
 
+    /// <summary><c>image</c>: which input the preprocessing defenses and detectors work on.</summary>
+    public ImageInputPolicy? Image { get; init; }
+
     /// <summary><c>maxBatch</c>: may only lower the sidecar's limit.</summary>
     public int? MaxBatch { get; init; }
 }

@@ -69,7 +69,25 @@ internal static class PolicyBinder
         var tensors = input.Find("tensors")?.Value is YSequence list
             ? list.Items.Cast<YMapping>().Select(Tensor).ToArray()
             : [];
-        return new InputPolicy { Tensors = tensors, MaxBatch = (int?)Integer(input, "maxBatch") };
+        return new InputPolicy { Tensors = tensors, MaxBatch = (int?)Integer(input, "maxBatch"), Image = Image(input.Find("image")?.Value as YMapping) };
+    }
+
+    private static ImageInputPolicy? Image(YMapping? image)
+    {
+        if (image is null)
+        {
+            return null;
+        }
+
+        return new ImageInputPolicy(Text(image, "tensor")!)
+        {
+            Nhwc = Text(image, "layout") == "NHWC",
+            Range = image.Find("range")?.Value is YSequence range ? Numbers(range) : [0, 1],
+            Mean = image.Find("mean")?.Value is YSequence mean ? Numbers(mean) : [],
+            Std = image.Find("std")?.Value is YSequence std ? Numbers(std) : [],
+        };
+
+        static double[] Numbers(YSequence list) => list.Items.Cast<YScalar>().Select(i => i.TryGetNumber(out var v) ? v : 0).ToArray();
     }
 
     private static TensorRule Tensor(YMapping tensor)
