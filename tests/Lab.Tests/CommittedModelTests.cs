@@ -47,6 +47,18 @@ public sealed class CommittedModelTests
         Assert.True(bytes.Length < 2 * 1024 * 1024, $"{name} is {bytes.Length} bytes");
     }
 
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void CommittedModel_OnnxRuntimeMatchesTheLabForwardPass(string name)
+    {
+        var images = TestData.Mnist.Test.Images[..(200 * 784)];
+        var lab = NeuralSec.Lab.Onnx.OnnxImporter.Load(ModelPath(name)).Predict(images);
+        using var session = new InferenceSession(ModelPath(name));
+        var ort = Ort.RunBatched(session, images, 100);
+        var diff = OnnxExportTests.MaxAbsDiff(lab, ort);
+        Assert.True(diff <= 1e-4, $"{name}: max abs diff {diff}");
+    }
+
     [Fact]
     public void AllModels_TotalUnder20MiB()
     {
