@@ -7,7 +7,7 @@ using NeuralSec.Lab.Nn;
 namespace NeuralSec.Lab.Attacks;
 
 /// <summary>Makes the FGSM / PGD / targeted-PGD sets the detector work consumes.</summary>
-public static class AdversarialSetBuilder
+internal static class AdversarialSetBuilder
 {
     public static readonly string[] Attacks = ["fgsm", "pgd", "pgd-targeted"];
 

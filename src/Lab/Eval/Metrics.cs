@@ -3,7 +3,7 @@ using NeuralSec.Lab.Nn;
 
 namespace NeuralSec.Lab.Eval;
 
-public static class Metrics
+internal static class Metrics
 {
     public static byte[] Predict(Network net, float[] images)
     {

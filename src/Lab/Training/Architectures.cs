@@ -3,7 +3,7 @@ using NeuralSec.Lab.Nn;
 namespace NeuralSec.Lab.Training;
 
 /// <summary>The two network shapes behind every fixture model.</summary>
-public static class Architectures
+internal static class Architectures
 {
     public static readonly int[] MnistInput = [1, 28, 28];
 

@@ -4,7 +4,7 @@ using NeuralSec.Lab.Nn;
 namespace NeuralSec.Lab.Training;
 
 /// <summary>MagNet-style denoising training: input x + σ·N(0,1) clipped to [0,1], target x, MSE, Adam.</summary>
-public static class AutoencoderTrainer
+internal static class AutoencoderTrainer
 {
     public static IReadOnlyList<float> Train(Network net, MnistSplit train, int epochs, int seed, float noise = 0.1f, float learningRate = 2e-3f, int batchSize = 64, Action<string>? log = null)
     {

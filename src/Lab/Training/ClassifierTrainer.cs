@@ -5,7 +5,7 @@ using NeuralSec.Lab.Nn;
 namespace NeuralSec.Lab.Training;
 
 /// <summary>Mini-batch Adam training of a classifier; deterministic for a given seed.</summary>
-public static class ClassifierTrainer
+internal static class ClassifierTrainer
 {
     /// <returns>Mean training loss of each epoch.</returns>
     public static IReadOnlyList<float> Train(Network net, MnistSplit train, ClassifierTrainingOptions o, Action<string>? log = null)

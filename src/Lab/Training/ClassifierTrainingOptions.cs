@@ -1,6 +1,6 @@
 namespace NeuralSec.Lab.Training;
 
-public sealed record ClassifierTrainingOptions
+internal sealed record ClassifierTrainingOptions
 {
     public int Epochs { get; init; } = 12;
 

@@ -10,7 +10,7 @@ namespace NeuralSec.Lab.Training;
 /// Writes a model into a Triton-style repository: &lt;root&gt;/&lt;name&gt;/1/model.onnx, &lt;root&gt;/&lt;name&gt;/MODEL_CARD.md
 /// and &lt;root&gt;/&lt;name&gt;/metrics.json (the figures tests/Lab.Tests re-checks through ONNX Runtime).
 /// </summary>
-public static class ModelCardWriter
+internal static class ModelCardWriter
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

@@ -3,7 +3,7 @@ using NeuralSec.Lab.Nn;
 namespace NeuralSec.Lab.Training;
 
 /// <summary>Everything a model card states, gathered while the model is trained and measured.</summary>
-public sealed class ModelReport
+internal sealed class ModelReport
 {
     public required string Name { get; init; }
 

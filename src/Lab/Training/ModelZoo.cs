@@ -8,7 +8,7 @@ using NeuralSec.Lab.Onnx;
 namespace NeuralSec.Lab.Training;
 
 /// <summary>The recipes behind the five fixture models. Each returns a measured <see cref="ModelReport"/>.</summary>
-public sealed class ModelZoo
+internal sealed class ModelZoo
 {
     public static readonly string[] Names = ["mnist", "mnist-backdoor", "mnist-autoencoder", "mnist-adv", "mnist-distilled"];
 

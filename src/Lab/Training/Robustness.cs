@@ -5,7 +5,7 @@ using NeuralSec.Lab.Nn;
 
 namespace NeuralSec.Lab.Training;
 
-public static class Robustness
+internal static class Robustness
 {
     /// <summary>Accuracy on untargeted adversarial versions of <paramref name="split"/> (every digit is attacked).</summary>
     public static double AccuracyUnder(Network net, MnistSplit split, AttackOptions attack)
