@@ -1,6 +1,6 @@
 namespace NeuralSec.Lab.Nn;
 
-/// <summary>A feed-forward chain of layers over fixed-size NCHW items.</summary>
+/// <summary>A feed-forward chain of layers over fixed-size NCHW items. Layers cache the last batch for Backward, so an instance serves one caller at a time.</summary>
 public sealed class Network
 {
     public Network(int[] inputShape, IReadOnlyList<ILayer> layers)
