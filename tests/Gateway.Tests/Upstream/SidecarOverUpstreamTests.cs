@@ -72,6 +72,67 @@ public sealed class SidecarOverUpstreamTests : IAsyncLifetime
         Assert.NotEqual(HttpStatusCode.OK, notReady.StatusCode);
     }
 
+    [Fact]
+    public async Task Slow_upstream_is_DEADLINE_EXCEEDED_for_the_callers_deadline()
+    {
+        upstream.Behavior.Delay = TimeSpan.FromSeconds(10);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() =>
+            sidecar.Client.ModelInferAsync(EchoRequest(), deadline: DateTime.UtcNow.AddMilliseconds(400)).ResponseAsync);
+
+        Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+        await upstream.Behavior.InferCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Breaker_opens_on_a_failing_upstream_fails_fast_then_closes_when_it_heals()
+    {
+        await using var guarded = await GatewayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["NeuralSec:Backend"] = "Upstream",
+            ["NeuralSec:Upstream:Address"] = upstream.Address,
+            ["NeuralSec:Upstream:ReadinessPollInterval"] = "00:00:00.050",
+            ["NeuralSec:Upstream:MaxRetries"] = "0",
+            ["NeuralSec:Upstream:BreakerMinimumThroughput"] = "4",
+            ["NeuralSec:Upstream:BreakerFailureRatio"] = "0.5",
+            ["NeuralSec:Upstream:BreakerSamplingDuration"] = "00:00:30",
+            ["NeuralSec:Upstream:BreakDuration"] = "00:00:00.500",
+            ["NeuralSec:Policies:Directory"] = RepoPaths.PassThroughPolicies,
+        });
+        upstream.Behavior.FailNext(1000, StatusCode.Unavailable);
+        for (var i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAsync<RpcException>(() => guarded.Client.ModelInferAsync(EchoRequest()).ResponseAsync);
+        }
+
+        var reachedUpstream = upstream.Behavior.InferCalls;
+        for (var i = 0; i < 5; i++)
+        {
+            var ex = await Assert.ThrowsAsync<RpcException>(() => guarded.Client.ModelInferAsync(EchoRequest()).ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        }
+
+        Assert.Equal(reachedUpstream, upstream.Behavior.InferCalls); // open: nothing reached the model server
+
+        upstream.Behavior.Heal();
+        ModelInferResponse? healed = null;
+        await Wait.Until(() =>
+        {
+            try
+            {
+                healed = guarded.Client.ModelInfer(EchoRequest());
+                return true;
+            }
+            catch (RpcException)
+            {
+                return false; // still open: the break duration has not passed yet
+            }
+        });
+
+        Assert.NotNull(healed);
+        Assert.True(upstream.Behavior.InferCalls > reachedUpstream);
+    }
+
     private static ModelInferRequest EchoRequest()
     {
         var request = new ModelInferRequest { ModelName = FakeInferenceService.ModelName, Id = "e2e" };
