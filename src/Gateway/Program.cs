@@ -17,6 +17,7 @@ internal static class Program
                 "serve" => await ServeAsync(rest).ConfigureAwait(false),
                 "healthcheck" => await HealthCheckCommand.RunAsync(rest).ConfigureAwait(false),
                 "policy" => await Policy.Cli.PolicyCommand.RunAsync(rest).ConfigureAwait(false),
+                "calibrate" => await Calibration.CalibrateCommand.RunAsync(rest).ConfigureAwait(false),
                 "help" or "--help" or "-h" => Usage(Console.Out, 0),
                 _ => Usage(Console.Error, 2, $"unknown command '{command}'"),
             };
@@ -59,6 +60,8 @@ internal static class Program
                    neuralsec policy validate <files|dirs>        check policy files (exit 0 valid, 1 invalid, 2 usage)
                    neuralsec policy explain <file>               what a policy will do, in plain words
                    neuralsec policy schema                       the policies' JSON Schema
+                   neuralsec calibrate --policy FILE --benign FILE [--target-fpr 0.01] [--adversarial FILE ...] [--write | --patch]
+                                                                 detector thresholds from benign data (calibrate --help)
 
             Configuration keys (also as environment variables, e.g. NeuralSec__Backend=Upstream):
               NeuralSec:Backend                    OnnxRuntime (default) | Upstream

@@ -1,0 +1,192 @@
+using System.Text;
+using NeuralSec.Detectors.Calibration;
+using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Gateway.Policy.Validation;
+
+namespace NeuralSec.Gateway.Calibration;
+
+/// <summary>
+/// <c>neuralsec calibrate</c>: sets each detector's threshold from benign data at a target false-positive rate,
+/// reports what the thresholds do on benign and adversarial sets, and writes them into the policy file (or prints
+/// the change as a patch). Thresholds come from this command, never from constants in code.
+/// Exit codes: 0 done, 1 failure (a file, an invalid policy, a model or detector error), 2 usage error.
+/// </summary>
+internal static class CalibrateCommand
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int UsageError = 2;
+
+    private const string UsageText = """
+        usage: neuralsec calibrate --policy FILE --benign FILE [--split test|train] [--range START:COUNT]
+                                   [--target-fpr 0.01] [--method quantile|normal] [--adversarial FILE ...]
+                                   [--write | --patch] [--model NAME] [--model-repository DIR]
+          --benign         clean images: an image set (NSIMAGE1/NSIMAGF1) or the MNIST fixture
+                           (data/mnist/mnist-10k.bin.gz; --split picks test (default) or train digits)
+          --range          use images [START, START+COUNT) of the benign set
+          --target-fpr     share of benign inputs each detector may flag (for STRIP: clean inputs rejected)
+          --method         quantile: order statistic of the benign scores (default); normal: normal-fit quantile
+          --adversarial    an image set to report the detection rate on (repeatable)
+          --write          write the thresholds into the policy file (comments and layout kept)
+          --patch          print the change as a unified diff on stdout (the table goes to stderr)
+          --model          the protected model (default: the policy's first model)
+          --model-repository  <model>/<version>/model.onnx folders (default: the nearest models/repository)
+        exit codes: 0 done, 1 failure, 2 usage error
+        """;
+
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
+
+    /// <summary>The command with its writers passed in, so tests need not swap the process's console.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (args is ["help" or "--help" or "-h"])
+        {
+            await output.WriteLineAsync(UsageText).ConfigureAwait(false);
+            return Ok;
+        }
+
+        if (CalibrateArguments.Parse(args, out var problem) is not { } arguments)
+        {
+            await error.WriteLineAsync($"neuralsec calibrate: {problem}").ConfigureAwait(false);
+            await error.WriteLineAsync(UsageText).ConfigureAwait(false);
+            return UsageError;
+        }
+
+        try
+        {
+            return await RunAsync(arguments, output, error, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CalibrationException ex)
+        {
+            await error.WriteLineAsync($"neuralsec calibrate: {ex.Message}").ConfigureAwait(false);
+            return Failed;
+        }
+    }
+
+    private static async Task<int> RunAsync(CalibrateArguments arguments, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (arguments.Adversarial.Prepend(arguments.Benign).Prepend(arguments.Policy).FirstOrDefault(f => !File.Exists(f)) is { } missing)
+        {
+            throw new CalibrationException($"'{missing}' does not exist");
+        }
+
+        if (arguments.ModelRepository is { } given && !Directory.Exists(given))
+        {
+            throw new CalibrationException($"model repository '{given}' does not exist");
+        }
+
+        var repository = CalibrationModels.Locate(arguments.ModelRepository)
+            ?? throw new CalibrationException("no model repository found (no models/repository above this folder); give --model-repository DIR");
+        var validator = new PolicyValidator(modelRepository: repository);
+        var source = Read(arguments.Policy);
+        var (policy, text, errors) = Load(validator, source);
+        if (policy is null)
+        {
+            foreach (var problem in errors)
+            {
+                await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
+            }
+
+            return Failed;
+        }
+
+        if (policy.Detect.Count == 0)
+        {
+            throw new CalibrationException($"{arguments.Policy}: the policy has no detect entries; there is nothing to calibrate");
+        }
+
+        var modelName = arguments.Model ?? (policy.IsDefault
+            ? throw new CalibrationException($"{arguments.Policy} is the default policy (models: [\"*\"]); name the model to calibrate with --model")
+            : policy.Models[0]);
+        var benign = CalibrationData.Read(arguments.Benign, arguments.TestSplit, arguments.Range);
+        var adversarial = arguments.Adversarial.Select(path => CalibrationData.Read(path, testSplit: null, range: null)).ToArray();
+
+        using var models = new CalibrationModels(repository);
+        var detectors = await PolicyCalibrator.RunAsync(policy, modelName, models, benign, adversarial, arguments.TargetFpr, arguments.Method, cancellationToken).ConfigureAwait(false);
+
+        // With --patch stdout carries the diff alone (`… --patch > thresholds.patch`); the numbers go to stderr.
+        var report = arguments.Patch ? error : output;
+        var method = arguments.Method == ThresholdMethod.NormalFit ? "normal fit" : "quantile";
+        await report.WriteLineAsync($"{arguments.Policy}: model '{modelName}', target FPR {PolicyRewriter.Number(arguments.TargetFpr)} ({method})").ConfigureAwait(false);
+        await report.WriteAsync(CalibrationTable.Format(detectors, benign, adversarial)).ConfigureAwait(false);
+        if (!arguments.Write && !arguments.Patch)
+        {
+            await report.WriteLineAsync("(not written: --write updates the policy, --patch prints the change)").ConfigureAwait(false);
+            return Ok;
+        }
+
+        var updated = PolicyRewriter.Apply(text.Body, detectors.Select(d => d.ToUpdate()).ToArray());
+        var bytes = text.Encode(updated);
+        var check = validator.ValidateFile(new PolicySource(arguments.Policy, bytes));
+        if (check.Policy is null)
+        {
+            // Never leave a policy the sidecar would refuse: report and keep the file as it was.
+            await error.WriteLineAsync($"neuralsec calibrate: the updated policy does not validate; {arguments.Policy} is unchanged").ConfigureAwait(false);
+            foreach (var problem in check.Errors)
+            {
+                await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
+            }
+
+            return Failed;
+        }
+
+        if (arguments.Patch)
+        {
+            await output.WriteAsync(UnifiedDiff.Create(arguments.Policy, text.Body, updated)).ConfigureAwait(false);
+            return Ok;
+        }
+
+        if (bytes.AsSpan().SequenceEqual(source.Content))
+        {
+            await report.WriteLineAsync($"{arguments.Policy}: thresholds already up to date").ConfigureAwait(false);
+            return Ok;
+        }
+
+        PolicyFile.ReplaceAtomically(arguments.Policy, bytes);
+        await report.WriteLineAsync($"{arguments.Policy}: thresholds written (revision {source.Revision} -> {new PolicySource(arguments.Policy, bytes).Revision})").ConfigureAwait(false);
+        return Ok;
+    }
+
+    private static PolicySource Read(string path)
+    {
+        try
+        {
+            return PolicySource.FromFile(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CalibrationException($"{path}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// The policy to calibrate. A policy that is only missing what calibration writes (a first calibration: no
+    /// <c>threshold</c> yet, no benign statistics) is loaded with placeholders for those; any other error is reported
+    /// as the validator reports it on the file itself, positions included.
+    /// </summary>
+    private static (FirewallPolicy? Policy, PolicyText Text, IReadOnlyList<PolicyError> Errors) Load(PolicyValidator validator, PolicySource source)
+    {
+        var result = validator.ValidateFile(source);
+        if (!PolicyText.TryDecode(source.Content, out var text) || result.Policy is not null)
+        {
+            return (result.Policy, text, result.Errors);
+        }
+
+        var filled = PolicyRewriter.FillMissing(text.Body);
+        if (filled is null)
+        {
+            return (null, text, result.Errors);
+        }
+
+        var provisional = validator.ValidateFile(new PolicySource(source.Path, text.Encode(filled)));
+        if (provisional.Policy is not null)
+        {
+            return (provisional.Policy, text, []);
+        }
+
+        // Leave out what calibration would have filled in (the provisional text no longer has those messages);
+        // positions come from the file itself, never from the provisional text.
+        var remaining = result.Errors.Where(e => provisional.Errors.Any(p => p.Message == e.Message)).ToArray();
+        return (null, text, remaining.Length > 0 ? remaining : result.Errors);
+    }
+}

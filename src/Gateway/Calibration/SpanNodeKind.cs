@@ -1,0 +1,8 @@
+namespace NeuralSec.Gateway.Calibration;
+
+internal enum SpanNodeKind
+{
+    Scalar,
+    Sequence,
+    Mapping,
+}
