@@ -130,6 +130,12 @@ internal static class CalibrateCommand
             return Failed;
         }
 
+        // Read back what was written: an edit in the wrong place would still validate but carry other numbers.
+        if (detectors.FirstOrDefault(d => check.Policy.Detect[d.Index].Threshold != d.Threshold) is { } misplaced)
+        {
+            throw new CalibrationException($"the rewritten policy does not read back threshold {PolicyRewriter.Number(misplaced.Threshold)} for detect[{misplaced.Index}]; {arguments.Policy} is unchanged");
+        }
+
         if (arguments.Patch)
         {
             await output.WriteAsync(UnifiedDiff.Create(arguments.Policy, text.Body, updated)).ConfigureAwait(false);

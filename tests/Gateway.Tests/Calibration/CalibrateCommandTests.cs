@@ -160,6 +160,20 @@ public sealed partial class CalibrateCommandTests : IDisposable
         Assert.Equal(Policy.Replace("topK: 1", "topK: 0", StringComparison.Ordinal), File.ReadAllText(path));
     }
 
+    [Fact]
+    public async Task A_split_for_an_image_set_and_a_policy_without_detectors_are_failures()
+    {
+        var path = _fixture.Write("policy.yaml", Policy);
+        var (splitCode, _, splitError) = await Run(path, "--split", "train");
+        var bare = _fixture.Write("bare.yaml", Policy.Replace("    - { type: featureSqueezing, action: alert }   # threshold comes from calibrate\n", "", StringComparison.Ordinal).Replace("  detect:\n", "", StringComparison.Ordinal));
+        var (bareCode, _, bareError) = await Run(bare);
+
+        Assert.Equal(1, splitCode);
+        Assert.Equal($"neuralsec calibrate: --split applies to the MNIST fixture only; {_fixture.BenignPath} is an image set\n", splitError.ReplaceLineEndings("\n"));
+        Assert.Equal(1, bareCode);
+        Assert.Equal($"neuralsec calibrate: {bare}: the policy has no detect entries; there is nothing to calibrate\n", bareError.ReplaceLineEndings("\n"));
+    }
+
     [Theory]
     [InlineData("--policy", "p.yaml")]
     [InlineData("--policy", "p.yaml", "--benign", "b", "--frobnicate")]
