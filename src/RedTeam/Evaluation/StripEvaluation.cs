@@ -1,0 +1,43 @@
+using NeuralSec.Detectors;
+using NeuralSec.Detectors.Detection;
+using NeuralSec.Lab.Training;
+using NeuralSec.RedTeam.Models;
+
+namespace NeuralSec.RedTeam.Evaluation;
+
+/// <summary>
+/// STRIP (Gao et al.) against <c>mnist-backdoor</c>: entropies of clean calibration-half digits give the 1 % FRR thresholds
+/// (empirical quantile and the reference's normal fit); FRR is re-measured on clean evaluation-half digits and FAR on
+/// evaluation-half digits of classes ≠ 7 stamped with the card's trigger (4×4 white square, rows/cols 22–25).
+/// </summary>
+internal static class StripEvaluation
+{
+    public static async Task<StripResults> RunAsync(EvaluationData data, FixtureModels models, int poolSize, int samples, int seed, Progress progress, CancellationToken ct)
+    {
+        var backdoor = models.Get(FixtureModels.Backdoor);
+        var pool = StripPool.FromDataset(data.Dataset, poolSize);
+        var options = new Dictionary<string, object>(StringComparer.Ordinal) { ["pool"] = "strip-pool.nsimg.gz", ["samples"] = (long)samples };
+        var detector = DefenseFactory.CreateDetector("strip", options, new DefenseResources { LoadImages = _ => pool });
+
+        // Each set gets its own seeded overlay stream, so adding a set never shifts another set's draws.
+        async Task<double[]> Score(float[] images, int stream) =>
+            await DetectorScoring.ScoreAsync(detector, images, new DetectionContext(backdoor, new Random(seed + stream)), 25, ct).ConfigureAwait(false);
+
+        var triggered = BackdoorTrigger.TriggeredNonTarget(data.Evaluation);
+        var calibration = await Score(data.Calibration.Images, 1).ConfigureAwait(false);
+        var evaluation = await Score(data.Evaluation.Images, 2).ConfigureAwait(false);
+        var attacked = await Score(triggered.Images, 3).ConfigureAwait(false);
+        var asr = Classify.Predict(backdoor.Network, triggered.Images).Count(p => p == BackdoorTrigger.TargetClass) / (double)triggered.Count;
+        progress.Step($"STRIP entropies: {calibration.Length} + {evaluation.Length} clean, {attacked.Length} triggered, {samples} overlays each");
+        return new StripResults
+        {
+            PoolSize = poolSize,
+            Samples = samples,
+            CleanCalibration = calibration,
+            CleanEvaluation = evaluation,
+            Triggered = attacked,
+            AttackSuccessRate = asr,
+            CleanAccuracy = Classify.Accuracy(backdoor.Network, data.Evaluation.Images, data.Evaluation.Labels),
+        };
+    }
+}

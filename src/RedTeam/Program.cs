@@ -1,0 +1,1 @@
+return NeuralSec.RedTeam.Cli.RedTeamCli.Run(args, Console.Out, Console.Error);
