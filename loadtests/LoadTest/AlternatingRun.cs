@@ -4,9 +4,9 @@ using NeuralSec.Protocol.Inference;
 namespace NeuralSec.LoadTest;
 
 /// <summary>
-/// Runs both targets in one process, alternating them in rounds in ABBA order (direct, sidecar, sidecar,
-/// direct, …) so that machine noise, thermal drift and GC state fall on both paths alike. The time budget is
-/// shared out as the run goes: each phase gets an equal slice of what is left.
+/// Runs every target in one process, alternating them in rounds in mirrored order (A B C, C B A, …: ABBA for
+/// two) so that machine noise, thermal drift and GC state fall on all paths alike. The time budget is shared
+/// out as the run goes: each phase gets an equal slice of what is left.
 /// </summary>
 internal sealed class AlternatingRun
 {
@@ -19,22 +19,23 @@ internal sealed class AlternatingRun
         this.request = request;
     }
 
-    public async Task<(PhaseResult Direct, PhaseResult Sidecar)> RunAsync(Target direct, Target sidecar)
+    /// <summary>Measures each target; the results come back in the targets' order.</summary>
+    public async Task<PhaseResult[]> RunAsync(IReadOnlyList<Target> targets)
     {
         var started = Stopwatch.GetTimestamp();
         var warmupBudget = options.MaxDuration / 10;
-        foreach (var target in new[] { direct, sidecar })
+        foreach (var target in targets)
         {
             await Console.Error.WriteLineAsync($"warm-up {target.Name}: {options.Warmup} requests");
-            await RunPhaseAsync(target, options.Warmup, warmupBudget / 2, record: false);
+            await RunPhaseAsync(target, options.Warmup, warmupBudget / targets.Count, record: false);
         }
 
-        var totals = (Direct: new PhaseResult(), Sidecar: new PhaseResult());
-        var phases = options.Rounds * 2;
+        var totals = targets.Select(_ => new PhaseResult()).ToArray();
+        var phases = options.Rounds * targets.Count;
         for (var round = 0; round < options.Rounds; round++)
         {
             var perPhase = options.Requests / options.Rounds + (round == options.Rounds - 1 ? options.Requests % options.Rounds : 0);
-            var order = round % 2 == 0 ? new[] { direct, sidecar } : [sidecar, direct];
+            var order = round % 2 == 0 ? targets : targets.Reverse().ToArray();
             foreach (var target in order)
             {
                 var left = options.MaxDuration - Stopwatch.GetElapsedTime(started);
@@ -46,12 +47,25 @@ internal sealed class AlternatingRun
 
                 var budget = left / phases--;
                 var result = await RunPhaseAsync(target, perPhase, budget, record: true);
-                await Console.Error.WriteLineAsync($"round {round + 1}/{options.Rounds} {target.Name,-7}: {result.Successes} ok, {result.Failures} failed in {result.Elapsed.TotalSeconds:F1} s");
-                (target == direct ? totals.Direct : totals.Sidecar).Add(result);
+                await Console.Error.WriteLineAsync($"round {round + 1}/{options.Rounds} {target.Name,-9}: {result.Successes} ok, {result.Failures} failed in {result.Elapsed.TotalSeconds:F1} s");
+                totals[IndexOf(targets, target)].Add(result);
             }
         }
 
         return totals;
+    }
+
+    private static int IndexOf(IReadOnlyList<Target> targets, Target target)
+    {
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (ReferenceEquals(targets[i], target))
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException("unknown target", nameof(target));
     }
 
     private Task<PhaseResult> RunPhaseAsync(Target target, int requests, TimeSpan budget, bool record) =>

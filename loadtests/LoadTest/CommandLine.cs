@@ -19,7 +19,9 @@ internal static class CommandLine
           --self-host              start a model server (gateway + ONNX Runtime) and a sidecar (gateway + Upstream)
                                    in this process on loopback, then measure them
           --model-repository DIR   ONNX model repository for --self-host (default: nearest models/repository)
-          --policies DIR           policy folder of the self-hosted sidecar (default: loadtests/policies/passthrough)
+          --defended-policies DIR  with --self-host: also measure a second sidecar enforcing this policy folder
+                                   (e.g. policies), beside the pass-through sidecar, in the same run
+          --mnist-digit            send a real MNIST test digit (data/mnist) instead of uniform noise
           --direct URL             the model server's gRPC address (baseline)
           --sidecar URL            the sidecar's gRPC address, forwarding to the same model server
           --model NAME             model to call (default mnist); inputs are built from its metadata
@@ -46,6 +48,12 @@ internal static class CommandLine
                 continue;
             }
 
+            if (flag == "--mnist-digit")
+            {
+                options = options with { MnistDigit = true };
+                continue;
+            }
+
             if (i + 1 >= args.Length)
             {
                 error = $"{flag} needs a value";
@@ -67,8 +75,8 @@ internal static class CommandLine
                 case "--model-repository":
                     options = options with { ModelRepository = value };
                     break;
-                case "--policies":
-                    options = options with { Policies = value };
+                case "--defended-policies":
+                    options = options with { DefendedPolicies = value };
                     break;
                 case "--model":
                     options = options with { Model = value };

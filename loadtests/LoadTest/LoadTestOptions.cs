@@ -16,9 +16,12 @@ internal sealed record LoadTestOptions
     /// walking up from the working directory to <c>models/repository</c> when unset.</summary>
     public string? ModelRepository { get; init; }
 
-    /// <summary>Policy folder of the self-hosted sidecar; the pass-through policy (loadtests/policies/passthrough)
-    /// when unset. Point it at policies/ to measure a real policy's defenses.</summary>
-    public string? Policies { get; init; }
+    /// <summary>With <see cref="SelfHost"/>: a policy folder for a third target, a second sidecar enforcing it
+    /// (e.g. policies/, the shipped defenses), measured in the same run as the pass-through sidecar.</summary>
+    public string? DefendedPolicies { get; init; }
+
+    /// <summary>Send a real MNIST test digit instead of uniform noise (which the shipped detectors block).</summary>
+    public bool MnistDigit { get; init; }
 
     public string Model { get; init; } = "mnist";
 

@@ -23,23 +23,38 @@ try
         options = options with { Direct = selfHosted.ModelServer, Sidecar = selfHosted.Sidecar };
     }
 
-    using var direct = new Target("direct", options.Direct!);
-    using var sidecar = new Target("sidecar", options.Sidecar!);
-    await Console.Error.WriteLineAsync($"direct  {direct.Address}\nsidecar {sidecar.Address}");
+    var targets = new List<Target>
+    {
+        new("direct", options.Direct!, "direct (model server)"),
+        new("sidecar", options.Sidecar!, options.SelfHost ? "through sidecar, pass-through policy" : "through sidecar"),
+    };
+    if (selfHosted?.DefendedSidecar is { } defended)
+    {
+        targets.Add(new Target("defended", defended, $"through sidecar, policies of {options.DefendedPolicies}"));
+    }
 
-    var metadata = await direct.Client.ModelMetadataAsync(new ModelMetadataRequest { Name = options.Model }, deadline: DateTime.UtcNow.AddSeconds(10));
-    var request = RequestFactory.Build(metadata, options.BatchSize);
-    var results = await new AlternatingRun(options, request).RunAsync(direct, sidecar);
+    foreach (var target in targets)
+    {
+        await Console.Error.WriteLineAsync($"{target.Name,-9} {target.Address}");
+    }
+
+    var metadata = await targets[0].Client.ModelMetadataAsync(new ModelMetadataRequest { Name = options.Model }, deadline: DateTime.UtcNow.AddSeconds(10));
+    var request = RequestFactory.Build(metadata, options.BatchSize, options.MnistDigit ? MnistDigit.First() : null);
+    var results = await new AlternatingRun(options, request).RunAsync(targets);
+    foreach (var target in targets)
+    {
+        target.Dispose();
+    }
 
     var mode = options.Rate > 0 ? $"open loop {options.Rate:F0} req/s" : $"closed loop, {options.Concurrency} workers";
-    var markdown = Report.Markdown(options, mode, results.Direct, results.Sidecar);
+    var markdown = Report.Markdown(options, mode, targets, results);
     Console.WriteLine(markdown);
     if (options.MarkdownPath is not null)
     {
         await File.WriteAllTextAsync(options.MarkdownPath, markdown);
     }
 
-    return results.Direct.Successes > 0 && results.Sidecar.Successes > 0 ? 0 : 1;
+    return results.All(r => r.Successes > 0) ? 0 : 1;
 }
 catch (Exception ex) when (ex is InvalidOperationException or Grpc.Core.RpcException or IOException)
 {

@@ -5,36 +5,56 @@ using HdrHistogram;
 
 namespace NeuralSec.LoadTest;
 
-/// <summary>Formats the two targets' results: a plain summary and a Markdown table for the README.</summary>
+/// <summary>Formats the targets' results as a Markdown table for the README: one row per path, then what each
+/// sidecar path adds over the direct path, and what defenses add over the pass-through sidecar.</summary>
 internal static class Report
 {
     private static readonly double[] Percentiles = [50, 90, 99, 99.9];
 
-    public static string Markdown(LoadTestOptions options, string mode, PhaseResult direct, PhaseResult sidecar)
+    public static string Markdown(LoadTestOptions options, string mode, IReadOnlyList<Target> targets, IReadOnlyList<PhaseResult> results)
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.ProcessArchitecture}  ");
-        md.AppendLine(CultureInfo.InvariantCulture, $"Run: model `{options.Model}`, batch {options.BatchSize}, {mode}, {options.Rounds} rounds (ABBA), {options.Warmup} warm-up + {options.Requests} measured requests per target  ");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Run: model `{options.Model}`, batch {options.BatchSize}, {mode}, {options.Rounds} rounds (mirrored order), {options.Warmup} warm-up + {options.Requests} measured requests per target  ");
         md.AppendLine();
         md.AppendLine("| path | ok | errors | throughput (req/s) | p50 (µs) | p90 (µs) | p99 (µs) | p99.9 (µs) |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        Row(md, "direct (model server)", direct);
-        Row(md, "through sidecar", sidecar);
-        md.Append("| **added by sidecar** | | | ");
-        md.Append(CultureInfo.InvariantCulture, $"{Ratio(Throughput(sidecar), Throughput(direct))} |");
-        foreach (var p in Percentiles)
+        for (var i = 0; i < targets.Count; i++)
         {
-            var d = Micros(direct.Latency, p);
-            var s = Micros(sidecar.Latency, p);
-            md.Append(CultureInfo.InvariantCulture, $" {s - d:+0;-0;0} ({Ratio(s, d)}) |");
+            Row(md, targets[i].Description, results[i]);
+        }
+
+        for (var i = 1; i < targets.Count; i++)
+        {
+            Difference(md, $"**{targets[i].Name} − direct**", results[i], results[0]);
+        }
+
+        if (targets.Count > 2)
+        {
+            Difference(md, $"**{targets[2].Name} − {targets[1].Name}** (the defenses' own cost)", results[2], results[1]);
         }
 
         md.AppendLine();
-        md.AppendLine();
-        md.AppendLine("Added latency is the difference of the two paths' percentiles (not a percentile of per-request differences); the ratio is sidecar ÷ direct.");
-        AppendErrors(md, "direct", direct);
-        AppendErrors(md, "sidecar", sidecar);
+        md.AppendLine("Added latency is the difference of two paths' percentiles (not a percentile of per-request differences); the ratio is the first path ÷ the second.");
+        for (var i = 0; i < targets.Count; i++)
+        {
+            AppendErrors(md, targets[i].Name, results[i]);
+        }
+
         return md.ToString();
+    }
+
+    private static void Difference(StringBuilder md, string label, PhaseResult path, PhaseResult baseline)
+    {
+        md.Append(CultureInfo.InvariantCulture, $"| {label} | | | {Ratio(Throughput(path), Throughput(baseline))} |");
+        foreach (var p in Percentiles)
+        {
+            var b = Micros(baseline.Latency, p);
+            var a = Micros(path.Latency, p);
+            md.Append(CultureInfo.InvariantCulture, $" {a - b:+0;-0;0} ({Ratio(a, b)}) |");
+        }
+
+        md.AppendLine();
     }
 
     private static void Row(StringBuilder md, string name, PhaseResult result)

@@ -8,11 +8,12 @@ namespace NeuralSec.LoadTest;
 /// <summary>
 /// Builds the one request every call sends, from the model's own metadata: raw contents (the encoding real
 /// clients use for speed), -1 dimensions filled with the batch size (first) or 1, FP32 values uniform in
-/// [0, 1) from a fixed seed so runs are comparable, zeros for other datatypes.
+/// [0, 1) from a fixed seed so runs are comparable — or, when given, a real image repeated over the batch —
+/// zeros for other datatypes.
 /// </summary>
 internal static class RequestFactory
 {
-    public static ModelInferRequest Build(ModelMetadataResponse metadata, int batchSize)
+    public static ModelInferRequest Build(ModelMetadataResponse metadata, int batchSize, float[]? image = null)
     {
         var random = new Random(1234);
         var request = new ModelInferRequest { ModelName = metadata.Name, Id = "loadtest" };
@@ -32,7 +33,7 @@ internal static class RequestFactory
                 var values = new float[count];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    values[i] = random.NextSingle();
+                    values[i] = image is not null && count % image.Length == 0 ? image[i % image.Length] : random.NextSingle();
                 }
 
                 raw = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();

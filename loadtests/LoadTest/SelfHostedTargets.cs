@@ -21,6 +21,9 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
 
     public Uri Sidecar { get; private set; } = null!;
 
+    /// <summary>The sidecar enforcing <see cref="LoadTestOptions.DefendedPolicies"/>, when asked for.</summary>
+    public Uri? DefendedSidecar { get; private set; }
+
     public static async Task<SelfHostedTargets> StartAsync(LoadTestOptions options)
     {
         var repository = options.ModelRepository ?? FindModelRepository()
@@ -33,7 +36,6 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
         // models/repository → the repository root, where the pass-through policy lives.
         var root = Path.GetFullPath(Path.Combine(repository, "..", ".."));
         var passThrough = Path.Combine(root, "loadtests", "policies", "passthrough");
-        var sidecarPolicies = Path.GetFullPath(options.Policies ?? passThrough);
         var targets = new SelfHostedTargets();
         try
         {
@@ -48,8 +50,18 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
             targets.Sidecar = await targets.StartGatewayAsync(
                 "--NeuralSec:Backend=Upstream",
                 $"--NeuralSec:Upstream:Address={modelServer}",
-                $"--NeuralSec:Policies:Directory={sidecarPolicies}");
+                $"--NeuralSec:Policies:Directory={passThrough}");
             await WaitReadyAsync(targets.Sidecar);
+            if (options.DefendedPolicies is { } defended)
+            {
+                targets.DefendedSidecar = await targets.StartGatewayAsync(
+                    "--NeuralSec:Backend=Upstream",
+                    $"--NeuralSec:Upstream:Address={modelServer}",
+                    $"--NeuralSec:Policies:Directory={Path.GetFullPath(defended)}",
+                    $"--NeuralSec:OnnxRuntime:ModelRepository={Path.GetFullPath(repository)}",
+                    "--NeuralSec:Alerts:Enabled=false");
+                await WaitReadyAsync(targets.DefendedSidecar);
+            }
             return targets;
         }
         catch

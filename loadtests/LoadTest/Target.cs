@@ -3,15 +3,16 @@ using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.LoadTest;
 
-/// <summary>One endpoint under test with its own channel. Both targets get identical channel settings so the
-/// client side costs the same on either path.</summary>
+/// <summary>One endpoint under test with its own channel. All targets get identical channel settings so the
+/// client side costs the same on every path.</summary>
 internal sealed class Target : IDisposable
 {
     private readonly GrpcChannel channel;
 
-    public Target(string name, Uri address)
+    public Target(string name, Uri address, string? description = null)
     {
         Name = name;
+        Description = description ?? name;
         Address = address;
         channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
@@ -27,6 +28,9 @@ internal sealed class Target : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The row label in the report.</summary>
+    public string Description { get; }
 
     public Uri Address { get; }
 
