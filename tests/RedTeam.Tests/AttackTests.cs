@@ -1,5 +1,4 @@
 using NeuralSec.Detectors;
-using NeuralSec.Detectors.Preprocessing;
 using NeuralSec.RedTeam.Attacks;
 using NeuralSec.RedTeam.Models;
 
@@ -56,6 +55,5 @@ public sealed class AttackTests : IClassFixture<Fixture>
         Assert.Equal(5, PurificationChain.Standard().Count);
         Assert.Single(PurificationChain.Standard(), c => c.IsRandomized);
         Assert.Throws<DefenseConfigurationException>(() => PurificationChain.Create("bad", ("bitDepth", new Dictionary<string, object> { ["bits"] = 99L })));
-        _ = typeof(IPreprocessor);
     }
 }

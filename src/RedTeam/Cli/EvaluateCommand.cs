@@ -16,9 +16,9 @@ internal static class EvaluateCommand
         var a = CommandArgs.Parse(args, ["out", "seed", "count", "adaptive-count", "eot", "detector-attack-count", "strip-samples", "data", "models"]);
         var seed = a.GetInt("seed", 1, 0, int.MaxValue);
         var count = a.GetInt("count", EvaluationData.HalfSize, 20, EvaluationData.HalfSize);
-        var adaptiveCount = a.GetInt("adaptive-count", 300, 1, EvaluationData.HalfSize);
+        var adaptiveCount = a.GetInt("adaptive-count", 500, 1, EvaluationData.HalfSize);
         var eot = a.GetInt("eot", 10, 1, 100);
-        var adaptiveDetectorCount = a.GetInt("detector-attack-count", 200, 1, EvaluationData.HalfSize);
+        var adaptiveDetectorCount = a.GetInt("detector-attack-count", 500, 1, EvaluationData.HalfSize);
         var stripSamples = a.GetInt("strip-samples", 100, 1, 1000);
         var output = a.Get("out") ?? Path.Combine(RepoPaths.Root(), "docs", "evaluation.md");
 
@@ -40,9 +40,13 @@ internal static class EvaluateCommand
         progress.Begin("adaptive attack against featureSqueezing");
         var adaptive = AdaptiveDetectorEvaluation.RunAsync(data, models, detection, adaptiveDetectorCount, progress, CancellationToken.None).GetAwaiter().GetResult();
         progress.Begin("STRIP on mnist-backdoor");
-        var strip = StripEvaluation.RunAsync(data, models, StripPool.CommittedSize, stripSamples, seed, progress, CancellationToken.None).GetAwaiter().GetResult();
+        // The committed 100-digit pool, and the whole 500-digit StripPool for comparison.
+        var strip = new[] { StripPool.CommittedSize, MnistDataset.StripPoolSize }
+            .Select(size => StripEvaluation.RunAsync(data, models, size, stripSamples, seed, progress, CancellationToken.None).GetAwaiter().GetResult())
+            .ToArray();
         progress.End();
 
+        using var process = Process.GetCurrentProcess();
         var command = "dotnet run -c Release --project src/RedTeam -- evaluate " + string.Join(' ', args);
         var run = new RunInfo
         {
@@ -52,7 +56,7 @@ internal static class EvaluateCommand
             Models = names.Select(n => (n, models.Sha256(n))).ToArray(),
             Machine = $"{Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}, {RuntimeInformation.FrameworkDescription}, CPU only",
             Sections = progress.Sections,
-            Total = DateTime.Now - Process.GetCurrentProcess().StartTime,
+            Total = DateTime.Now - process.StartTime,
         };
         var report = EvaluationReport.Render(run, detection, purification, strip, adaptive);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);

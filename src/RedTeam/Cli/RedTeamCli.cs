@@ -14,8 +14,8 @@ internal static class RedTeamCli
 
           evaluate [--out FILE] [--seed N] [--count N] [--adaptive-count N] [--eot N] [--detector-attack-count N] [--strip-samples N] [--data FILE] [--models DIR]
                       measure detectors, purification and STRIP on the committed fixtures; write the markdown report
-                      (default --out docs/evaluation.md, --seed 1, --count 1000 digits per test half, --adaptive-count 300, --eot 10,
-                       --detector-attack-count 200, --strip-samples 100)
+                      (default --out docs/evaluation.md, --seed 1, --count 1000 digits per test half, --adaptive-count 500, --eot 10,
+                       --detector-attack-count 500, --strip-samples 100)
           export-pool [--out FILE] [--size N] [--data FILE]
                       write STRIP's clean overlay pool (NSIMAGE1; default models/repository/mnist-backdoor/strip-pool.nsimg.gz, 100 digits)
           export-sets [--out DIR] [--seed N] [--count N] [--data FILE] [--models DIR]

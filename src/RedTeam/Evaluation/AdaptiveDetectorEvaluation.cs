@@ -58,6 +58,6 @@ internal static class AdaptiveDetectorEvaluation
             }
         }
 
-        return new AdaptiveDetectorResults { Rows = rows, Steps = Steps, FsThreshold = fsThreshold };
+        return new AdaptiveDetectorResults { Rows = rows, Steps = Steps, FsThreshold = fsThreshold, Candidates = subset.Count };
     }
 }

@@ -28,7 +28,7 @@ internal static class StripEvaluation
         var evaluation = await Score(data.Evaluation.Images, 2).ConfigureAwait(false);
         var attacked = await Score(triggered.Images, 3).ConfigureAwait(false);
         var asr = Classify.Predict(backdoor.Network, triggered.Images).Count(p => p == BackdoorTrigger.TargetClass) / (double)triggered.Count;
-        progress.Step($"STRIP entropies: {calibration.Length} + {evaluation.Length} clean, {attacked.Length} triggered, {samples} overlays each");
+        progress.Step($"STRIP (pool {poolSize}) entropies: {calibration.Length} + {evaluation.Length} clean, {attacked.Length} triggered, {samples} overlays each");
         return new StripResults
         {
             PoolSize = poolSize,

@@ -15,7 +15,7 @@ internal static class EvaluationReport
     public const double PaperFpr = 0.05;
     public const double GoalDetection = 0.99;
 
-    public static string Render(RunInfo run, DetectionResults detection, PurificationResults purification, StripResults strip, AdaptiveDetectorResults? adaptive)
+    public static string Render(RunInfo run, DetectionResults detection, PurificationResults purification, IReadOnlyList<StripResults> strip, AdaptiveDetectorResults? adaptive)
     {
         var sb = new StringBuilder();
         Header(sb, run);
@@ -51,6 +51,7 @@ internal static class EvaluationReport
         sb.AppendLine("* Attacks: the lab's white-box FGSM (one step of ε) and PGD-40 (α = 2.5·ε/40, uniform random start in the ε-ball, L∞ projection, [0,1] clipping; as in the model cards), cross-entropy loss, untargeted and targeted (target drawn uniformly from the nine wrong classes with the run's seed), ε ∈ {0.1, 0.2, 0.3}.");
         sb.AppendLine("* A **successful** adversarial example: the clean digit was classified correctly and the adversarial one is misclassified (untargeted) / classified as the target (targeted). Detection rates are over successful examples only (Feature Squeezing's convention); their counts are given per attack.");
         sb.AppendLine("* Detectors are built by `DefenseFactory` from policy options and scored through `IDetector.ScoreAsync`, exactly as the gateway does.");
+        sb.AppendLine("* The same sets for `neuralsec calibrate`: `dotnet run -c Release --project src/RedTeam -- export-sets --out artifacts/sets` (same seed → the same successful adversarial examples as §1, NSIMAGF1, plus both benign halves as NSIMAGE1 and a manifest.json).");
         sb.AppendLine();
     }
 
@@ -121,6 +122,8 @@ internal static class EvaluationReport
         sb.AppendLine(misses.Length == 0
             ? "* Detection: **every** attack setting reaches ≥ 99 %."
             : $"* Detection: **falls short** (< 99 %) on {misses.Length} of {r.Attacks.Count} settings: {string.Join("; ", misses.Select(i => $"{r.Attacks[i].Batch.Spec.Label} {Pct(r.CombinationDetectionRate(i, TargetFpr))}"))}.");
+        var alone = Enumerable.Range(0, r.Detectors.Count).Where(d => Enumerable.Range(0, r.Attacks.Count).All(i => r.DetectionRate(i, d, TargetFpr) >= GoalDetection)).Select(d => r.Detectors[d].Name).ToArray();
+        sb.AppendLine($"* Alone at 1 %, {(alone.Length == 0 ? "no detector" : string.Join(", ", alone))} reach{(alone.Length == 1 ? "es" : string.Empty)} ≥ 99 % on every setting. The statistics and reconstruction-error detectors see these L∞ attacks mostly through the background: PGD's random start and FGSM's sign step put mid-grey noise on the black MNIST background, which neither a clean digit nor the autoencoder's reconstruction has. An attacker who leaves the background untouched is not in this table.");
         sb.AppendLine("* These are non-adaptive attacks: the attacker ignores the detectors. See §4 for what that means.");
         sb.AppendLine();
 
@@ -207,24 +210,34 @@ internal static class EvaluationReport
         sb.AppendLine();
     }
 
-    private static void Strip(StringBuilder sb, StripResults s)
+    private static void Strip(StringBuilder sb, IReadOnlyList<StripResults> runs)
     {
+        var s = runs[0];
         sb.AppendLine("## 3. STRIP on the backdoored fixture `mnist-backdoor`");
         sb.AppendLine();
-        sb.AppendLine($"Trigger: 4×4 white square at rows/cols 22–25 → class 7 (its card). Overlay pool: the first {s.PoolSize} digits of `MnistDataset.StripPool` (train indices 7,500–{7500 + s.PoolSize - 1}; the same images as the committed `models/repository/mnist-backdoor/strip-pool.nsimg.gz`), N = {s.Samples} overlays per input, addition without clipping, entropy normalised by log2(10) (policy defaults). Thresholds at FRR 1 % from the {Int(s.CleanCalibration.Length)} clean calibration-half digits; FRR re-measured on the {Int(s.CleanEvaluation.Length)} clean evaluation-half digits; FAR on the {Int(s.Triggered.Length)} evaluation-half digits of classes ≠ 7 with the trigger stamped (backdoor success on them: {Pct(s.AttackSuccessRate)}; clean accuracy of the backdoored model on the evaluation half: {Pct(s.CleanAccuracy)}).");
+        sb.AppendLine($"Trigger: 4×4 white square at rows/cols 22–25 → class 7 (its card). Overlay pool: the first k digits of `MnistDataset.StripPool` (train indices from 7,500; k = {string.Join(" and ", runs.Select(r => r.PoolSize))}; k = 100 is exactly the committed `models/repository/mnist-backdoor/strip-pool.nsimg.gz`), N = {s.Samples} overlays per input drawn with replacement, addition without clipping, entropy normalised by log2(10) (policy defaults). Thresholds at FRR 1 % from the {Int(s.CleanCalibration.Length)} clean calibration-half digits; FRR re-measured on the {Int(s.CleanEvaluation.Length)} clean evaluation-half digits; FAR (triggered inputs **not** flagged) on the {Int(s.Triggered.Length)} evaluation-half digits of classes ≠ 7 with the trigger stamped (backdoor success on them: {Pct(s.AttackSuccessRate)}; clean accuracy of the backdoored model on the evaluation half: {Pct(s.CleanAccuracy)}).");
         sb.AppendLine();
-        var t = new MarkdownTable("threshold rule", "threshold (normalised entropy)", "FRR, calibration half", "FRR, evaluation half [95 % CI]", "FAR, triggered [95 % CI]");
-        foreach (var method in new[] { ThresholdMethod.EmpiricalQuantile, ThresholdMethod.NormalFit })
+        var t = new MarkdownTable("pool", "threshold rule", "threshold (normalised entropy)", "FRR, calibration half", "FRR, evaluation half [95 % CI]", "FAR, triggered [95 % CI]");
+        foreach (var run in runs)
         {
-            var th = Rates.Threshold(s.CleanCalibration, TargetFpr, flagsBelow: true, method);
-            var frrCal = Rates.Fraction(Rates.Flags(s.CleanCalibration, th, true));
-            var frr = Rates.Fraction(Rates.Flags(s.CleanEvaluation, th, true));
-            var far = 1 - Rates.Fraction(Rates.Flags(s.Triggered, th, true));
-            t.Row(method == ThresholdMethod.EmpiricalQuantile ? "empirical quantile (rank ⌊n·FRR⌋+1)" : "normal fit Φ⁻¹(FRR; μ, σ) (reference)", Num(th), Pct(frrCal, 2), $"{Pct(frr, 2)} {Wilson(frr, s.CleanEvaluation.Length)}", $"**{Pct(far, 2)}** {Wilson(far, s.Triggered.Length)}");
+            foreach (var method in new[] { ThresholdMethod.EmpiricalQuantile, ThresholdMethod.NormalFit })
+            {
+                var th = Rates.Threshold(run.CleanCalibration, TargetFpr, flagsBelow: true, method);
+                var frrCal = Rates.Fraction(Rates.Flags(run.CleanCalibration, th, true));
+                var frr = Rates.Fraction(Rates.Flags(run.CleanEvaluation, th, true));
+                var far = 1 - Rates.Fraction(Rates.Flags(run.Triggered, th, true));
+                t.Row(Int(run.PoolSize), method == ThresholdMethod.EmpiricalQuantile ? "empirical quantile (rank ⌊n·FRR⌋+1)" : "normal fit Φ⁻¹(FRR; μ, σ) (reference)", Num(th), Pct(frrCal, 2), $"{Pct(frr, 2)} {Wilson(frr, run.CleanEvaluation.Length)}", $"**{Pct(far, 2)}** {Wilson(far, run.Triggered.Length)}");
+            }
         }
 
         t.WriteTo(sb);
-        sb.AppendLine($"Entropy (normalised) — clean calibration: mean {Num(s.CleanCalibration.Average(), "F4")}, σ {Num(Std(s.CleanCalibration), "F4")}, min {Num(s.CleanCalibration.Min(), "F4")}; triggered: mean {Num(s.Triggered.Average(), "F4")}, σ {Num(Std(s.Triggered), "F4")}, max {Num(s.Triggered.Max(), "F4")}. Published (Gao et al., ACSAC 2019, MNIST — **from the paper, unverified here**): FAR and FRR both below about 1 %.");
+        foreach (var run in runs)
+        {
+            sb.AppendLine($"* Pool {run.PoolSize}: entropy (normalised) of clean calibration digits mean {Num(run.CleanCalibration.Average(), "F4")}, σ {Num(Std(run.CleanCalibration), "F4")}, min {Num(run.CleanCalibration.Min(), "F4")}; of triggered digits mean {Num(run.Triggered.Average(), "F4")}, σ {Num(Std(run.Triggered), "F4")}, max {Num(run.Triggered.Max(), "F4")}.");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Published (Gao et al., ACSAC 2019, MNIST — **from the paper, unverified here**): FAR and FRR both below about 1 %. Where FAR is above that here, it is the overlap of the two distributions' tails (clean minimum vs triggered maximum above): some triggered digits keep more entropy under blending than the least-entropic 1 % of clean digits.");
         sb.AppendLine();
     }
 
