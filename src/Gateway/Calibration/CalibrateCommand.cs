@@ -3,6 +3,8 @@ using NeuralSec.Detectors.Calibration;
 using NeuralSec.Gateway.Policy.Model;
 using NeuralSec.Gateway.Policy.Validation;
 
+using NeuralSec.Gateway.Backends.OnnxRuntime;
+
 namespace NeuralSec.Gateway.Calibration;
 
 /// <summary>
@@ -75,7 +77,7 @@ internal static class CalibrateCommand
             throw new CalibrationException($"model repository '{given}' does not exist");
         }
 
-        var repository = CalibrationModels.Locate(arguments.ModelRepository)
+        var repository = ModelRepositoryLocator.Locate(arguments.ModelRepository)
             ?? throw new CalibrationException("no model repository found (no models/repository above this folder); give --model-repository DIR");
         var validator = new PolicyValidator(modelRepository: repository);
         var source = Read(arguments.Policy);

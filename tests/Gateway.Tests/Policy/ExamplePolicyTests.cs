@@ -29,6 +29,21 @@ public sealed class ExamplePolicyTests
     }
 
     [Fact]
+    public void BackdoorExample_Validates_WithItsStripPoolInTheModelRepository()
+    {
+        var examples = Path.Combine(Folder, "examples");
+        var result = new PolicyValidator(DefenseCatalog.All, RepoPaths.ModelRepository).ValidateSet(PolicyDirectory.Read(examples));
+
+        Assert.True(result.IsValid, string.Join('\n', result.Errors));
+        var strip = Assert.Single(Assert.Single(result.Policies).Detect);
+        Assert.Equal("strip", strip.Type);
+        Assert.NotNull(strip.Threshold);
+
+        var withoutModels = new PolicyValidator(DefenseCatalog.All).ValidateSet(PolicyDirectory.Read(examples));
+        Assert.Contains(withoutModels.Errors, e => e.ToString().Contains("strip-pool.nsimg.gz", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ExamplePolicies_PointEditorsAtTheSchema()
     {
         foreach (var file in PolicyDirectory.List(Folder))

@@ -1,6 +1,8 @@
 using NeuralSec.Gateway.Policy.Schema;
 using NeuralSec.Gateway.Policy.Validation;
 
+using NeuralSec.Gateway.Backends.OnnxRuntime;
+
 namespace NeuralSec.Gateway.Policy.Cli;
 
 /// <summary>
@@ -18,6 +20,8 @@ internal static class PolicyCommand
                    check policy files; a folder is checked as one policy set, as the sidecar loads it
                    (unique names, one policy per model and client group, one default); the files named
                    one by one form one more set. Prints file:line:column: error: message (hint).
+                   File references resolve next to the policy, then in the model repository (default:
+                   the nearest models/repository above the current folder).
                neuralsec policy explain [--model-repository DIR] <file>
                    say in plain words what one policy does
                neuralsec policy schema
@@ -57,7 +61,7 @@ internal static class PolicyCommand
             return await UsageAsync(error, problem).ConfigureAwait(false);
         }
 
-        var validator = new PolicyValidator(modelRepository: modelRepository);
+        var validator = new PolicyValidator(modelRepository: ModelRepositoryLocator.Locate(modelRepository));
         return subcommand == "validate"
             ? await ValidateAsync(validator, paths, output).ConfigureAwait(false)
             : paths.Count == 1 && File.Exists(paths[0])
