@@ -73,6 +73,10 @@ internal sealed class InferenceContext
     /// <summary>The model's declared signature, set by validation.</summary>
     public ModelDescriptor? Model { get; set; }
 
+    /// <summary>The model's answer to the caller's original inputs when a detector already computed it (feature
+    /// squeezing runs the original in its batch); forwarding reuses it when nothing changed the inputs.</summary>
+    public BackendInferResult? AnswerForOriginal { get; set; }
+
     /// <summary>The version that answered, set by forwarding.</summary>
     public string? ServedVersion { get; set; }
 

@@ -62,8 +62,10 @@ internal sealed class InferencePipeline
             {
                 outcome = await stage.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
+                // The caller went away or its deadline passed — possibly seen first by a backend's own deadline
+                // timer, a moment before the request's token fires. Never a server fault.
                 outcome = new PipelineRejection(RejectionKind.DeadlineExceeded, "cancelled", "the request was cancelled or its deadline passed");
             }
             catch (Exception ex)

@@ -44,11 +44,12 @@ internal sealed class DetectStage(
             return rejection!;
         }
 
-        var model = new BackendModelRunner(backend, context.ModelName, context.ModelVersion, defenses.Image!.Tensor, context.RequestId);
+        var model = new BackendModelRunner(backend, context.ModelName, context.ModelVersion, defenses.Image!.Tensor, context.RequestId, batch!.Clone());
         var scoring = defenses.Detectors
             .Select(d => Score(d, batch!, new DetectionContext(model, randomness.Next(), auxiliary.Get), cancellationToken))
             .ToArray();
         var results = await Task.WhenAll(scoring).ConfigureAwait(false);
+        context.AnswerForOriginal = model.AnswerForOriginal;
 
         for (var i = 0; i < results.Length; i++)
         {

@@ -2,13 +2,25 @@ using NeuralSec.Gateway.Backends;
 
 namespace NeuralSec.Gateway.Pipeline.Stages;
 
-/// <summary>Sends the (validated, defended) inputs to the model and keeps its outputs.</summary>
+/// <summary>Sends the (validated, defended) inputs to the model and keeps its outputs — or, when a detector already
+/// ran the model on exactly these inputs and nothing has changed them since, keeps that answer instead of asking
+/// the model twice.</summary>
 internal sealed class ForwardStage(IModelBackend backend) : IPipelineStage
 {
     public string Name => "forward";
 
     public async ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {
+        if (context.AnswerForOriginal is { } answered
+            && ReferenceEquals(context.Inputs, context.OriginalInputs)
+            && context.Inputs.Count == 1
+            && (context.RequestedOutputs.Count == 0 || (context.RequestedOutputs.Count == 1 && context.RequestedOutputs[0] == answered.Outputs[0].Name)))
+        {
+            context.ServedVersion = answered.ModelVersion;
+            context.Outputs = answered.Outputs;
+            return StageOutcome.Continue;
+        }
+
         var request = new BackendInferRequest(context.ModelName, context.ModelVersion, context.RequestId, context.Inputs, context.RequestedOutputs)
         {
             Deadline = context.Deadline,
