@@ -14,7 +14,7 @@ namespace NeuralSec.Gateway.Defenses;
 /// Detectors such as feature squeezing put the caller's own images first in their batch. When a call's first rows
 /// are exactly the request's image input and the model has a single output, the runner keeps those rows as the
 /// model's answer to the request (<see cref="AnswerForOriginal"/>), so forwarding need not run the model a second
-/// time on the same input.
+/// time on the same input. <paramref name="original"/> is the batch the detectors score; they never modify it.
 /// </remarks>
 internal sealed class BackendModelRunner(IModelBackend backend, string model, string? version, string inputName, string requestId, ImageBatch original) : IModelRunner
 {

@@ -136,7 +136,7 @@ internal static class InputValidator
         // the offending element.
         var min = values.Length == 0 ? 0 : System.Numerics.Tensors.TensorPrimitives.Min(values);
         var max = values.Length == 0 ? 0 : System.Numerics.Tensors.TensorPrimitives.Max(values);
-        if (float.IsFinite(min) && float.IsFinite(max) && !float.IsNaN(min) && (range is null || (range.Contains(min) && range.Contains(max))))
+        if (float.IsFinite(min) && float.IsFinite(max) && (range is null || (range.Contains(min) && range.Contains(max))))
         {
             return null;
         }

@@ -6,16 +6,8 @@ namespace NeuralSec.Gateway.Tests.Policy;
 public sealed class DefenseValidationTests
 {
     // Image defenses need spec.input.image; the extra line shifts every position below by one.
-    private const string Head = """
-        apiVersion: neuralsec.io/v1
-        kind: FirewallPolicy
-        metadata:
-          name: mnist-default
-        spec:
-          models: [mnist]
-          input: { image: { tensor: input } }
-
-        """;
+    private static readonly string Head = PolicyYaml.Minimal.Replace(
+        "  models: [mnist]\n", "  models: [mnist]\n  input: { image: { tensor: input } }\n", StringComparison.Ordinal);
 
     [Fact]
     public void Accepts_KnownDefenses_WithOptionsAndDefaults()

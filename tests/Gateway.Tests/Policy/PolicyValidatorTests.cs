@@ -5,15 +5,7 @@ namespace NeuralSec.Gateway.Tests.Policy;
 /// <summary>Each class of error, with its exact position and message as printed by the CLI and the reload log.</summary>
 public sealed class PolicyValidatorTests
 {
-    private const string Head = """
-        apiVersion: neuralsec.io/v1
-        kind: FirewallPolicy
-        metadata:
-          name: mnist-default
-        spec:
-          models: [mnist]
-
-        """;
+    private const string Head = PolicyYaml.Minimal;
 
     [Fact]
     public void Accepts_MinimalPolicy()

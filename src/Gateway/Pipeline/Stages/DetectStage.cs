@@ -44,7 +44,7 @@ internal sealed class DetectStage(
             return rejection!;
         }
 
-        var model = new BackendModelRunner(backend, context.ModelName, context.ModelVersion, defenses.Image!.Tensor, context.RequestId, batch!.Clone());
+        var model = new BackendModelRunner(backend, context.ModelName, context.ModelVersion, defenses.Image!.Tensor, context.RequestId, batch!);
         var scoring = defenses.Detectors
             .Select(d => Score(d, batch!, new DetectionContext(model, randomness.Next(), auxiliary.Get), cancellationToken))
             .ToArray();
