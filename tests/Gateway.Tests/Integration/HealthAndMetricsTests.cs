@@ -33,6 +33,7 @@ public sealed class HealthAndMetricsTests(GatewayFixture fixture) : IClassFixtur
                 {
                     ["NeuralSec:OnnxRuntime:ModelRepository"] = repository.FullName,
                     ["NeuralSec:OnnxRuntime:Models:0"] = "broken",
+                    ["NeuralSec:Policies:Directory"] = RepoPaths.PassThroughPolicies,
                 },
                 waitUntilReady: false);
             var backend = (Backends.OnnxRuntime.OnnxRuntimeBackend)server.Services.GetService(typeof(Backends.OnnxRuntime.OnnxRuntimeBackend))!;

@@ -13,7 +13,7 @@ public sealed class ExamplePolicyTests
     [Fact]
     public void ExamplePolicies_ValidateTogether()
     {
-        var result = new PolicyValidator(DefenseCatalog.All).ValidateSet(PolicyDirectory.Read(Folder));
+        var result = new PolicyValidator(DefenseCatalog.All, RepoPaths.ModelRepository).ValidateSet(PolicyDirectory.Read(Folder));
 
         Assert.True(result.IsValid, string.Join('\n', result.Errors));
         var byName = result.Policies.ToDictionary(p => p.Name);
@@ -39,7 +39,7 @@ public sealed class ExamplePolicyTests
         Assert.Equal("strip", strip.Type);
         Assert.NotNull(strip.Threshold);
 
-        var withoutModels = new PolicyValidator(DefenseCatalog.All).ValidateSet(PolicyDirectory.Read(examples));
+        var withoutModels = new PolicyValidator(DefenseCatalog.All, modelRepository: null).ValidateSet(PolicyDirectory.Read(examples));
         Assert.Contains(withoutModels.Errors, e => e.ToString().Contains("strip-pool.nsimg.gz", StringComparison.Ordinal));
     }
 
@@ -55,7 +55,7 @@ public sealed class ExamplePolicyTests
     [Fact]
     public void Snapshot_SelectsTenantThenModelThenDefault()
     {
-        var result = new PolicyValidator(DefenseCatalog.All).ValidateSet(PolicyDirectory.Read(Folder));
+        var result = new PolicyValidator(DefenseCatalog.All, RepoPaths.ModelRepository).ValidateSet(PolicyDirectory.Read(Folder));
         var snapshot = new PolicySnapshot(result.Policies, 1);
 
         Assert.Equal("mnist-tenant-a", snapshot.Select("mnist", "tenant-a")?.Name);
