@@ -62,4 +62,27 @@ public sealed class ExamplePolicyTests
         Assert.Equal("mnist-default", snapshot.Select("mnist", "tenant-z")?.Name);
         Assert.Equal("default", snapshot.Select("other", null)?.Name);
     }
+
+    [Fact]
+    public void Rules_spanning_a_defenses_options_are_validation_errors_not_runtime_failures()
+    {
+        const string policy = """
+            apiVersion: neuralsec.io/v1
+            kind: FirewallPolicy
+            metadata:
+              name: nlm
+            spec:
+              models: [mnist]
+              input: { image: { tensor: input } }
+              preprocess:
+                - { type: nonLocalMeans, searchWindow: 12, blockSize: 3 }
+
+            """;
+        var result = new PolicyValidator(DefenseCatalog.All).ValidateFile(PolicyYaml.Source(policy, "nlm.yaml"));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("nlm.yaml", 9), (error.File, error.Line));
+        Assert.Contains("odd", error.Message, StringComparison.Ordinal);
+        Assert.Null(result.Policy);
+    }
 }

@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Text;
+using NeuralSec.Detectors;
 using NeuralSec.Detectors.Catalog;
 using NeuralSec.Gateway.Policy.Descriptors;
+using NeuralSec.Gateway.Policy.Model;
 using NeuralSec.Gateway.Policy.Yaml;
 
 namespace NeuralSec.Gateway.Policy.Validation;
@@ -54,9 +57,48 @@ internal sealed class PolicyValidator
             new PolicyWalker(diagnostics, _defenses, new FileReferences(source.Path, _modelRepository)).Walk(root, PolicyDescriptors.Root, string.Empty);
         }
 
-        return diagnostics.HasErrors || root is not YMapping mapping
-            ? new PolicyFileResult(source.Path, null, InFileOrder(diagnostics.Errors))
-            : PolicyBinder.Bind(source, mapping, _defenses);
+        if (diagnostics.HasErrors || root is not YMapping mapping)
+        {
+            return new PolicyFileResult(source.Path, null, InFileOrder(diagnostics.Errors));
+        }
+
+        var bound = PolicyBinder.Bind(source, mapping, _defenses);
+        var crossOption = CrossOptionErrors(source.Path, bound.Policy!);
+        return crossOption.Count == 0 ? bound : new PolicyFileResult(source.Path, null, crossOption);
+    }
+
+    /// <summary>
+    /// Rules that span a defense's options (odd window sizes, lists that must agree in length) are the defense's
+    /// own: building it is the check. Without this, such a policy would pass and then fail every request at run
+    /// time. Only the real catalog's types are checked this way (tests may validate against a catalog of their own).
+    /// </summary>
+    private List<PolicyError> CrossOptionErrors(string file, FirewallPolicy policy)
+    {
+        var errors = new List<PolicyError>();
+        foreach (var spec in policy.Preprocess.Concat(policy.Detect))
+        {
+            var real = DefenseCatalog.Find(spec.Type);
+            if (real is null || !ReferenceEquals(real, _defenses.GetValueOrDefault(spec.Type)))
+            {
+                continue;
+            }
+
+            var (line, column) = Position(spec.Location);
+            errors.AddRange(DefenseFactory.Validate(spec.Type, spec.Options).Select(message => new PolicyError(file, line, column, message)));
+        }
+
+        return errors;
+    }
+
+    /// <summary>Line and column of a <c>file:line:column</c> location.</summary>
+    private static (int Line, int Column) Position(string location)
+    {
+        var parts = location.Split(':');
+        return parts.Length >= 3
+            && int.TryParse(parts[^2], CultureInfo.InvariantCulture, out var line)
+            && int.TryParse(parts[^1], CultureInfo.InvariantCulture, out var column)
+            ? (line, column)
+            : (1, 1);
     }
 
     /// <summary>Every file, then the rules that span files: unique names, one policy per model and client group,
