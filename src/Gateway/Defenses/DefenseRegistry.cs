@@ -16,9 +16,10 @@ internal sealed class DefenseRegistry(IOptions<GatewayOptions> options, IHostEnv
     private readonly string _modelRepository = Path.GetFullPath(options.Value.OnnxRuntime.ModelRepository, environment.ContentRootPath);
 
     /// <summary>The policy's defenses. Building errors (a pool file that cannot be read) are thrown to the
-    /// caller on every use, so the policy's fail-open/fail-closed rule applies to them.</summary>
+    /// caller, so the policy's fail-open/fail-closed rule applies to them, and are not cached: the next request
+    /// tries again, so a file that comes back heals the policy without a reload.</summary>
     public PolicyDefenses For(FirewallPolicy policy) =>
-        _built.GetValue(policy, p => new Lazy<PolicyDefenses>(() => PolicyDefenses.Build(p, LoadImages), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        _built.GetValue(policy, p => new Lazy<PolicyDefenses>(() => PolicyDefenses.Build(p, LoadImages), LazyThreadSafetyMode.PublicationOnly)).Value;
 
     /// <summary>Reads an image set named by a policy option: relative to the policy's folder, else to the model
     /// repository (where fixture pools live beside their models).</summary>

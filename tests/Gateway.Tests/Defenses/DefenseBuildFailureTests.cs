@@ -1,0 +1,66 @@
+using Grpc.Core;
+using NeuralSec.Gateway.Tests.Infrastructure;
+
+namespace NeuralSec.Gateway.Tests.Defenses;
+
+/// <summary>
+/// A defense that cannot be built at run time — here STRIP's overlay pool, removed after the policy was loaded —
+/// fails every stage that needs the policy's defenses, preprocessing first. The policy's onError decides:
+/// fail-closed refuses (PERMISSION_DENIED, reason defense_error), fail-open answers with the model's output; both
+/// raise an alert. When the file comes back, the next request is defended again.
+/// </summary>
+public sealed class DefenseBuildFailureTests
+{
+    [Theory]
+    [InlineData("fail-closed")]
+    [InlineData("fail-open")]
+    public async Task A_defense_that_cannot_be_built_follows_the_policy_error_rule(string onError)
+    {
+        using var policies = new PolicyFolder();
+        var pool = Path.Combine(policies.Path, "pool.nsimg.gz");
+        File.Copy(Path.Combine(RepoPaths.ModelRepository, "mnist-backdoor", "strip-pool.nsimg.gz"), pool);
+        policies.Write("default.yaml", PolicyFolder.Policy("fragile", $$"""
+              models: ["*"]
+              onError: {{onError}}
+              input:
+                image: { tensor: input }
+              preprocess:
+                - { type: bitDepth, bits: 5 }
+              detect:
+                - { type: strip, pool: pool.nsimg.gz, threshold: 0.02, action: block }
+            """));
+        await using var server = await GatewayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["NeuralSec:Policies:Directory"] = policies.Path,
+            ["NeuralSec:Defenses:Seed"] = "5",
+        });
+
+        File.Delete(pool); // valid when loaded; unbuildable on the first request
+
+        var call = server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(0)));
+        string requestId;
+        if (onError == "fail-closed")
+        {
+            var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+            Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
+            Assert.Equal("defense_error", ex.Trailers.GetValue("x-neuralsec-reason"));
+            Assert.DoesNotContain("pool", ex.Status.Detail, StringComparison.Ordinal);
+            requestId = ex.Trailers.GetValue("x-neuralsec-request-id")!;
+        }
+        else
+        {
+            var response = await call.ResponseAsync;
+            Assert.Equal(TestDigits.Label(0), InferRequests.ArgMax(InferRequests.Logits(response)));
+            requestId = call.GetTrailers().GetValue("x-neuralsec-request-id")!;
+        }
+
+        await Wait.Until(() => server.Alerts().Any(a => a.GetProperty("metadata").GetProperty("correlation_uid").GetString() == requestId));
+        var alert = server.Alerts().First(a => a.GetProperty("metadata").GetProperty("correlation_uid").GetString() == requestId);
+        var failed = alert.GetProperty("unmapped").GetProperty("neuralsec").GetProperty("detectors").EnumerateArray().ToArray();
+        Assert.Contains(failed, d => d.GetProperty("name").GetString() == "build");
+
+        File.Copy(Path.Combine(RepoPaths.ModelRepository, "mnist-backdoor", "strip-pool.nsimg.gz"), pool);
+        var healed = await server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(0)));
+        Assert.Equal(TestDigits.Label(0), InferRequests.ArgMax(InferRequests.Logits(healed)));
+    }
+}
