@@ -54,8 +54,7 @@ public sealed class DefenseBuildFailureTests
             requestId = call.GetTrailers().GetValue("x-neuralsec-request-id")!;
         }
 
-        await Wait.Until(() => server.Alerts().Any(a => a.GetProperty("metadata").GetProperty("correlation_uid").GetString() == requestId));
-        var alert = server.Alerts().First(a => a.GetProperty("metadata").GetProperty("correlation_uid").GetString() == requestId);
+        var alert = await server.AlertForAsync(requestId);
         var failed = alert.GetProperty("unmapped").GetProperty("neuralsec").GetProperty("detectors").EnumerateArray().ToArray();
         Assert.Contains(failed, d => d.GetProperty("name").GetString() == "build");
 

@@ -79,8 +79,7 @@ public sealed class DefensesOnTheRequestPathTests
         Assert.True(blocked >= attacks * 0.9, $"blocked {blocked} of {attacks} successful adversarial examples");
         Assert.True(cleanPassed >= count - 1, $"only {cleanPassed}/{count} clean digits were answered correctly");
 
-        await Wait.Until(() => server.Alerts().Any(a => a.GetProperty("metadata").GetProperty("correlation_uid").GetString() == blockedRequestId));
-        var alert = server.Alerts().First(a => a.GetProperty("metadata").GetProperty("correlation_uid").GetString() == blockedRequestId);
+        var alert = await server.AlertForAsync(blockedRequestId!);
         Assert.Contains("AML.T0043", alert.GetProperty("finding_info").GetRawText(), StringComparison.Ordinal);
         var detector = alert.GetProperty("unmapped").GetProperty("neuralsec").GetProperty("detectors")[0];
         Assert.True(detector.GetProperty("score").GetDouble() > threshold);
@@ -118,7 +117,7 @@ public sealed class DefensesOnTheRequestPathTests
             requestId = call.GetTrailers().GetValue("x-neuralsec-request-id")!;
         }
 
-        await Wait.Until(() => server.Alerts().Any(a => a.GetProperty("metadata").GetProperty("correlation_uid").GetString() == requestId));
+        await server.AlertForAsync(requestId);
     }
 
     [Fact]

@@ -50,6 +50,22 @@ internal sealed class GatewayServer : IAsyncDisposable
     /// <summary>The JSON-lines alert sink's file (OCSF, one finding per line).</summary>
     public string AlertFile { get; private init; } = string.Empty;
 
+    /// <summary>The finding raised for one request (its id is OCSF's <c>metadata.correlation_uid</c>), once it is
+    /// written; findings without a request (refused reloads) are skipped.</summary>
+    public async Task<System.Text.Json.JsonElement> AlertForAsync(string requestId)
+    {
+        System.Text.Json.JsonElement? found = null;
+        await Wait.Until(() =>
+        {
+            found = Alerts().Cast<System.Text.Json.JsonElement?>().FirstOrDefault(a =>
+                a!.Value.TryGetProperty("metadata", out var metadata)
+                && metadata.TryGetProperty("correlation_uid", out var id)
+                && id.GetString() == requestId);
+            return found is not null;
+        }).ConfigureAwait(false);
+        return found!.Value;
+    }
+
     /// <summary>The OCSF findings written so far.</summary>
     public IReadOnlyList<System.Text.Json.JsonElement> Alerts()
     {

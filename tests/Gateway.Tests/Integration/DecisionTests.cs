@@ -55,7 +55,7 @@ public sealed class DecisionTests : IAsyncLifetime
         Assert.Equal("rate_limited", ex.Trailers.GetValue("x-neuralsec-reason"));
         Assert.True(int.Parse(ex.Trailers.GetValue("retry-after")!, System.Globalization.CultureInfo.InvariantCulture) >= 1);
 
-        var alert = await AlertFor(ex.Trailers.GetValue("x-neuralsec-request-id")!);
+        var alert = await _server.AlertForAsync(ex.Trailers.GetValue("x-neuralsec-request-id")!);
         var neuralsec = alert.GetProperty("unmapped").GetProperty("neuralsec");
         Assert.Equal("throttle", neuralsec.GetProperty("action").GetString());
         Assert.True(neuralsec.GetProperty("enforced").GetBoolean());
@@ -87,17 +87,5 @@ public sealed class DecisionTests : IAsyncLifetime
         List<JsonElement> Shadow() => _server.Alerts()
             .Where(a => a.GetProperty("actor").GetProperty("user").GetProperty("uid").GetString() == "shadow-client")
             .ToList();
-    }
-
-    private async Task<JsonElement> AlertFor(string requestId)
-    {
-        JsonElement? found = null;
-        await Wait.Until(() =>
-        {
-            found = _server.Alerts().Cast<JsonElement?>()
-                .FirstOrDefault(a => a!.Value.GetProperty("metadata").GetProperty("correlation_uid").GetString() == requestId);
-            return found is not null;
-        });
-        return found!.Value;
     }
 }

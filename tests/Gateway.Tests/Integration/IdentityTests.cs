@@ -107,8 +107,7 @@ public sealed class IdentityTests : IAsyncLifetime
         Assert.Equal("invalid_api_key", ex.Trailers.GetValue("x-neuralsec-reason"));
         var requestId = ex.Trailers.GetValue("x-neuralsec-request-id");
 
-        await Eventually(() => FindAlert(requestId) is not null);
-        var alert = FindAlert(requestId)!.Value;
+        var alert = await _server.AlertForAsync(requestId!);
         Assert.Equal(2004, alert.GetProperty("class_uid").GetInt32());
         Assert.Equal("block", alert.GetProperty("unmapped").GetProperty("neuralsec").GetProperty("action").GetString());
     }
@@ -165,10 +164,6 @@ public sealed class IdentityTests : IAsyncLifetime
 
         return GrpcChannel.ForAddress(_server.Endpoints.Grpc, new GrpcChannelOptions { HttpHandler = handler });
     }
-
-    private System.Text.Json.JsonElement? FindAlert(string? requestId) =>
-        _server.Alerts().Cast<System.Text.Json.JsonElement?>()
-            .FirstOrDefault(a => a!.Value.GetProperty("metadata").GetProperty("correlation_uid").GetString() == requestId);
 
     private static Task Eventually(Func<bool> condition) => Wait.Until(condition);
 }

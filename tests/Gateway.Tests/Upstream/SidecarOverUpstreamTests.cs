@@ -73,14 +73,25 @@ public sealed class SidecarOverUpstreamTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Slow_upstream_is_DEADLINE_EXCEEDED_for_the_callers_deadline()
+    public async Task Slow_upstream_is_DEADLINE_EXCEEDED_with_the_sidecars_reason()
     {
+        // The sidecar's own upstream timeout, not a client deadline racing the server's: the refusal is the
+        // sidecar's, with its trailers. (Propagation of the caller's deadline is covered by the backend tests.)
+        await using var impatient = await GatewayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["NeuralSec:Backend"] = "Upstream",
+            ["NeuralSec:Upstream:Address"] = upstream.Address,
+            ["NeuralSec:Upstream:ReadinessPollInterval"] = "00:00:00.050",
+            ["NeuralSec:Upstream:AttemptTimeout"] = "00:00:00.300",
+            ["NeuralSec:Upstream:TotalTimeout"] = "00:00:00.300",
+            ["NeuralSec:Policies:Directory"] = RepoPaths.PassThroughPolicies,
+        });
         upstream.Behavior.Delay = TimeSpan.FromSeconds(10);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            sidecar.Client.ModelInferAsync(EchoRequest(), deadline: DateTime.UtcNow.AddMilliseconds(400)).ResponseAsync);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => impatient.Client.ModelInferAsync(EchoRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+        Assert.Equal("backend_timeout", ex.Trailers.GetValue("x-neuralsec-reason"));
         await upstream.Behavior.InferCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 

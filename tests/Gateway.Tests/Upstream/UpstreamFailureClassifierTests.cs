@@ -44,4 +44,19 @@ public sealed class UpstreamFailureClassifierTests
     [InlineData(StatusCode.PermissionDenied)]
     public void CallersMistakes_DoNotCountAgainstTheServer(StatusCode status) =>
         Assert.False(UpstreamFailureClassifier.IndicatesUnhealthyServer(new RpcException(new Status(status, string.Empty))));
+
+    [Fact]
+    public void A_connection_broken_under_the_call_is_the_server_being_unavailable()
+    {
+        var broken = new RpcException(new Status(StatusCode.Internal, "stream reset", new IOException("The response ended prematurely.")));
+        var answered = new RpcException(new Status(StatusCode.Internal, "model crashed"));
+
+        Assert.Equal(BackendError.Unavailable, UpstreamFailureClassifier.Classify(broken).Error);
+        Assert.True(UpstreamFailureClassifier.IsTransient(broken));
+        Assert.True(UpstreamFailureClassifier.IndicatesServerDown(broken));
+
+        Assert.Equal(BackendError.Internal, UpstreamFailureClassifier.Classify(answered).Error);
+        Assert.False(UpstreamFailureClassifier.IsTransient(answered));
+        Assert.False(UpstreamFailureClassifier.IndicatesServerDown(answered));
+    }
 }

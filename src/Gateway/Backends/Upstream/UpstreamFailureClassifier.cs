@@ -14,7 +14,13 @@ internal static class UpstreamFailureClassifier
     /// <summary>Failures that a second attempt may cure. Inference is a pure function of its input, so repeating
     /// it is safe; a refused input (INVALID_ARGUMENT, NOT_FOUND, …) would only be refused again.</summary>
     public static bool IsTransient(Exception exception) =>
-        exception is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.ResourceExhausted };
+        exception is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.ResourceExhausted } || IsTransportFailure(exception);
+
+    /// <summary>The connection broke under the call (a server that went away mid-stream): the client reports it
+    /// as INTERNAL or UNKNOWN, but no server answered anything — it is the server being unreachable.</summary>
+    public static bool IsTransportFailure(Exception exception) =>
+        exception is RpcException { StatusCode: StatusCode.Internal or StatusCode.Unknown } rpc
+        && rpc.Status.DebugException is HttpRequestException or IOException;
 
     /// <summary>Failures that speak about the server's health rather than the request's content. The caller's own
     /// mistakes must not open the circuit for everyone else.</summary>
@@ -29,7 +35,7 @@ internal static class UpstreamFailureClassifier
     /// <summary>Failures that mean the server cannot be reached at all, so the sidecar should stop calling itself
     /// ready until a poll says otherwise.</summary>
     public static bool IndicatesServerDown(Exception exception) =>
-        exception is RpcException { StatusCode: StatusCode.Unavailable };
+        exception is RpcException { StatusCode: StatusCode.Unavailable } || IsTransportFailure(exception);
 
     /// <summary>Maps a failure to the caller-facing classification, a safe message and a metric label.</summary>
     public static UpstreamFailure Classify(Exception exception) => exception switch
@@ -37,6 +43,7 @@ internal static class UpstreamFailureClassifier
         BrokenCircuitException => new(BackendError.Unavailable, "The model server is unavailable (circuit open).", "circuit_open"),
         RateLimiterRejectedException => new(BackendError.Unavailable, "The model server is overloaded.", "concurrency_limit"),
         TimeoutRejectedException => new(BackendError.DeadlineExceeded, "The model server did not answer in time.", "timeout"),
+        RpcException rpc when IsTransportFailure(rpc) => new(BackendError.Unavailable, "The model server is unavailable.", "connection"),
         RpcException rpc => ClassifyStatus(rpc.StatusCode),
         HttpRequestException => new(BackendError.Unavailable, "The model server is unavailable.", "connection"),
         UpstreamProtocolException => new(BackendError.Internal, "The model server sent a malformed response.", "malformed_response"),
