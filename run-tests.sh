@@ -12,7 +12,7 @@ dotnet build NeuralSec.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test NeuralSec.sln -c Release --no-build -nologo -v quiet 2>&1 | tee "$log" || status=$?
+dotnet test NeuralSec.sln -c Release --no-build -nologo -v quiet --logger "console;verbosity=minimal" 2>&1 | tee "$log" || status=$?
 
 # Sum the per-project result lines ("Passed!  - Failed: 0, Passed: 68, Skipped: 0, Total: 68, ...").
 count() { grep -Eo "$1: +[0-9]+" "$log" | awk '{ s += $2 } END { print s + 0 }'; }

