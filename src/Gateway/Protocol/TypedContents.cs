@@ -37,17 +37,17 @@ internal static class TypedContents
         switch (dataType)
         {
             case TensorDataType.FP32:
-                return MemoryMarshal.AsBytes(AsSpan(contents.Fp32Contents)).ToArray();
+                return ToRaw(contents.Fp32Contents);
             case TensorDataType.FP64:
-                return MemoryMarshal.AsBytes(AsSpan(contents.Fp64Contents)).ToArray();
+                return ToRaw(contents.Fp64Contents);
             case TensorDataType.Int64:
-                return MemoryMarshal.AsBytes(AsSpan(contents.Int64Contents)).ToArray();
+                return ToRaw(contents.Int64Contents);
             case TensorDataType.UInt64:
-                return MemoryMarshal.AsBytes(AsSpan(contents.Uint64Contents)).ToArray();
+                return ToRaw(contents.Uint64Contents);
             case TensorDataType.Int32:
-                return MemoryMarshal.AsBytes(AsSpan(contents.IntContents)).ToArray();
+                return ToRaw(contents.IntContents);
             case TensorDataType.UInt32:
-                return MemoryMarshal.AsBytes(AsSpan(contents.UintContents)).ToArray();
+                return ToRaw(contents.UintContents);
             case TensorDataType.Bool:
             {
                 var raw = new byte[contents.BoolContents.Count];
@@ -186,13 +186,19 @@ internal static class TypedContents
         (long)c.BoolContents.Count + c.IntContents.Count + c.Int64Contents.Count + c.UintContents.Count
         + c.Uint64Contents.Count + c.Fp32Contents.Count + c.Fp64Contents.Count + c.BytesContents.Count;
 
-    private static ReadOnlySpan<T> AsSpan<T>(Google.Protobuf.Collections.RepeatedField<T> field)
-        where T : struct
+    /// <summary>The field's elements as raw little-endian bytes, in one allocation: RepeatedField has no span
+    /// accessor, so the elements are written straight into the byte buffer seen as <typeparamref name="T"/>.</summary>
+    private static byte[] ToRaw<T>(Google.Protobuf.Collections.RepeatedField<T> field)
+        where T : unmanaged
     {
-        // RepeatedField has no span accessor; a copy into an array is the one allocation per tensor.
-        var array = new T[field.Count];
-        field.CopyTo(array, 0);
-        return array;
+        var raw = new byte[field.Count * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()];
+        var elements = MemoryMarshal.Cast<byte, T>(raw.AsSpan());
+        for (var i = 0; i < elements.Length; i++)
+        {
+            elements[i] = field[i];
+        }
+
+        return raw;
     }
 
     private static byte[]? NarrowSigned(Google.Protobuf.Collections.RepeatedField<int> values, TensorDataType dataType, out string? error)
