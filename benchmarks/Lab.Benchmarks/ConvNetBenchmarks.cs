@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.Lab.Nn;
 using NeuralSec.Lab.Training;
 

@@ -5,7 +5,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using NeuralSec.Protocol.Inference;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 
 // mnist-client: sends one test digit of the committed MNIST fixture to an OIP v2 server (the sidecar, or the
 // model server behind it) and prints the prediction.

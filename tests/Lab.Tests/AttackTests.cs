@@ -6,7 +6,7 @@ namespace NeuralSec.Lab.Tests;
 
 public sealed class AttackTests
 {
-    private static readonly Lazy<NeuralSec.Lab.Nn.Network> Model = new(() => OnnxImporter.Load(NeuralSec.Lab.Data.RepoPaths.ModelFile("mnist")));
+    private static readonly Lazy<NeuralSec.Lab.Nn.Network> Model = new(() => OnnxImporter.Load(NeuralSec.Data.RepositoryPaths.ModelFile("mnist")));
 
     [Fact]
     public void Pgd_StaysInTheEpsilonBallAndPixelRange_AndBeatsFgsm()
@@ -43,7 +43,7 @@ public sealed class AttackTests
     public void AdversarialSet_RoundTripsThroughItsFileFormat()
     {
         var dir = TestData.TempDir();
-        var model = NeuralSec.Lab.Data.RepoPaths.ModelFile("mnist");
+        var model = NeuralSec.Data.RepositoryPaths.ModelFile("mnist");
         var sets = AdversarialSetBuilder.Build(Model.Value, "mnist", model, TestData.Mnist.Test, 20, [0.2f], 5, 3, dir).ToList();
         Assert.Equal(3, sets.Count);
         foreach (var (path, written) in sets)

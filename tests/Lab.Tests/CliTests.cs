@@ -43,7 +43,7 @@ public sealed class CliTests
     [Fact]
     public void TruncatedOnnx_ExitsOneWithAClearMessage()
     {
-        var full = File.ReadAllBytes(NeuralSec.Lab.Data.RepoPaths.ModelFile("mnist"));
+        var full = File.ReadAllBytes(NeuralSec.Data.RepositoryPaths.ModelFile("mnist"));
         var path = Path.Combine(TestData.TempDir(), "truncated.onnx");
         File.WriteAllBytes(path, full[..(full.Length / 2)]);
         var (code, _, err) = Run("robustness", path);
@@ -86,7 +86,7 @@ public sealed class CliTests
     [Fact]
     public void Eval_PrintsAccuracyOfTheDefaultModel()
     {
-        var (code, output, err) = Run("eval", NeuralSec.Lab.Data.RepoPaths.ModelFile("mnist-backdoor"), "--trigger");
+        var (code, output, err) = Run("eval", NeuralSec.Data.RepositoryPaths.ModelFile("mnist-backdoor"), "--trigger");
         Assert.Equal(0, code);
         Assert.Empty(err);
         Assert.Contains("accuracy on 2000 test digits", output, StringComparison.Ordinal);

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.Lab.Training;
 
 namespace NeuralSec.Lab.Tests;
@@ -11,11 +11,11 @@ public sealed class CommittedModelTests
 {
     public static TheoryData<string> Models => new(ModelZoo.Names);
 
-    private static string ModelPath(string name) => RepoPaths.ModelFile(name);
+    private static string ModelPath(string name) => RepositoryPaths.ModelFile(name);
 
     private static Dictionary<string, double> Claims(string name, out string sha)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.ModelRepository(), name, "metrics.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.ModelRepository(), name, "metrics.json")));
         sha = doc.RootElement.GetProperty("sha256").GetString()!;
         return doc.RootElement.GetProperty("metrics").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
     }
@@ -43,7 +43,7 @@ public sealed class CommittedModelTests
         var bytes = File.ReadAllBytes(ModelPath(name));
         Claims(name, out var sha);
         Assert.Equal(sha, Convert.ToHexStringLower(SHA256.HashData(bytes)));
-        Assert.Contains(sha, File.ReadAllText(Path.Combine(RepoPaths.ModelRepository(), name, "MODEL_CARD.md")), StringComparison.Ordinal);
+        Assert.Contains(sha, File.ReadAllText(Path.Combine(RepositoryPaths.ModelRepository(), name, "MODEL_CARD.md")), StringComparison.Ordinal);
         Assert.True(bytes.Length < 2 * 1024 * 1024, $"{name} is {bytes.Length} bytes");
     }
 
@@ -62,7 +62,7 @@ public sealed class CommittedModelTests
     [Fact]
     public void AllModels_TotalUnder20MiB()
     {
-        var total = new DirectoryInfo(Path.Combine(RepoPaths.Root(), "models")).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        var total = new DirectoryInfo(Path.Combine(RepositoryPaths.Root(), "models")).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
         Assert.True(total < 20L * 1024 * 1024, $"models/ holds {total} bytes");
     }
 

@@ -1,4 +1,4 @@
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 
 namespace NeuralSec.Lab.Tests;
 
@@ -32,9 +32,9 @@ public sealed class DatasetTests
     public void Load_RejectsMissingAndCorruptFiles()
     {
         var dir = TestData.TempDir();
-        Assert.Contains("not found", Assert.Throws<LabException>(() => MnistDataset.Load(Path.Combine(dir, "nope.gz"))).Message, StringComparison.Ordinal);
+        Assert.Contains("not found", Assert.Throws<FileNotFoundException>(() => MnistDataset.Load(Path.Combine(dir, "nope.gz"))).Message, StringComparison.Ordinal);
         var bad = Path.Combine(dir, "bad.gz");
         File.WriteAllBytes(bad, [1, 2, 3, 4]);
-        Assert.Contains("gzip", Assert.Throws<LabException>(() => MnistDataset.Load(bad)).Message, StringComparison.Ordinal);
+        Assert.Contains("gzip", Assert.Throws<InvalidDataException>(() => MnistDataset.Load(bad)).Message, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,4 @@
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 
 namespace NeuralSec.Lab.Tests;
 

@@ -6,7 +6,7 @@ namespace NeuralSec.Lab.Tests;
 
 public sealed class TrainingTests
 {
-    private static float MeanLoss(Network net, NeuralSec.Lab.Data.MnistSplit split)
+    private static float MeanLoss(Network net, NeuralSec.Data.MnistSplit split)
     {
         var logits = new Tensor([split.Count, 10], net.Predict(split.Images));
         return Losses.SoftmaxCrossEntropy(logits, split.Labels, null, 1f, new Tensor(logits.Shape));

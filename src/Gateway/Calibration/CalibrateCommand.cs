@@ -77,7 +77,7 @@ internal static class CalibrateCommand
             throw new CalibrationException($"model repository '{given}' does not exist");
         }
 
-        var repository = ModelRepositoryLocator.Locate(arguments.ModelRepository)
+        var repository = NeuralSec.Data.RepositoryPaths.LocateModelRepository(arguments.ModelRepository)
             ?? throw new CalibrationException("no model repository found (no models/repository above this folder); give --model-repository DIR");
         var validator = new PolicyValidator(modelRepository: repository);
         var source = Read(arguments.Policy);

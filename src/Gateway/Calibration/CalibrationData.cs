@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using NeuralSec.Data;
 using NeuralSec.Detectors.Images;
 using NeuralSec.Gateway.Defenses;
 
@@ -7,7 +8,7 @@ namespace NeuralSec.Gateway.Calibration;
 
 /// <summary>
 /// Reads the images calibration scores: an image set file (<see cref="ImageSetFormat"/>) or the MNIST fixture
-/// (<see cref="MnistFixture"/>, one split), told apart by the magic inside the gzip, optionally narrowed to a range.
+/// (<see cref="MnistDataset"/>, one split), told apart by the magic inside the gzip, optionally narrowed to a range.
 /// </summary>
 internal static class CalibrationData
 {
@@ -23,10 +24,11 @@ internal static class CalibrationData
         try
         {
             magic = ReadMagic(path);
-            if (magic == MnistFixture.Magic)
+            if (magic == MnistDataset.Magic)
             {
-                using var stream = File.OpenRead(path);
-                images = MnistFixture.Read(stream, testSplit ?? true);
+                var dataset = MnistDataset.Load(path);
+                var split = testSplit ?? true ? dataset.Test : dataset.Train;
+                images = new ImageBatch(split.Images, split.Count, 1, MnistSplit.Rows, MnistSplit.Cols);
             }
             else
             {
@@ -38,7 +40,7 @@ internal static class CalibrationData
             throw new CalibrationException(ex.Message.StartsWith(path, StringComparison.Ordinal) ? ex.Message : $"{path}: {ex.Message}", ex);
         }
 
-        var isMnist = magic == MnistFixture.Magic;
+        var isMnist = magic == MnistDataset.Magic;
         if (!isMnist && testSplit is not null)
         {
             throw new CalibrationException($"--split applies to the MNIST fixture only; {path} is an image set");

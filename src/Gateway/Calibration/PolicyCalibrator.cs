@@ -64,7 +64,7 @@ internal static class PolicyCalibrator
 
             DetectionContext Context() => new(model, new Random(Seed), models.Runner);
             var flagsBelow = detector.Detector.FlagsBelowThreshold;
-            var benignScores = await DetectorScoring.ScoreAsync(detector, i, benignBatch, Context(), cancellationToken).ConfigureAwait(false);
+            var benignScores = await CalibrationScoring.ScoreAsync(detector, i, benignBatch, Context(), cancellationToken).ConfigureAwait(false);
             double threshold;
             try
             {
@@ -83,7 +83,7 @@ internal static class PolicyCalibrator
             var adversarialScores = new List<IReadOnlyList<double>>();
             foreach (var set in adversarialBatches)
             {
-                adversarialScores.Add(await DetectorScoring.ScoreAsync(detector, i, set, Context(), cancellationToken).ConfigureAwait(false));
+                adversarialScores.Add(await CalibrationScoring.ScoreAsync(detector, i, set, Context(), cancellationToken).ConfigureAwait(false));
             }
 
             results.Add(new DetectorCalibration(i, policy.Detect[i], flagsBelow, threshold, benignScores, adversarialScores, baselines[i]));

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.Lab.Eval;
 using NeuralSec.Lab.Nn;
 

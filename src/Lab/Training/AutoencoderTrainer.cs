@@ -1,4 +1,4 @@
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.Lab.Nn;
 
 namespace NeuralSec.Lab.Training;

@@ -1,5 +1,5 @@
 using NeuralSec.Lab.Attacks;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.RedTeam.Models;
 
 namespace NeuralSec.RedTeam.Attacks;

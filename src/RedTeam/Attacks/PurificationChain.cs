@@ -48,7 +48,7 @@ internal sealed class PurificationChain
         var copy = images.ToArray();
         if (steps.Length > 0)
         {
-            var batch = new ImageBatch(copy, copy.Length / AdversarialBatch.Pixels, 1, 28, 28);
+            var batch = Evaluation.Digits.AsBatch(copy);
             foreach (var step in steps)
             {
                 step.Apply(batch, random);

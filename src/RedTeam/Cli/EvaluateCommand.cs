@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.RedTeam.Attacks;
 using NeuralSec.RedTeam.Evaluation;
 using NeuralSec.RedTeam.Models;
@@ -20,7 +20,7 @@ internal static class EvaluateCommand
         var eot = a.GetInt("eot", 10, 1, 100);
         var adaptiveDetectorCount = a.GetInt("detector-attack-count", 500, 1, EvaluationData.HalfSize);
         var stripSamples = a.GetInt("strip-samples", 100, 1, 1000);
-        var output = a.Get("out") ?? Path.Combine(RepoPaths.Root(), "docs", "evaluation.md");
+        var output = a.Get("out") ?? Path.Combine(RepositoryPaths.Root(), "docs", "evaluation.md");
 
         var progress = new Progress(stderr);
         var data = EvaluationData.Load(a.Get("data"), count, seed);

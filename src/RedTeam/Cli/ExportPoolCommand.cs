@@ -1,5 +1,5 @@
 using NeuralSec.Detectors.Images;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.RedTeam.Evaluation;
 
 namespace NeuralSec.RedTeam.Cli;
@@ -12,7 +12,7 @@ internal static class ExportPoolCommand
         var a = CommandArgs.Parse(args, ["out", "size", "data"]);
         var size = a.GetInt("size", StripPool.CommittedSize, 1, MnistDataset.StripPoolSize);
         var data = EvaluationData.Load(a.Get("data"), EvaluationData.HalfSize, 1).Dataset;
-        var output = a.Get("out") ?? StripPool.CommittedPath(RepoPaths.ModelRepository());
+        var output = a.Get("out") ?? StripPool.CommittedPath(RepositoryPaths.ModelRepository());
         var pool = StripPool.FromDataset(data, size);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         using (var file = File.Create(output))

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using NeuralSec.Detectors.Images;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.RedTeam.Attacks;
 using NeuralSec.RedTeam.Evaluation;
 using NeuralSec.RedTeam.Models;
@@ -21,7 +21,7 @@ internal static class ExportSetsCommand
         var a = CommandArgs.Parse(args, ["out", "seed", "count", "data", "models"]);
         var seed = a.GetInt("seed", 1, 0, int.MaxValue);
         var count = a.GetInt("count", EvaluationData.HalfSize, 10, EvaluationData.HalfSize);
-        var dir = a.Get("out") ?? Path.Combine(RepoPaths.Root(), "artifacts", "sets");
+        var dir = a.Get("out") ?? RepositoryPaths.Artifacts("sets");
         var data = EvaluationData.Load(a.Get("data"), count, seed);
         var models = new FixtureModels(a.Get("models"));
         var progress = new Progress(stderr);

@@ -1,3 +1,4 @@
+using NeuralSec.Detectors.Detection;
 using NeuralSec.Detectors;
 using NeuralSec.Detectors.Preprocessing;
 using NeuralSec.RedTeam.Attacks;
@@ -41,7 +42,7 @@ internal static class AdaptiveDetectorEvaluation
                 for (var d = 0; d < detection.Detectors.Count; d++)
                 {
                     var det = detection.Detectors[d];
-                    var scores = await DetectorScoring.ScoreAsync(det.Detector, adv, context, 500, ct).ConfigureAwait(false);
+                    var scores = await DetectorScoring.ScoreAsync(det.Detector, Digits.AsBatch(adv), context, ct, chunk: 500).ConfigureAwait(false);
                     flags[d] = Rates.Flags(scores, detection.Threshold(d, fpr), det.Detector.FlagsBelowThreshold);
                     if (det.InCombination)
                     {

@@ -39,7 +39,7 @@ internal static class DetectionEvaluation
             var scores = new double[detectors.Count][];
             for (var d = 0; d < detectors.Count; d++)
             {
-                scores[d] = await DetectorScoring.ScoreAsync(detectors[d].Detector, images, context, 500, ct).ConfigureAwait(false);
+                scores[d] = await DetectorScoring.ScoreAsync(detectors[d].Detector, Digits.AsBatch(images), context, ct, chunk: 500).ConfigureAwait(false);
             }
 
             return scores;

@@ -1,5 +1,5 @@
 using NeuralSec.Lab;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 
 namespace NeuralSec.RedTeam.Evaluation;
 
@@ -38,7 +38,7 @@ internal sealed class EvaluationData
         {
             ds = MnistDataset.Load(dataPath);
         }
-        catch (LabException e)
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
         {
             throw new RedTeamException(e.Message, e);
         }

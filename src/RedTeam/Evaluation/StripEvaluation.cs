@@ -21,7 +21,7 @@ internal static class StripEvaluation
 
         // Each set gets its own seeded overlay stream, so adding a set never shifts another set's draws.
         async Task<double[]> Score(float[] images, int stream) =>
-            await DetectorScoring.ScoreAsync(detector, images, new DetectionContext(backdoor, new Random(seed + stream)), 25, ct).ConfigureAwait(false);
+            await DetectorScoring.ScoreAsync(detector, Digits.AsBatch(images), new DetectionContext(backdoor, new Random(seed + stream)), ct, chunk: 25).ConfigureAwait(false);
 
         var triggered = BackdoorTrigger.TriggeredNonTarget(data.Evaluation);
         var calibration = await Score(data.Calibration.Images, 1).ConfigureAwait(false);

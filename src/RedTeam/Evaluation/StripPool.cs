@@ -1,5 +1,5 @@
 using NeuralSec.Detectors.Images;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 
 namespace NeuralSec.RedTeam.Evaluation;
 

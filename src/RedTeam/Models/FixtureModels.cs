@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using NeuralSec.Lab;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.Lab.Nn;
 using NeuralSec.Lab.Onnx;
 
@@ -22,7 +22,7 @@ internal sealed class FixtureModels
 
     public FixtureModels(string? repository = null)
     {
-        this.repository = repository ?? RepoPaths.ModelRepository();
+        this.repository = repository ?? RepositoryPaths.ModelRepository();
     }
 
     public string PathOf(string name) => Path.Combine(repository, name, "1", "model.onnx");

@@ -62,9 +62,9 @@ internal sealed class CalibrationFixture : IDisposable
         using var model = OnnxModel.Load("mnist", entry.Versions[^1].Version, entry.Versions[^1].Path, options, new ModelConfig());
         var context = new DetectionContext(new OnnxModelRunner(model), new Random(1));
         var scores = new List<double>();
-        for (var start = 0; start < images.Count; start += DetectorScoring.BatchSize)
+        for (var start = 0; start < images.Count; start += NeuralSec.Detectors.Detection.DetectorScoring.DefaultChunk)
         {
-            var result = await detector.ScoreAsync(images.Slice(start, Math.Min(DetectorScoring.BatchSize, images.Count - start)), context, CancellationToken.None);
+            var result = await detector.ScoreAsync(images.Slice(start, Math.Min(NeuralSec.Detectors.Detection.DetectorScoring.DefaultChunk, images.Count - start)), context, CancellationToken.None);
             scores.AddRange(result.ImageScores);
         }
 

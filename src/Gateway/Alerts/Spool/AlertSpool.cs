@@ -83,7 +83,7 @@ internal sealed class AlertSpool : IDisposable
 
             var stream = WriterFor(size);
             BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.Compute(payload.Span));
+            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], System.IO.Hashing.Crc32.HashToUInt32(payload.Span));
             stream.Write(header);
             stream.Write(payload.Span);
             segments[writerSegment] += size;
@@ -292,7 +292,7 @@ internal sealed class AlertSpool : IDisposable
 
             var payload = new byte[size];
             stream.ReadExactly(payload);
-            if (Crc32.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..]))
+            if (System.IO.Hashing.Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..]))
             {
                 break;
             }
@@ -310,7 +310,7 @@ internal sealed class AlertSpool : IDisposable
         try
         {
             var data = File.ReadAllBytes(CommitPath);
-            if (data.Length == 20 && Crc32.Compute(data.AsSpan(0, 16)) == BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(16)))
+            if (data.Length == 20 && System.IO.Hashing.Crc32.HashToUInt32(data.AsSpan(0, 16)) == BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(16)))
             {
                 return new SpoolPosition(BinaryPrimitives.ReadInt64LittleEndian(data), BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(8)));
             }
@@ -329,7 +329,7 @@ internal sealed class AlertSpool : IDisposable
         Span<byte> data = stackalloc byte[20];
         BinaryPrimitives.WriteInt64LittleEndian(data, position.Segment);
         BinaryPrimitives.WriteInt64LittleEndian(data[8..], position.Offset);
-        BinaryPrimitives.WriteUInt32LittleEndian(data[16..], Crc32.Compute(data[..16]));
+        BinaryPrimitives.WriteUInt32LittleEndian(data[16..], System.IO.Hashing.Crc32.HashToUInt32(data[..16]));
         var temporary = CommitPath + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {

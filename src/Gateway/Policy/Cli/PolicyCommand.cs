@@ -61,7 +61,7 @@ internal static class PolicyCommand
             return await UsageAsync(error, problem).ConfigureAwait(false);
         }
 
-        var validator = new PolicyValidator(modelRepository: ModelRepositoryLocator.Locate(modelRepository));
+        var validator = new PolicyValidator(modelRepository: NeuralSec.Data.RepositoryPaths.LocateModelRepository(modelRepository));
         return subcommand == "validate"
             ? await ValidateAsync(validator, paths, output).ConfigureAwait(false)
             : paths.Count == 1 && File.Exists(paths[0])

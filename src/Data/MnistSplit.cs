@@ -1,4 +1,4 @@
-namespace NeuralSec.Lab.Data;
+namespace NeuralSec.Data;
 
 /// <summary>A set of 28×28 digits: <see cref="Images"/> is Count·784 floats in [0,1] (NCHW, C=1).</summary>
 public sealed class MnistSplit

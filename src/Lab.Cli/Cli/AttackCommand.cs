@@ -1,5 +1,5 @@
 using NeuralSec.Lab.Attacks;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.Lab.Training;
 
 namespace NeuralSec.Lab.Cli;
@@ -15,7 +15,7 @@ internal static class AttackCommand
         }
 
         var name = a.Get("name") ?? (a.Get("model") is { } m ? Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(m)))) ?? "model" : "mnist");
-        var modelPath = a.Get("model") ?? RepoPaths.ModelFile("mnist");
+        var modelPath = a.Get("model") ?? RepositoryPaths.ModelFile("mnist");
         var net = ModelLoader.LoadMnistModel(modelPath);
         if (!ModelLoader.IsClassifier(net))
         {
@@ -23,7 +23,7 @@ internal static class AttackCommand
         }
 
         var test = MnistDataset.Load(a.Get("data")).Test;
-        var outDir = a.Get("out") ?? RepoPaths.AdversarialDir();
+        var outDir = a.Get("out") ?? RepositoryPaths.Artifacts("adversarial");
         var steps = a.GetInt("steps", 40);
         if (steps < 1)
         {

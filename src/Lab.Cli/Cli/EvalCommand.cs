@@ -1,4 +1,4 @@
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.Lab.Eval;
 using NeuralSec.Lab.Training;
 

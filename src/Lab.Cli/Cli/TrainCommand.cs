@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 using NeuralSec.Lab.Eval;
 using NeuralSec.Lab.Training;
 
@@ -20,9 +20,9 @@ internal static class TrainCommand
         }
 
         var seed = a.GetInt("seed", DefaultSeed);
-        var outDir = a.Get("out") ?? RepoPaths.ModelRepository();
+        var outDir = a.Get("out") ?? RepositoryPaths.ModelRepository();
         var data = MnistDataset.Load(a.Get("data"));
-        var command = "dotnet run -c Release --project src/Lab -- train all" + (seed == DefaultSeed ? string.Empty : $" --seed {seed}");
+        var command = "dotnet run -c Release --project src/Lab.Cli -- train all" + (seed == DefaultSeed ? string.Empty : $" --seed {seed}");
         void Log(string line)
         {
             stdout.WriteLine(line);

@@ -54,7 +54,7 @@ public static class LabCli
             stderr.WriteLine($"neuralsec-lab: error: {e.Message}");
             return 1;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             stderr.WriteLine($"neuralsec-lab: error: {e.Message}");
             return 1;

