@@ -1,7 +1,8 @@
+using NeuralSec.Policy.Editing;
 using System.Text;
 using NeuralSec.Detectors.Calibration;
-using NeuralSec.Gateway.Policy.Model;
-using NeuralSec.Gateway.Policy.Validation;
+using NeuralSec.Policy.Model;
+using NeuralSec.Policy.Validation;
 
 using NeuralSec.Gateway.Backends.OnnxRuntime;
 
@@ -58,7 +59,7 @@ internal static class CalibrateCommand
         {
             return await RunAsync(arguments, output, error, cancellationToken).ConfigureAwait(false);
         }
-        catch (CalibrationException ex)
+        catch (Exception ex) when (ex is CalibrationException or PolicyEditException)
         {
             await error.WriteLineAsync($"neuralsec calibrate: {ex.Message}").ConfigureAwait(false);
             return Failed;

@@ -1,3 +1,4 @@
+using NeuralSec.Policy.Editing;
 using System.Globalization;
 using System.Text;
 

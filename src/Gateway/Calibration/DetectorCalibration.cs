@@ -1,6 +1,7 @@
+using NeuralSec.Policy.Editing;
 using NeuralSec.Detectors.Calibration;
 using NeuralSec.Detectors.Detection;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Calibration;
 

@@ -1,3 +1,4 @@
+using NeuralSec.Policy.Editing;
 using System.Collections;
 using System.Globalization;
 using NeuralSec.Detectors;
@@ -7,7 +8,7 @@ using NeuralSec.Detectors.Detection;
 using NeuralSec.Detectors.Images;
 using NeuralSec.Detectors.Tensors;
 using NeuralSec.Gateway.Defenses;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Calibration;
 

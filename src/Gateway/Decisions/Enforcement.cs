@@ -1,5 +1,5 @@
 using NeuralSec.Gateway.Pipeline;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Decisions;
 

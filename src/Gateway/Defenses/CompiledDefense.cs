@@ -1,6 +1,6 @@
 using NeuralSec.Detectors.Catalog;
 using NeuralSec.Detectors.Detection;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Defenses;
 

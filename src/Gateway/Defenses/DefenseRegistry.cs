@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using NeuralSec.Detectors.Images;
 using NeuralSec.Gateway.Options;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Defenses;
 

@@ -2,7 +2,7 @@ using NeuralSec.Detectors;
 using NeuralSec.Detectors.Catalog;
 using NeuralSec.Detectors.Images;
 using NeuralSec.Detectors.Preprocessing;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Defenses;
 

@@ -1,5 +1,5 @@
 using NeuralSec.Detectors.Tensors;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Hardening;
 

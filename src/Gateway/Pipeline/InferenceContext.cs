@@ -3,7 +3,7 @@ using NeuralSec.Detectors.Tensors;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Decisions;
 using NeuralSec.Gateway.Identity;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Pipeline;
 

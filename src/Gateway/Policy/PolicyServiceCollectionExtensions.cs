@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Policy.Runtime;
-using NeuralSec.Gateway.Policy.Validation;
+using NeuralSec.Policy.Validation;
 
 namespace NeuralSec.Gateway.Policy;
 

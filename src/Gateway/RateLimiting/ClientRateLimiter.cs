@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.RateLimiting;
 

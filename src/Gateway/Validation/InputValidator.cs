@@ -3,7 +3,7 @@ using NeuralSec.Detectors.Tensors;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Pipeline;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Validation;
 

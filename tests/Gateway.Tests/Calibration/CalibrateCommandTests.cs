@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using NeuralSec.Detectors;
 using NeuralSec.Detectors.Calibration;
 using NeuralSec.Detectors.Images;
-using NeuralSec.Gateway.Policy.Validation;
+using NeuralSec.Policy.Validation;
 using NeuralSec.Gateway.Tests.Infrastructure;
 
 namespace NeuralSec.Gateway.Tests.Calibration;

@@ -1,3 +1,4 @@
+using NeuralSec.Policy.Tests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuralSec.Gateway.Policy;
 using NeuralSec.Gateway.Policy.Runtime;
-using NeuralSec.Gateway.Policy.Validation;
+using NeuralSec.Policy.Validation;
 
 namespace NeuralSec.Gateway.Tests.Policy;
 

@@ -1,3 +1,4 @@
+using NeuralSec.Policy.Tests;
 using NeuralSec.Gateway.Policy.Cli;
 using NeuralSec.Gateway.Tests.Infrastructure;
 
@@ -121,7 +122,7 @@ public sealed class PolicyCommandTests : IDisposable
         var (code, output, _) = await RunAsync("schema");
 
         Assert.Equal(0, code);
-        Assert.Equal(File.ReadAllText(PolicySchemaTests.CommittedPath), output);
+        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "policies", "schema", "firewallpolicy.schema.json")), output);
     }
 
     [Fact]

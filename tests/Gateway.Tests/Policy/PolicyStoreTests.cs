@@ -1,7 +1,8 @@
+using NeuralSec.Policy.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Policy.Runtime;
-using NeuralSec.Gateway.Policy.Validation;
+using NeuralSec.Policy.Validation;
 using Prometheus;
 
 namespace NeuralSec.Gateway.Tests.Policy;
@@ -75,7 +76,7 @@ public sealed class PolicyStoreTests : IDisposable
         _clock.Advance(Poll);
 
         Assert.Equal(2, store.Current.Generation);
-        Assert.Equal(NeuralSec.Gateway.Policy.Model.PolicyMode.Monitor, store.Current.Policies[0].Mode);
+        Assert.Equal(NeuralSec.Policy.Model.PolicyMode.Monitor, store.Current.Policies[0].Mode);
         Assert.NotEqual(first.Policies[0].Revision, store.Current.Policies[0].Revision);
         Assert.True(token.HasChanged);
         Assert.Equal(2, _metrics.Reloads.WithLabels("success").Value);
@@ -129,6 +130,70 @@ public sealed class PolicyStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task UnparsableYaml_IsARefusedReload_AtTheLineThatOpenedTheBracket()
+    {
+        // An unclosed flow mapping inside block YAML makes YamlDotNet's scanner throw InvalidOperationException
+        // rather than a YamlException (found by fuzzing); it must still be a refused reload with a line.
+        Write("mnist.yaml", Policy("mnist", "[mnist]"));
+        var store = await StartAsync();
+        var good = store.Current;
+
+        Write("mnist.yaml", Policy("mnist", "[mnist]") + "  output:\n    topK: {2\n  mode: enforce\n");
+        _clock.Advance(Poll);
+
+        Assert.Same(good, store.Current);
+        Assert.Equal(1, _metrics.Reloads.WithLabels("failure").Value);
+        var alert = Assert.Single(_alerts.Published);
+        Assert.Equal(AlertKind.PolicyReloadFailed, alert.Kind);
+        Assert.Contains("mnist.yaml:8:11: error: invalid YAML: the '{' opened here is not closed", alert.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EmptiedDirectory_IsRefused_AndAlerted_LikeADeletedOne()
+    {
+        Write("mnist.yaml", Policy("mnist", "[mnist]"));
+        var store = await StartAsync();
+        var good = store.Current;
+
+        File.Delete(Path.Combine(_folder.FullName, "mnist.yaml"));
+        _clock.Advance(Poll);
+
+        Assert.Same(good, store.Current);
+        Assert.Equal(1, _metrics.Reloads.WithLabels("failure").Value);
+        var alert = Assert.Single(_alerts.Published);
+        Assert.Equal(AlertKind.PolicyReloadFailed, alert.Kind);
+        Assert.Contains("holds no policy file", alert.Message, StringComparison.Ordinal);
+
+        Write("mnist.yaml", Policy("mnist", "[mnist]") + "  mode: monitor\n");
+        _clock.Advance(Poll);
+        Assert.Equal(2, store.Current.Generation);
+    }
+
+    [Fact]
+    public async Task DeletedDirectory_IsRefused_AndAlerted()
+    {
+        Write("mnist.yaml", Policy("mnist", "[mnist]"));
+        var store = await StartAsync();
+        var good = store.Current;
+
+        _folder.Delete(recursive: true);
+        _clock.Advance(Poll);
+
+        Assert.Same(good, store.Current);
+        Assert.Equal(1, _metrics.Reloads.WithLabels("failure").Value);
+        Assert.Equal(AlertKind.PolicyReloadFailed, Assert.Single(_alerts.Published).Kind);
+        _folder.Create();
+    }
+
+    [Fact]
+    public async Task FirstLoad_OfAnEmptyDirectory_FailsStartUp()
+    {
+        var error = await Assert.ThrowsAsync<PolicyValidationException>(() => StartAsync());
+
+        Assert.Contains("holds no policy file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CrossFileConflict_IsRefused()
     {
         Write("mnist.yaml", Policy("mnist", "[mnist]"));
@@ -162,7 +227,7 @@ public sealed class PolicyStoreTests : IDisposable
         _clock.Advance(Poll);
 
         Assert.Equal(2, store.Current.Generation);
-        Assert.Equal(NeuralSec.Gateway.Policy.Model.PolicyMode.Monitor, store.Current.Policies[0].Mode);
+        Assert.Equal(NeuralSec.Policy.Model.PolicyMode.Monitor, store.Current.Policies[0].Mode);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using NeuralSec.Detectors.Tensors;
 using NeuralSec.Gateway.Hardening;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Tests.Unit;
 

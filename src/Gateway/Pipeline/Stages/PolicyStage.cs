@@ -1,7 +1,7 @@
 using NeuralSec.Gateway.Decisions;
 using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Policy;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Pipeline.Stages;
 

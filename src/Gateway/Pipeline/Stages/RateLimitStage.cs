@@ -1,6 +1,6 @@
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Decisions;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 using NeuralSec.Gateway.RateLimiting;
 
 namespace NeuralSec.Gateway.Pipeline.Stages;

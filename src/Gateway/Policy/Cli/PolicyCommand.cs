@@ -1,5 +1,5 @@
-using NeuralSec.Gateway.Policy.Schema;
-using NeuralSec.Gateway.Policy.Validation;
+using NeuralSec.Policy.Schema;
+using NeuralSec.Policy.Validation;
 
 using NeuralSec.Gateway.Backends.OnnxRuntime;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using NeuralSec.Detectors.Catalog;
 using NeuralSec.Detectors.Tensors;
-using NeuralSec.Gateway.Policy.Model;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Policy.Cli;
 

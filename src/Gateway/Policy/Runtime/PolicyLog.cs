@@ -14,9 +14,6 @@ internal static partial class PolicyLog
     [LoggerMessage(4003, LogLevel.Error, "Policy directory {Directory} could not be read; generation {Generation} keeps serving")]
     public static partial void ReadFailed(ILogger logger, Exception exception, string directory, long generation);
 
-    [LoggerMessage(4004, LogLevel.Warning, "Policy directory {Directory} holds no policy files: no model is served")]
-    public static partial void Empty(ILogger logger, string directory);
-
     [LoggerMessage(4005, LogLevel.Warning, "File-system events unavailable for {Directory}; relying on polling every {PollInterval}")]
     public static partial void WatcherUnavailable(ILogger logger, Exception exception, string directory, TimeSpan pollInterval);
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using NeuralSec.Gateway.Alerts;
-using NeuralSec.Gateway.Policy.Model;
-using NeuralSec.Gateway.Policy.Validation;
+using NeuralSec.Policy.Model;
+using NeuralSec.Policy.Validation;
 
 namespace NeuralSec.Gateway.Policy.Runtime;
 
@@ -67,7 +67,7 @@ internal sealed class PolicyStore : IPolicyProvider, IDisposable
             }
 
             var sources = PolicyDirectory.Read(Directory);
-            var result = _validator.ValidateSet(sources);
+            var result = sources.Count == 0 ? NoPolicies() : _validator.ValidateSet(sources);
             if (!result.IsValid)
             {
                 _metrics.Failed();
@@ -121,7 +121,10 @@ internal sealed class PolicyStore : IPolicyProvider, IDisposable
             }
 
             _lastFingerprint = current;
-            var result = _validator.ValidateSet(sources);
+
+            // An emptied folder (a ConfigMap with its keys removed, an rm *.yaml) would refuse every request: it is
+            // refused like a deleted folder, and the last good policies keep serving.
+            var result = sources.Count == 0 ? NoPolicies() : _validator.ValidateSet(sources);
             if (!result.IsValid)
             {
                 PolicyLog.ReloadRefused(_logger, Current.Generation, result.Errors.Count, Directory, string.Join('\n', result.Errors));
@@ -135,6 +138,9 @@ internal sealed class PolicyStore : IPolicyProvider, IDisposable
         Notify(fired);
         return PolicyReloadOutcome.Succeeded;
     }
+
+    private PolicySetResult NoPolicies() =>
+        new([], [new PolicyError(Directory, 1, 1, "the folder holds no policy file (*.yaml, *.yml); with none, every request would be refused", "add at least a default policy (spec.models: [\"*\"])")]);
 
     public void Dispose()
     {
@@ -151,11 +157,6 @@ internal sealed class PolicyStore : IPolicyProvider, IDisposable
         var snapshot = new PolicySnapshot(policies, Current.Generation + 1);
         Interlocked.Exchange(ref _current, snapshot);
         _metrics.Succeeded(snapshot.Generation);
-        if (policies.Count == 0)
-        {
-            PolicyLog.Empty(_logger, Directory);
-        }
-
         PolicyLog.Loaded(_logger, Directory, snapshot.Generation, policies.Count, string.Join(", ", policies.Select(p => $"{p.Name}@{p.Revision}")));
 
         // Listeners get a fresh token first, then the old one fires: one that re-subscribes from its callback

@@ -1,9 +1,0 @@
-namespace NeuralSec.Gateway.Backends;
-
-/// <summary>The closed interval a tensor's values must lie in, e.g. [0, 1] for normalised pixels.</summary>
-internal sealed record ValueRange(double Min, double Max)
-{
-    public bool Contains(double value) => value >= Min && value <= Max;
-
-    public override string ToString() => $"[{Min}, {Max}]";
-}

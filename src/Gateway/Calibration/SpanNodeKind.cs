@@ -1,8 +1,0 @@
-namespace NeuralSec.Gateway.Calibration;
-
-internal enum SpanNodeKind
-{
-    Scalar,
-    Sequence,
-    Mapping,
-}

@@ -1,9 +1,0 @@
-namespace NeuralSec.Gateway.Policy.Descriptors;
-
-internal enum ScalarType
-{
-    String,
-    Integer,
-    Number,
-    Boolean,
-}

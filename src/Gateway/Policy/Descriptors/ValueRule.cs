@@ -1,7 +1,0 @@
-using NeuralSec.Gateway.Policy.Validation;
-using NeuralSec.Gateway.Policy.Yaml;
-
-namespace NeuralSec.Gateway.Policy.Descriptors;
-
-/// <summary>A check on a value that already has its descriptor's shape; <paramref name="path"/> names it in messages.</summary>
-internal delegate void ValueRule(YNode value, string path, PolicyDiagnostics diagnostics);

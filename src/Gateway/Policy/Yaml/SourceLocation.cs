@@ -1,9 +1,0 @@
-namespace NeuralSec.Gateway.Policy.Yaml;
-
-/// <summary>A 1-based line and column in a policy file, as editors and CI annotations count them.</summary>
-internal readonly record struct SourceLocation(int Line, int Column)
-{
-    public static SourceLocation Start { get; } = new(1, 1);
-
-    public override string ToString() => $"{Line}:{Column}";
-}

@@ -1,0 +1,237 @@
+using NeuralSec.Detectors.Catalog;
+using NeuralSec.Detectors.Tensors;
+using NeuralSec.Policy.Validation;
+using NeuralSec.Policy.Yaml;
+
+namespace NeuralSec.Policy.Descriptors;
+
+/// <summary>
+/// The FirewallPolicy format, once: keys, types, bounds, defaults. <see cref="PolicyValidator"/> checks files
+/// against it and <see cref="Schema.PolicySchemaGenerator"/> prints it as JSON Schema.
+/// </summary>
+internal static class PolicyDescriptors
+{
+    public const string ApiVersion = "neuralsec.io/v1";
+    public const string Kind = "FirewallPolicy";
+
+    /// <summary><c>spec.models</c> entry that makes a policy the default for models without their own.</summary>
+    public const string AnyModel = "*";
+
+    public const string TypeKey = "type";
+    public const string ThresholdKey = "threshold";
+    public const string ActionKey = "action";
+
+    public static IReadOnlyList<string> Modes { get; } = ["enforce", "monitor"];
+
+    public static IReadOnlyList<string> ErrorModes { get; } = ["fail-open", "fail-closed"];
+
+    public static IReadOnlyList<string> Actions { get; } = ["block", "alert", "throttle", "degrade"];
+
+    public static IReadOnlyList<string> DataTypes { get; } = Enum.GetValues<TensorDataType>().Select(t => t.ToWireName()).ToArray();
+
+    /// <summary><c>threshold:</c> of a detect entry; required because a detector without one cannot decide.</summary>
+    public static ScalarDescriptor Threshold { get; } = new(ScalarType.Number)
+    {
+        Description = "Score beyond which the detector flags the input. Set by `neuralsec calibrate` from a target false-positive rate.",
+    };
+
+    public static ScalarDescriptor Action { get; } = new(ScalarType.String)
+    {
+        Description = "What a flagged input gets: block (PERMISSION_DENIED), alert (answered, alerted), throttle (RESOURCE_EXHAUSTED), degrade (label-only answer).",
+        AllowedValues = Actions,
+        Default = "block",
+    };
+
+    public static ObjectDescriptor Root { get; } = BuildRoot();
+
+    /// <summary>A defense option as a value descriptor, so options are checked by the same walker as the spec.</summary>
+    public static ValueDescriptor ForOption(OptionDefinition option) => option.Kind switch
+    {
+        OptionKind.Integer => new ScalarDescriptor(ScalarType.Integer) { Description = option.Description, Minimum = option.Minimum, Maximum = option.Maximum, Default = option.Default },
+        OptionKind.Number => new ScalarDescriptor(ScalarType.Number) { Description = option.Description, Minimum = option.Minimum, Maximum = option.Maximum, Default = option.Default },
+        OptionKind.Boolean => new ScalarDescriptor(ScalarType.Boolean) { Description = option.Description, Default = option.Default },
+        OptionKind.String => new ScalarDescriptor(ScalarType.String) { Description = option.Description, Default = option.Default, IsFileReference = option.IsFileReference },
+        OptionKind.Enum => new ScalarDescriptor(ScalarType.String) { Description = option.Description, AllowedValues = option.AllowedValues, Default = option.Default },
+        OptionKind.StringList => new ArrayDescriptor(new ScalarDescriptor(ScalarType.String) { AllowedValues = option.AllowedValues })
+        {
+            Description = option.Description,
+        },
+        OptionKind.NumberList => new ArrayDescriptor(new ScalarDescriptor(ScalarType.Number) { Minimum = option.Minimum, Maximum = option.Maximum })
+        {
+            Description = option.Description,
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(option), option.Kind, "unknown option kind"),
+    };
+
+    private static ObjectDescriptor BuildRoot()
+    {
+        var text = new ScalarDescriptor(ScalarType.String);
+        var stringMap = new MapDescriptor(text);
+
+        var metadata = new ObjectDescriptor(
+        [
+            new("name", new ScalarDescriptor(ScalarType.String)
+            {
+                Description = "Unique name of the policy (a DNS label); appears in alerts and logs.",
+                Pattern = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
+                PatternHint = "use 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+            }) { Required = true },
+            new("labels", stringMap with { Description = "Free-form string labels, as on Kubernetes objects." }),
+            new("annotations", stringMap with { Description = "Free-form string annotations, as on Kubernetes objects." }),
+        ]) { Description = "Kubernetes-style object metadata." };
+
+        var identity = new ObjectDescriptor(
+        [
+            new("trustHeader", new ScalarDescriptor(ScalarType.Boolean)
+            {
+                Description = "Accept the client identity header set by a service mesh. Only for pods whose only ingress is a mesh proxy that strips and sets it.",
+                Default = false,
+            }),
+            new("defaultClient", new ScalarDescriptor(ScalarType.String)
+            {
+                Description = "Client id for callers with no accepted identity; null refuses them with UNAUTHENTICATED.",
+                Nullable = true,
+                Default = "anonymous",
+            }),
+        ]) { Description = "How far the policy trusts what callers say about themselves." };
+
+        var tensor = new ObjectDescriptor(
+        [
+            new("name", new ScalarDescriptor(ScalarType.String) { Description = "Input tensor name, as in the model's metadata." }) { Required = true },
+            new("datatype", new ScalarDescriptor(ScalarType.String) { Description = "Open Inference Protocol datatype the tensor must have.", AllowedValues = DataTypes }),
+            new("shape", new ArrayDescriptor(new ScalarDescriptor(ScalarType.Integer) { Minimum = -1 })
+            {
+                Description = "Shape the tensor must have; -1 matches any size in that dimension.",
+                MinItems = 1,
+                MaxItems = 16,
+            }),
+            new("range", new ArrayDescriptor(new ScalarDescriptor(ScalarType.Number))
+            {
+                Description = "[min, max]: every value must lie in this closed interval (NaN and infinities are always refused).",
+                MinItems = 2,
+                MaxItems = 2,
+                Rules = [RangeIsOrdered],
+            }),
+        ]) { Description = "Constraints on one input tensor." };
+
+        var image = new ObjectDescriptor(
+        [
+            new("tensor", new ScalarDescriptor(ScalarType.String) { Description = "Name of the input tensor that holds the images." }) { Required = true },
+            new("layout", new ScalarDescriptor(ScalarType.String) { Description = "NCHW ([batch, channels, height, width]) or NHWC.", AllowedValues = ["NCHW", "NHWC"], Default = "NCHW" }),
+            new("range", new ArrayDescriptor(new ScalarDescriptor(ScalarType.Number))
+            {
+                Description = "[min, max] of a pixel as the model sees it (before mean/std), e.g. [0, 1] or [0, 255]; default [0, 1].",
+                MinItems = 2,
+                MaxItems = 2,
+                Rules = [RangeIsOrdered],
+            }),
+            new("mean", new ArrayDescriptor(new ScalarDescriptor(ScalarType.Number)) { Description = "Per-channel mean the model's inputs were standardised with ((x - mean) / std).", MinItems = 1, MaxItems = 4 }),
+            new("std", new ArrayDescriptor(new ScalarDescriptor(ScalarType.Number) { ExclusiveMinimum = 0 }) { Description = "Per-channel standard deviation matching mean.", MinItems = 1, MaxItems = 4 }),
+        ]) { Description = "Which input is an image and how it is scaled: what preprocessing and detectors work on.", Rules = [MeanMatchesStd] };
+
+        var input = new ObjectDescriptor(
+        [
+            new("tensors", new ArrayDescriptor(tensor) { Description = "Per-tensor constraints on top of the model's own signature." }),
+            new("image", image),
+            new("maxBatch", new ScalarDescriptor(ScalarType.Integer) { Description = "Largest batch accepted (may only lower the sidecar's limit).", Minimum = 1, Maximum = 100_000 }),
+        ]) { Description = "Input constraints." };
+
+        var perClient = new ObjectDescriptor(
+        [
+            new("tokensPerSecond", new ScalarDescriptor(ScalarType.Number) { Description = "Sustained requests per second per client.", ExclusiveMinimum = 0, Maximum = 1_000_000_000 }) { Required = true },
+            new("burst", new ScalarDescriptor(ScalarType.Integer) { Description = "Requests a client may send at once after idling (bucket size).", Minimum = 1, Maximum = int.MaxValue }) { Required = true },
+        ]) { Description = "A token bucket per client id." };
+
+        var rateLimit = new ObjectDescriptor([new("perClient", perClient) { Required = true }]) { Description = "Request rate limits." };
+
+        var output = new ObjectDescriptor(
+        [
+            new("topK", new ScalarDescriptor(ScalarType.Integer) { Description = "Return only the k largest scores.", Minimum = 1, Maximum = 1000 }),
+            new("decimals", new ScalarDescriptor(ScalarType.Integer) { Description = "Round scores to this many decimals.", Minimum = 0, Maximum = 8 }),
+            new("labelOnly", new ScalarDescriptor(ScalarType.Boolean) { Description = "Return the arg-max class only.", Default = false }),
+        ]) { Description = "Hardening of what the model returns, against model extraction." };
+
+        var spec = new ObjectDescriptor(
+        [
+            new("models", new ArrayDescriptor(new ScalarDescriptor(ScalarType.String) { Pattern = "^.+$", PatternHint = "a model name cannot be empty" })
+            {
+                Description = "Models this policy governs; [\"*\"] makes it the default policy for models without one.",
+                MinItems = 1,
+                UniqueItems = true,
+                Rules = [AnyModelStandsAlone],
+            }) { Required = true },
+            new("clientGroups", new ArrayDescriptor(new ScalarDescriptor(ScalarType.String) { Pattern = "^.+$", PatternHint = "a client group cannot be empty" })
+            {
+                Description = "Client groups (tenants) the policy applies to; left out, it applies to every client.",
+                UniqueItems = true,
+            }),
+            new("mode", new ScalarDescriptor(ScalarType.String) { Description = "enforce: decisions are applied; monitor: shadow mode, alert only.", AllowedValues = Modes, Default = "enforce" }),
+            new("onError", new ScalarDescriptor(ScalarType.String) { Description = "When a defense or the model fails: refuse the request (fail-closed) or go on (fail-open).", AllowedValues = ErrorModes, Default = "fail-closed" }),
+            new("identity", identity),
+            new("input", input),
+            new("rateLimit", rateLimit),
+            new("preprocess", new DefenseListDescriptor(DefenseStage.Preprocess) { Description = "Transforms applied, in order, to the input that is forwarded." }),
+            new("detect", new DefenseListDescriptor(DefenseStage.Detect) { Description = "Detectors that score the input; each flags above (or below) its threshold." }),
+            new("output", output),
+        ]) { Description = "What the firewall does for the models it governs.", Rules = [ImageDefensesNeedAnImage] };
+
+        return new ObjectDescriptor(
+        [
+            new("apiVersion", new ScalarDescriptor(ScalarType.String) { AllowedValues = [ApiVersion] }) { Required = true },
+            new("kind", new ScalarDescriptor(ScalarType.String) { AllowedValues = [Kind] }) { Required = true },
+            new("metadata", metadata) { Required = true },
+            new("spec", spec) { Required = true },
+        ]) { Description = "A NeuralSec firewall policy for one model (or model and client group), or the default policy." };
+    }
+
+    /// <summary>Preprocessing and detectors work on images: a policy that configures them must say which input
+    /// is the image, so a non-image model cannot be given an image defense by mistake.</summary>
+    private static void ImageDefensesNeedAnImage(YNode value, string path, PolicyDiagnostics diagnostics)
+    {
+        var spec = (YMapping)value;
+        var hasImage = spec.Find("input")?.Value is YMapping input && input.Find("image") is not null;
+        foreach (var key in new[] { "preprocess", "detect" })
+        {
+            if (!hasImage && spec.Find(key) is { Value: YSequence { Items.Count: > 0 } } entry)
+            {
+                diagnostics.Add(entry.Key.Location, $"{key} needs to know which input is an image", "add spec.input.image: { tensor: <input name>, layout: NCHW }");
+            }
+        }
+    }
+
+    private static void MeanMatchesStd(YNode value, string path, PolicyDiagnostics diagnostics)
+    {
+        var image = (YMapping)value;
+        var mean = image.Find("mean")?.Value as YSequence;
+        var std = image.Find("std")?.Value as YSequence;
+        if ((mean is null) != (std is null) || (mean is not null && std is not null && mean.Items.Count != std.Items.Count))
+        {
+            diagnostics.Add(value.Location, $"{path}: mean and std go together, one value per channel each", "give both, with the same number of values");
+        }
+    }
+
+    private static void AnyModelStandsAlone(YNode value, string path, PolicyDiagnostics diagnostics)
+    {
+        var items = ((YSequence)value).Items;
+        if (items.Count > 1 && items.FirstOrDefault(i => i is YScalar { Text: AnyModel }) is { } star)
+        {
+            diagnostics.Add(star.Location, $"'{AnyModel}' in {path} must stand alone", "a default policy lists only \"*\"; give named models their own policy");
+        }
+    }
+
+    private static void RangeIsOrdered(YNode value, string path, PolicyDiagnostics diagnostics)
+    {
+        var items = ((YSequence)value).Items;
+        if (items is [YScalar low, YScalar high] && low.TryGetNumber(out var min) && high.TryGetNumber(out var max))
+        {
+            if (!double.IsFinite(min) || !double.IsFinite(max))
+            {
+                diagnostics.Add(value.Location, $"{path} must have finite bounds");
+            }
+            else if (min > max)
+            {
+                diagnostics.Add(value.Location, $"{path} is empty: minimum {low.Text} is greater than maximum {high.Text}", $"write [{high.Text}, {low.Text}]");
+            }
+        }
+    }
+}

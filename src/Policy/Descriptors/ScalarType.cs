@@ -1,0 +1,9 @@
+namespace NeuralSec.Policy.Descriptors;
+
+internal enum ScalarType
+{
+    String,
+    Integer,
+    Number,
+    Boolean,
+}

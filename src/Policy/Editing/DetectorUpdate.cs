@@ -1,0 +1,10 @@
+namespace NeuralSec.Policy.Editing;
+
+/// <summary>What calibration writes into <c>spec.detect[Index]</c>: its threshold and, for the <c>statistics</c>
+/// detector, the fitted benign feature means and standard deviations.</summary>
+public sealed record DetectorUpdate(int Index, double Threshold)
+{
+    public IReadOnlyList<double>? BenignMean { get; init; }
+
+    public IReadOnlyList<double>? BenignStd { get; init; }
+}

@@ -1,0 +1,126 @@
+using NeuralSec.Detectors.Catalog;
+using NeuralSec.Policy.Descriptors;
+using NeuralSec.Policy.Yaml;
+
+namespace NeuralSec.Policy.Validation;
+
+/// <summary>The defense lists: each entry's keys depend on its <c>type</c>, looked up in the defense catalog.</summary>
+internal sealed partial class PolicyWalker
+{
+    private void WalkDefenseList(YNode node, DefenseListDescriptor descriptor, string path)
+    {
+        if (node is not YSequence sequence)
+        {
+            WrongType(node, path, "a list");
+            return;
+        }
+
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            WalkDefense(sequence.Items[i], descriptor.Stage, PolicyPaths.Item(path, i));
+        }
+    }
+
+    private void WalkDefense(YNode node, DefenseStage stage, string path)
+    {
+        var display = PolicyPaths.Display(path);
+        if (node is not YMapping mapping)
+        {
+            WrongType(node, path, "a mapping with a 'type'");
+            return;
+        }
+
+        var entries = UniqueEntries(mapping, path).ToArray();
+        var typeEntry = entries.FirstOrDefault(e => e.Key.Text == PolicyDescriptors.TypeKey);
+        var definition = typeEntry is null ? null : FindDefinition(typeEntry.Value, stage, path);
+        if (typeEntry is null)
+        {
+            diagnostics.Add(mapping.Location, $"missing required key '{PolicyDescriptors.TypeKey}' in {display}", TypeList(stage));
+        }
+
+        if (definition is null)
+        {
+            // Without a known type its options cannot be judged; reporting each as unknown would bury the real error.
+            return;
+        }
+
+        var keys = new List<string> { PolicyDescriptors.TypeKey };
+        keys.AddRange(definition.Options.Select(o => o.Name));
+        if (stage == DefenseStage.Detect)
+        {
+            keys.AddRange([PolicyDescriptors.ThresholdKey, PolicyDescriptors.ActionKey]);
+        }
+
+        foreach (var entry in entries.Where(e => e != typeEntry))
+        {
+            var key = entry.Key.Text;
+            var childPath = PolicyPaths.Child(path, key);
+            if (stage == DefenseStage.Detect && key == PolicyDescriptors.ThresholdKey)
+            {
+                Walk(entry.Value, PolicyDescriptors.Threshold, childPath, entry.Key.Location);
+            }
+            else if (stage == DefenseStage.Detect && key == PolicyDescriptors.ActionKey)
+            {
+                Walk(entry.Value, PolicyDescriptors.Action, childPath, entry.Key.Location);
+            }
+            else if (definition.Options.FirstOrDefault(o => o.Name == key) is { } option)
+            {
+                Walk(entry.Value, PolicyDescriptors.ForOption(option), childPath, entry.Key.Location);
+            }
+            else if (stage == DefenseStage.Preprocess && key is PolicyDescriptors.ThresholdKey or PolicyDescriptors.ActionKey)
+            {
+                diagnostics.Add(entry.Key.Location, $"'{key}' is not allowed in {display}", "preprocessing transforms the input and decides nothing; thresholds and actions belong to detect entries");
+            }
+            else
+            {
+                UnknownKey(entry.Key, path, keys);
+            }
+        }
+
+        foreach (var option in definition.Options.Where(o => o.Required && mapping.Find(o.Name) is null))
+        {
+            diagnostics.Add(mapping.Location, $"missing required option '{option.Name}' in {display}", $"{definition.Type}: {option.Description}");
+        }
+
+        if (stage == DefenseStage.Detect && mapping.Find(PolicyDescriptors.ThresholdKey) is null)
+        {
+            diagnostics.Add(mapping.Location, $"missing required key '{PolicyDescriptors.ThresholdKey}' in {display}", "every detector needs one; calibration sets it from a target false-positive rate");
+        }
+    }
+
+    private DefenseDefinition? FindDefinition(YNode typeNode, DefenseStage stage, string path)
+    {
+        var typePath = PolicyPaths.Child(path, PolicyDescriptors.TypeKey);
+        if (typeNode is not YScalar { Kind: YScalarKind.String } type)
+        {
+            WrongType(typeNode, typePath, "a defense type name");
+            return null;
+        }
+
+        if (defenses.TryGetValue(type.Text, out var definition))
+        {
+            if (definition.Stage == stage)
+            {
+                return definition;
+            }
+
+            var (what, where) = definition.Stage == DefenseStage.Detect ? ("a detector", "detect") : ("a preprocessing defense", "preprocess");
+            diagnostics.Add(type.Location, $"'{type.Text}' is {what} and cannot be used in {PolicyPaths.Display(path)}", $"move it to spec.{where}");
+            return null;
+        }
+
+        var candidates = defenses.Values.Where(d => d.Stage == stage).Select(d => d.Type).ToArray();
+        diagnostics.Add(type.Location, $"unknown {StageName(stage)} type '{type.Text}' in {PolicyPaths.Display(path)}", Spelling.Hint(type.Text, candidates) ?? TypeList(stage));
+        return null;
+    }
+
+    private string TypeList(DefenseStage stage)
+    {
+        var types = defenses.Values.Where(d => d.Stage == stage).Select(d => d.Type).Order(StringComparer.Ordinal).ToArray();
+        return types.Length == 0
+            ? $"this build has no {StageName(stage)} types"
+            : "known types: " + string.Join(", ", types);
+    }
+
+    private static string StageName(DefenseStage stage) => stage == DefenseStage.Detect ? "detector" : "preprocess";
+}
