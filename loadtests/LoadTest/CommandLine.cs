@@ -19,6 +19,8 @@ internal static class CommandLine
           --self-host              start a model server (gateway + ONNX Runtime) and a sidecar (gateway + Upstream)
                                    in this process on loopback, then measure them
           --model-repository DIR   ONNX model repository for --self-host (default: nearest models/repository)
+          --neuralsec PATH         with --self-host: the neuralsec binary or neuralsec.dll to start (default: the Release
+                                   build of src/Gateway in this checkout, built when missing)
           --defended-policies DIR  with --self-host: also measure a second sidecar enforcing this policy folder
                                    (e.g. policies), beside the pass-through sidecar, in the same run
           --mnist-digit            send a real MNIST test digit (data/mnist) instead of uniform noise
@@ -74,6 +76,9 @@ internal static class CommandLine
                     break;
                 case "--model-repository":
                     options = options with { ModelRepository = value };
+                    break;
+                case "--neuralsec":
+                    options = options with { NeuralsecBinary = value };
                     break;
                 case "--defended-policies":
                     options = options with { DefendedPolicies = value };

@@ -9,12 +9,16 @@ internal sealed record LoadTestOptions
     /// <summary>The sidecar in front of the same model server.</summary>
     public Uri? Sidecar { get; init; }
 
-    /// <summary>Start both in-process on loopback instead of using addresses.</summary>
+    /// <summary>Start the model server and the sidecars as separate processes on loopback instead of using addresses.</summary>
     public bool SelfHost { get; init; }
 
     /// <summary>The folder laid out <c>model/version/model.onnx</c> for <see cref="SelfHost"/>; found by
     /// walking up from the working directory to <c>models/repository</c> when unset.</summary>
     public string? ModelRepository { get; init; }
+
+    /// <summary>With <see cref="SelfHost"/>: the <c>neuralsec</c> binary (or <c>neuralsec.dll</c>) to start; the Release
+    /// build of src/Gateway in this checkout when unset.</summary>
+    public string? NeuralsecBinary { get; init; }
 
     /// <summary>With <see cref="SelfHost"/>: a policy folder for a third target, a second sidecar enforcing it
     /// (e.g. policies/, the shipped defenses), measured in the same run as the pass-through sidecar.</summary>

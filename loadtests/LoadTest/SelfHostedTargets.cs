@@ -1,21 +1,20 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using NeuralSec.Gateway.Hosting;
+using System.Diagnostics;
+using NeuralSec.Data;
 using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.LoadTest;
 
 /// <summary>
-/// The two servers of <c>--self-host</c>, in this process on 127.0.0.1 with OS-chosen ports: a model server
-/// (our gateway with the embedded ONNX Runtime backend, standing in for Triton) and the sidecar (a second
-/// gateway with the Upstream backend pointing at the first). Sharing the process and its 2-core budget with the
-/// load generator is a handicap for both paths alike.
+/// The servers of <c>--self-host</c>, each its own <c>neuralsec</c> process on 127.0.0.1, as they run in a pod: a
+/// model server (the gateway with the embedded ONNX Runtime backend, standing in for Triton), the sidecar (a second
+/// process, Upstream backend pointing at the first) and optionally a defended sidecar. They share the machine's cores
+/// with the load generator, which is a handicap for every path alike.
 /// </summary>
 internal sealed class SelfHostedTargets : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(60);
 
-    private readonly List<WebApplication> apps = [];
+    private readonly List<GatewayProcess> processes = [];
 
     public Uri ModelServer { get; private set; } = null!;
 
@@ -26,7 +25,7 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
 
     public static async Task<SelfHostedTargets> StartAsync(LoadTestOptions options)
     {
-        var repository = options.ModelRepository ?? FindModelRepository()
+        var repository = RepositoryPaths.LocateModelRepository(options.ModelRepository)
             ?? throw new InvalidOperationException("no models/repository folder found above the working directory; pass --model-repository");
         if (!Directory.Exists(Path.Combine(repository, options.Model)))
         {
@@ -36,31 +35,29 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
         // models/repository → the repository root, where the pass-through policy lives.
         var root = Path.GetFullPath(Path.Combine(repository, "..", ".."));
         var passThrough = Path.Combine(root, "loadtests", "policies", "passthrough");
+        var binary = options.NeuralsecBinary ?? await BuiltGatewayAsync(root);
         var targets = new SelfHostedTargets();
         try
         {
-            var modelServer = await targets.StartGatewayAsync(
+            var modelServer = await targets.StartGatewayAsync(binary, "model-server",
                 "--NeuralSec:Backend=OnnxRuntime",
                 $"--NeuralSec:OnnxRuntime:ModelRepository={Path.GetFullPath(repository)}",
                 $"--NeuralSec:OnnxRuntime:Models:0={options.Model}",
                 $"--NeuralSec:Policies:Directory={passThrough}");
             targets.ModelServer = modelServer;
-            await WaitReadyAsync(modelServer);
 
-            targets.Sidecar = await targets.StartGatewayAsync(
+            targets.Sidecar = await targets.StartGatewayAsync(binary, "sidecar",
                 "--NeuralSec:Backend=Upstream",
                 $"--NeuralSec:Upstream:Address={modelServer}",
                 $"--NeuralSec:Policies:Directory={passThrough}");
-            await WaitReadyAsync(targets.Sidecar);
             if (options.DefendedPolicies is { } defended)
             {
-                targets.DefendedSidecar = await targets.StartGatewayAsync(
+                targets.DefendedSidecar = await targets.StartGatewayAsync(binary, "defended",
                     "--NeuralSec:Backend=Upstream",
                     $"--NeuralSec:Upstream:Address={modelServer}",
                     $"--NeuralSec:Policies:Directory={Path.GetFullPath(defended)}",
                     $"--NeuralSec:OnnxRuntime:ModelRepository={Path.GetFullPath(repository)}",
                     "--NeuralSec:Alerts:Enabled=false");
-                await WaitReadyAsync(targets.DefendedSidecar);
             }
             return targets;
         }
@@ -71,46 +68,53 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
         }
     }
 
+    /// <summary>The processes started, for memory figures.</summary>
+    public IReadOnlyList<GatewayProcess> Processes => processes;
+
     public async ValueTask DisposeAsync()
     {
-        // Sidecar first, then the server it forwards to.
-        for (var i = apps.Count - 1; i >= 0; i--)
+        // Sidecars first, then the server they forward to.
+        for (var i = processes.Count - 1; i >= 0; i--)
         {
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await apps[i].StopAsync(limit.Token);
-            await apps[i].DisposeAsync();
+            await processes[i].DisposeAsync();
         }
 
-        apps.Clear();
+        processes.Clear();
     }
 
-    /// <summary>The nearest <c>models/repository</c> above the working directory or the executable.</summary>
-    private static string? FindModelRepository()
+    /// <summary>The Release build of src/Gateway in this checkout, built first when it is missing.</summary>
+    private static async Task<string> BuiltGatewayAsync(string root)
     {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        var project = Path.Combine(root, "src", "Gateway");
+        var binary = Path.Combine(project, "bin", "Release", "net10.0", "neuralsec.dll");
+        if (File.Exists(binary))
         {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "models", "repository");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
+            return binary;
         }
 
-        return null;
+        await Console.Error.WriteLineAsync($"building {project} (Release) …");
+        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "-nologo", "-v", "quiet"]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("could not run dotnet build");
+        await build.WaitForExitAsync();
+        return build.ExitCode == 0 && File.Exists(binary)
+            ? binary
+            : throw new InvalidOperationException($"dotnet build {project} failed (exit {build.ExitCode}); build it, or pass --neuralsec PATH");
     }
 
-    private static async Task WaitReadyAsync(Uri address)
+    private static async Task WaitReadyAsync(GatewayProcess server)
     {
-        using var target = new Target("probe", address);
+        using var target = new Target("probe", server.Grpc);
         using var limit = new CancellationTokenSource(ReadyLimit);
         while (true)
         {
+            if (server.HasExited)
+            {
+                throw new InvalidOperationException($"the {server.Name} process exited during start-up:{Environment.NewLine}{server.RecentOutput}");
+            }
+
             try
             {
-                var response = await target.Client.ServerReadyAsync(new ServerReadyRequest(), cancellationToken: limit.Token);
+                var response = await target.Client.ServerReadyAsync(new ServerReadyRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: limit.Token);
                 if (response.Ready)
                 {
                     return;
@@ -120,24 +124,20 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
             {
                 // Still starting.
             }
+            catch (OperationCanceledException)
+            {
+                throw new InvalidOperationException($"the {server.Name} process was not ready within {ReadyLimit.TotalSeconds:F0} s:{Environment.NewLine}{server.RecentOutput}");
+            }
 
-            await Task.Delay(50, limit.Token);
+            await Task.Delay(50, CancellationToken.None);
         }
     }
 
-    private async Task<Uri> StartGatewayAsync(params string[] settings)
+    private async Task<Uri> StartGatewayAsync(string binary, string name, params string[] settings)
     {
-        string[] common =
-        [
-            "--NeuralSec:Server:ListenAddress=127.0.0.1",
-            "--NeuralSec:Server:GrpcPort=0",
-            "--NeuralSec:Server:HttpPort=0",
-            "--NeuralSec:Server:MetricsPort=0",
-            "--Logging:LogLevel:Default=Warning",
-        ];
-        var app = GatewayApplication.Build([.. common, .. settings]);
-        apps.Add(app);
-        await app.StartAsync();
-        return app.Services.GetRequiredService<BoundEndpoints>().Grpc;
+        var server = GatewayProcess.Start(name, binary, settings);
+        processes.Add(server);
+        await WaitReadyAsync(server);
+        return server.Grpc;
     }
 }

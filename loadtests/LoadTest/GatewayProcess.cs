@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace NeuralSec.LoadTest;
+
+/// <summary>
+/// One <c>neuralsec</c> process on 127.0.0.1, started from the built binary the way a pod runs it — its own
+/// process, runtime and GC — so the load test measures process against process, not an in-process hint. Ports are
+/// picked free on loopback before the start; the process is killed (whole tree) on dispose.
+/// </summary>
+internal sealed class GatewayProcess : IAsyncDisposable
+{
+    private const int OutputLinesKept = 40;
+
+    private readonly Process process;
+    private readonly Queue<string> output = new();
+
+    private GatewayProcess(string name, Process process, Uri grpc)
+    {
+        Name = name;
+        this.process = process;
+        Grpc = grpc;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    /// <summary>The gRPC endpoint.</summary>
+    public Uri Grpc { get; }
+
+    public int ProcessId => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>The last lines the process wrote, for an error message when it fails to start.</summary>
+    public string RecentOutput
+    {
+        get
+        {
+            lock (output)
+            {
+                return string.Join(Environment.NewLine, output);
+            }
+        }
+    }
+
+    /// <summary>Starts <paramref name="binary"/> (<c>neuralsec.dll</c>, run with <c>dotnet</c>, or a native
+    /// <c>neuralsec</c>) with the given configuration switches plus loopback listeners on free ports.</summary>
+    public static GatewayProcess Start(string name, string binary, IEnumerable<string> settings)
+    {
+        var (grpc, http, metrics) = (FreePort(), FreePort(), FreePort());
+        var start = binary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+            ? new ProcessStartInfo("dotnet") { ArgumentList = { "exec", binary } }
+            : new ProcessStartInfo(binary);
+        foreach (var argument in (string[])[
+            "serve",
+            "--NeuralSec:Server:ListenAddress=127.0.0.1",
+            $"--NeuralSec:Server:GrpcPort={grpc}",
+            $"--NeuralSec:Server:HttpPort={http}",
+            $"--NeuralSec:Server:MetricsPort={metrics}",
+            "--Logging:LogLevel:Default=Warning",
+            .. settings])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        start.WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(binary)) ?? Directory.GetCurrentDirectory();
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
+        return new GatewayProcess(name, process, new Uri($"http://127.0.0.1:{grpc}"));
+    }
+
+    /// <summary>Resident memory of the process now, in bytes.</summary>
+    public long ResidentBytes()
+    {
+        process.Refresh();
+        return process.WorkingSet64;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Killed but not reaped in time: nothing more to do from here.
+            }
+        }
+
+        process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.Enqueue(line.Length > 500 ? line[..500] : line);
+            while (output.Count > OutputLinesKept)
+            {
+                output.Dequeue();
+            }
+        }
+    }
+}
