@@ -34,7 +34,7 @@ internal static class Enforcement
 
     /// <summary>A defense threw: fail-closed refuses the request, fail-open lets it through; both are recorded
     /// and alerted. The exception's detail stays in the logs.</summary>
-    public static StageOutcome DefenseFailed(InferenceContext context, string stage, string defense, Exception exception)
+    public static StageOutcome DefenseFailed(InferenceContext context, PipelineStageId stage, string defense, Exception exception)
     {
         var policy = context.Policy;
         var failClosed = policy?.OnError != ErrorMode.FailOpen;
@@ -42,6 +42,6 @@ internal static class Enforcement
         {
             Error = exception.GetType().Name,
         };
-        return Apply(context, verdict, "defense_error", $"defense '{defense}' failed and the policy fails closed");
+        return Apply(context, verdict, ReasonCodes.DefenseError, "the request could not be checked and the policy refuses unchecked requests");
     }
 }

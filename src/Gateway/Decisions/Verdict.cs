@@ -1,10 +1,11 @@
+using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Decisions;
 
 /// <summary>What one defense said about one request: its score against its threshold, whether it fired, the
 /// action its policy entry prescribes, and — when it failed — why.</summary>
-internal sealed record Verdict(string Stage, string Defense, bool Flagged, DefenseAction Action)
+internal sealed record Verdict(PipelineStageId Stage, string Defense, bool Flagged, DefenseAction Action)
 {
     public double? Score { get; init; }
 

@@ -9,6 +9,7 @@ using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Backends.OnnxRuntime;
 using NeuralSec.Gateway.Defenses;
+using NeuralSec.Gateway.FrontDoor;
 using NeuralSec.Gateway.Backends.Upstream;
 using Log = NeuralSec.Gateway.Logging.Log;
 using NeuralSec.Gateway.Health;
@@ -116,19 +117,27 @@ internal static class GatewayApplication
         }
     }
 
+    /// <summary>The request path: every stage as an <see cref="IPipelineStage"/> (the pipeline orders them by
+    /// <see cref="PipelineStageId"/>), the front door both transports call, and the transports' own helpers.</summary>
     private static void AddPipeline(IServiceCollection services)
     {
-        services.AddSingleton<IdentityStage>();
-        services.AddSingleton<PolicyStage>();
-        services.AddSingleton<ValidationStage>();
-        services.AddSingleton<RateLimitStage>();
-        services.AddSingleton<PreprocessStage>();
-        services.AddSingleton<DetectStage>();
-        services.AddSingleton<DecisionStage>();
-        services.AddSingleton<ForwardStage>();
-        services.AddSingleton<OutputHardeningStage>();
-        services.AddSingleton<AlertStage>();
+        services.AddSingleton<IPipelineStage, IdentityStage>();
+        services.AddSingleton<IPipelineStage, PolicyStage>();
+        services.AddSingleton<IPipelineStage, ValidationStage>();
+        services.AddSingleton<IPipelineStage, RateLimitStage>();
+        services.AddSingleton<IPipelineStage, PreprocessStage>();
+        services.AddSingleton<IPipelineStage, DetectStage>();
+        services.AddSingleton<IPipelineStage, DecisionStage>();
+        services.AddSingleton<IPipelineStage, ForwardStage>();
+        services.AddSingleton<IPipelineStage, ObserveStage>();
+        services.AddSingleton<IPipelineStage, OutputHardeningStage>();
+        services.AddSingleton<IPipelineStage, AlertStage>();
         services.AddSingleton<InferencePipeline>();
+        services.AddSingleton<InferenceFrontDoor>();
+        services.AddSingleton<MalformedRequests>();
+        services.AddSingleton<RestBodyReader>();
+        services.AddSingleton<InferenceGrpcService>();
+        services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<InferenceGrpcService>, InferenceServiceMethods>();
     }
 
     private static void ConfigureListeners(KestrelServerOptions kestrel, GatewayOptions options, ClientCertificateValidator? clientCertificates, BoundEndpoints endpoints)

@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Error, "Defense {Defense} failed in stage {Stage}; the policy's onError rule applies")]
     public static partial void DefenseFailed(ILogger logger, Exception exception, string stage, string defense);
 
+    [LoggerMessage(1005, LogLevel.Warning, "Malformed {Protocol} request refused ({Reason}: {Detail}); {Suppressed} more since the last such line")]
+    public static partial void MalformedRequest(ILogger logger, string protocol, string reason, string detail, long suppressed);
+
     [LoggerMessage(2001, LogLevel.Information, "ONNX Runtime execution provider: {Provider}")]
     public static partial void ExecutionProviderChosen(ILogger logger, string provider);
 

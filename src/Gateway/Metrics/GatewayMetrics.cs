@@ -18,6 +18,12 @@ internal static class GatewayMetrics
         "Time from the request's arrival to its answer, by model.",
         new HistogramConfiguration { LabelNames = ["model"], Buckets = LatencyBuckets });
 
+    /// <summary>Requests that were not the protocol at all (not protobuf, not JSON), by transport.</summary>
+    public static readonly Counter MalformedRequests = Prometheus.Metrics.CreateCounter(
+        "neuralsec_malformed_requests_total",
+        "Requests refused because their body is not the protocol (not protobuf, not JSON, not UTF-8), by protocol.",
+        new CounterConfiguration { LabelNames = ["protocol"] });
+
     public static readonly Histogram StageDuration = Prometheus.Metrics.CreateHistogram(
         "neuralsec_stage_duration_seconds",
         "Time spent in each pipeline stage.",

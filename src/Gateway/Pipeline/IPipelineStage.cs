@@ -6,8 +6,8 @@ namespace NeuralSec.Gateway.Pipeline;
 /// </summary>
 internal interface IPipelineStage
 {
-    /// <summary>Label for metrics and logs (<c>validate</c>, <c>forward</c>, …).</summary>
-    string Name { get; }
+    /// <summary>Which stage this is; its place in the path is the order of <see cref="PipelineStageId"/>.</summary>
+    PipelineStageId Id { get; }
 
     /// <summary>True for stages that must also see rejected requests (alerting), run after the rejection.</summary>
     bool RunsAfterRejection => false;

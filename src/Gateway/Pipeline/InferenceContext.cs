@@ -8,84 +8,77 @@ using NeuralSec.Policy.Model;
 namespace NeuralSec.Gateway.Pipeline;
 
 /// <summary>
-/// Everything one inference request carries through the pipeline: what the caller sent, what each stage
-/// learned, and what goes back. Created per request by the gRPC or REST front end; stages read and amend it.
+/// One request on its way through the pipeline: the caller's <see cref="Request"/> (immutable, from the front door)
+/// and what each stage learned. Every settable field names the one stage that owns it; the others only read it.
 /// </summary>
 internal sealed class InferenceContext
 {
-    public InferenceContext(string requestId, string modelName, string? modelVersion, IReadOnlyList<InferenceTensor> inputs)
+    public InferenceContext(InferenceRequest request)
     {
-        RequestId = requestId;
-        ModelName = modelName;
-        ModelVersion = string.IsNullOrEmpty(modelVersion) ? null : modelVersion;
-        Inputs = inputs;
-        OriginalInputs = inputs;
+        Request = request;
+        Inputs = request.Inputs;
+        Rejection = request.DecodeRejection;
     }
 
+    /// <summary>What the caller sent, as the front door decoded it.</summary>
+    public InferenceRequest Request { get; }
+
+    public string RequestId => Request.RequestId;
+
+    public string ModelName => Request.ModelName;
+
+    public string? ModelVersion => Request.ModelVersion;
+
     /// <summary>The tensors as the caller sent them: what detectors score, whatever preprocessing forwards.</summary>
-    public IReadOnlyList<InferenceTensor> OriginalInputs { get; }
+    public IReadOnlyList<InferenceTensor> OriginalInputs => Request.Inputs;
 
-    /// <summary>The sidecar's own id for this request: in trailers, logs and alerts.</summary>
-    public string RequestId { get; }
+    public string CallerRequestId => Request.CallerRequestId;
 
-    /// <summary>The <c>id</c> the caller put in its request, echoed in the response.</summary>
-    public string CallerRequestId { get; init; } = string.Empty;
+    public ResponseEncoding Encoding => Request.Encoding;
 
-    public string ModelName { get; }
+    public DateTime? Deadline => Request.Deadline;
 
-    public string? ModelVersion { get; }
+    public IReadOnlyDictionary<string, string> Headers => Request.Headers;
 
-    /// <summary><c>grpc</c> or <c>rest</c>, for logs and alerts.</summary>
-    public string Protocol { get; init; } = "grpc";
+    public IReadOnlyList<string> RequestedOutputs => Request.RequestedOutputs;
 
-    public ResponseEncoding Encoding { get; init; } = ResponseEncoding.Typed;
+    public X509Certificate2? ClientCertificate => Request.ClientCertificate;
 
-    /// <summary>The caller's deadline (UTC), when it set one.</summary>
-    public DateTime? Deadline { get; init; }
+    public string? RemoteAddress => Request.RemoteAddress;
 
-    /// <summary>Request headers / metadata, case-insensitive, for the identity stage.</summary>
-    public IReadOnlyDictionary<string, string> Headers { get; init; } = EmptyHeaders;
-
-    /// <summary>The tensors to forward. Preprocessing defenses replace them with purified copies.</summary>
-    public IReadOnlyList<InferenceTensor> Inputs { get; set; }
-
-    /// <summary>Outputs the caller asked for; empty means all.</summary>
-    public IReadOnlyList<string> RequestedOutputs { get; init; } = [];
-
-    /// <summary>The verified TLS client certificate, when the connection presented one.</summary>
-    public X509Certificate2? ClientCertificate { get; init; }
-
-    /// <summary>The caller's network address, for alerts.</summary>
-    public string? RemoteAddress { get; init; }
-
-    /// <summary>What the caller proved or claimed (identity stage); the policy stage decides what it accepts.</summary>
+    /// <summary>What the caller proved or claimed. Owner: <see cref="PipelineStageId.Identity"/> (the policy stage
+    /// may discard a claim its policy does not trust).</summary>
     public CallerIdentity Identity { get; set; } = CallerIdentity.None;
 
-    /// <summary>The accepted client id (policy stage): rate limits, extraction tracking and alerts key on it.</summary>
+    /// <summary>The accepted client id: rate limits, stream detectors and alerts key on it.
+    /// Owner: <see cref="PipelineStageId.Policy"/>.</summary>
     public string ClientId { get; set; } = "unidentified";
 
-    /// <summary>The policy governing this request, set by the policy stage.</summary>
+    /// <summary>The policy governing this request. Owner: <see cref="PipelineStageId.Policy"/>.</summary>
     public FirewallPolicy? Policy { get; set; }
 
-    /// <summary>Every verdict and the resulting decision.</summary>
-    public DecisionRecord Decision { get; } = new();
-
-    /// <summary>The model's declared signature, set by validation.</summary>
+    /// <summary>The model's declared signature. Owner: <see cref="PipelineStageId.Validate"/>.</summary>
     public ModelDescriptor? Model { get; set; }
 
+    /// <summary>The tensors to forward: the caller's, or purified copies. Owner: <see cref="PipelineStageId.Preprocess"/>.</summary>
+    public IReadOnlyList<InferenceTensor> Inputs { get; set; }
+
     /// <summary>The model's answer to the caller's original inputs when a detector already computed it (feature
-    /// squeezing runs the original in its batch); forwarding reuses it when nothing changed the inputs.</summary>
+    /// squeezing runs the original in its batch); forwarding reuses it when nothing changed the inputs.
+    /// Owner: <see cref="PipelineStageId.Detect"/>.</summary>
     public BackendInferResult? AnswerForOriginal { get; set; }
 
-    /// <summary>The version that answered, set by forwarding.</summary>
+    /// <summary>Every verdict and the resulting decision. Stages add verdicts; <see cref="PipelineStageId.Decide"/>
+    /// settles the detectors' into the decision.</summary>
+    public DecisionRecord Decision { get; } = new();
+
+    /// <summary>The version that answered. Owner: <see cref="PipelineStageId.Forward"/>.</summary>
     public string? ServedVersion { get; set; }
 
-    /// <summary>The model's outputs, set by forwarding; output hardening may replace them.</summary>
+    /// <summary>The model's outputs. Owner: <see cref="PipelineStageId.Forward"/>; <see cref="PipelineStageId.Harden"/>
+    /// replaces them with their hardened form.</summary>
     public IReadOnlyList<InferenceTensor> Outputs { get; set; } = [];
 
-    /// <summary>Set when a stage refused the request.</summary>
+    /// <summary>Set by the first stage that refuses the request (or by the front door when it could not be decoded).</summary>
     public PipelineRejection? Rejection { get; set; }
-
-    private static readonly IReadOnlyDictionary<string, string> EmptyHeaders =
-        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 }

@@ -2,45 +2,35 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NeuralSec.Gateway.Logging;
 using NeuralSec.Gateway.Metrics;
-using NeuralSec.Gateway.Pipeline.Stages;
+using NeuralSec.Gateway.Policy;
+using NeuralSec.Gateway.Protocol;
 
 namespace NeuralSec.Gateway.Pipeline;
 
 /// <summary>
-/// The request path, top to bottom: identity → policy → validate → limit → preprocess → detect → decide →
-/// forward → harden → alert. Each stage may stop the request with a rejection; stages that must see every
-/// outcome (alerting) run after a rejection too. Stage latency is measured here, once, for all of them.
+/// The request path, in the order of <see cref="PipelineStageId"/>: identity → policy → validate → limit →
+/// preprocess → detect → decide → forward → observe → harden → alert. Each stage may stop the request with a
+/// rejection; stages that must see every outcome (alerting) run after a rejection too. Stage latency is measured
+/// here, once, for all of them.
 /// </summary>
 internal sealed class InferencePipeline
 {
     private readonly IPipelineStage[] _stages;
     private readonly Prometheus.Histogram.Child[] _stageTimers;
+    private readonly IPolicyProvider _policies;
     private readonly ILogger<InferencePipeline> _logger;
 
-    public InferencePipeline(
-        IdentityStage identity,
-        PolicyStage policy,
-        ValidationStage validate,
-        RateLimitStage limit,
-        PreprocessStage preprocess,
-        DetectStage detect,
-        DecisionStage decide,
-        ForwardStage forward,
-        OutputHardeningStage harden,
-        AlertStage alert,
-        ILogger<InferencePipeline> logger)
-        : this([identity, policy, validate, limit, preprocess, detect, decide, forward, harden, alert], logger)
+    /// <summary>Orders <paramref name="stages"/> by <see cref="PipelineStageId"/>.</summary>
+    /// <exception cref="InvalidOperationException">A stage is missing or registered twice.</exception>
+    public InferencePipeline(IEnumerable<IPipelineStage> stages, IPolicyProvider policies, ILogger<InferencePipeline> logger)
     {
-    }
-
-    internal InferencePipeline(IPipelineStage[] stages, ILogger<InferencePipeline> logger)
-    {
-        _stages = stages;
-        _stageTimers = stages.Select(s => GatewayMetrics.StageDuration.WithLabels(s.Name)).ToArray();
+        _stages = Order(stages);
+        _stageTimers = _stages.Select(s => GatewayMetrics.StageDuration.WithLabels(PipelineStageNames.Of(s.Id))).ToArray();
+        _policies = policies;
         _logger = logger;
     }
 
-    public IReadOnlyList<string> StageNames => _stages.Select(s => s.Name).ToArray();
+    public IReadOnlyList<PipelineStageId> Stages => _stages.Select(s => s.Id).ToArray();
 
     /// <summary>Runs the request through every stage. Returns normally in all cases: the outcome is in
     /// <see cref="InferenceContext.Rejection"/> (null means answered).</summary>
@@ -71,7 +61,7 @@ internal sealed class InferencePipeline
             catch (Exception ex)
             {
                 // A stage bug must not become a crash or leak detail to the caller.
-                Log.StageFailed(_logger, ex, stage.Name);
+                Log.StageFailed(_logger, ex, PipelineStageNames.Of(stage.Id));
                 outcome = new PipelineRejection(RejectionKind.Internal, "internal_error", "the request could not be processed");
             }
 
@@ -79,12 +69,28 @@ internal sealed class InferencePipeline
             if (outcome.IsRejected && context.Rejection is null)
             {
                 context.Rejection = outcome.Rejection;
-                Log.RequestRejected(_logger, stage.Name, outcome.Rejection!.ReasonCode, outcome.Rejection.Message);
+                Log.RequestRejected(_logger, PipelineStageNames.Of(stage.Id), outcome.Rejection!.ReasonCode, CallerText.Escape(outcome.Rejection.Message, 256));
             }
         }
 
+        var model = MetricLabels.Model(context.ModelName, _policies.Current);
         var outcomeLabel = context.Rejection is null ? "ok" : OutcomeLabels.For(context.Rejection.Kind);
-        GatewayMetrics.Requests.WithLabels(context.ModelName, outcomeLabel).Inc();
-        GatewayMetrics.RequestDuration.WithLabels(context.ModelName).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        GatewayMetrics.Requests.WithLabels(model, outcomeLabel).Inc();
+        GatewayMetrics.RequestDuration.WithLabels(model).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private static IPipelineStage[] Order(IEnumerable<IPipelineStage> stages)
+    {
+        var ordered = stages.OrderBy(s => s.Id).ToArray();
+        var duplicate = ordered.GroupBy(s => s.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"pipeline stage {duplicate.Key} is registered {duplicate.Count()} times");
+        }
+
+        var missing = Enum.GetValues<PipelineStageId>().Except(ordered.Select(s => s.Id)).ToArray();
+        return missing.Length == 0
+            ? ordered
+            : throw new InvalidOperationException($"pipeline stage(s) {string.Join(", ", missing)} not registered");
     }
 }

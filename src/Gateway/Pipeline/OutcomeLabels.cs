@@ -12,6 +12,8 @@ internal static class OutcomeLabels
         RejectionKind.ResourceExhausted => "throttled",
         RejectionKind.Unavailable => "unavailable",
         RejectionKind.DeadlineExceeded => "deadline",
+        RejectionKind.TooLarge => "too_large",
+        RejectionKind.ClientTimeout => "client_timeout",
         _ => "error",
     };
 }

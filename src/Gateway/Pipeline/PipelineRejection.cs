@@ -1,3 +1,4 @@
+using NeuralSec.Gateway.Protocol;
 namespace NeuralSec.Gateway.Pipeline;
 
 /// <summary>
@@ -13,5 +14,5 @@ internal sealed record PipelineRejection(RejectionKind Kind, string ReasonCode, 
         new(RejectionKind.InvalidArgument, reasonCode, message);
 
     public static PipelineRejection ModelNotFound(string model) =>
-        new(RejectionKind.NotFound, "model_not_found", $"model '{model}' is not served here");
+        new(RejectionKind.NotFound, "model_not_found", $"model {CallerText.Quote(model)} is not served here");
 }

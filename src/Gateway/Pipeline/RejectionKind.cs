@@ -10,5 +10,12 @@ internal enum RejectionKind
     ResourceExhausted,
     Unavailable,
     DeadlineExceeded,
+
+    /// <summary>The request itself exceeds a transport limit (a REST body over its size bound).</summary>
+    TooLarge,
+
+    /// <summary>The caller was too slow sending its request (a stalled REST body).</summary>
+    ClientTimeout,
+
     Internal,
 }

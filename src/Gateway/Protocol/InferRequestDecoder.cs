@@ -46,7 +46,7 @@ internal static class InferRequestDecoder
             {
                 if (input.Contents is not null && HasAnyContents(input.Contents))
                 {
-                    return DecodedTensors.Fail("mixed_contents", $"input '{input.Name}' sets contents although raw_input_contents is used");
+                    return DecodedTensors.Fail("mixed_contents", $"input {CallerText.Quote(input.Name)} sets contents although raw_input_contents is used");
                 }
 
                 data = raw[i].Memory;
@@ -60,13 +60,13 @@ internal static class InferRequestDecoder
             {
                 if (input.Contents is null)
                 {
-                    return DecodedTensors.Fail("missing_contents", $"input '{input.Name}' has neither contents nor raw_input_contents");
+                    return DecodedTensors.Fail("missing_contents", $"input {CallerText.Quote(input.Name)} has neither contents nor raw_input_contents");
                 }
 
                 var bytes = TypedContents.TryToRaw(input.Contents, dataType, elementCount, out var typedError);
                 if (bytes is null)
                 {
-                    return DecodedTensors.Fail("contents_mismatch", $"input '{input.Name}': {typedError}");
+                    return DecodedTensors.Fail("contents_mismatch", $"input {CallerText.Quote(input.Name)}: {typedError}");
                 }
 
                 data = bytes;
@@ -92,16 +92,16 @@ internal static class InferRequestDecoder
             var count = RawBytesElements.Count(data);
             if (count is null)
             {
-                return $"input '{name}': raw BYTES data is malformed (an element length runs past the end)";
+                return $"input {CallerText.Quote(name)}: raw BYTES data is malformed (an element length runs past the end)";
             }
 
-            return count.Value == elementCount ? null : $"input '{name}': raw BYTES data holds {count.Value} elements but the shape needs {elementCount}";
+            return count.Value == elementCount ? null : $"input {CallerText.Quote(name)}: raw BYTES data holds {count.Value} elements but the shape needs {elementCount}";
         }
 
         var expected = elementCount * dataType.ElementSize();
         return data.Length == expected
             ? null
-            : $"input '{name}': raw data is {data.Length} bytes but shape × {dataType.ToWireName()} needs {expected}";
+            : $"input {CallerText.Quote(name)}: raw data is {data.Length} bytes but shape x {dataType.ToWireName()} needs {expected}";
     }
 
     private static bool HasAnyContents(InferTensorContents c) =>

@@ -20,13 +20,13 @@ internal static class TensorSizeGuard
 
         if (!TensorDataTypes.TryParse(datatype, out var parsed))
         {
-            return $"input '{name}': unknown datatype '{datatype}' (expected one of BOOL, UINT8…UINT64, INT8…INT64, FP16, BF16, FP32, FP64, BYTES)";
+            return $"input {CallerText.Quote(name)}: unknown datatype {CallerText.Quote(datatype)} (expected one of BOOL, UINT8..UINT64, INT8..INT64, FP16, BF16, FP32, FP64, BYTES)";
         }
 
         dataType = parsed.Value;
         if (shape.Count == 0 || shape.Count > 8)
         {
-            return $"input '{name}': shape must have 1 to 8 dimensions, got {shape.Count}";
+            return $"input {CallerText.Quote(name)}: shape must have 1 to 8 dimensions, got {shape.Count}";
         }
 
         Span<long> dims = stackalloc long[shape.Count];
@@ -34,7 +34,7 @@ internal static class TensorSizeGuard
         {
             if (shape[i] < 0)
             {
-                return $"input '{name}': dimension {i} is {shape[i]}; a request's shape must be concrete (no -1)";
+                return $"input {CallerText.Quote(name)}: dimension {i} is {shape[i]}; a request's shape must be concrete (no -1)";
             }
 
             dims[i] = shape[i];
@@ -44,7 +44,7 @@ internal static class TensorSizeGuard
         var count = TensorShape.TryElementCount(dims, limits.MaxInputBytes / elementSize);
         if (count is null)
         {
-            return $"input '{name}': shape {TensorShape.Format(dims)} exceeds the request size limit of {limits.MaxInputBytes} bytes";
+            return $"input {CallerText.Quote(name)}: shape {TensorShape.Format(dims)} exceeds the request size limit of {limits.MaxInputBytes} bytes";
         }
 
         elementCount = count.Value;

@@ -5,118 +5,145 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using NeuralSec.Detectors.Tensors;
 using NeuralSec.Gateway.Backends;
+using NeuralSec.Gateway.FrontDoor;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Gateway.Services;
 
 namespace NeuralSec.Gateway.Rest;
 
-/// <summary>The OIP v2 REST API on the HTTP port, sharing the gRPC path's pipeline.</summary>
+/// <summary>
+/// The OIP v2 REST adapter on the HTTP port: decodes each route into the <see cref="InferenceFrontDoor"/>'s terms and
+/// writes its answer as JSON — the same answers and refusals as gRPC, in HTTP's words. Every answer carries
+/// <c>x-neuralsec-request-id</c>; refusals carry <c>x-neuralsec-reason</c> and <c>{"error": …}</c>.
+/// </summary>
 internal static class RestEndpoints
 {
     public static IEndpointRouteBuilder MapOipRest(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v2/health/live", () => Results.Json(new { live = true }));
-        app.MapGet("/v2/health/ready", (IModelBackend backend) =>
-            backend.IsReady ? Results.Json(new { ready = true }) : Results.Json(new { ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/v2", (IOptions<GatewayOptions> options) =>
-            Results.Json(new { name = options.Value.Server.Name, version = ServerInfo.Version, extensions = ServerInfo.Extensions }));
+        app.MapGet("/v2/health/live", (InferenceFrontDoor door, HttpContext http) => Answer(http, Results.Json(new { live = door.IsLive })));
+        app.MapGet("/v2/health/ready", (InferenceFrontDoor door, HttpContext http) =>
+            Answer(http, door.IsReady ? Results.Json(new { ready = true }) : Results.Json(new { ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable)));
+        app.MapGet("/v2", (InferenceFrontDoor door, HttpContext http) =>
+            Answer(http, Results.Json(new { name = door.ServerName, version = door.ServerVersion, extensions = door.Extensions })));
 
-        app.MapGet("/v2/models/{name}", (string name, IModelBackend backend, CancellationToken ct) => Metadata(name, null, backend, ct));
-        app.MapGet("/v2/models/{name}/versions/{version}", (string name, string version, IModelBackend backend, CancellationToken ct) => Metadata(name, version, backend, ct));
-        app.MapGet("/v2/models/{name}/ready", (string name, IModelBackend backend, CancellationToken ct) => Ready(name, null, backend, ct));
-        app.MapGet("/v2/models/{name}/versions/{version}/ready", (string name, string version, IModelBackend backend, CancellationToken ct) => Ready(name, version, backend, ct));
+        app.MapGet("/v2/models/{name}", (string name, InferenceFrontDoor door, HttpContext http) => Metadata(name, null, door, http));
+        app.MapGet("/v2/models/{name}/versions/{version}", (string name, string version, InferenceFrontDoor door, HttpContext http) => Metadata(name, version, door, http));
+        app.MapGet("/v2/models/{name}/ready", (string name, InferenceFrontDoor door, HttpContext http) => Ready(name, null, door, http));
+        app.MapGet("/v2/models/{name}/versions/{version}/ready", (string name, string version, InferenceFrontDoor door, HttpContext http) => Ready(name, version, door, http));
         app.MapPost("/v2/models/{name}/infer", (string name, HttpContext http) => Infer(name, null, http));
         app.MapPost("/v2/models/{name}/versions/{version}/infer", (string name, string version, HttpContext http) => Infer(name, version, http));
         return app;
     }
 
-    private static async Task<IResult> Metadata(string name, string? version, IModelBackend backend, CancellationToken ct)
+    private static async Task<IResult> Metadata(string name, string? version, InferenceFrontDoor door, HttpContext http)
     {
-        var model = await backend.GetModelAsync(name, version, ct).ConfigureAwait(false);
-        if (model is null)
+        var result = await door.ModelMetadataAsync(name, version, http.RequestAborted).ConfigureAwait(false);
+        if (result.Rejection is { } rejection)
         {
-            return Error(PipelineRejection.ModelNotFound(name));
+            return Answer(http, new RejectionResult(rejection));
         }
 
-        return Results.Json(new
+        var model = result.Value!;
+        return Answer(http, Results.Json(new
         {
             name = model.Name,
             versions = model.Versions,
             platform = model.Platform,
             inputs = model.Inputs.Select(Describe),
             outputs = model.Outputs.Select(Describe),
-        });
+        }));
 
         static object Describe(TensorSpec spec) => new { name = spec.Name, datatype = spec.DataType.ToWireName(), shape = spec.Shape };
     }
 
-    private static async Task<IResult> Ready(string name, string? version, IModelBackend backend, CancellationToken ct)
+    private static async Task<IResult> Ready(string name, string? version, InferenceFrontDoor door, HttpContext http)
     {
-        var ready = await backend.IsModelReadyAsync(name, version, ct).ConfigureAwait(false);
-        return Results.Json(new { name, ready }, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        var result = await door.ModelReadyAsync(name, version, http.RequestAborted).ConfigureAwait(false);
+        if (result.Rejection is { } rejection)
+        {
+            return Answer(http, new RejectionResult(rejection));
+        }
+
+        return Answer(http, Results.Json(new { name = Protocol.CallerText.Escape(name), ready = result.Value }, statusCode: result.Value ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable));
     }
 
     private static async Task Infer(string name, string? version, HttpContext http)
     {
         var services = http.RequestServices;
-        var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        var pipeline = services.GetRequiredService<InferencePipeline>();
-        var requestId = RequestIds.New();
-        http.Response.Headers[RejectionStatus.RequestIdHeader] = requestId;
+        var limits = services.GetRequiredService<IOptions<GatewayOptions>>().Value.Limits;
+        var door = services.GetRequiredService<InferenceFrontDoor>();
+        var requestId = Stamp(http);
 
-        RestInferRequest body;
-        try
+        var (body, readRejection) = await services.GetRequiredService<RestBodyReader>().ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+        RestInferRequest decoded;
+        using (body)
         {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, default, http.RequestAborted).ConfigureAwait(false);
-            body = RestJsonCodec.Decode(document.RootElement, options.Limits);
-        }
-        catch (JsonException ex)
-        {
-            body = new RestInferRequest(string.Empty, Protocol.DecodedTensors.Fail("bad_json", $"the body is not valid JSON: {ex.Message}"), []);
-        }
-        catch (BadHttpRequestException)
-        {
-            body = new RestInferRequest(string.Empty, Protocol.DecodedTensors.Fail("too_large", "the body exceeds the request size limit"), []);
+            decoded = body is null
+                ? new RestInferRequest(string.Empty, new Protocol.DecodedTensors(null, readRejection), [])
+                : RestInferDecoder.Decode(body.Span, limits);
         }
 
-        var context = new InferenceContext(requestId, name, version, body.Inputs.Tensors ?? [])
+        if (decoded is { NotJson: true, Inputs.Rejection: { } bad })
         {
-            CallerRequestId = body.Id,
-            Protocol = "rest",
-            RequestedOutputs = body.RequestedOutputs,
-            Headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            ClientCertificate = http.Connection.ClientCertificate,
-            RemoteAddress = http.Connection.RemoteIpAddress?.ToString(),
-            Rejection = body.Inputs.Rejection,
-        };
+            // Not JSON (or not UTF-8) at all: a protocol violation, logged once per burst like malformed protobuf.
+            services.GetRequiredService<MalformedRequests>().Refuse("rest", requestId, bad.Message);
+        }
 
-        await pipeline.RunAsync(context, http.RequestAborted).ConfigureAwait(false);
+        var context = await door.InferAsync(
+            new InferenceRequest
+            {
+                RequestId = requestId,
+                ModelName = name,
+                ModelVersion = version,
+                Inputs = decoded.Inputs.Tensors ?? [],
+                DecodeRejection = decoded.Inputs.Rejection,
+                CallerRequestId = decoded.Id,
+                Protocol = "rest",
+                RequestedOutputs = decoded.RequestedOutputs,
+                Headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                ClientCertificate = http.Connection.ClientCertificate,
+                RemoteAddress = http.Connection.RemoteIpAddress?.ToString(),
+            },
+            http.RequestAborted).ConfigureAwait(false);
+
         if (context.Rejection is { } rejection)
         {
-            await Error(rejection).ExecuteAsync(http).ConfigureAwait(false);
+            await new RejectionResult(rejection).ExecuteAsync(http).ConfigureAwait(false);
             return;
         }
 
         http.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(http.Response.BodyWriter);
-        RestJsonCodec.WriteResponse(writer, context);
+        RestJsonWriter.WriteResponse(writer, context);
         await writer.FlushAsync(http.RequestAborted).ConfigureAwait(false);
     }
 
-    private static IResult Error(PipelineRejection rejection) => new RejectionResult(rejection);
+    /// <summary>Puts a fresh request id on the response and returns it.</summary>
+    private static string Stamp(HttpContext http)
+    {
+        var requestId = RequestIds.New();
+        http.Response.Headers[RejectionStatus.RequestIdHeader] = requestId;
+        return requestId;
+    }
+
+    private static IResult Answer(HttpContext http, IResult result)
+    {
+        Stamp(http);
+        return result;
+    }
 
     private sealed class RejectionResult(PipelineRejection rejection) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.Headers[RejectionStatus.ReasonHeader] = rejection.ReasonCode;
-            if (rejection.RetryAfter is { } retryAfter)
+            if (RejectionStatus.RetryAfterSeconds(rejection) is { } seconds)
             {
-                httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                httpContext.Response.Headers.RetryAfter = seconds;
             }
 
-            return Results.Json(new { error = rejection.Message }, statusCode: RejectionStatus.ToHttp(rejection.Kind)).ExecuteAsync(httpContext);
+            return Results.Json(new { error = RejectionStatus.Message(rejection) }, statusCode: RejectionStatus.ToHttp(rejection.Kind)).ExecuteAsync(httpContext);
         }
     }
 }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using NeuralSec.Gateway.Backends;
+using NeuralSec.Gateway.FrontDoor;
+using NeuralSec.Gateway.Logging;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Gateway.Protocol;
@@ -9,84 +10,104 @@ using NeuralSec.Protocol.Inference;
 namespace NeuralSec.Gateway.Services;
 
 /// <summary>
-/// The OIP v2 gRPC front end (<c>inference.GRPCInferenceService</c>): metadata and health answer from the
-/// backend; ModelInfer runs the full pipeline. Every answer carries the request id in a trailer, and refusals
-/// carry a reason code; no exception detail leaves the process.
+/// The OIP v2 gRPC adapter (<c>inference.GRPCInferenceService</c>, bound by <see cref="InferenceServiceMethods"/>):
+/// decodes each call into the <see cref="InferenceFrontDoor"/>'s terms and writes its answer back. Every answer
+/// carries the request id in a trailer; refusals carry a reason code; no exception detail leaves the process.
 /// </summary>
 internal sealed class InferenceGrpcService(
-    InferencePipeline pipeline,
-    IModelBackend backend,
-    IOptions<GatewayOptions> options) : GRPCInferenceService.GRPCInferenceServiceBase
+    InferenceFrontDoor frontDoor,
+    IOptions<GatewayOptions> options,
+    MalformedRequests malformed)
 {
-    private readonly GatewayOptions _options = options.Value;
+    private readonly LimitsOptions _limits = options.Value.Limits;
 
-    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
-        Task.FromResult(new ServerLiveResponse { Live = true });
-
-    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
-        Task.FromResult(new ServerReadyResponse { Ready = backend.IsReady });
-
-    public override async Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
+    public Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context)
     {
-        var ready = await Guard(() => backend.IsModelReadyAsync(request.Name, NullIfEmpty(request.Version), context.CancellationToken)).ConfigureAwait(false);
+        Answer(context);
+        return Task.FromResult(new ServerLiveResponse { Live = frontDoor.IsLive });
+    }
+
+    public Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context)
+    {
+        Answer(context);
+        return Task.FromResult(new ServerReadyResponse { Ready = frontDoor.IsReady });
+    }
+
+    public async Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
+    {
+        var requestId = Answer(context);
+        Refuse(requestId, request);
+        var ready = Unwrap(await frontDoor.ModelReadyAsync(request.Name, request.Version, context.CancellationToken).ConfigureAwait(false));
         return new ModelReadyResponse { Ready = ready };
     }
 
-    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
+    public Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
     {
-        var response = new ServerMetadataResponse { Name = _options.Server.Name, Version = ServerInfo.Version };
-        response.Extensions.AddRange(ServerInfo.Extensions);
+        Answer(context);
+        var response = new ServerMetadataResponse { Name = frontDoor.ServerName, Version = frontDoor.ServerVersion };
+        response.Extensions.AddRange(frontDoor.Extensions);
         return Task.FromResult(response);
     }
 
-    public override async Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    public async Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
-        var model = await Guard(() => backend.GetModelAsync(request.Name, NullIfEmpty(request.Version), context.CancellationToken)).ConfigureAwait(false)
-            ?? throw RejectionStatus.ToRpcException(PipelineRejection.ModelNotFound(request.Name));
-        return ModelMetadataMapper.ToResponse(model);
+        var requestId = Answer(context);
+        Refuse(requestId, request);
+        var model = Unwrap(await frontDoor.ModelMetadataAsync(request.Name, request.Version, context.CancellationToken).ConfigureAwait(false));
+        return ModelMetadataMapper.ToResponse(model!);
     }
 
-    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    public async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    {
+        var requestId = Answer(context);
+        Refuse(requestId, request);
+
+        var decoded = InferRequestDecoder.Decode(request, _limits);
+        var http = context.GetHttpContext();
+        var inference = await frontDoor.InferAsync(
+            new InferenceRequest
+            {
+                RequestId = requestId,
+                ModelName = request.ModelName,
+                ModelVersion = string.IsNullOrEmpty(request.ModelVersion) ? null : request.ModelVersion,
+                Inputs = decoded.Tensors ?? [],
+                DecodeRejection = decoded.Rejection,
+                CallerRequestId = request.Id,
+                Protocol = "grpc",
+                Encoding = request.RawInputContents.Count > 0 ? ResponseEncoding.Raw : ResponseEncoding.Typed,
+                RequestedOutputs = request.Outputs.Select(o => o.Name).ToArray(),
+                Headers = Headers(context.RequestHeaders),
+                Deadline = context.Deadline == DateTime.MaxValue ? null : context.Deadline,
+                ClientCertificate = http.Connection.ClientCertificate,
+                RemoteAddress = http.Connection.RemoteIpAddress?.ToString(),
+            },
+            context.CancellationToken).ConfigureAwait(false);
+
+        return inference.Rejection is { } rejection
+            ? throw RejectionStatus.ToRpcException(rejection)
+            : InferResponseEncoder.Encode(inference);
+    }
+
+    /// <summary>Every answer, success or refusal, carries the sidecar's request id.</summary>
+    private static string Answer(ServerCallContext context)
     {
         var requestId = RequestIds.New();
         context.ResponseTrailers.Add(RejectionStatus.RequestIdHeader, requestId);
-
-        var decoded = InferRequestDecoder.Decode(request, _options.Limits);
-        var inference = new InferenceContext(requestId, request.ModelName, request.ModelVersion, decoded.Tensors ?? [])
-        {
-            CallerRequestId = request.Id,
-            Protocol = "grpc",
-            Encoding = request.RawInputContents.Count > 0 ? ResponseEncoding.Raw : ResponseEncoding.Typed,
-            RequestedOutputs = request.Outputs.Select(o => o.Name).ToArray(),
-            Headers = Headers(context.RequestHeaders),
-            Deadline = context.Deadline == DateTime.MaxValue ? null : context.Deadline,
-            ClientCertificate = context.GetHttpContext().Connection.ClientCertificate,
-            RemoteAddress = context.GetHttpContext().Connection.RemoteIpAddress?.ToString(),
-            Rejection = decoded.Rejection,
-        };
-
-        await pipeline.RunAsync(inference, context.CancellationToken).ConfigureAwait(false);
-        if (inference.Rejection is { } rejection)
-        {
-            throw RejectionStatus.ToRpcException(rejection);
-        }
-
-        return InferResponseEncoder.Encode(inference);
+        return requestId;
     }
 
-    private static async Task<T> Guard<T>(Func<ValueTask<T>> call)
+    /// <summary>Refuses a body that did not parse as the call's message.</summary>
+    private void Refuse<T>(string requestId, T request)
+        where T : class, Google.Protobuf.IMessage<T>, new()
     {
-        try
+        if (TolerantMarshaller<T>.IsMalformed(request))
         {
-            return await call().ConfigureAwait(false);
-        }
-        catch (BackendException ex)
-        {
-            throw RejectionStatus.ToRpcException(Pipeline.Stages.BackendFaults.ToRejection(ex));
+            throw RejectionStatus.ToRpcException(malformed.Refuse("grpc", requestId, $"the request body is not a valid {typeof(T).Name}"));
         }
     }
 
-    private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
+    private static T Unwrap<T>(FrontDoorResult<T> result) =>
+        result.Rejection is { } rejection ? throw RejectionStatus.ToRpcException(rejection) : result.Value!;
 
     private static Dictionary<string, string> Headers(Metadata metadata)
     {

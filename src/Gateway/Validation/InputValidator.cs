@@ -5,6 +5,8 @@ using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Policy.Model;
 
+using NeuralSec.Gateway.Protocol;
+
 namespace NeuralSec.Gateway.Validation;
 
 /// <summary>
@@ -24,23 +26,23 @@ internal static class InputValidator
         {
             if (!seen.Add(input.Name))
             {
-                return Invalid("duplicate_input", $"input '{input.Name}' appears more than once");
+                return Invalid("duplicate_input", $"input {CallerText.Quote(input.Name)} appears more than once");
             }
 
             var spec = Find(model.Inputs, input.Name);
             if (spec is null)
             {
-                return Invalid("unknown_input", $"model '{model.Name}' has no input '{input.Name}' (inputs: {string.Join(", ", model.Inputs.Select(i => i.Name))})");
+                return Invalid("unknown_input", $"model '{model.Name}' has no input {CallerText.Quote(input.Name)} (inputs: {string.Join(", ", model.Inputs.Select(i => i.Name))})");
             }
 
             if (input.DataType != spec.DataType)
             {
-                return Invalid("wrong_datatype", $"input '{input.Name}' must be {spec.DataType.ToWireName()}, got {input.DataType.ToWireName()}");
+                return Invalid("wrong_datatype", $"input {CallerText.Quote(input.Name)} must be {spec.DataType.ToWireName()}, got {input.DataType.ToWireName()}");
             }
 
             if (!TensorShape.Matches(input.ShapeSpan, spec.Shape))
             {
-                return Invalid("wrong_shape", $"input '{input.Name}' must have shape {TensorShape.Format(spec.Shape)} (-1 = any), got {TensorShape.Format(input.ShapeSpan)}");
+                return Invalid("wrong_shape", $"input {CallerText.Quote(input.Name)} must have shape {TensorShape.Format(spec.Shape)} (-1 = any), got {TensorShape.Format(input.ShapeSpan)}");
             }
 
             if (spec.Shape.Length > 0 && spec.Shape[0] == -1)
@@ -48,7 +50,7 @@ internal static class InputValidator
                 var thisBatch = input.Shape[0];
                 if (thisBatch > maxBatch)
                 {
-                    return Invalid("batch_too_large", $"input '{input.Name}' has batch size {thisBatch}; at most {maxBatch} is accepted");
+                    return Invalid("batch_too_large", $"input {CallerText.Quote(input.Name)} has batch size {thisBatch}; at most {maxBatch} is accepted");
                 }
 
                 if (batch is not null && batch != thisBatch)
@@ -62,12 +64,12 @@ internal static class InputValidator
             var rule = policy?.Tensors.FirstOrDefault(r => r.Name == input.Name);
             if (rule?.DataType is { } ruleType && ruleType != input.DataType)
             {
-                return Invalid("wrong_datatype", $"input '{input.Name}' must be {ruleType.ToWireName()} under this policy, got {input.DataType.ToWireName()}");
+                return Invalid("wrong_datatype", $"input {CallerText.Quote(input.Name)} must be {ruleType.ToWireName()} under this policy, got {input.DataType.ToWireName()}");
             }
 
             if (rule?.Shape is { } ruleShape && !TensorShape.Matches(input.ShapeSpan, ruleShape))
             {
-                return Invalid("wrong_shape", $"input '{input.Name}' must have shape {TensorShape.Format(ruleShape)} under this policy (-1 = any), got {TensorShape.Format(input.ShapeSpan)}");
+                return Invalid("wrong_shape", $"input {CallerText.Quote(input.Name)} must have shape {TensorShape.Format(ruleShape)} under this policy (-1 = any), got {TensorShape.Format(input.ShapeSpan)}");
             }
 
             var valueError = CheckValues(input, Narrower(spec.Range, rule?.Range));
@@ -94,7 +96,7 @@ internal static class InputValidator
         {
             if (Find(model.Outputs, name) is null)
             {
-                return Invalid("unknown_output", $"model '{model.Name}' has no output '{name}' (outputs: {string.Join(", ", model.Outputs.Select(o => o.Name))})");
+                return Invalid("unknown_output", $"model '{model.Name}' has no output {CallerText.Quote(name)} (outputs: {string.Join(", ", model.Outputs.Select(o => o.Name))})");
             }
         }
 
@@ -198,12 +200,12 @@ internal static class InputValidator
     {
         if (double.IsNaN(value) || double.IsInfinity(value))
         {
-            return Invalid("non_finite", $"input '{name}' element {index} is {value}; NaN and infinity are refused");
+            return Invalid("non_finite", $"input {CallerText.Quote(name)} element {index} is {value}; NaN and infinity are refused");
         }
 
         if (range is not null && !range.Contains(value))
         {
-            return Invalid("out_of_range", $"input '{name}' element {index} is {value}, outside the allowed range {range}");
+            return Invalid("out_of_range", $"input {CallerText.Quote(name)} element {index} is {value}, outside the allowed range {range}");
         }
 
         return null;

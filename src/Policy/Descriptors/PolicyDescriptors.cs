@@ -151,6 +151,15 @@ internal static class PolicyDescriptors
             new("labelOnly", new ScalarDescriptor(ScalarType.Boolean) { Description = "Return the arg-max class only.", Default = false }),
         ]) { Description = "Hardening of what the model returns, against model extraction." };
 
+        var refusals = new ObjectDescriptor(
+        [
+            new("explain", new ScalarDescriptor(ScalarType.Boolean)
+            {
+                Description = "Tell refused callers which detector fired, with its score and threshold. An oracle for adaptive attackers: for debugging with a trusted client only. Off: callers get the status, the request id and a coarse reason code.",
+                Default = false,
+            }),
+        ]) { Description = "What a refused caller is told." };
+
         var spec = new ObjectDescriptor(
         [
             new("models", new ArrayDescriptor(new ScalarDescriptor(ScalarType.String) { Pattern = "^.+$", PatternHint = "a model name cannot be empty" })
@@ -173,6 +182,7 @@ internal static class PolicyDescriptors
             new("preprocess", new DefenseListDescriptor(DefenseStage.Preprocess) { Description = "Transforms applied, in order, to the input that is forwarded." }),
             new("detect", new DefenseListDescriptor(DefenseStage.Detect) { Description = "Detectors that score the input; each flags above (or below) its threshold." }),
             new("output", output),
+            new("refusals", refusals),
         ]) { Description = "What the firewall does for the models it governs.", Rules = [ImageDefensesNeedAnImage] };
 
         return new ObjectDescriptor(

@@ -45,5 +45,8 @@ public sealed record FirewallPolicy
 
     public OutputPolicy Output { get; init; } = new();
 
+    /// <summary>What refused callers are told.</summary>
+    public RefusalPolicy Refusals { get; init; } = new();
+
     public bool IsDefault => Models.Contains("*");
 }

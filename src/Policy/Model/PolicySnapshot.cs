@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace NeuralSec.Policy.Model;
 
 /// <summary>
@@ -13,6 +15,7 @@ public sealed class PolicySnapshot
         Policies = policies;
         Generation = generation;
         Default = policies.FirstOrDefault(p => p.IsDefault);
+        NamedModels = policies.SelectMany(p => p.Models).Where(m => m != "*").ToFrozenSet(StringComparer.Ordinal);
 
         // Most specific first: model + client group, then model only.
         _specific = policies.Where(p => !p.IsDefault).OrderByDescending(p => p.ClientGroups.Count > 0).ToArray();
@@ -26,6 +29,10 @@ public sealed class PolicySnapshot
     public long Generation { get; }
 
     public FirewallPolicy? Default { get; }
+
+    /// <summary>Every model a policy names explicitly: the operator's list, so the only model names that may become
+    /// metric labels (a caller can ask for any name; the default policy's <c>*</c> names none).</summary>
+    public FrozenSet<string> NamedModels { get; }
 
     /// <summary>The policy for a model and (optionally) the caller's client group; null when none applies.</summary>
     public FirewallPolicy? Select(string model, string? clientGroup)

@@ -37,6 +37,7 @@ internal static class PolicyBinder
             Preprocess = Defenses(source, spec.Find("preprocess")?.Value as YSequence, defenses),
             Detect = Defenses(source, spec.Find("detect")?.Value as YSequence, defenses),
             Output = Output(spec.Find("output")?.Value as YMapping),
+            Refusals = new RefusalPolicy { Explain = spec.Find("refusals")?.Value is YMapping refusals && (Boolean(refusals, "explain") ?? false) },
         };
         return new PolicyFileResult(source.Path, policy, [])
         {

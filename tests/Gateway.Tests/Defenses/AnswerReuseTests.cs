@@ -26,7 +26,7 @@ public sealed class AnswerReuseTests
         Assert.Equal([1.5f, -1.5f, 0f, 0f], logits);
 
         var inputs = new[] { InferenceTensor.FromFloats("input", [1, 1, 2, 2], Image) };
-        var context = new InferenceContext("r1", "m", null, inputs) { AnswerForOriginal = runner.AnswerForOriginal };
+        var context = new InferenceContext(new InferenceRequest { RequestId = "r1", ModelName = "m", Inputs = inputs }) { AnswerForOriginal = runner.AnswerForOriginal };
         await new ForwardStage(backend).ExecuteAsync(context, CancellationToken.None);
 
         Assert.Equal(1, backend.Calls);
@@ -44,7 +44,7 @@ public sealed class AnswerReuseTests
         await runner.RunAsync(new ImageBatch(Image.ToArray(), 1, 1, 2, 2), CancellationToken.None);
 
         var inputs = new[] { InferenceTensor.FromFloats("input", [1, 1, 2, 2], Image) };
-        var context = new InferenceContext("r1", "m", null, inputs) { AnswerForOriginal = runner.AnswerForOriginal };
+        var context = new InferenceContext(new InferenceRequest { RequestId = "r1", ModelName = "m", Inputs = inputs }) { AnswerForOriginal = runner.AnswerForOriginal };
         context.Inputs = [InferenceTensor.FromFloats("input", [1, 1, 2, 2], new float[4])];
         await new ForwardStage(backend).ExecuteAsync(context, CancellationToken.None);
 

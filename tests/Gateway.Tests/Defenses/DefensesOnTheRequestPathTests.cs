@@ -69,7 +69,9 @@ public sealed class DefensesOnTheRequestPathTests
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
             {
-                Assert.Equal("detected_featureSqueezing", ex.Trailers.GetValue("x-neuralsec-reason"));
+                // The caller learns only that it was refused, never by which detector.
+                Assert.Equal("suspicious_input", ex.Trailers.GetValue("x-neuralsec-reason"));
+                Assert.DoesNotContain("featureSqueezing", ex.Status.Detail, StringComparison.Ordinal);
                 blocked++;
                 blockedRequestId = ex.Trailers.GetValue("x-neuralsec-request-id");
             }
@@ -82,6 +84,7 @@ public sealed class DefensesOnTheRequestPathTests
         var alert = await server.AlertForAsync(blockedRequestId!);
         Assert.Contains("AML.T0043", alert.GetProperty("finding_info").GetRawText(), StringComparison.Ordinal);
         var detector = alert.GetProperty("unmapped").GetProperty("neuralsec").GetProperty("detectors")[0];
+        Assert.Equal("featureSqueezing", detector.GetProperty("name").GetString());
         Assert.True(detector.GetProperty("score").GetDouble() > threshold);
         Assert.Equal(threshold, detector.GetProperty("threshold").GetDouble(), 9);
     }

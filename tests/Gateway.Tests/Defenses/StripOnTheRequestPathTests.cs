@@ -52,7 +52,7 @@ public sealed class StripOnTheRequestPathTests
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
             {
-                Assert.Equal("detected_strip", ex.Trailers.GetValue("x-neuralsec-reason"));
+                Assert.Equal("suspicious_input", ex.Trailers.GetValue("x-neuralsec-reason"));
                 blocked++;
             }
         }

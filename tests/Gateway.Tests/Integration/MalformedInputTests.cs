@@ -19,7 +19,7 @@ public sealed class MalformedInputTests(GatewayFixture fixture) : IClassFixture<
         { "wrong spatial size", "wrong_shape", "got [1,1,32,32]" },
         { "negative dimension", "bad_tensor", "dimension 2 is -28" },
         { "overflowing shape", "bad_tensor", "exceeds the request size limit" },
-        { "raw length mismatch", "raw_size_mismatch", "raw data is 3132 bytes but shape × FP32 needs 3136" },
+        { "raw length mismatch", "raw_size_mismatch", "raw data is 3132 bytes but shape x FP32 needs 3136" },
         { "raw count mismatch", "raw_count_mismatch", "raw_input_contents has 2 entries but there are 1 inputs" },
         { "typed count mismatch", "contents_mismatch", "contents hold 783 elements but the shape needs 784" },
         { "contents in the wrong field", "contents_mismatch", "does not match datatype FP32" },

@@ -7,6 +7,8 @@ using NeuralSec.Gateway.Logging;
 using NeuralSec.Gateway.Metrics;
 using NeuralSec.Gateway.Options;
 
+using NeuralSec.Gateway.Protocol;
+
 namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 
 /// <summary>
@@ -66,7 +68,7 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDispo
     {
         if (!_models.TryGetValue(request.ModelName, out var model) || model.Resolve(request.ModelVersion) is not { } session)
         {
-            throw new BackendException(BackendError.ModelNotFound, $"model '{request.ModelName}' is not served here");
+            throw new BackendException(BackendError.ModelNotFound, $"model {CallerText.Quote(request.ModelName)} is not served here");
         }
 
         try

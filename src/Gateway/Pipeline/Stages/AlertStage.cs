@@ -1,3 +1,5 @@
+using System.Globalization;
+using NeuralSec.Gateway.Policy;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Decisions;
 using NeuralSec.Gateway.Metrics;
@@ -10,9 +12,9 @@ namespace NeuralSec.Gateway.Pipeline.Stages;
 /// rejection too. Plain malformed requests (INVALID_ARGUMENT) are counted in metrics, not alerted: they are
 /// client bugs far more often than attacks, and an alert per typo would drown the findings.
 /// </summary>
-internal sealed class AlertStage(IAlertPublisher publisher, TimeProvider time) : IPipelineStage
+internal sealed class AlertStage(IAlertPublisher publisher, IPolicyProvider policies, TimeProvider time) : IPipelineStage
 {
-    public string Name => "alert";
+    public PipelineStageId Id => PipelineStageId.Alert;
 
     public bool RunsAfterRejection => true;
 
@@ -25,7 +27,7 @@ internal sealed class AlertStage(IAlertPublisher publisher, TimeProvider time) :
         }
 
         var action = decision.Outcome.ToString().ToLowerInvariant();
-        GatewayMetrics.Decisions.WithLabels(context.ModelName, action, decision.Enforced ? "enforce" : "monitor", decision.Reason ?? "none").Inc();
+        GatewayMetrics.Decisions.WithLabels(MetricLabels.Model(context.ModelName, policies.Current), action, decision.Enforced ? "enforce" : "monitor", MetricLabels.Reason(decision.Reason)).Inc();
         var findings = decision.Verdicts
             .Select(v => new DetectorFinding(v.Defense, v.Score ?? 0, v.Threshold, v.Flagged, v.AtlasTechniqueId))
             .ToArray();
@@ -36,7 +38,7 @@ internal sealed class AlertStage(IAlertPublisher publisher, TimeProvider time) :
             Time = time.GetUtcNow(),
             Kind = decision.Verdicts.Any(v => v.Error is not null) ? AlertKind.DefenseError : AlertKind.RequestDecision,
             Title = Title(decision),
-            Message = context.Rejection?.Message ?? $"request {(decision.Enforced ? "answered with" : "would have been")} {action}: {decision.Reason}",
+            Message = Message(context, action),
             Severity = decision.Outcome switch
             {
                 DecisionOutcome.Block => AlertSeverity.High,
@@ -56,6 +58,22 @@ internal sealed class AlertStage(IAlertPublisher publisher, TimeProvider time) :
             Findings = findings,
         });
         return ValueTask.FromResult(StageOutcome.Continue);
+    }
+
+    /// <summary>The analyst's sentence: for flagged inputs, which defenses fired and by how much (what the caller is
+    /// never told); otherwise what the caller was told.</summary>
+    private static string Message(InferenceContext context, string action)
+    {
+        var decision = context.Decision;
+        var flagged = decision.Verdicts.Where(v => v.Flagged && v.Error is null && v.Stage == PipelineStageId.Detect).ToArray();
+        var outcome = decision.Enforced ? (context.Rejection is null ? "answered with" : "refused:") : "would have been";
+        if (flagged.Length > 0)
+        {
+            var detail = string.Join("; ", flagged.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Defense} score {v.Score:G4} vs threshold {v.Threshold:G4}")));
+            return $"request {outcome} {action}: input flagged by {detail}";
+        }
+
+        return context.Rejection?.Message ?? $"request {outcome} {action}: {decision.Reason}";
     }
 
     private static string Title(DecisionRecord decision) => (decision.Outcome, decision.Reason) switch

@@ -19,7 +19,7 @@ internal sealed class DetectStage(
     AuxiliaryModels auxiliary,
     ILogger<DetectStage> logger) : IPipelineStage
 {
-    public string Name => "detect";
+    public PipelineStageId Id => PipelineStageId.Detect;
 
     public async ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {
@@ -35,8 +35,8 @@ internal sealed class DetectStage(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Logging.Log.DefenseFailed(logger, ex, Name, "build");
-            return Enforcement.DefenseFailed(context, Name, "build", ex);
+            Logging.Log.DefenseFailed(logger, ex, PipelineStageNames.Of(Id), "build");
+            return Enforcement.DefenseFailed(context, Id, "build", ex);
         }
 
         if (!ImageInputs.TryRead(context.OriginalInputs, defenses, out _, out var batch, out var rejection))
@@ -58,8 +58,8 @@ internal sealed class DetectStage(
             if (error is not null)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Logging.Log.DefenseFailed(logger, error, Name, detector.Spec.Type);
-                var failed = Enforcement.DefenseFailed(context, Name, detector.Spec.Type, error);
+                Logging.Log.DefenseFailed(logger, error, PipelineStageNames.Of(Id), detector.Spec.Type);
+                var failed = Enforcement.DefenseFailed(context, Id, detector.Spec.Type, error);
                 if (failed.IsRejected)
                 {
                     return failed;
@@ -70,7 +70,7 @@ internal sealed class DetectStage(
 
             GatewayMetrics.DetectorScores.WithLabels(detector.Spec.Type).Observe(result!.Score);
             var flagged = detector.Threshold is { } threshold && result.IsFlagged(threshold);
-            context.Decision.Add(new Verdict(Name, detector.Spec.Type, flagged, detector.Spec.Action)
+            context.Decision.Add(new Verdict(Id, detector.Spec.Type, flagged, detector.Spec.Action)
             {
                 Score = result.Score,
                 Threshold = detector.Threshold,

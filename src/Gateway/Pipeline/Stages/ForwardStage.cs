@@ -7,7 +7,7 @@ namespace NeuralSec.Gateway.Pipeline.Stages;
 /// the model twice.</summary>
 internal sealed class ForwardStage(IModelBackend backend) : IPipelineStage
 {
-    public string Name => "forward";
+    public PipelineStageId Id => PipelineStageId.Forward;
 
     public async ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {

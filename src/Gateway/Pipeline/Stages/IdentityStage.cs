@@ -14,7 +14,7 @@ internal sealed class IdentityStage(IOptions<GatewayOptions> options, ApiKeyStor
 {
     private readonly IdentityOptions _options = options.Value.Identity;
 
-    public string Name => "identity";
+    public PipelineStageId Id => PipelineStageId.Identity;
 
     public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {
@@ -29,9 +29,9 @@ internal sealed class IdentityStage(IOptions<GatewayOptions> options, ApiKeyStor
                 case IdentitySource.ApiKey when context.Headers.TryGetValue(_options.ApiKeyHeader, out var key) && key.Length > 0:
                     if (apiKeys.Match(key) is not { } fromKey)
                     {
-                        context.Decision.Escalate(DecisionOutcome.Block, "invalid_api_key");
+                        context.Decision.Escalate(DecisionOutcome.Block, ReasonCodes.InvalidApiKey);
                         return ValueTask.FromResult<StageOutcome>(
-                            new PipelineRejection(RejectionKind.Unauthenticated, "invalid_api_key", "the API key is not valid"));
+                            new PipelineRejection(RejectionKind.Unauthenticated, ReasonCodes.InvalidApiKey, "the API key is not valid"));
                     }
 
                     context.Identity = fromKey;

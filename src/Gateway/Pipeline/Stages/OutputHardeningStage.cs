@@ -5,7 +5,7 @@ namespace NeuralSec.Gateway.Pipeline.Stages;
 /// <summary>Applies the policy's output hardening (top-k, rounding, label-only) and the degrade decision.</summary>
 internal sealed class OutputHardeningStage : IPipelineStage
 {
-    public string Name => "harden";
+    public PipelineStageId Id => PipelineStageId.Harden;
 
     public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {

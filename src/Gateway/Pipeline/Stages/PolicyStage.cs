@@ -3,6 +3,8 @@ using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Policy;
 using NeuralSec.Policy.Model;
 
+using NeuralSec.Gateway.Protocol;
+
 namespace NeuralSec.Gateway.Pipeline.Stages;
 
 /// <summary>
@@ -13,7 +15,7 @@ namespace NeuralSec.Gateway.Pipeline.Stages;
 /// </summary>
 internal sealed class PolicyStage(IPolicyProvider policies) : IPipelineStage
 {
-    public string Name => "policy";
+    public PipelineStageId Id => PipelineStageId.Policy;
 
     public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {
@@ -21,8 +23,8 @@ internal sealed class PolicyStage(IPolicyProvider policies) : IPipelineStage
         var policy = policies.Current.Select(context.ModelName, identity.Group);
         if (policy is null)
         {
-            context.Decision.Escalate(DecisionOutcome.Block, "no_policy");
-            return Reject(new PipelineRejection(RejectionKind.PermissionDenied, "no_policy", $"no policy governs model '{context.ModelName}'"));
+            context.Decision.Escalate(DecisionOutcome.Block, ReasonCodes.NoPolicy);
+            return Reject(new PipelineRejection(RejectionKind.PermissionDenied, ReasonCodes.NoPolicy, $"no policy governs model {CallerText.Quote(context.ModelName)}"));
         }
 
         context.Policy = policy;
@@ -37,8 +39,8 @@ internal sealed class PolicyStage(IPolicyProvider policies) : IPipelineStage
         {
             if (policy.Identity.DefaultClient is not { } defaultClient)
             {
-                context.Decision.Escalate(DecisionOutcome.Block, "unauthenticated");
-                return Reject(new PipelineRejection(RejectionKind.Unauthenticated, "unauthenticated", "this model requires an authenticated client"));
+                context.Decision.Escalate(DecisionOutcome.Block, ReasonCodes.Unauthenticated);
+                return Reject(new PipelineRejection(RejectionKind.Unauthenticated, ReasonCodes.Unauthenticated, "this model requires an authenticated client"));
             }
 
             identity = new CallerIdentity(defaultClient, null, CallerIdentitySource.PolicyDefault);

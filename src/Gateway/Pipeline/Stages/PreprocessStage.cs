@@ -10,7 +10,7 @@ namespace NeuralSec.Gateway.Pipeline.Stages;
 /// </summary>
 internal sealed class PreprocessStage(DefenseRegistry registry, DefenseRandomness randomness, ILogger<PreprocessStage> logger) : IPipelineStage
 {
-    public string Name => "preprocess";
+    public PipelineStageId Id => PipelineStageId.Preprocess;
 
     public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {
@@ -42,8 +42,8 @@ internal sealed class PreprocessStage(DefenseRegistry registry, DefenseRandomnes
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Logging.Log.DefenseFailed(logger, ex, Name, current);
-            return ValueTask.FromResult(Enforcement.DefenseFailed(context, Name, current, ex));
+            Logging.Log.DefenseFailed(logger, ex, PipelineStageNames.Of(Id), current);
+            return ValueTask.FromResult(Enforcement.DefenseFailed(context, Id, current, ex));
         }
     }
 }

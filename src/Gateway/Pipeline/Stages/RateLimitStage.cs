@@ -12,7 +12,7 @@ namespace NeuralSec.Gateway.Pipeline.Stages;
 /// </summary>
 internal sealed class RateLimitStage(ClientRateLimiter limiter) : IPipelineStage
 {
-    public string Name => "limit";
+    public PipelineStageId Id => PipelineStageId.Limit;
 
     public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {
@@ -27,12 +27,12 @@ internal sealed class RateLimitStage(ClientRateLimiter limiter) : IPipelineStage
             return ValueTask.FromResult(StageOutcome.Continue);
         }
 
-        var verdict = new Verdict(Name, "rateLimit", Flagged: true, DefenseAction.Throttle)
+        var verdict = new Verdict(Id, "rateLimit", Flagged: true, DefenseAction.Throttle)
         {
             Score = policy.RateLimit.TokensPerSecond,
             AtlasTechniqueId = AtlasTechniques.DenialOfService,
         };
         return ValueTask.FromResult(Enforcement.Apply(
-            context, verdict, "rate_limited", $"client '{context.ClientId}' exceeded {policy.RateLimit.TokensPerSecond} requests/s", retryAfter));
+            context, verdict, ReasonCodes.RateLimited, "the client's request rate limit is exceeded", retryAfter));
     }
 }

@@ -3,6 +3,8 @@ using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Validation;
 
+using NeuralSec.Gateway.Protocol;
+
 namespace NeuralSec.Gateway.Pipeline.Stages;
 
 /// <summary>Refuses requests the model cannot take: unknown model or version, and inputs that do not fit the
@@ -11,7 +13,7 @@ internal sealed class ValidationStage(IModelBackend backend, IOptions<GatewayOpt
 {
     private readonly LimitsOptions _limits = options.Value.Limits;
 
-    public string Name => "validate";
+    public PipelineStageId Id => PipelineStageId.Validate;
 
     public async ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {
@@ -29,7 +31,7 @@ internal sealed class ValidationStage(IModelBackend backend, IOptions<GatewayOpt
         {
             return context.ModelVersion is null
                 ? PipelineRejection.ModelNotFound(context.ModelName)
-                : new PipelineRejection(RejectionKind.NotFound, "model_not_found", $"model '{context.ModelName}' version '{context.ModelVersion}' is not served here");
+                : new PipelineRejection(RejectionKind.NotFound, "model_not_found", $"model {CallerText.Quote(context.ModelName)} version {CallerText.Quote(context.ModelVersion)} is not served here");
         }
 
         context.Model = model;

@@ -96,6 +96,9 @@ internal static class PolicyExplainer
         }
 
         text.AppendLine(hardening.Count == 0 ? "Output: returned as the model produced it." : "Output: " + string.Join("; ", hardening) + ".");
+        text.AppendLine(policy.Refusals.Explain
+            ? "Refusals: EXPLAINED to callers — the detector that fired, its score and its threshold are sent back (spec.refusals.explain: true). This is an oracle for adaptive attackers: debugging with a trusted client only."
+            : "Refusals: callers get the status, the request id and a coarse reason code; detector names, scores and thresholds go to alerts, logs and metrics only.");
         if (policy.Labels.Count > 0)
         {
             text.AppendLine("Labels: " + string.Join(", ", policy.Labels.Select(l => $"{l.Key}={l.Value}")));

@@ -1,0 +1,414 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using NeuralSec.Detectors.Tensors;
+using NeuralSec.Gateway.Options;
+using NeuralSec.Gateway.Pipeline;
+using NeuralSec.Gateway.Protocol;
+
+namespace NeuralSec.Gateway.Rest;
+
+/// <summary>
+/// Decodes the JSON body of <c>POST /v2/models/{name}/infer</c> (<c>data</c> nested or flat, row-major; numbers for
+/// numeric types, booleans for BOOL, strings for BYTES) straight from its bytes with <see cref="Utf8JsonReader"/>:
+/// no document tree, so memory is the body (bounded by <see cref="LimitsOptions.MaxJsonBodyBytes"/>) plus the
+/// tensors (bounded by <see cref="LimitsOptions.MaxInputBytes"/>, checked against the declared shape before the
+/// element buffer is allocated, exactly as on the gRPC path). A first pass reads names, datatypes and shapes and
+/// marks where each <c>data</c> lies; the second fills each tensor's buffer from its mark.
+/// </summary>
+internal static class RestInferDecoder
+{
+    private const int MaxDepth = 64;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
+
+    public static RestInferRequest Decode(ReadOnlySpan<byte> body, LimitsOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return Fail(string.Empty, "the body is not valid UTF-8") with { NotJson = true };
+        }
+
+        Header header;
+        try
+        {
+            header = ReadHeader(body, limits);
+        }
+        catch (JsonException ex)
+        {
+            return Fail(string.Empty, $"the body is not valid JSON: {ex.Message}") with { NotJson = true };
+        }
+
+        if (header.Error is not null)
+        {
+            return Fail(header.Id, header.Error);
+        }
+
+        var tensors = new List<InferenceTensor>(header.Inputs.Count);
+        long total = 0;
+        foreach (var input in header.Inputs)
+        {
+            var error = TensorSizeGuard.Check(input.Name, input.DataType, input.Shape!, limits, out var dataType, out var elementCount);
+            if (error is not null)
+            {
+                return Fail(header.Id, error);
+            }
+
+            if (dataType == TensorDataType.BF16)
+            {
+                return Fail(header.Id, $"input {CallerText.Quote(input.Name)}: BF16 cannot be sent as JSON");
+            }
+
+            if (input.Data is not var (start, length))
+            {
+                return Fail(header.Id, $"input {CallerText.Quote(input.Name)}: 'data' is required");
+            }
+
+            var sink = new ElementSink(dataType, elementCount);
+            error = Fill(body.Slice(start, length), ref sink, input.Name);
+            if (error is not null)
+            {
+                return Fail(header.Id, error);
+            }
+
+            if (sink.Count != elementCount)
+            {
+                return Fail(header.Id, $"input {CallerText.Quote(input.Name)}: data holds {sink.Count} elements but the shape needs {elementCount}");
+            }
+
+            var data = sink.ToArray();
+            total += data.Length;
+            if (total > limits.MaxInputBytes)
+            {
+                return Fail(header.Id, $"the inputs exceed the request size limit of {limits.MaxInputBytes} bytes");
+            }
+
+            tensors.Add(new InferenceTensor(input.Name, dataType, input.Shape!.ToArray(), data));
+        }
+
+        return new RestInferRequest(header.Id, new DecodedTensors(tensors, null), header.Outputs);
+    }
+
+    private static RestInferRequest Fail(string id, string message) => new(id, DecodedTensors.Fail("bad_json", message), []);
+
+    /// <summary>Pass one: everything but the tensors' data, whose extents are marked.</summary>
+    private static Header ReadHeader(ReadOnlySpan<byte> body, LimitsOptions limits)
+    {
+        var header = new Header();
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return header.WithError("the body must be a JSON object");
+        }
+
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            var property = reader.ValueTextEquals("id"u8) ? "id"
+                : reader.ValueTextEquals("inputs"u8) ? "inputs"
+                : reader.ValueTextEquals("outputs"u8) ? "outputs"
+                : null;
+            Next(ref reader);
+            switch (property)
+            {
+                case "id" when reader.TokenType == JsonTokenType.String:
+                    if (reader.ValueSpan.Length > CallerText.MaxIdentifierLength * 6)
+                    {
+                        return header.WithError($"'id' is longer than {CallerText.MaxIdentifierLength} characters");
+                    }
+
+                    header.Id = reader.GetString()!;
+                    break;
+                case "outputs":
+                    if (ReadOutputs(ref reader, header) is { } outputsError)
+                    {
+                        return header.WithError(outputsError);
+                    }
+
+                    break;
+                case "inputs":
+                    if (ReadInputs(ref reader, header, limits) is { } inputsError)
+                    {
+                        return header.WithError(inputsError);
+                    }
+
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        if (!header.SawInputs)
+        {
+            return header.WithError("'inputs' is required and must be an array");
+        }
+
+        return header.Inputs.Count == 0 ? header.WithError("the request has no inputs") : header;
+    }
+
+    private static string? ReadOutputs(ref Utf8JsonReader reader, Header header)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return "'outputs' must be an array";
+        }
+
+        while (Next(ref reader) != JsonTokenType.EndArray)
+        {
+            string? name = null;
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (Next(ref reader) == JsonTokenType.PropertyName)
+                {
+                    var isName = reader.ValueTextEquals("name"u8);
+                    Next(ref reader);
+                    if (isName && reader.TokenType == JsonTokenType.String)
+                    {
+                        name = reader.GetString();
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+
+            if (name is null)
+            {
+                return "each entry of 'outputs' needs a string 'name'";
+            }
+
+            if (header.Outputs.Count >= 1024)
+            {
+                return "'outputs' has more than 1024 entries";
+            }
+
+            header.Outputs.Add(name);
+        }
+
+        return null;
+    }
+
+    private static string? ReadInputs(ref Utf8JsonReader reader, Header header, LimitsOptions limits)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return "'inputs' is required and must be an array";
+        }
+
+        header.SawInputs = true;
+        while (Next(ref reader) != JsonTokenType.EndArray)
+        {
+            if (header.Inputs.Count >= limits.MaxInputs)
+            {
+                return $"the request has more than {limits.MaxInputs} inputs; at most {limits.MaxInputs} are accepted";
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return "each input must be an object";
+            }
+
+            var input = new InputHeader();
+            while (Next(ref reader) == JsonTokenType.PropertyName)
+            {
+                var key = reader.ValueTextEquals("name"u8) ? 1 : reader.ValueTextEquals("datatype"u8) ? 2 : reader.ValueTextEquals("shape"u8) ? 3 : reader.ValueTextEquals("data"u8) ? 4 : 0;
+                Next(ref reader);
+                switch (key)
+                {
+                    case 1 when reader.TokenType == JsonTokenType.String:
+                        input.Name = reader.GetString()!;
+                        break;
+                    case 2 when reader.TokenType == JsonTokenType.String:
+                        input.DataType = reader.GetString()!;
+                        break;
+                    case 3:
+                        if (ReadShape(ref reader, input) is { } shapeError)
+                        {
+                            return shapeError;
+                        }
+
+                        break;
+                    case 4:
+                        var start = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        input.Data = (start, (int)reader.BytesConsumed - start);
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            if (input.Shape is null)
+            {
+                return $"input {CallerText.Quote(input.Name)}: 'shape' is required and must be an array";
+            }
+
+            header.Inputs.Add(input);
+        }
+
+        return null;
+    }
+
+    private static string? ReadShape(ref Utf8JsonReader reader, InputHeader input)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return $"input {CallerText.Quote(input.Name)}: 'shape' is required and must be an array";
+        }
+
+        var shape = new List<long>();
+        while (Next(ref reader) != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var dim))
+            {
+                return $"input {CallerText.Quote(input.Name)}: shape entries must be integers";
+            }
+
+            if (shape.Count >= 16)
+            {
+                return $"input {CallerText.Quote(input.Name)}: shape has more than 16 dimensions";
+            }
+
+            shape.Add(dim);
+        }
+
+        input.Shape = shape;
+        return null;
+    }
+
+    /// <summary>Pass two: one input's <c>data</c> value, flattened row-major into its buffer.</summary>
+    private static string? Fill(ReadOnlySpan<byte> data, ref ElementSink sink, string name)
+    {
+        var reader = new Utf8JsonReader(data, ReaderOptions);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray)
+            {
+                continue;
+            }
+
+            if (sink.Add(ref reader, name) is { } error)
+            {
+                return error;
+            }
+        }
+
+        return null;
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader) =>
+        reader.Read() ? reader.TokenType : throw new JsonException("the body ends before the JSON value does");
+
+    private sealed class Header
+    {
+        public string Id { get; set; } = string.Empty;
+
+        public List<string> Outputs { get; } = [];
+
+        public List<InputHeader> Inputs { get; } = [];
+
+        public bool SawInputs { get; set; }
+
+        public string? Error { get; private set; }
+
+        public Header WithError(string error)
+        {
+            Error = error;
+            return this;
+        }
+    }
+
+    private sealed class InputHeader
+    {
+        public string Name { get; set; } = string.Empty;
+
+        public string DataType { get; set; } = string.Empty;
+
+        public List<long>? Shape { get; set; }
+
+        /// <summary>Offset and length of the <c>data</c> value in the body.</summary>
+        public (int Start, int Length)? Data { get; set; }
+    }
+
+    /// <summary>Collects flattened JSON elements into the raw layout, refusing more than the shape allows.</summary>
+    private struct ElementSink(TensorDataType dataType, long expected)
+    {
+        private readonly int _size = dataType.ElementSize();
+        private readonly byte[] _buffer = dataType == TensorDataType.Bytes ? [] : new byte[expected * dataType.ElementSize()];
+        private List<byte[]>? _strings;
+
+        public long Count { get; private set; }
+
+        public string? Add(ref Utf8JsonReader reader, string name)
+        {
+            if (Count >= expected)
+            {
+                Count++;
+                return $"input {CallerText.Quote(name)}: data holds more elements than the shape's {expected}";
+            }
+
+            var span = dataType == TensorDataType.Bytes ? default : _buffer.AsSpan((int)(Count * _size), _size);
+            var number = reader.TokenType == JsonTokenType.Number;
+            var ok = dataType switch
+            {
+                TensorDataType.FP32 => number && reader.TryGetDouble(out var f) && Write(span, (float)f),
+                TensorDataType.FP64 => number && reader.TryGetDouble(out var f64) && Write(span, f64),
+                TensorDataType.FP16 => number && reader.TryGetDouble(out var h) && Write(span, (Half)h),
+                TensorDataType.Int8 => number && reader.TryGetSByte(out var i8) && Write(span, i8),
+                TensorDataType.Int16 => number && reader.TryGetInt16(out var i16) && Write(span, i16),
+                TensorDataType.Int32 => number && reader.TryGetInt32(out var i32) && Write(span, i32),
+                TensorDataType.Int64 => number && reader.TryGetInt64(out var i64) && Write(span, i64),
+                TensorDataType.UInt8 => number && reader.TryGetByte(out var u8) && Write(span, u8),
+                TensorDataType.UInt16 => number && reader.TryGetUInt16(out var u16) && Write(span, u16),
+                TensorDataType.UInt32 => number && reader.TryGetUInt32(out var u32) && Write(span, u32),
+                TensorDataType.UInt64 => number && reader.TryGetUInt64(out var u64) && Write(span, u64),
+                TensorDataType.Bool => reader.TokenType is JsonTokenType.True or JsonTokenType.False && Write(span, (byte)(reader.GetBoolean() ? 1 : 0)),
+                TensorDataType.Bytes => reader.TokenType == JsonTokenType.String && AddString(reader.GetString()!),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return $"input {CallerText.Quote(name)}: element {Count} is not a valid {dataType.ToWireName()} value";
+            }
+
+            Count++;
+            return null;
+        }
+
+        public byte[] ToArray()
+        {
+            if (dataType != TensorDataType.Bytes)
+            {
+                return _buffer;
+            }
+
+            var strings = _strings ?? [];
+            var raw = new byte[strings.Sum(s => 4 + s.Length)];
+            var offset = 0;
+            foreach (var s in strings)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(raw.AsSpan(offset), (uint)s.Length);
+                s.CopyTo(raw.AsSpan(offset + 4));
+                offset += 4 + s.Length;
+            }
+
+            return raw;
+        }
+
+        private bool AddString(string value)
+        {
+            (_strings ??= []).Add(Encoding.UTF8.GetBytes(value));
+            return true;
+        }
+
+        private static bool Write<T>(Span<byte> span, T value)
+            where T : unmanaged
+        {
+            System.Runtime.InteropServices.MemoryMarshal.Write(span, in value);
+            return true;
+        }
+    }
+}
