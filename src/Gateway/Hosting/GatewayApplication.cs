@@ -73,7 +73,7 @@ internal static class GatewayApplication
         app.MapGrpcService<InferenceGrpcService>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapOipRest();
-        app.MapMetrics("/metrics");
+        app.MapMetrics("/metrics").WithMetadata(new MetricsEndpoint());
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
