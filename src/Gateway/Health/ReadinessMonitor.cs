@@ -28,21 +28,56 @@ internal sealed class ReadinessMonitor(HealthServiceImpl health, IModelBackend b
         using var timer = new PeriodicTimer(PollInterval);
         do
         {
-            var ready = backend.IsReady;
-            if (ready != last)
+            try
             {
-                Publish(ready);
-                Log.ReadinessChanged(logger, ready);
-                last = ready;
+                var ready = backend.IsReady;
+                if (ready != last)
+                {
+                    Publish(ready);
+                    Log.ReadinessChanged(logger, ready);
+                    last = ready;
+                }
+            }
+            catch (Exception ex)
+            {
+                // Whatever a backend does, the loop goes on: a dead loop would freeze the health answer, and a
+                // faulted background service could stop the host. Not knowing is not ready.
+                HealthLog.ReadinessCheckFailed(logger, ex);
+                TryPublish(false);
+                last = false;
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        while (await WaitForNextTickAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
     public override Task StopAsync(CancellationToken cancellationToken)
     {
         Publish(false);
         return base.StopAsync(cancellationToken);
+    }
+
+    private static async Task<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private void TryPublish(bool ready)
+    {
+        try
+        {
+            Publish(ready);
+        }
+        catch (Exception ex)
+        {
+            HealthLog.ReadinessCheckFailed(logger, ex);
+        }
     }
 
     private void Publish(bool ready)

@@ -54,6 +54,9 @@ internal static class GatewayApplication
             grpc.MaxReceiveMessageSize = options.Server.MaxReceiveMessageBytes;
             grpc.EnableDetailedErrors = false;
         });
+        // Last line of defence: every background loop catches and logs its own failures, but should one ever
+        // fault, a firewall that stops serving because a poll failed is worse than one whose poll stopped.
+        builder.Services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         builder.Services.AddSingleton<HealthServiceImpl>();
         builder.Services.AddHostedService<ReadinessMonitor>();
 
