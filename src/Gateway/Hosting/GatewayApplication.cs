@@ -62,6 +62,7 @@ internal static class GatewayApplication
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options.Identity.ApiKeysFile is { } keys ? ApiKeyStore.Load(keys) : ApiKeyStore.Empty);
+        builder.Services.AddSingleton(sp => new FailedAuthThrottle(options.Identity.FailedAuth, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ClientRateLimiter>();
         builder.Services.AddSingleton<DefenseRegistry>();
         builder.Services.AddSingleton<DefenseRandomness>();

@@ -20,12 +20,16 @@ internal sealed class ApiKeyStore
     private const int StackKeyBytes = 256;
 
     private readonly FrozenDictionary<Digest, Entry> _entries;
+    private long _lookups;
 
     private ApiKeyStore(FrozenDictionary<Digest, Entry> entries) => _entries = entries;
 
     public static ApiKeyStore Empty { get; } = new(FrozenDictionary<Digest, Entry>.Empty);
 
     public int Count => _entries.Count;
+
+    /// <summary>Keys hashed and looked up so far: shows that throttled attempts cost no hashing.</summary>
+    public long Lookups => Interlocked.Read(ref _lookups);
 
     public static ApiKeyStore Load(string path)
     {
@@ -75,6 +79,7 @@ internal sealed class ApiKeyStore
     public CallerIdentity? Match(string presentedKey)
     {
         ArgumentNullException.ThrowIfNull(presentedKey);
+        Interlocked.Increment(ref _lookups);
         Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
         HashUtf8(presentedKey, presented);
 

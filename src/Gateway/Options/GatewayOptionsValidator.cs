@@ -50,7 +50,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         foreach (var (section, value) in new (string, object)[]
                  {
                      ("Server", server), ("OnnxRuntime", options.OnnxRuntime), ("Upstream", options.Upstream),
-                     ("Limits", options.Limits), ("Identity", identity),
+                     ("Limits", options.Limits), ("Identity", identity), ("Identity:FailedAuth", identity.FailedAuth),
                  })
         {
             var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();

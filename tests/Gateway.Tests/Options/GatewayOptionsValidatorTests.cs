@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using NeuralSec.Gateway.Hosting;
+
+namespace NeuralSec.Gateway.Tests.Options;
+
+/// <summary>Start-up validation of the <c>NeuralSec</c> section: every error at once, each naming its key.</summary>
+public sealed class GatewayOptionsValidatorTests
+{
+    [Fact]
+    public void Defaults_are_valid()
+    {
+        var options = GatewayApplication.BindAndValidate(Configuration([]));
+
+        Assert.True(options.Identity.FailedAuth.Enabled);
+    }
+
+    [Fact]
+    public void Failed_auth_throttle_errors_are_reported_together()
+    {
+        var errors = Errors(new()
+        {
+            ["NeuralSec:Identity:FailedAuth:Burst"] = "0",
+            ["NeuralSec:Identity:FailedAuth:RefillInterval"] = "00:00:00",
+            ["NeuralSec:Identity:FailedAuth:MaxTrackedAddresses"] = "1",
+        });
+
+        Assert.Contains(errors, e => e.StartsWith("NeuralSec:Identity:FailedAuth:Burst:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("NeuralSec:Identity:FailedAuth:RefillInterval:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("NeuralSec:Identity:FailedAuth:MaxTrackedAddresses:", StringComparison.Ordinal));
+    }
+
+    internal static IReadOnlyList<string> Errors(Dictionary<string, string?> settings) =>
+        Assert.Throws<OptionsValidationException>(() => GatewayApplication.BindAndValidate(Configuration(settings))).Failures.ToArray();
+
+    private static IConfiguration Configuration(Dictionary<string, string?> settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+}
