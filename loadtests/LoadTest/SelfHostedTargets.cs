@@ -133,6 +133,7 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
             "--NeuralSec:Server:GrpcPort=0",
             "--NeuralSec:Server:HttpPort=0",
             "--NeuralSec:Server:MetricsPort=0",
+            "--NeuralSec:Server:ShutdownDrainDelay=00:00:00", // no load balancer to drain from
             "--Logging:LogLevel:Default=Warning",
         ];
         var app = GatewayApplication.Build([.. common, .. settings]);

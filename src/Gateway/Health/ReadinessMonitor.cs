@@ -80,7 +80,10 @@ internal sealed class ReadinessMonitor(HealthServiceImpl health, IModelBackend b
         }
     }
 
-    private void Publish(bool ready)
+    private void Publish(bool ready) => Publish(health, ready);
+
+    /// <summary>Sets the whole server's status and the inference service's, which probes ask for by name.</summary>
+    internal static void Publish(HealthServiceImpl health, bool ready)
     {
         var status = ready ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing;
         health.SetStatus(string.Empty, status);

@@ -56,9 +56,25 @@ internal static class GatewayApplication
         });
         // Last line of defence: every background loop catches and logs its own failures, but should one ever
         // fault, a firewall that stops serving because a poll failed is worse than one whose poll stopped.
-        builder.Services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
+        builder.Services.Configure<HostOptions>(host =>
+        {
+            host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore;
+
+            // The drain comes out of the host's shutdown budget; calls in flight keep the whole timeout after it.
+            if (host.ShutdownTimeout != Timeout.InfiniteTimeSpan)
+            {
+                host.ShutdownTimeout += options.Server.ShutdownDrainDelay;
+            }
+        });
         builder.Services.AddSingleton<HealthServiceImpl>();
+        builder.Services.AddSingleton<ShutdownState>();
         builder.Services.AddHostedService<ReadinessMonitor>();
+        builder.Services.AddHostedService(sp => new ShutdownDrain(
+            sp.GetRequiredService<ShutdownState>(),
+            sp.GetRequiredService<HealthServiceImpl>(),
+            options.Server.ShutdownDrainDelay,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ShutdownDrain>>()));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options.Identity.ApiKeysFile is { } keys ? ApiKeyStore.Load(keys) : ApiKeyStore.Empty);
@@ -109,11 +125,15 @@ internal static class GatewayApplication
         {
             case BackendKind.OnnxRuntime:
                 services.AddSingleton<OnnxRuntimeBackend>();
-                services.AddSingleton<IModelBackend>(sp => sp.GetRequiredService<OnnxRuntimeBackend>());
+                services.AddSingleton<IModelBackend>(sp => new ShutdownAwareBackend(sp.GetRequiredService<OnnxRuntimeBackend>(), sp.GetRequiredService<ShutdownState>()));
                 services.AddHostedService(sp => sp.GetRequiredService<OnnxRuntimeBackend>());
                 break;
             case BackendKind.Upstream:
                 services.AddUpstreamBackend();
+
+                // What the front ends read: the upstream backend, not ready once shutdown has begun.
+                services.Replace(ServiceDescriptor.Singleton<IModelBackend>(sp =>
+                    new ShutdownAwareBackend(sp.GetRequiredService<UpstreamOipBackend>(), sp.GetRequiredService<ShutdownState>())));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);

@@ -31,6 +31,12 @@ internal sealed class ServerOptions
     [Range(1024, 1L << 31)]
     public int MaxReceiveMessageBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>On shutdown, how long the sidecar reports not ready while still serving, before its listeners
+    /// close: the time Kubernetes needs to take a terminating pod out of its endpoints. Added to the host's
+    /// shutdown timeout, so calls in flight still get all of it afterwards.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownDrainDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Server name reported by ServerMetadata.</summary>
     [Required]
     public string Name { get; set; } = "neuralsec";

@@ -11,18 +11,22 @@ namespace NeuralSec.Gateway.Tests.Infrastructure;
 /// </summary>
 internal sealed partial class ChildGateway : IAsyncDisposable
 {
+    private const int SigTerm = 15;
     private const int SigCont = 18;
     private const int SigStop = 19;
 
     private readonly Process _process;
 
-    private ChildGateway(Process process, Uri grpc)
+    private ChildGateway(Process process, Uri grpc, Uri http)
     {
         _process = process;
         Grpc = grpc;
+        Http = http;
     }
 
     public Uri Grpc { get; }
+
+    public Uri Http { get; }
 
     public static bool Supported => OperatingSystem.IsLinux();
 
@@ -56,12 +60,12 @@ internal sealed partial class ChildGateway : IAsyncDisposable
 
         start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listening = new TaskCompletionSource<(Uri Grpc, Uri Http)>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is { } line && ListeningLine().Match(line) is { Success: true } match)
             {
-                listening.TrySetResult(new Uri(match.Groups[1].Value));
+                listening.TrySetResult((new Uri(match.Groups[1].Value), new Uri(match.Groups[2].Value)));
             }
         };
         process.ErrorDataReceived += (_, _) => { };
@@ -72,8 +76,8 @@ internal sealed partial class ChildGateway : IAsyncDisposable
 
         try
         {
-            var grpc = await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
-            return new ChildGateway(process, grpc);
+            var (grpc, http) = await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
+            return new ChildGateway(process, grpc, http);
         }
         catch
         {
@@ -92,6 +96,16 @@ internal sealed partial class ChildGateway : IAsyncDisposable
 
     /// <summary>SIGCONT: it resumes where it stopped.</summary>
     public void Continue() => Signal(SigCont);
+
+    /// <summary>SIGTERM: what the kubelet sends a container it is about to stop.</summary>
+    public void Terminate() => Signal(SigTerm);
+
+    /// <summary>Waits for the process to end and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan limit)
+    {
+        await _process.WaitForExitAsync().WaitAsync(limit);
+        return _process.ExitCode;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -126,6 +140,6 @@ internal sealed partial class ChildGateway : IAsyncDisposable
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Kill(int pid, int signal);
 
-    [GeneratedRegex(@"listening: gRPC (\S+),")]
+    [GeneratedRegex(@"listening: gRPC (\S+), HTTP (\S+),")]
     private static partial Regex ListeningLine();
 }

@@ -91,6 +91,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             ["NeuralSec:Server:GrpcPort"] = "0",
             ["NeuralSec:Server:HttpPort"] = "0",
             ["NeuralSec:Server:MetricsPort"] = "0",
+            ["NeuralSec:Server:ShutdownDrainDelay"] = "00:00:00",
             ["NeuralSec:OnnxRuntime:ModelRepository"] = RepoPaths.ModelRepository,
             ["NeuralSec:OnnxRuntime:IntraOpThreads"] = "1",
             ["NeuralSec:Policies:Directory"] = Path.Combine(RepoPaths.Root, "policies"),
@@ -118,6 +119,9 @@ internal sealed class GatewayServer : IAsyncDisposable
 
         return server;
     }
+
+    /// <summary>Stops the host as SIGTERM would (drain, then Kestrel, then the rest); disposing later is still fine.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async Task WaitUntilAsync(bool ready, TimeSpan? limit = null)
     {

@@ -13,6 +13,7 @@ public sealed class GatewayOptionsValidatorTests
         var options = GatewayApplication.BindAndValidate(Configuration([]));
 
         Assert.True(options.Identity.FailedAuth.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Server.ShutdownDrainDelay);
     }
 
     [Fact]
@@ -28,6 +29,16 @@ public sealed class GatewayOptionsValidatorTests
         Assert.Contains(errors, e => e.StartsWith("NeuralSec:Identity:FailedAuth:Burst:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("NeuralSec:Identity:FailedAuth:RefillInterval:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("NeuralSec:Identity:FailedAuth:MaxTrackedAddresses:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("00:10:01")]
+    public void Drain_delay_out_of_range_is_refused(string delay)
+    {
+        var errors = Errors(new() { ["NeuralSec:Server:ShutdownDrainDelay"] = delay });
+
+        Assert.Contains(errors, e => e.StartsWith("NeuralSec:Server:ShutdownDrainDelay:", StringComparison.Ordinal));
     }
 
     internal static IReadOnlyList<string> Errors(Dictionary<string, string?> settings) =>
