@@ -31,7 +31,11 @@ internal sealed partial class ChildGateway : IAsyncDisposable
     public static bool Supported => OperatingSystem.IsLinux();
 
     /// <summary>Starts the embedded-model gateway on free ports and waits for its "listening" log line.</summary>
-    public static async Task<ChildGateway> StartAsync(params string[] settings)
+    public static Task<ChildGateway> StartAsync(params string[] settings) =>
+        StartAsync(new Dictionary<string, string>(), settings);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, with extra environment variables for the process.</summary>
+    public static async Task<ChildGateway> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "neuralsec.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -59,6 +63,11 @@ internal sealed partial class ChildGateway : IAsyncDisposable
         }
 
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var listening = new TaskCompletionSource<(Uri Grpc, Uri Http)>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>

@@ -41,6 +41,33 @@ public sealed class GatewayOptionsValidatorTests
         Assert.Contains(errors, e => e.StartsWith("NeuralSec:Server:ShutdownDrainDelay:", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Listen_addresses_and_the_TLS_poll_are_checked_together()
+    {
+        var errors = Errors(new()
+        {
+            ["NeuralSec:Server:ListenAddress"] = "pod.local",
+            ["NeuralSec:Server:MetricsListenAddress"] = "127.0.0.300",
+            ["NeuralSec:Server:TlsReloadPollInterval"] = "00:00:00",
+        });
+
+        Assert.Contains(errors, e => e.StartsWith("NeuralSec:Server:ListenAddress:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("NeuralSec:Server:MetricsListenAddress:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("NeuralSec:Server:TlsReloadPollInterval:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    [InlineData("localhost")]
+    [InlineData("*")]
+    public void Metrics_listen_address_accepts_what_a_listener_can_bind(string address)
+    {
+        var options = GatewayApplication.BindAndValidate(Configuration(new() { ["NeuralSec:Server:MetricsListenAddress"] = address }));
+
+        Assert.Equal(address, options.Server.MetricsListenAddress);
+    }
+
     internal static IReadOnlyList<string> Errors(Dictionary<string, string?> settings) =>
         Assert.Throws<OptionsValidationException>(() => GatewayApplication.BindAndValidate(Configuration(settings))).Failures.ToArray();
 
