@@ -64,10 +64,11 @@ internal static class GatewayApplication
             grpc.MaxReceiveMessageSize = options.Server.MaxReceiveMessageBytes;
             grpc.EnableDetailedErrors = false;
         });
-        // Last line of defence: every background loop catches and logs its own failures, but should one ever
-        // fault, a firewall that stops serving because a poll failed is worse than one whose poll stopped.
+
         builder.Services.Configure<HostOptions>(host =>
         {
+            // Last line of defence: every background loop catches and logs its own failures, but should one ever
+            // fault, a firewall that stops serving because a poll failed is worse than one whose poll stopped.
             host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore;
 
             // The drain comes out of the host's shutdown budget; calls in flight keep the whole timeout after it.

@@ -110,8 +110,9 @@ public sealed class TlsTests : IDisposable
         Assert.Contains("neuralsec_", await server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative)), StringComparison.Ordinal);
         Assert.True((await server.Client.ServerLiveAsync(new ServerLiveRequest())).Live);
 
+        // Nothing else in the suite listens on 127.0.0.2, so a refused connection is this gateway's metrics
+        // port being absent there (the reverse check on 127.0.0.1 could meet another test's server).
         Assert.False(await Accepts(IPAddress.Parse("127.0.0.2"), server.Endpoints.Metrics.Port));
-        Assert.False(await Accepts(IPAddress.Loopback, server.Endpoints.Http.Port));
     }
 
     public void Dispose()
