@@ -63,6 +63,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
             $"--NeuralSec:Server:GrpcPort={grpc}",
             $"--NeuralSec:Server:HttpPort={http}",
             $"--NeuralSec:Server:MetricsPort={metrics}",
+            "--NeuralSec:Server:ShutdownDrainDelay=00:00:00", // no load balancer to drain from
             "--Logging:LogLevel:Default=Warning",
             .. settings])
         {

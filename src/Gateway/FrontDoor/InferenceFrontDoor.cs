@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using NeuralSec.Gateway.Backends;
+using NeuralSec.Gateway.Health;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Gateway.Pipeline.Stages;
@@ -14,15 +15,16 @@ namespace NeuralSec.Gateway.FrontDoor;
 /// (<see cref="Rest.RestEndpoints"/>) only decode their wire into these calls and write the result back, so both
 /// refuse the same request with the same status, reason code and message.
 /// </summary>
-internal sealed class InferenceFrontDoor(InferencePipeline pipeline, IModelBackend backend, IOptions<GatewayOptions> options)
+internal sealed class InferenceFrontDoor(InferencePipeline pipeline, IModelBackend backend, ShutdownState shutdown, IOptions<GatewayOptions> options) : IReadinessSource
 {
     private readonly ServerOptions _server = options.Value.Server;
 
     /// <summary>The process is up (liveness): true whenever it can answer at all.</summary>
     public bool IsLive => true;
 
-    /// <summary>The sidecar can serve inference (readiness).</summary>
-    public bool IsReady => backend.IsReady;
+    /// <summary>The sidecar can serve inference and is not draining for shutdown (readiness). The one answer every
+    /// readiness question reads: ServerReady, <c>/v2/health/ready</c> and grpc.health.v1 (<see cref="Health.ReadinessMonitor"/>).</summary>
+    public bool IsReady => !shutdown.Draining && backend.IsReady;
 
     public string ServerName => _server.Name;
 

@@ -11,7 +11,7 @@ namespace NeuralSec.Gateway.Health;
 /// Mirrors the backend's readiness into <c>grpc.health.v1</c>: NOT_SERVING until the model is loaded or the
 /// upstream answers, SERVING after, for the whole server ("") and for the inference service by name.
 /// </summary>
-internal sealed class ReadinessMonitor(HealthServiceImpl health, IModelBackend backend, ILogger<ReadinessMonitor> logger) : BackgroundService
+internal sealed class ReadinessMonitor(HealthServiceImpl health, IReadinessSource readiness, ILogger<ReadinessMonitor> logger) : BackgroundService
 {
     public const string InferenceServiceName = "inference.GRPCInferenceService";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
@@ -28,15 +28,26 @@ internal sealed class ReadinessMonitor(HealthServiceImpl health, IModelBackend b
         using var timer = new PeriodicTimer(PollInterval);
         do
         {
-            var ready = backend.IsReady;
-            if (ready != last)
+            try
             {
-                Publish(ready);
-                Log.ReadinessChanged(logger, ready);
-                last = ready;
+                var ready = readiness.IsReady;
+                if (ready != last)
+                {
+                    Publish(ready);
+                    Log.ReadinessChanged(logger, ready);
+                    last = ready;
+                }
+            }
+            catch (Exception ex)
+            {
+                // Whatever a backend does, the loop goes on: a dead loop would freeze the health answer, and a
+                // faulted background service could stop the host. Not knowing is not ready.
+                HealthLog.ReadinessCheckFailed(logger, ex);
+                TryPublish(false);
+                last = false;
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        while (await WaitForNextTickAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
     public override Task StopAsync(CancellationToken cancellationToken)
@@ -45,7 +56,34 @@ internal sealed class ReadinessMonitor(HealthServiceImpl health, IModelBackend b
         return base.StopAsync(cancellationToken);
     }
 
-    private void Publish(bool ready)
+    private static async Task<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private void TryPublish(bool ready)
+    {
+        try
+        {
+            Publish(ready);
+        }
+        catch (Exception ex)
+        {
+            HealthLog.ReadinessCheckFailed(logger, ex);
+        }
+    }
+
+    private void Publish(bool ready) => Publish(health, ready);
+
+    /// <summary>Sets the whole server's status and the inference service's, which probes ask for by name.</summary>
+    internal static void Publish(HealthServiceImpl health, bool ready)
     {
         var status = ready ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing;
         health.SetStatus(string.Empty, status);

@@ -1,5 +1,4 @@
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
+using System.Security.Authentication;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -48,6 +47,17 @@ internal static class GatewayApplication
         var endpoints = new BoundEndpoints { Tls = options.Server.TlsCertificatePath is not null };
         builder.Services.AddSingleton(endpoints);
         var clientCertificates = options.Identity.ClientCaPath is { } ca ? new ClientCertificateValidator(ca) : null;
+        if (options.Server is { TlsCertificatePath: { } certificatePath, TlsKeyPath: { } keyPath })
+        {
+            builder.Services.AddSingleton(sp => new ServerCertificateSource(
+                certificatePath,
+                keyPath,
+                options.Server.TlsReloadPollInterval,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ServerCertificateSource>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerCertificateSource>());
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureListeners(kestrel, options, clientCertificates, endpoints));
 
         builder.Services.AddGrpc(grpc =>
@@ -55,11 +65,32 @@ internal static class GatewayApplication
             grpc.MaxReceiveMessageSize = options.Server.MaxReceiveMessageBytes;
             grpc.EnableDetailedErrors = false;
         });
+
+        builder.Services.Configure<HostOptions>(host =>
+        {
+            // Last line of defence: every background loop catches and logs its own failures, but should one ever
+            // fault, a firewall that stops serving because a poll failed is worse than one whose poll stopped.
+            host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore;
+
+            // The drain comes out of the host's shutdown budget; calls in flight keep the whole timeout after it.
+            if (host.ShutdownTimeout != Timeout.InfiniteTimeSpan)
+            {
+                host.ShutdownTimeout += options.Server.ShutdownDrainDelay;
+            }
+        });
         builder.Services.AddSingleton<HealthServiceImpl>();
+        builder.Services.AddSingleton<ShutdownState>();
         builder.Services.AddHostedService<ReadinessMonitor>();
+        builder.Services.AddHostedService(sp => new ShutdownDrain(
+            sp.GetRequiredService<ShutdownState>(),
+            sp.GetRequiredService<HealthServiceImpl>(),
+            options.Server.ShutdownDrainDelay,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ShutdownDrain>>()));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options.Identity.ApiKeysFile is { } keys ? ApiKeyStore.Load(keys) : ApiKeyStore.Empty);
+        builder.Services.AddSingleton(sp => new FailedAuthThrottle(options.Identity.FailedAuth, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ClientRateLimiter>();
         builder.Services.AddSingleton<DefenseRegistry>();
         builder.Services.AddSingleton<DefenseRandomness>();
@@ -74,7 +105,7 @@ internal static class GatewayApplication
         app.MapGrpcService<InferenceGrpcService>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapOipRest();
-        app.MapMetrics("/metrics");
+        app.MapMetrics("/metrics").WithMetadata(new MetricsEndpoint());
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
@@ -134,6 +165,7 @@ internal static class GatewayApplication
         services.AddSingleton<IPipelineStage, AlertStage>();
         services.AddSingleton<InferencePipeline>();
         services.AddSingleton<InferenceFrontDoor>();
+        services.AddSingleton<IReadinessSource>(sp => sp.GetRequiredService<InferenceFrontDoor>());
         services.AddSingleton<MalformedRequests>();
         services.AddSingleton<RestBodyReader>();
         services.AddSingleton<InferenceGrpcService>();
@@ -145,31 +177,27 @@ internal static class GatewayApplication
         var server = options.Server;
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = server.MaxReceiveMessageBytes;
-        var address = server.ListenAddress switch
-        {
-            "localhost" => IPAddress.Loopback,
-            "*" => IPAddress.Any,
-            _ => IPAddress.Parse(server.ListenAddress),
-        };
-        X509Certificate2? certificate = server.TlsCertificatePath is { } cert
-            ? X509Certificate2.CreateFromPemFile(cert, server.TlsKeyPath)
-            : null;
+        var address = ListenAddress.Parse(server.ListenAddress);
+        var metricsAddress = ListenAddress.Parse(server.MetricsListenAddress ?? server.ListenAddress);
+
+        // Resolved here, when Kestrel configures itself, so a bad pair fails start-up like any bad configuration.
+        var certificates = endpoints.Tls ? kestrel.ApplicationServices.GetRequiredService<ServerCertificateSource>() : null;
 
         kestrel.Listen(address, server.GrpcPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
-            UseTls(listen, certificate, clientCertificates, options.Identity.RequireClientCertificate);
+            UseTls(listen, certificates, clientCertificates, options.Identity.RequireClientCertificate);
             listen.Use(PortRole.Tag(PortRole.Grpc));
             endpoints.GrpcListener = listen;
         });
         kestrel.Listen(address, server.HttpPort, listen =>
         {
-            listen.Protocols = certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
-            UseTls(listen, certificate, clientCertificates, options.Identity.RequireClientCertificate);
+            listen.Protocols = certificates is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+            UseTls(listen, certificates, clientCertificates, options.Identity.RequireClientCertificate);
             listen.Use(PortRole.Tag(PortRole.Http));
             endpoints.HttpListener = listen;
         });
-        kestrel.Listen(address, server.MetricsPort, listen =>
+        kestrel.Listen(metricsAddress, server.MetricsPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http1;
             listen.Use(PortRole.Tag(PortRole.Metrics));
@@ -177,16 +205,21 @@ internal static class GatewayApplication
         });
     }
 
-    private static void UseTls(ListenOptions listen, X509Certificate2? certificate, ClientCertificateValidator? clientCertificates, bool require)
+    private static void UseTls(ListenOptions listen, ServerCertificateSource? certificates, ClientCertificateValidator? clientCertificates, bool require)
     {
-        if (certificate is null)
+        if (certificates is null)
         {
             return;
         }
 
         listen.UseHttps(new HttpsConnectionAdapterOptions
         {
-            ServerCertificate = certificate,
+            // Asked at every handshake: a reloaded pair reaches new connections without a restart.
+            ServerCertificateSelector = (_, _) => certificates.Current,
+
+            // Whatever the host's OpenSSL would still allow: TLS 1.0 and 1.1 are broken, and a base image with a
+            // permissive system configuration must not make the firewall accept them.
+            SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateMode = clientCertificates is null
                 ? ClientCertificateMode.NoCertificate
                 : require ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.AllowCertificate,

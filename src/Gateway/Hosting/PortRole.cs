@@ -25,12 +25,16 @@ internal static class PortRole
     public static string? Of(HttpContext context) =>
         context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(Key, out var role) == true ? role as string : null;
 
-    /// <summary>Middleware: the metrics port answers <c>/metrics</c> only; the other ports never do.</summary>
+    /// <summary>Middleware: the metrics port answers <c>/metrics</c> only; the other ports never do.
+    /// Routing matches paths case-insensitively, so the path test does too (<c>/METRICS</c> once read the scrape
+    /// on the client ports); the endpoint routing picked is checked as well, so no other spelling routing might
+    /// accept can slip past a string comparison.</summary>
     public static RequestDelegate Enforce(RequestDelegate next) => context =>
     {
         var isMetricsPort = Of(context) == Metrics;
-        var isMetricsPath = context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal);
-        if (isMetricsPort != isMetricsPath)
+        var isMetricsRequest = context.Request.Path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
+            || context.GetEndpoint()?.Metadata.GetMetadata<MetricsEndpoint>() is not null;
+        if (isMetricsPort != isMetricsRequest)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;

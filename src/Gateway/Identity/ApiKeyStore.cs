@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -5,22 +8,32 @@ namespace NeuralSec.Gateway.Identity;
 
 /// <summary>
 /// Hashed API keys from a file (a mounted Secret): <c>clientId:group:sha256-hex</c> per line, <c>#</c> comments.
-/// The plain keys never sit in the sidecar's memory; a presented key is hashed and compared against every entry
-/// in constant time, so timing reveals neither a prefix nor which entry matched.
+/// The plain keys never sit in the sidecar's memory. A presented key is hashed and looked up by its SHA-256, so a
+/// request costs the same with ten keys or a hundred thousand; the found entry is then compared in constant time.
+/// A hash-table probe on a SHA-256 reveals nothing an attacker can use: timing could at most tell how a hash of
+/// their guess falls among the buckets, never how close the guess is to a real key.
 /// </summary>
 internal sealed class ApiKeyStore
 {
-    private readonly Entry[] _entries;
+    /// <summary>Keys up to this many UTF-8 bytes are hashed from the stack; longer ones (a header can be kilobytes)
+    /// from a pooled buffer.</summary>
+    private const int StackKeyBytes = 256;
 
-    private ApiKeyStore(Entry[] entries) => _entries = entries;
+    private readonly FrozenDictionary<Digest, Entry> _entries;
+    private long _lookups;
 
-    public static ApiKeyStore Empty { get; } = new([]);
+    private ApiKeyStore(FrozenDictionary<Digest, Entry> entries) => _entries = entries;
 
-    public int Count => _entries.Length;
+    public static ApiKeyStore Empty { get; } = new(FrozenDictionary<Digest, Entry>.Empty);
+
+    public int Count => _entries.Count;
+
+    /// <summary>Keys hashed and looked up so far: shows that throttled attempts cost no hashing.</summary>
+    public long Lookups => Interlocked.Read(ref _lookups);
 
     public static ApiKeyStore Load(string path)
     {
-        var entries = new List<Entry>();
+        var entries = new Dictionary<Digest, (Entry Entry, int Line)>();
         var lineNumber = 0;
         foreach (var raw in File.ReadLines(path))
         {
@@ -47,10 +60,17 @@ internal sealed class ApiKeyStore
                 throw new InvalidDataException($"{path}:{lineNumber}: the key hash is not hexadecimal");
             }
 
-            entries.Add(new Entry(parts[0], parts[1].Length == 0 ? null : parts[1], hash));
+            // One key naming two clients is a mistake in the Secret, and which one won would be an accident.
+            var digest = Digest.From(hash);
+            if (entries.TryGetValue(digest, out var earlier))
+            {
+                throw new InvalidDataException($"{path}:{lineNumber}: the same key hash as line {earlier.Line} ('{earlier.Entry.ClientId}')");
+            }
+
+            entries.Add(digest, (new Entry(parts[0], parts[1].Length == 0 ? null : parts[1], hash), lineNumber));
         }
 
-        return new ApiKeyStore(entries.ToArray());
+        return new ApiKeyStore(entries.ToFrozenDictionary(e => e.Key, e => e.Value.Entry));
     }
 
     /// <summary>The SHA-256 hex an operator puts in the file for a key.</summary>
@@ -58,20 +78,51 @@ internal sealed class ApiKeyStore
 
     public CallerIdentity? Match(string presentedKey)
     {
-        Span<byte> presented = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presentedKey), presented);
-        Entry? match = null;
-        foreach (var entry in _entries)
+        ArgumentNullException.ThrowIfNull(presentedKey);
+        Interlocked.Increment(ref _lookups);
+        Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
+        HashUtf8(presentedKey, presented);
+
+        // The constant-time comparison is belt and braces: the dictionary found the entry by this very digest.
+        return _entries.TryGetValue(Digest.From(presented), out var entry) && CryptographicOperations.FixedTimeEquals(presented, entry.Hash)
+            ? new CallerIdentity(entry.ClientId, entry.Group, CallerIdentitySource.ApiKey)
+            : null;
+    }
+
+    private static void HashUtf8(string key, Span<byte> destination)
+    {
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(key.Length);
+        if (maxBytes <= StackKeyBytes)
         {
-            // No early exit: every entry is compared whatever matched before.
-            if (CryptographicOperations.FixedTimeEquals(presented, entry.Hash))
-            {
-                match = entry;
-            }
+            Span<byte> utf8 = stackalloc byte[StackKeyBytes];
+            var written = Encoding.UTF8.GetBytes(key, utf8);
+            SHA256.HashData(utf8[..written], destination);
+            CryptographicOperations.ZeroMemory(utf8[..written]);
+            return;
         }
 
-        return match is null ? null : new CallerIdentity(match.ClientId, match.Group, CallerIdentitySource.ApiKey);
+        var rented = ArrayPool<byte>.Shared.Rent(maxBytes);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(key, rented);
+            SHA256.HashData(rented.AsSpan(0, written), destination);
+            CryptographicOperations.ZeroMemory(rented.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     private sealed record Entry(string ClientId, string? Group, byte[] Hash);
+
+    /// <summary>A SHA-256 as four words: a dictionary key without a byte-array comparer.</summary>
+    private readonly record struct Digest(ulong A, ulong B, ulong C, ulong D)
+    {
+        public static Digest From(ReadOnlySpan<byte> hash) => new(
+            BinaryPrimitives.ReadUInt64LittleEndian(hash),
+            BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(hash[16..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]));
+    }
 }

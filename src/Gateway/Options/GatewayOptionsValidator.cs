@@ -24,6 +24,16 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"NeuralSec:Server:TlsKeyPath: file '{server.TlsKeyPath}' does not exist.");
         }
 
+        if (!ListenAddress.TryParse(server.ListenAddress, out _))
+        {
+            errors.Add($"NeuralSec:Server:ListenAddress: '{server.ListenAddress}' is not an IP address, 'localhost' or '*'.");
+        }
+
+        if (server.MetricsListenAddress is not null && !ListenAddress.TryParse(server.MetricsListenAddress, out _))
+        {
+            errors.Add($"NeuralSec:Server:MetricsListenAddress: '{server.MetricsListenAddress}' is not an IP address, 'localhost' or '*'.");
+        }
+
         var ports = new[] { server.HttpPort, server.GrpcPort, server.MetricsPort }.Where(p => p != 0).ToArray();
         if (ports.Distinct().Count() != ports.Length)
         {
@@ -50,7 +60,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         foreach (var (section, value) in new (string, object)[]
                  {
                      ("Server", server), ("OnnxRuntime", options.OnnxRuntime), ("Upstream", options.Upstream),
-                     ("Limits", options.Limits), ("Identity", identity),
+                     ("Limits", options.Limits), ("Identity", identity), ("Identity:FailedAuth", identity.FailedAuth),
                  })
         {
             var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();

@@ -27,6 +27,10 @@ internal sealed class IdentityOptions
     /// empty). A Kubernetes Secret mounted as a file.</summary>
     public string? ApiKeysFile { get; set; }
 
+    /// <summary>Throttling of wrong API keys per source address.</summary>
+    [Required]
+    public FailedAuthOptions FailedAuth { get; set; } = new();
+
     /// <summary>Header a mesh sets with the caller's identity: Envoy's <c>x-forwarded-client-cert</c> (URI or
     /// Subject CN is used) or a plain id header. Trusted only where the policy says <c>trustHeader: true</c>.</summary>
     [Required]

@@ -91,6 +91,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             ["NeuralSec:Server:GrpcPort"] = "0",
             ["NeuralSec:Server:HttpPort"] = "0",
             ["NeuralSec:Server:MetricsPort"] = "0",
+            ["NeuralSec:Server:ShutdownDrainDelay"] = "00:00:00",
             ["NeuralSec:OnnxRuntime:ModelRepository"] = RepoPaths.ModelRepository,
             ["NeuralSec:OnnxRuntime:IntraOpThreads"] = "1",
             ["NeuralSec:Policies:Directory"] = Path.Combine(RepoPaths.Root, "policies"),
@@ -119,13 +120,16 @@ internal sealed class GatewayServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Stops the host as SIGTERM would (drain, then Kestrel, then the rest); disposing later is still fine.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async Task WaitUntilAsync(bool ready, TimeSpan? limit = null)
     {
-        var backend = _app.Services.GetRequiredService<IModelBackend>();
+        var readiness = _app.Services.GetRequiredService<NeuralSec.Gateway.Health.IReadinessSource>();
         var health = new Grpc.Health.V1.Health.HealthClient(_channel);
         var wanted = ready ? Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving : Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing;
         var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
-        while (backend.IsReady != ready || (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest())).Status != wanted)
+        while (readiness.IsReady != ready || (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest())).Status != wanted)
         {
             if (DateTime.UtcNow > deadline)
             {

@@ -43,6 +43,18 @@ internal sealed class TestCertificates : IDisposable
         return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
     }
 
+    /// <summary>Another server certificate for 127.0.0.1 from the test CA, as PEM (certificate, key): what a
+    /// renewal would write. <paramref name="notAfter"/> in the past makes an expired one.</summary>
+    public (string CertificatePem, string KeyPem) ServerPem(string subject, DateTimeOffset? notAfter = null, bool clientAuthOnly = false)
+    {
+        var cert = Issue(Ca, subject, clientAuth: clientAuthOnly, san: b =>
+        {
+            b.AddIpAddress(IPAddress.Loopback);
+            b.AddDnsName("localhost");
+        }, notAfter);
+        return (cert.ExportCertificatePem(), cert.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+    }
+
     public void Dispose() => _dir.Delete(recursive: true);
 
     private static X509Certificate2 CreateCa(string subject)
@@ -51,10 +63,10 @@ internal sealed class TestCertificates : IDisposable
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(30));
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool clientAuth, Action<SubjectAlternativeNameBuilder>? san)
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool clientAuth, Action<SubjectAlternativeNameBuilder>? san, DateTimeOffset? notAfter = null)
     {
         var key = RSA.Create(2048);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -69,7 +81,8 @@ internal sealed class TestCertificates : IDisposable
         }
 
         var serial = RandomNumberGenerator.GetBytes(16);
-        using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), serial);
+        var until = notAfter ?? DateTimeOffset.UtcNow.AddDays(10);
+        using var signed = request.Create(ca, until.AddDays(-11), until, serial);
         return signed.CopyWithPrivateKey(key);
     }
 

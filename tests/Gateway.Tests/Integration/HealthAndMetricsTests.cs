@@ -69,4 +69,32 @@ public sealed class HealthAndMetricsTests(GatewayFixture fixture) : IClassFixtur
         using var restOnMetricsPort = await fixture.Server.Metrics.GetAsync(new Uri("/v2/health/live", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, restOnMetricsPort.StatusCode);
     }
+
+    /// <summary>Routing matches paths case-insensitively, so the port check must too: the red team read the scrape
+    /// as <c>/Metrics</c> on both client ports.</summary>
+    [Theory]
+    [InlineData("/Metrics")]
+    [InlineData("/METRICS")]
+    [InlineData("/metrics/")]
+    [InlineData("/%6Detrics")]
+    public async Task Metrics_are_not_served_on_client_ports_whatever_the_spelling(string path)
+    {
+        using var onHttpPort = await fixture.Server.Http.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, onHttpPort.StatusCode);
+
+        // The gRPC port speaks HTTP/2 only (h2c without TLS).
+        using var h2c = new HttpClient { BaseAddress = fixture.Server.Endpoints.Grpc };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var onGrpcPort = await h2c.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, onGrpcPort.StatusCode);
+        Assert.DoesNotContain("neuralsec_", await onGrpcPort.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The same spelling is the scrape on the metrics port: the check and routing agree.
+        using var onMetricsPort = await fixture.Server.Metrics.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, onMetricsPort.StatusCode);
+    }
 }

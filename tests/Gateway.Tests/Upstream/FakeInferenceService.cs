@@ -17,20 +17,25 @@ internal sealed class FakeInferenceService : GRPCInferenceService.GRPCInferenceS
         this.behavior = behavior;
     }
 
-    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context)
+    public override async Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context)
     {
         behavior.CountServerReady();
-        return Task.FromResult(new ServerReadyResponse { Ready = behavior.Ready });
+        await behavior.WhileHung();
+        return new ServerReadyResponse { Ready = behavior.Ready };
     }
 
-    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) =>
-        request.Name == ModelName
-            ? Task.FromResult(new ModelReadyResponse { Ready = behavior.Ready })
+    public override async Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
+    {
+        await behavior.WhileHung();
+        return request.Name == ModelName
+            ? new ModelReadyResponse { Ready = behavior.Ready }
             : throw new RpcException(new Status(StatusCode.NotFound, "no such model"));
+    }
 
-    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    public override async Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
         behavior.CountMetadata();
+        await behavior.WhileHung();
         behavior.MaybeFail();
         if (request.Name != ModelName)
         {
@@ -41,7 +46,7 @@ internal sealed class FakeInferenceService : GRPCInferenceService.GRPCInferenceS
         response.Versions.Add("1");
         response.Inputs.Add(new ModelMetadataResponse.Types.TensorMetadata { Name = "x", Datatype = "FP32", Shape = { -1, 4 } });
         response.Outputs.Add(new ModelMetadataResponse.Types.TensorMetadata { Name = "y", Datatype = "FP32", Shape = { -1, 4 } });
-        return Task.FromResult(response);
+        return response;
     }
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
@@ -49,6 +54,7 @@ internal sealed class FakeInferenceService : GRPCInferenceService.GRPCInferenceS
         behavior.CountInfer();
         behavior.LastDeadline = context.Deadline;
         behavior.InferStarted.TrySetResult();
+        await behavior.WhileHung();
         var delay = behavior.Delay;
         if (delay > TimeSpan.Zero)
         {

@@ -43,6 +43,7 @@ internal sealed class FakeModelServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Behavior.Release();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await app.StopAsync(limit.Token);
         await app.DisposeAsync();

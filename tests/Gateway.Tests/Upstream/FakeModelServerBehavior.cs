@@ -11,6 +11,7 @@ internal sealed class FakeModelServerBehavior
     private int serverReadyCalls;
     private volatile bool ready = true;
     private long delayTicks;
+    private volatile TaskCompletionSource? hung;
 
     /// <summary>Status returned by the next <see cref="FailNext"/> ModelInfer/ModelMetadata calls.</summary>
     public StatusCode FailureStatus { get; private set; } = StatusCode.Unavailable;
@@ -53,6 +54,16 @@ internal sealed class FakeModelServerBehavior
     }
 
     public void Heal() => Volatile.Write(ref failuresRemaining, 0);
+
+    /// <summary>From now on every call (ServerReady included) waits, deaf to cancellation and deadlines, until
+    /// <see cref="Release"/>: a process that stopped answering (SIGSTOP, a wedged GPU driver), not a slow one.</summary>
+    public void Hang() => hung = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Answers everything that waited, and everything after.</summary>
+    public void Release() => Interlocked.Exchange(ref hung, null)?.TrySetResult();
+
+    /// <summary>Completes at once unless the server is hung.</summary>
+    internal Task WhileHung() => hung?.Task ?? Task.CompletedTask;
 
     internal int CountInfer() => Interlocked.Increment(ref inferCalls);
 

@@ -139,6 +139,34 @@ public sealed class UpstreamOipBackendTests : IAsyncLifetime
         await server.Behavior.InferCancelled.Task.WaitAsync(Limit);
     }
 
+    /// <summary>The channel reports its own expired deadline as a cancellation; a hung server must still read as
+    /// DEADLINE_EXCEEDED (never INTERNAL) and count against the breaker. The caller's deadline, shorter than the
+    /// attempt timeout, makes the gRPC deadline fire first every time.</summary>
+    [Fact]
+    public async Task Infer_HungUpstream_IsDeadlineExceeded_ThenTheBreakerOpens()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o =>
+        {
+            o.MaxRetries = 0;
+            o.BreakerMinimumThroughput = 3;
+            o.BreakerFailureRatio = 0.5;
+            o.BreakerSamplingDuration = TimeSpan.FromSeconds(60);
+            o.BreakDuration = TimeSpan.FromSeconds(30);
+        }));
+        server.Behavior.Hang();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var ex = await Assert.ThrowsAsync<BackendException>(() =>
+                backend.InferAsync(UpstreamTestOptions.EchoRequest(), DateTime.UtcNow.AddMilliseconds(150), CancellationToken.None).AsTask());
+            Assert.Equal(BackendError.DeadlineExceeded, ex.Error);
+        }
+
+        Assert.Equal(CircuitState.Open, backend.CircuitState);
+        var open = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+        Assert.Equal(BackendError.Unavailable, open.Error);
+    }
+
     [Fact]
     public async Task Infer_SendsADeadlineUpstream_CappedByTheCallers()
     {

@@ -41,6 +41,42 @@ public sealed class UpstreamReadinessMonitorTests
     }
 
     [Fact]
+    public async Task Poll_HungServer_TimesOutAsNotReady_ThenRecovers()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o => o.AttemptTimeout = TimeSpan.FromMilliseconds(200)));
+        Assert.True(await backend.Readiness.PollOnceAsync(CancellationToken.None));
+
+        server.Behavior.Hang();
+        Assert.False(await backend.Readiness.PollOnceAsync(CancellationToken.None));
+        Assert.False(backend.IsReady);
+
+        server.Behavior.Release();
+        Assert.True(await backend.Readiness.PollOnceAsync(CancellationToken.None));
+    }
+
+    /// <summary>The red team's SIGSTOP: the poll's deadline surfaced as a cancellation, the loop faulted and the
+    /// host stopped. The loop must keep polling through any failure.</summary>
+    [Fact]
+    public async Task BackgroundLoop_SurvivesAHungServer_AndSeesItRecover()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o => o.AttemptTimeout = TimeSpan.FromMilliseconds(100)));
+
+        await backend.Readiness.StartAsync(CancellationToken.None);
+        await WaitUntil(() => backend.IsReady);
+        server.Behavior.Hang();
+        await WaitUntil(() => !backend.IsReady);
+        var pollsWhileHung = server.Behavior.ServerReadyCalls;
+        await WaitUntil(() => server.Behavior.ServerReadyCalls >= pollsWhileHung + 3);
+
+        Assert.False(backend.Readiness.ExecuteTask!.IsCompleted, "the loop ended on a timed-out poll");
+        server.Behavior.Release();
+        await WaitUntil(() => backend.IsReady);
+        await backend.Readiness.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task BackgroundLoop_PollsUntilStopped()
     {
         await using var server = await FakeModelServer.StartAsync();

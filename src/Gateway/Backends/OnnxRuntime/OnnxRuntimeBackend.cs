@@ -134,8 +134,10 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDispo
                 Log.EmptyRepository(_logger, _repository);
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
+            // Loading runs in the background: anything it throws would fault a task nobody awaits until shutdown.
+            // Whatever failed, the sidecar stays up, not ready, and says why.
             failures++;
             Log.ModelLoadFailed(_logger, "*", _repository, ex.Message);
         }

@@ -38,4 +38,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3109, Level = LogLevel.Warning, Message = "Upstream answered model {Model} with a malformed response: {Problem}")]
     public static partial void MalformedResponse(ILogger logger, string model, string problem);
+
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Debug, Message = "Upstream readiness poll got no answer within {Timeout}: not ready")]
+    public static partial void ReadinessPollTimedOut(ILogger logger, TimeSpan timeout, Exception exception);
+
+    [LoggerMessage(EventId = 3111, Level = LogLevel.Error, Message = "Upstream readiness poll failed unexpectedly: not ready; polling goes on")]
+    public static partial void ReadinessPollCrashed(ILogger logger, Exception exception);
 }

@@ -179,7 +179,18 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
                         deadline = caller;
                     }
 
-                    return await s.Call(s.Backend.client, s.Request, new CallOptions(deadline: deadline, cancellationToken: token));
+                    try
+                    {
+                        return await s.Call(s.Backend.client, s.Request, new CallOptions(deadline: deadline, cancellationToken: token));
+                    }
+                    catch (OperationCanceledException ex) when (!token.IsCancellationRequested)
+                    {
+                        // The channel reports its own expired deadline as a cancellation
+                        // (ThrowOperationCanceledOnCancellation). No token fired, so it was the deadline: the server
+                        // did not answer in time. Said as such, it reads DEADLINE_EXCEEDED (not INTERNAL) and counts
+                        // against the breaker like any other unanswered call.
+                        throw new RpcException(new Status(StatusCode.DeadlineExceeded, "the upstream call's deadline passed", ex));
+                    }
                 },
                 state,
                 cancellationToken);

@@ -41,7 +41,10 @@ internal sealed class UpstreamReadinessMonitor : BackgroundService
 
     public bool IsReady => ready;
 
-    /// <summary>Asks the server once and records the answer; any failure counts as not ready.</summary>
+    /// <summary>Asks the server once and records the answer. Any failure counts as not ready and none escapes:
+    /// a poll that times out (the channel reports its own deadline as a cancellation) is a server that does not
+    /// answer, the plainest case of not ready — and an exception here would end the loop and, with it, the host.
+    /// Only <paramref name="cancellationToken"/> firing (the host stopping) propagates.</summary>
     public async Task<bool> PollOnceAsync(CancellationToken cancellationToken)
     {
         bool answer;
@@ -51,9 +54,23 @@ internal sealed class UpstreamReadinessMonitor : BackgroundService
             var response = await client.ServerReadyAsync(new ServerReadyRequest(), deadline: deadline, cancellationToken: cancellationToken);
             answer = response.Ready;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException ex)
+        {
+            Log.ReadinessPollTimedOut(logger, pollTimeout, ex);
+            answer = false;
+        }
         catch (RpcException ex)
         {
             Log.ReadinessPollFailed(logger, ex.StatusCode, ex);
+            answer = false;
+        }
+        catch (Exception ex)
+        {
+            Log.ReadinessPollCrashed(logger, ex);
             answer = false;
         }
 
@@ -67,17 +84,36 @@ internal sealed class UpstreamReadinessMonitor : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(interval, timeProvider);
-        try
+        do
         {
-            do
+            try
             {
                 await PollOnceAsync(stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // Host shutdown.
+            }
+            catch (Exception ex)
+            {
+                // PollOnceAsync already turns every failure into "not ready"; this guards the loop itself, which
+                // must outlive anything a poll can do: the host must never stop because the model server hangs.
+                Log.ReadinessPollCrashed(logger, ex);
+                Set(false);
+            }
+        }
+        while (await WaitForNextTickAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Host shutdown.
+            return false;
         }
     }
 
