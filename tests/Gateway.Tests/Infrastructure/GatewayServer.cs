@@ -81,8 +81,9 @@ internal sealed class GatewayServer : IAsyncDisposable
     }
 
     /// <summary>Starts a gateway with the given extra settings (<c>Key=Value</c>, keys under <c>NeuralSec:</c>)
-    /// and, unless told otherwise, waits until its backend is ready.</summary>
-    public static async Task<GatewayServer> StartAsync(IDictionary<string, string?>? settings = null, bool waitUntilReady = true)
+    /// and, unless told otherwise, waits until its backend is ready. <paramref name="logs"/> receives its warnings
+    /// and errors.</summary>
+    public static async Task<GatewayServer> StartAsync(IDictionary<string, string?>? settings = null, bool waitUntilReady = true, ILoggerProvider? logs = null)
     {
         var alertFile = Path.Combine(Path.GetTempPath(), $"neuralsec-alerts-{Guid.NewGuid():N}.jsonl");
         var all = new Dictionary<string, string?>
@@ -109,6 +110,10 @@ internal sealed class GatewayServer : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(all);
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+            }
         });
         await app.StartAsync().ConfigureAwait(false);
         var server = new GatewayServer(app, all.GetValueOrDefault("NeuralSec:Server:TlsCertificatePath")) { AlertFile = all["NeuralSec:Alerts:Sinks:0:Path"]! };

@@ -2,7 +2,7 @@ using NeuralSec.Data;
 
 namespace NeuralSec.Gateway.Tests.Infrastructure;
 
-/// <summary>Real MNIST test-split digits from the committed fixture, read by the lab's dataset reader.</summary>
+/// <summary>Real MNIST test-split digits from the committed fixture, read by the data library's MNIST reader.</summary>
 internal static class TestDigits
 {
     private static readonly Lazy<MnistSplit> Test = new(() => MnistDataset.Load(RepoPaths.MnistData).Test);

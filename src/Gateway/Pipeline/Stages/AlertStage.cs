@@ -78,10 +78,11 @@ internal sealed class AlertStage(IAlertPublisher publisher, IPolicyProvider poli
 
     private static string Title(DecisionRecord decision) => (decision.Outcome, decision.Reason) switch
     {
-        (DecisionOutcome.Block, "unauthenticated" or "invalid_api_key") => "Unauthenticated inference request refused",
-        (DecisionOutcome.Block, "no_policy") => "Inference request for an ungoverned model refused",
-        (DecisionOutcome.Block, "defense_error") => "Defense failure: request refused (fail-closed)",
+        (DecisionOutcome.Block, ReasonCodes.Unauthenticated or ReasonCodes.InvalidApiKey) => "Unauthenticated inference request refused",
+        (DecisionOutcome.Block, ReasonCodes.NoPolicy) => "Inference request for an ungoverned model refused",
+        (DecisionOutcome.Block, ReasonCodes.DefenseError) => "Defense failure: request refused (fail-closed)",
         (DecisionOutcome.Block, _) => "Adversarial input blocked",
+        (DecisionOutcome.Throttle, ReasonCodes.AuthThrottled) => "Failed authentication attempts throttled",
         (DecisionOutcome.Throttle, _) => "Client throttled",
         (DecisionOutcome.Degrade, _) => "Output degraded to label-only",
         _ => "Suspicious inference request",

@@ -1,5 +1,5 @@
 using NeuralSec.Gateway.Decisions;
-using NeuralSec.Gateway.Stream;
+using NeuralSec.Gateway.QueryStream;
 
 namespace NeuralSec.Gateway.Pipeline.Stages;
 

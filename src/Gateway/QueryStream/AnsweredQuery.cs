@@ -3,7 +3,7 @@ using NeuralSec.Gateway.Decisions;
 using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Policy.Model;
 
-namespace NeuralSec.Gateway.Stream;
+namespace NeuralSec.Gateway.QueryStream;
 
 /// <summary>What a <see cref="IQueryObserver"/> sees of one answered request, and the one way it may act on it.</summary>
 internal sealed class AnsweredQuery(InferenceContext context, DateTimeOffset time)

@@ -1,4 +1,4 @@
-namespace NeuralSec.Gateway.Stream;
+namespace NeuralSec.Gateway.QueryStream;
 
 /// <summary>
 /// A stateful defense over a client's query stream (extraction detection, near-duplicate query search): it sees every

@@ -1,0 +1,291 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Grpc.Core;
+using NeuralSec.Gateway.Rest;
+using NeuralSec.Gateway.Options;
+using NeuralSec.Gateway.Tests.Infrastructure;
+using NeuralSec.Protocol.Inference;
+
+namespace NeuralSec.Gateway.Tests.FrontDoor;
+
+/// <summary>
+/// What a caller sends that must not grow the sidecar or break its answers: made-up model names (metric labels),
+/// huge echoed strings (grpc-message), bytes that are not protobuf or not JSON, oversized, concurrent and stalled
+/// bodies. Each test reproduces a defect the red team found against the live sidecar.
+/// </summary>
+public sealed class HostileInputTests
+{
+    [Fact]
+    public async Task Made_up_model_names_never_become_metric_labels()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        var marker = "probe" + Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < 50; i++)
+        {
+            var request = InferRequests.Raw(TestDigits.Image(0));
+            request.ModelName = $"{marker}-{i}";
+            await Assert.ThrowsAsync<RpcException>(() => server.Client.ModelInferAsync(request).ResponseAsync);
+        }
+
+        var scrape = await server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.DoesNotContain(marker, scrape, StringComparison.Ordinal);
+        Assert.Contains("neuralsec_requests_total{model=\"_other\",outcome=\"not_found\"}", scrape, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_enormous_model_name_is_refused_with_a_short_message_and_the_connection_lives_on()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        var request = InferRequests.Raw(TestDigits.Image(0));
+        request.ModelName = new string('é', 11_000);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Client.ModelInferAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal("bad_model_name", ex.Trailers.GetValue("x-neuralsec-reason"));
+        Assert.True(ex.Status.Detail.Length < 200, ex.Status.Detail);
+        Assert.DoesNotContain("é", ex.Status.Detail, StringComparison.Ordinal);
+
+        // The same channel, so the same HTTP/2 connection, still answers.
+        var answer = await server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(0)));
+        Assert.Single(answer.Outputs);
+    }
+
+    [Fact]
+    public async Task Echoed_tensor_names_are_cut_and_made_ASCII()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        var request = InferRequests.Raw(TestDigits.Image(0));
+        request.Inputs[0].Name = "\u0001" + new string('ß', 5_000);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Client.ModelInferAsync(request).ResponseAsync);
+
+        Assert.Equal("unknown_input", ex.Trailers.GetValue("x-neuralsec-reason"));
+        Assert.True(ex.Status.Detail.Length < 600, $"{ex.Status.Detail.Length} characters");
+        Assert.Contains("\\u0001\\u00df", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Matches("^[ -~]*$", ex.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_protobuf_get_INVALID_ARGUMENT_with_trailers_and_one_log_line_per_burst()
+    {
+        var logs = new RecordingLogs();
+        await using var server = await GatewayServer.StartAsync(logs: logs);
+        using var http = new HttpClient(new SocketsHttpHandler());
+
+        for (var i = 0; i < 40; i++)
+        {
+            // A gRPC frame (uncompressed, 3 bytes) whose payload is not a ModelInferRequest: a field tag with wire type 7.
+            using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Endpoints.Grpc, "/inference.GRPCInferenceService/ModelInfer"))
+            {
+                Content = new ByteArrayContent([0, 0, 0, 0, 3, 0x0F, 0xFF, 0xFF]),
+                Version = HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+            message.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
+            using var response = await http.SendAsync(message);
+            await response.Content.ReadAsByteArrayAsync();
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("3", Trailer(response, "grpc-status"));
+            Assert.Equal("malformed_request", Trailer(response, "x-neuralsec-reason"));
+            Assert.Matches("^[0-9a-f]{32}$", Trailer(response, "x-neuralsec-request-id"));
+        }
+
+        Assert.DoesNotContain(logs.Entries, e => e.Exception is not null || e.Message.Contains("Exception was thrown by handler", StringComparison.Ordinal));
+        Assert.InRange(logs.Entries.Count(e => e.EventId.Id == 1005), 1, 2);
+
+        static string? Trailer(HttpResponseMessage response, string name) =>
+            response.TrailingHeaders.TryGetValues(name, out var values) || response.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
+    }
+
+    [Fact]
+    public async Task Invalid_UTF8_inside_a_JSON_string_is_bad_json_not_a_500()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        var body = Encoding.UTF8.GetBytes("{\"id\":\"x\",\"inputs\":[{\"name\":\"input\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"")
+            .Concat(new byte[] { 0xC3, 0x28 })
+            .Concat(Encoding.UTF8.GetBytes("\"]}]}"))
+            .ToArray();
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await server.Http.PostAsync(new Uri("/v2/models/mnist/infer", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("bad_json", response.Headers.GetValues("x-neuralsec-reason").Single());
+        Assert.Contains("UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_refused_from_its_length_or_as_it_passes_the_limit()
+    {
+        await using var server = await GatewayServer.StartAsync(new Dictionary<string, string?> { ["NeuralSec:Limits:MaxJsonBodyBytes"] = "65536" });
+        var big = new byte[100_000];
+        Array.Fill(big, (byte)' ');
+
+        using var declared = new ByteArrayContent(big);
+        using var fromLength = await server.Http.PostAsync(new Uri("/v2/models/mnist/infer", UriKind.Relative), declared);
+        using var chunked = new StreamContent(new MemoryStream(big));
+        chunked.Headers.ContentLength = null;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v2/models/mnist/infer", UriKind.Relative)) { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+        using var asItPasses = await server.Http.SendAsync(request);
+
+        foreach (var response in new[] { fromLength, asItPasses })
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Equal("too_large", response.Headers.GetValues("x-neuralsec-reason").Single());
+        }
+    }
+
+    [Fact]
+    public async Task Large_bodies_beyond_the_concurrency_bound_are_shed_at_once_with_a_retry_after()
+    {
+        await using var server = await GatewayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["NeuralSec:Limits:LargeJsonBodyBytes"] = "1024",
+            ["NeuralSec:Limits:MaxConcurrentLargeJsonBodies"] = "1",
+        });
+        var release = new TaskCompletionSource();
+        using var slow = new StreamContent(new StallingStream(new byte[4096], release.Task));
+        slow.Headers.ContentLength = 8192;
+        var first = server.Http.PostAsync(new Uri("/v2/models/mnist/infer", UriKind.Relative), slow);
+        try
+        {
+            // The first body holds the only slot once its headers arrived; ask until that has happened (bounded).
+            HttpResponseMessage? shed = null;
+            for (var attempt = 0; attempt < 400 && shed is null; attempt++)
+            {
+                var response = await server.Http.PostAsync(new Uri("/v2/models/mnist/infer", UriKind.Relative), new ByteArrayContent(new byte[4096]));
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    shed = response;
+                }
+                else
+                {
+                    response.Dispose();
+                    await Task.Delay(50);
+                }
+            }
+
+            using (shed)
+            {
+                Assert.NotNull(shed);
+                Assert.Equal("overloaded", shed.Headers.GetValues("x-neuralsec-reason").Single());
+                Assert.Equal(TimeSpan.FromSeconds(1), shed.Headers.RetryAfter?.Delta);
+            }
+        }
+        finally
+        {
+            release.SetResult();
+            try
+            {
+                (await first).Dispose();
+            }
+            catch (HttpRequestException)
+            {
+                // The stalled body ends short of its Content-Length, which the client reports; the slot is what mattered.
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_stalled_body_is_a_request_timeout_not_too_large()
+    {
+        await using var server = await GatewayServer.StartAsync();
+
+        // A raw socket, so the client can stall mid-body and still read the answer.
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(server.Endpoints.Http.Host, server.Endpoints.Http.Port);
+        var stream = socket.GetStream();
+        var head = $"POST /v2/models/mnist/infer HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{{\"inputs\":[";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+
+        // Kestrel's minimum body data rate (240 B/s after a 5 s grace) ends the upload; the limit only guards a hang.
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var answer = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, limit.Token);
+            if (read == 0)
+            {
+                break;
+            }
+
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        var text = answer.ToString();
+        Assert.StartsWith("HTTP/1.1 408", text, StringComparison.Ordinal);
+        Assert.Contains("x-neuralsec-reason: body_timeout", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Decoding_a_JSON_body_allocates_about_the_tensor_not_a_document_tree()
+    {
+        const int elements = 1_000_000;
+        var body = new StringBuilder("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1000000],\"data\":[");
+        for (var i = 0; i < elements; i++)
+        {
+            body.Append(i == 0 ? "0.5" : ",0.5");
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(body.Append("]}]}").ToString());
+        var limits = new LimitsOptions();
+        RestInferDecoder.Decode(bytes, limits); // warm up
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var decoded = RestInferDecoder.Decode(bytes, limits);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Null(decoded.Inputs.Rejection);
+        var tensor = elements * sizeof(float);
+        Assert.True(allocated < tensor + (256 * 1024), $"decoding a {bytes.Length:N0}-byte body into a {tensor:N0}-byte tensor allocated {allocated:N0} bytes");
+    }
+
+    /// <summary>Sends its bytes, then waits for <paramref name="release"/> before it ends: a client that stalls.</summary>
+    private sealed class StallingStream(byte[] first, Task release) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position < first.Length)
+            {
+                var count = Math.Min(buffer.Length, first.Length - _position);
+                first.AsMemory(_position, count).CopyTo(buffer);
+                _position += count;
+                return count;
+            }
+
+            await release.WaitAsync(cancellationToken);
+            return 0;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
