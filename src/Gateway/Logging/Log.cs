@@ -20,6 +20,12 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Warning, "Malformed {Protocol} request refused ({Reason}: {Detail}); {Suppressed} more since the last such line")]
     public static partial void MalformedRequest(ILogger logger, string protocol, string reason, string detail, long suppressed);
 
+    [LoggerMessage(1006, LogLevel.Warning, "Defenses of policy {Policy}@{Revision} could not be built ahead of its requests; they will be retried per request under its onError rule")]
+    public static partial void DefensePrebuildFailed(ILogger logger, Exception exception, string policy, string revision);
+
+    [LoggerMessage(1007, LogLevel.Error, "Policy revision change could not be applied to the defenses or client state; requests still build what they need")]
+    public static partial void PolicyChangeFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(2001, LogLevel.Information, "ONNX Runtime execution provider: {Provider}")]
     public static partial void ExecutionProviderChosen(ILogger logger, string provider);
 

@@ -41,6 +41,17 @@ internal static class GatewayMetrics
         "Scores of each detector on the requests it scored.",
         new HistogramConfiguration { LabelNames = ["detector"], Buckets = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 5, 10] });
 
+    /// <summary>Per-client state entries held in memory (client × policy revision).</summary>
+    public static readonly Gauge ClientStateEntries = Prometheus.Metrics.CreateGauge(
+        "neuralsec_client_state_entries",
+        "Per-client state entries (client x policy revision) held in memory.");
+
+    /// <summary>Entries dropped: refilled (no information lost), capacity (the bound was reached), retired (their policy revision was replaced).</summary>
+    public static readonly Counter ClientStateEvictions = Prometheus.Metrics.CreateCounter(
+        "neuralsec_client_state_evictions_total",
+        "Per-client state entries dropped, by reason: refilled (a full bucket, nothing lost), capacity (the configured bound was reached), retired (its policy revision was replaced).",
+        new CounterConfiguration { LabelNames = ["reason"] });
+
     public static readonly Counter UpstreamErrors = Prometheus.Metrics.CreateCounter(
         "neuralsec_upstream_errors_total",
         "Failed calls to the upstream model server, by gRPC status or cause.",

@@ -27,4 +27,7 @@ internal sealed class GatewayOptions
 
     [Required]
     public DefenseOptions Defenses { get; set; } = new();
+
+    [Required]
+    public ClientState.ClientStateOptions ClientState { get; set; } = new();
 }

@@ -61,6 +61,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                  {
                      ("Server", server), ("OnnxRuntime", options.OnnxRuntime), ("Upstream", options.Upstream),
                      ("Limits", options.Limits), ("Identity", identity), ("Identity:FailedAuth", identity.FailedAuth),
+                     ("ClientState", options.ClientState),
                  })
         {
             var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();

@@ -4,10 +4,11 @@ using NeuralSec.Gateway.Tests.Infrastructure;
 namespace NeuralSec.Gateway.Tests.Defenses;
 
 /// <summary>
-/// A defense that cannot be built at run time — here STRIP's overlay pool, removed after the policy was loaded —
-/// fails every stage that needs the policy's defenses, preprocessing first. The policy's onError decides:
-/// fail-closed refuses (PERMISSION_DENIED, reason defense_error), fail-open answers with the model's output; both
-/// raise an alert. When the file comes back, the next request is defended again.
+/// A defense that cannot be built — here STRIP's overlay pool, a file that exists (so the policy validates) but is not
+/// an image set — fails the build when the policy goes live (logged) and again on every request that needs it,
+/// preprocessing first. The policy's onError decides: fail-closed refuses (PERMISSION_DENIED, reason defense_error),
+/// fail-open answers with the model's output; both raise an alert. Once the file is good, the next request builds
+/// the defenses and is defended again, without a reload.
 /// </summary>
 public sealed class DefenseBuildFailureTests
 {
@@ -18,7 +19,7 @@ public sealed class DefenseBuildFailureTests
     {
         using var policies = new PolicyFolder();
         var pool = Path.Combine(policies.Path, "pool.nsimg.gz");
-        File.Copy(Path.Combine(RepoPaths.ModelRepository, "mnist-backdoor", "strip-pool.nsimg.gz"), pool);
+        await File.WriteAllTextAsync(pool, "not an image set");
         policies.Write("default.yaml", PolicyFolder.Policy("fragile", $$"""
               models: ["*"]
               onError: {{onError}}
@@ -34,8 +35,6 @@ public sealed class DefenseBuildFailureTests
             ["NeuralSec:Policies:Directory"] = policies.Path,
             ["NeuralSec:Defenses:Seed"] = "5",
         });
-
-        File.Delete(pool); // valid when loaded; unbuildable on the first request
 
         var call = server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(0)));
         string requestId;
@@ -58,7 +57,7 @@ public sealed class DefenseBuildFailureTests
         var failed = alert.GetProperty("unmapped").GetProperty("neuralsec").GetProperty("detectors").EnumerateArray().ToArray();
         Assert.Contains(failed, d => d.GetProperty("name").GetString() == "build");
 
-        File.Copy(Path.Combine(RepoPaths.ModelRepository, "mnist-backdoor", "strip-pool.nsimg.gz"), pool);
+        File.Copy(Path.Combine(RepoPaths.ModelRepository, "mnist-backdoor", "strip-pool.nsimg.gz"), pool, overwrite: true);
         var healed = await server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(0)));
         Assert.Equal(TestDigits.Label(0), InferRequests.ArgMax(InferRequests.Logits(healed)));
     }

@@ -82,8 +82,12 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     /// <summary>Starts a gateway with the given extra settings (<c>Key=Value</c>, keys under <c>NeuralSec:</c>)
     /// and, unless told otherwise, waits until its backend is ready. <paramref name="logs"/> receives its warnings
-    /// and errors.</summary>
-    public static async Task<GatewayServer> StartAsync(IDictionary<string, string?>? settings = null, bool waitUntilReady = true, ILoggerProvider? logs = null)
+    /// and errors; <paramref name="services"/> may add to its services (a query observer under test).</summary>
+    public static async Task<GatewayServer> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        bool waitUntilReady = true,
+        ILoggerProvider? logs = null,
+        Action<IServiceCollection>? services = null)
     {
         var alertFile = Path.Combine(Path.GetTempPath(), $"neuralsec-alerts-{Guid.NewGuid():N}.jsonl");
         var all = new Dictionary<string, string?>
@@ -114,6 +118,8 @@ internal sealed class GatewayServer : IAsyncDisposable
             {
                 builder.Logging.AddProvider(logs);
             }
+
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync().ConfigureAwait(false);
         var server = new GatewayServer(app, all.GetValueOrDefault("NeuralSec:Server:TlsCertificatePath")) { AlertFile = all["NeuralSec:Alerts:Sinks:0:Path"]! };

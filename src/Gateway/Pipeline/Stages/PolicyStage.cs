@@ -46,8 +46,15 @@ internal sealed class PolicyStage(IPolicyProvider policies) : IPipelineStage
             identity = new CallerIdentity(defaultClient, null, CallerIdentitySource.PolicyDefault);
         }
 
+        if (identity.ClientId!.Length > CallerText.MaxIdentifierLength)
+        {
+            // Per-client state, alerts and logs key on the id: an identity nobody could have issued is refused, not cut.
+            context.Decision.Escalate(DecisionOutcome.Block, ReasonCodes.Unauthenticated);
+            return Reject(new PipelineRejection(RejectionKind.Unauthenticated, ReasonCodes.Unauthenticated, $"the caller's identity is longer than {CallerText.MaxIdentifierLength} characters"));
+        }
+
         context.Identity = identity;
-        context.ClientId = identity.ClientId!;
+        context.ClientId = identity.ClientId;
         return ValueTask.FromResult(StageOutcome.Continue);
     }
 

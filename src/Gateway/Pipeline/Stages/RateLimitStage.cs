@@ -14,17 +14,17 @@ internal sealed class RateLimitStage(ClientRateLimiter limiter) : IPipelineStage
 {
     public PipelineStageId Id => PipelineStageId.Limit;
 
-    public ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
+    public async ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {
         if (context.Policy is not { RateLimit: not null } policy)
         {
-            return ValueTask.FromResult(StageOutcome.Continue);
+            return StageOutcome.Continue;
         }
 
-        var retryAfter = limiter.TryAcquire(policy, context.ClientId);
+        var retryAfter = await limiter.TryAcquireAsync(policy, context.ClientId, cancellationToken).ConfigureAwait(false);
         if (retryAfter is null)
         {
-            return ValueTask.FromResult(StageOutcome.Continue);
+            return StageOutcome.Continue;
         }
 
         var verdict = new Verdict(Id, "rateLimit", Flagged: true, DefenseAction.Throttle)
@@ -32,7 +32,6 @@ internal sealed class RateLimitStage(ClientRateLimiter limiter) : IPipelineStage
             Score = policy.RateLimit.TokensPerSecond,
             AtlasTechniqueId = AtlasTechniques.DenialOfService,
         };
-        return ValueTask.FromResult(Enforcement.Apply(
-            context, verdict, ReasonCodes.RateLimited, "the client's request rate limit is exceeded", retryAfter));
+        return Enforcement.Apply(context, verdict, ReasonCodes.RateLimited, "the client's request rate limit is exceeded", retryAfter);
     }
 }

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Primitives;
+using NeuralSec.Gateway.ClientState;
+using NeuralSec.Gateway.Defenses;
+using NeuralSec.Gateway.RateLimiting;
+
+namespace NeuralSec.Gateway.Policy.Runtime;
+
+/// <summary>
+/// Follows the live policy snapshot through the store's change token: when a snapshot goes live (at start-up and on
+/// every successful reload), the defenses of its revisions are built before their first request needs them, and the
+/// defenses and per-client state of revisions it retired are dropped.
+/// </summary>
+internal sealed class PolicyRevisionLifecycle(
+    PolicyStore store,
+    DefenseRegistry defenses,
+    IClientStateStore clientState,
+    ILogger<PolicyRevisionLifecycle> logger) : IHostedService, IDisposable
+{
+    private IDisposable? _subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Registered after the policy watcher, which has loaded the first snapshot by now.
+        _subscription = ChangeToken.OnChange(store.GetChangeToken, Apply);
+        Apply();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _subscription = null;
+    }
+
+    private void Apply()
+    {
+        try
+        {
+            var snapshot = store.Current;
+            defenses.Prebuild(snapshot.Policies);
+            defenses.RetainOnly(snapshot.Policies);
+            clientState.RetainScopes(snapshot.Policies.Select(ClientRateLimiter.Scope).ToHashSet(StringComparer.Ordinal));
+        }
+        catch (Exception ex)
+        {
+            // Runs on the reload's thread: it must never take the reload (or the host) down with it.
+            Logging.Log.PolicyChangeFailed(logger, ex);
+        }
+    }
+}
