@@ -18,7 +18,11 @@ internal static class AlertServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>());
-        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.SectionName)).ValidateOnStart();
+        var section = configuration.GetSection(AlertOptions.SectionName);
+        services.AddOptions<AlertOptions>()
+            .Bind(section)
+            .PostConfigure(options => options.Sinks = AlertSinkTypes.BindAll(section.GetSection(nameof(AlertOptions.Sinks))))
+            .ValidateOnStart();
         services.TryAddSingleton(sp => AlertDispatcher.Create(
             sp.GetRequiredService<IOptions<AlertOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),

@@ -4,14 +4,14 @@ using NeuralSec.Gateway.Alerts.Sinks;
 
 namespace NeuralSec.Gateway.Alerts;
 
-/// <summary>Turns validated sink options into sinks; the one place that knows every sink type.</summary>
+/// <summary>Turns validated sink options into sinks, each through its <see cref="IAlertSinkType"/>.</summary>
 internal static class AlertSinkFactory
 {
     /// <summary>The configured sinks, or the default (OCSF JSON lines to stdout) when none is configured.</summary>
     public static IReadOnlyList<AlertSinkOptions> EffectiveSinks(AlertOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Sinks.Count > 0 ? options.Sinks : [new AlertSinkOptions { Type = AlertSinkType.JsonLines, Path = "stdout" }];
+        return options.Sinks.Count > 0 ? options.Sinks : [new Sinks.JsonLines.JsonLinesSinkOptions { Path = "stdout" }];
     }
 
     /// <summary>Sink names for metrics and logs: the configured name, else the type in lower case, suffixed with its
@@ -20,8 +20,8 @@ internal static class AlertSinkFactory
     {
         ArgumentNullException.ThrowIfNull(sinks);
         var names = new List<string>(sinks.Count);
-        var perType = sinks.Where(s => string.IsNullOrWhiteSpace(s.Name)).GroupBy(s => s.Type).ToDictionary(g => g.Key, g => g.Count());
-        var seen = new Dictionary<AlertSinkType, int>();
+        var perType = sinks.Where(s => string.IsNullOrWhiteSpace(s.Name)).GroupBy(s => s.Type, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var sink in sinks)
         {
             if (!string.IsNullOrWhiteSpace(sink.Name))
@@ -30,7 +30,7 @@ internal static class AlertSinkFactory
                 continue;
             }
 
-            var type = sink.Type.ToString().ToLowerInvariant();
+            var type = sink.Type.ToLowerInvariant();
             var index = seen.GetValueOrDefault(sink.Type);
             seen[sink.Type] = index + 1;
             names.Add(perType[sink.Type] > 1 ? $"{type}-{index}" : type);
@@ -52,13 +52,9 @@ internal static class AlertSinkFactory
             {
                 var sink = configured[i];
                 var logger = loggerFactory.CreateLogger($"NeuralSec.Alerts.{names[i]}");
-                sinks.Add(sink.Type switch
-                {
-                    AlertSinkType.JsonLines => JsonLinesSink.Create(names[i], sink.Path, formatter, logger, time),
-                    AlertSinkType.Webhook => new WebhookSink(names[i], sink, formatter, time, logger),
-                    AlertSinkType.Syslog => new SyslogSink(names[i], sink, product, logger, time),
-                    _ => throw new ArgumentOutOfRangeException(nameof(options), sink.Type, "Unknown alert sink type."),
-                });
+                var type = AlertSinkTypes.Find(sink.Type)
+                    ?? throw new ArgumentOutOfRangeException(nameof(options), sink.Type, "Unknown alert sink type.");
+                sinks.Add(type.Create(sink, new AlertSinkContext(names[i], product, formatter, time, logger)));
             }
         }
         catch

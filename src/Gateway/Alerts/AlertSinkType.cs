@@ -1,13 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using NeuralSec.Gateway.Alerts.Sinks;
+
 namespace NeuralSec.Gateway.Alerts;
 
-internal enum AlertSinkType
+/// <summary>An <see cref="IAlertSinkType"/> from its three parts: options, validator, factory.</summary>
+internal sealed class AlertSinkType<TOptions, TValidator>(string name, Func<TOptions, AlertSinkContext, IAlertSink> create) : IAlertSinkType
+    where TOptions : AlertSinkOptions, new()
+    where TValidator : IAlertSinkOptionsValidator<TOptions>, new()
 {
-    /// <summary>OCSF JSON, one event per line, to stdout or a file.</summary>
-    JsonLines,
+    private readonly TValidator _validator = new();
 
-    /// <summary>HTTP POST of JSON arrays of OCSF events, retried and spooled to disk while the receiver is down.</summary>
-    Webhook,
+    public string Name { get; } = name;
 
-    /// <summary>RFC 5424 syslog over UDP or TCP (octet counting), CEF or OCSF JSON as the message.</summary>
-    Syslog,
+    public AlertSinkOptions Bind(IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var options = new TOptions();
+        section.Bind(options);
+        return options;
+    }
+
+    public void Validate(AlertSinkOptions options, string path, List<string> errors) => _validator.Validate(Typed(options), path, errors);
+
+    public IAlertSink Create(AlertSinkOptions options, AlertSinkContext context) => create(Typed(options), context);
+
+    /// <summary>The options as this type's own; base options (made in code with the common fields only) get the
+    /// type's defaults for the rest.</summary>
+    private static TOptions Typed(AlertSinkOptions options) => options as TOptions ?? new TOptions
+    {
+        Type = options.Type,
+        Name = options.Name,
+        QueueCapacity = options.QueueCapacity,
+    };
 }

@@ -1,3 +1,4 @@
+using NeuralSec.Gateway.Alerts.Sinks.JsonLines;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Alerts;
@@ -77,7 +78,7 @@ public sealed class AlertDispatcherTests
         using var folder = new TempFolder();
         var path = Path.Combine(folder.Path, "nested", "alerts.jsonl");
         var options = Options(TimeSpan.Zero);
-        options.Sinks = [new AlertSinkOptions { Type = AlertSinkType.JsonLines, Path = path, Name = "jsonl-file" }];
+        options.Sinks = [new JsonLinesSinkOptions { Path = path, Name = "jsonl-file" }];
 
         await using (var dispatcher = AlertDispatcher.Create(options, TimeProvider.System, NullLoggerFactory.Instance))
         {

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NeuralSec.Gateway.Alerts.Sinks.Webhook;
+using NeuralSec.Gateway.Alerts.Sinks.Syslog;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -45,6 +48,16 @@ public sealed class AlertOptionsTests
     }
 
     [Fact]
+    public void Rejects_AnUnknownSinkType_NamingTheKnownOnes()
+    {
+        var options = Bind(new Dictionary<string, string?> { ["NeuralSec:Alerts:Sinks:0:Type"] = "Webhok" });
+
+        var failure = Assert.Single(new AlertOptionsValidator().Validate(null, options).Failures!);
+
+        Assert.Equal("NeuralSec:Alerts:Sinks:0:Type: 'Webhok' is not one of JsonLines, Webhook, Syslog.", failure);
+    }
+
+    [Fact]
     public void Binds_SinksFromConfiguration()
     {
         var options = Bind(new Dictionary<string, string?>
@@ -61,9 +74,10 @@ public sealed class AlertOptionsTests
 
         Assert.Equal(TimeSpan.FromSeconds(30), options.AggregationWindow);
         Assert.Equal(2, options.Sinks.Count);
-        Assert.Equal("Bearer x", options.Sinks[0].Headers["Authorization"]);
-        Assert.Equal(SyslogProtocol.Tcp, options.Sinks[1].Protocol);
-        Assert.Equal(AlertPayloadFormat.Json, options.Sinks[1].Format);
+        Assert.Equal("Bearer x", Assert.IsType<WebhookSinkOptions>(options.Sinks[0]).Headers["Authorization"]);
+        var syslog = Assert.IsType<SyslogSinkOptions>(options.Sinks[1]);
+        Assert.Equal(SyslogProtocol.Tcp, syslog.Protocol);
+        Assert.Equal(SyslogPayloadFormat.Json, syslog.Format);
         Assert.True(new AlertOptionsValidator().Validate(null, options).Succeeded);
     }
 
@@ -72,10 +86,10 @@ public sealed class AlertOptionsTests
     {
         var names = AlertSinkFactory.ResolveNames(
         [
-            new AlertSinkOptions { Type = AlertSinkType.Webhook },
-            new AlertSinkOptions { Type = AlertSinkType.Syslog },
-            new AlertSinkOptions { Type = AlertSinkType.Webhook },
-            new AlertSinkOptions { Type = AlertSinkType.JsonLines, Name = "audit-file" },
+            new AlertSinkOptions { Type = "Webhook" },
+            new AlertSinkOptions { Type = "Syslog" },
+            new AlertSinkOptions { Type = "webhook" },
+            new AlertSinkOptions { Type = "JsonLines", Name = "audit-file" },
         ]);
 
         Assert.Equal(["webhook-0", "syslog", "webhook-1", "audit-file"], names);
@@ -111,10 +125,15 @@ public sealed class AlertOptionsTests
         Assert.Equal(2, error.Failures.Count()); // Url and SpoolDirectory, together
     }
 
+    /// <summary>The options as the host binds them (through <see cref="AlertServiceCollectionExtensions.AddAlerts"/>),
+    /// each sink as its own type's options.</summary>
     private static AlertOptions Bind(Dictionary<string, string?> values)
     {
-        var options = new AlertOptions();
-        new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(AlertOptions.SectionName).Bind(options);
-        return options;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddAlerts(configuration);
+        services.RemoveAll<IValidateOptions<AlertOptions>>();
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<AlertOptions>>().Value;
     }
 }

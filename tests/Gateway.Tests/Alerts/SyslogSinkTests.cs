@@ -1,3 +1,4 @@
+using NeuralSec.Gateway.Alerts.Sinks.Syslog;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -17,7 +18,7 @@ public sealed partial class SyslogSinkTests
     {
         using var collector = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)collector.Client.LocalEndPoint!).Port;
-        await using var dispatcher = Start(SyslogProtocol.Udp, port, AlertPayloadFormat.Cef, "syslog-udp");
+        await using var dispatcher = Start(SyslogProtocol.Udp, port, SyslogPayloadFormat.Cef, "syslog-udp");
 
         dispatcher.Publish(AlertSamples.BlockedAdversarial());
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -42,7 +43,7 @@ public sealed partial class SyslogSinkTests
         using var collector = new TcpListener(IPAddress.Loopback, 0);
         collector.Start();
         var port = ((IPEndPoint)collector.LocalEndpoint).Port;
-        await using var dispatcher = Start(SyslogProtocol.Tcp, port, AlertPayloadFormat.Json, "syslog-tcp");
+        await using var dispatcher = Start(SyslogProtocol.Tcp, port, SyslogPayloadFormat.Json, "syslog-tcp");
 
         // The reload failure's message holds a newline: octet counting, unlike newline framing, carries it intact.
         dispatcher.Publish(AlertSamples.PolicyReloadFailed());
@@ -70,7 +71,7 @@ public sealed partial class SyslogSinkTests
     public async Task Tcp_WaitsForTheCollector_ThenDelivers()
     {
         var port = WebhookReceiver.FreePort();
-        await using var dispatcher = Start(SyslogProtocol.Tcp, port, AlertPayloadFormat.Cef, "syslog-tcp-late");
+        await using var dispatcher = Start(SyslogProtocol.Tcp, port, SyslogPayloadFormat.Cef, "syslog-tcp-late");
         dispatcher.Publish(AlertSamples.BlockedAdversarial());
         await Task.Delay(50); // let the first connection attempt fail
 
@@ -83,7 +84,7 @@ public sealed partial class SyslogSinkTests
         Assert.Contains("CEF:0|NeuralSec|", message, StringComparison.Ordinal);
     }
 
-    private static AlertDispatcher Start(SyslogProtocol protocol, int port, AlertPayloadFormat format, string name)
+    private static AlertDispatcher Start(SyslogProtocol protocol, int port, SyslogPayloadFormat format, string name)
     {
         var options = new AlertOptions
         {
@@ -92,9 +93,9 @@ public sealed partial class SyslogSinkTests
             ProductVersion = "1.2.3",
             Sinks =
             [
-                new AlertSinkOptions
+                new SyslogSinkOptions
                 {
-                    Type = AlertSinkType.Syslog,
+                    Type = "Syslog",
                     Name = name,
                     Protocol = protocol,
                     Host = "127.0.0.1",

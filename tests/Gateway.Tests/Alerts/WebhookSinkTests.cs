@@ -1,3 +1,4 @@
+using NeuralSec.Gateway.Alerts.Sinks.Webhook;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Alerts.Sinks;
@@ -122,9 +123,9 @@ public sealed class WebhookSinkTests : IDisposable
             ProductVersion = "1.2.3",
             Sinks =
             [
-                new AlertSinkOptions
+                new WebhookSinkOptions
                 {
-                    Type = AlertSinkType.Webhook,
+                    Type = "Webhook",
                     Name = name,
                     Url = WebhookReceiver.UrlFor(port),
                     BatchSize = batchSize,

@@ -1,7 +1,7 @@
-namespace NeuralSec.Gateway.Alerts;
+namespace NeuralSec.Gateway.Alerts.Sinks.Syslog;
 
 /// <summary>The message format a syslog sink carries.</summary>
-internal enum AlertPayloadFormat
+internal enum SyslogPayloadFormat
 {
     /// <summary>ArcSight Common Event Format, one line.</summary>
     Cef,

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using NeuralSec.Gateway.Alerts.Formats;
 using NeuralSec.Gateway.Alerts.Spool;
 
-namespace NeuralSec.Gateway.Alerts.Sinks;
+namespace NeuralSec.Gateway.Alerts.Sinks.Webhook;
 
 /// <summary>
 /// POSTs JSON arrays of OCSF findings to a SOC webhook, in order, without losing them to an outage.
@@ -24,7 +24,7 @@ internal sealed class WebhookSink : IAlertSink
 {
     private const long MaxBatchBytes = 4 * 1024 * 1024;
 
-    private readonly AlertSinkOptions options;
+    private readonly WebhookSinkOptions options;
     private readonly OcsfDetectionFindingFormatter formatter;
     private readonly TimeProvider time;
     private readonly ILogger logger;
@@ -37,7 +37,7 @@ internal sealed class WebhookSink : IAlertSink
     private long spooledRecords;
 
     public WebhookSink(
-        string name, AlertSinkOptions options, OcsfDetectionFindingFormatter formatter, TimeProvider time, ILogger logger,
+        string name, WebhookSinkOptions options, OcsfDetectionFindingFormatter formatter, TimeProvider time, ILogger logger,
         HttpMessageHandler? handler = null)
     {
         Name = name;

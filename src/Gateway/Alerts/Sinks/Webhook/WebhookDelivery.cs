@@ -1,4 +1,4 @@
-namespace NeuralSec.Gateway.Alerts.Sinks;
+namespace NeuralSec.Gateway.Alerts.Sinks.Webhook;
 
 /// <summary>How one POST of a batch went.</summary>
 internal enum WebhookDelivery

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using NeuralSec.Gateway.Alerts.Formats;
 
-namespace NeuralSec.Gateway.Alerts.Sinks;
+namespace NeuralSec.Gateway.Alerts.Sinks.JsonLines;
 
 /// <summary>OCSF JSON, one event per line, to stdout or an appended file: the simplest feed, for a log shipper
 /// (Fluent Bit, Vector, the container runtime) to pick up.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using NeuralSec.Gateway.Alerts.Formats;
 
-namespace NeuralSec.Gateway.Alerts.Sinks;
+namespace NeuralSec.Gateway.Alerts.Sinks.Syslog;
 
 /// <summary>
 /// RFC 5424 framing: <c>&lt;PRI&gt;1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD] MSG</c>.

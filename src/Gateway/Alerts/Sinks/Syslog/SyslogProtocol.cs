@@ -1,4 +1,4 @@
-namespace NeuralSec.Gateway.Alerts;
+namespace NeuralSec.Gateway.Alerts.Sinks.Syslog;
 
 internal enum SyslogProtocol
 {

@@ -5,7 +5,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using NeuralSec.Gateway.Alerts.Formats;
 
-namespace NeuralSec.Gateway.Alerts.Sinks;
+namespace NeuralSec.Gateway.Alerts.Sinks.Syslog;
 
 /// <summary>
 /// RFC 5424 syslog to a collector, CEF or OCSF JSON as the message.
@@ -18,7 +18,7 @@ internal sealed class SyslogSink : IAlertSink
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly AlertSinkOptions options;
+    private readonly SyslogSinkOptions options;
     private readonly AlertProduct product;
     private readonly OcsfDetectionFindingFormatter ocsf;
     private readonly CefFormatter cef;
@@ -32,7 +32,7 @@ internal sealed class SyslogSink : IAlertSink
     private TcpClient? tcp;
     private NetworkStream? tcpStream;
 
-    public SyslogSink(string name, AlertSinkOptions options, AlertProduct product, ILogger logger, TimeProvider time)
+    public SyslogSink(string name, SyslogSinkOptions options, AlertProduct product, ILogger logger, TimeProvider time)
     {
         Name = name;
         this.options = options;
@@ -86,7 +86,7 @@ internal sealed class SyslogSink : IAlertSink
     /// <summary>The RFC 5424 message for one alert (without the TCP length prefix).</summary>
     internal byte[] Frame(AlertEvent alert)
     {
-        var payload = options.Format == AlertPayloadFormat.Json ? Encoding.UTF8.GetString(ocsf.Format(alert)) : cef.Format(alert);
+        var payload = options.Format == SyslogPayloadFormat.Json ? Encoding.UTF8.GetString(ocsf.Format(alert)) : cef.Format(alert);
         var message = SyslogMessage.Build(
             alert, options.Facility, hostname, options.AppName, processId, Interlocked.Increment(ref sequenceId), product, payload, options.MaxMessageBytes, out var truncated);
         if (truncated)
