@@ -16,8 +16,9 @@ public static partial class ParseErrors
         var reported = new HashSet<SymbolResult>();
         foreach (var error in parseResult.Errors)
         {
-            // One error per option or argument: the first says what is wrong with it.
-            if (error.SymbolResult is OptionResult or ArgumentResult && !reported.Add(error.SymbolResult))
+            // One error per option or argument, and one unknown word per command: the first says what is wrong,
+            // the words after a mistyped command or option are only its fallout.
+            if ((error.SymbolResult is OptionResult or ArgumentResult || IsUnknownToken(error, unmatched)) && !reported.Add(error.SymbolResult!))
             {
                 continue;
             }
@@ -81,6 +82,9 @@ public static partial class ParseErrors
             yield return parent;
         }
     }
+
+    private static bool IsUnknownToken(ParseError error, IReadOnlyList<string> unmatched) =>
+        error.SymbolResult is CommandResult && unmatched.Any(t => error.Message.Contains($"'{t}'", StringComparison.Ordinal));
 
     private static bool IsMissingSubcommand(ParseError error, IReadOnlyList<string> unmatched, out Command group)
     {
