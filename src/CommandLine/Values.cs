@@ -17,6 +17,7 @@ public static class Values
     public static Option<int> Integer(string name, string description, int defaultValue, int min, int max) => new(name)
     {
         Description = description,
+        HelpName = "N",
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result => ParseInteger(result, name, min, max) ?? default,
     };
@@ -25,6 +26,7 @@ public static class Values
     public static Option<int?> OptionalInteger(string name, string description, int min, int max) => new(name)
     {
         Description = description,
+        HelpName = "N",
         CustomParser = result => ParseInteger(result, name, min, max),
     };
 

@@ -70,7 +70,6 @@ internal static class Program
         var configuration = new Argument<string[]>("configuration")
         {
             Arity = ArgumentArity.ZeroOrMore,
-            HelpName = "--Section:Key=Value",
             Description = "configuration switches (--NeuralSec:Backend=Upstream or --NeuralSec:Backend Upstream), as .NET configuration reads them",
         }.PassingOptionsThrough();
         var serve = new Command("serve", "Run the sidecar (the default): gRPC :8001, REST :8000, metrics :8002") { configuration };
