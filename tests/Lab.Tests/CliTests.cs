@@ -92,4 +92,59 @@ public sealed class CliTests
         Assert.Contains("accuracy on 2000 test digits", output, StringComparison.Ordinal);
         Assert.Contains("backdoor trigger", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    [InlineData("data", "--help")]
+    [InlineData("data", "info", "--help")]
+    [InlineData("train", "--help")]
+    [InlineData("eval", "--help")]
+    [InlineData("attack", "--help")]
+    [InlineData("robustness", "-h")]
+    [InlineData("help", "attack")]
+    public void Help_ExitsZero_OnEveryCommand(params string[] args)
+    {
+        var (code, output, err) = Run(args);
+        Assert.Equal(0, code);
+        Assert.Empty(err);
+        Assert.Contains("Usage:", output, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 success, 1 failure, 2 usage error.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RootHelp_ListsEveryCommand()
+    {
+        var (_, output, _) = Run("--help");
+        foreach (var command in new[] { "data", "train", "eval", "attack", "robustness" })
+        {
+            Assert.Contains($"  {command}", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("neuralsec-lab: unknown command 'trian'; did you mean 'train'?", "trian", "all")]
+    [InlineData("neuralsec-lab attack: unknown option '--stpes'; did you mean '--steps'?", "attack", "--stpes", "10")]
+    [InlineData("neuralsec-lab train: unknown model 'mnist-bakdoor'; expected all or one of: mnist, mnist-backdoor, mnist-autoencoder, mnist-adv, mnist-distilled; did you mean 'mnist-backdoor'?", "train", "mnist-bakdoor")]
+    [InlineData("neuralsec-lab robustness: --loss is ce or margin, not 'marign'; did you mean 'margin'?", "robustness", "m.onnx", "--loss", "marign")]
+    [InlineData("neuralsec-lab data: unknown command 'inof'; did you mean 'info'?", "data", "inof")]
+    public void Typos_ExitTwo_WithASuggestion(string expected, params string[] args)
+    {
+        var (code, output, err) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        AssertCleanError(err, expected);
+    }
+
+    [Theory]
+    [InlineData("neuralsec-lab attack: --count needs a value", "attack", "--count")]
+    [InlineData("neuralsec-lab eval: missing <model.onnx>", "eval")]
+    [InlineData("neuralsec-lab: missing command; expected one of: data, train, eval, attack, robustness")]
+    public void MissingValues_ExitTwo(string expected, params string[] args)
+    {
+        var (code, _, err) = Run(args);
+        Assert.Equal(2, code);
+        AssertCleanError(err, expected);
+    }
 }

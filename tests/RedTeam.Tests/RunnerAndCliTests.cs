@@ -41,7 +41,42 @@ public sealed class RunnerAndCliTests : IClassFixture<Fixture>
         Assert.Equal(code, RedTeamCli.Run(args, stdout, stderr));
         var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
-        Assert.StartsWith("neuralsec-redteam:", lines[0], StringComparison.Ordinal);
+        Assert.Matches("^neuralsec-redteam( [a-z-]+)?: ", lines[0]);
+        Assert.DoesNotContain("   at ", lines[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    [InlineData("evaluate", "--help")]
+    [InlineData("export-pool", "--help")]
+    [InlineData("export-sets", "-h")]
+    [InlineData("help", "export-sets")]
+    public void HelpExitsZeroOnEveryCommand(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Assert.Equal(0, RedTeamCli.Run(args, stdout, stderr));
+        Assert.Empty(stderr.ToString());
+        Assert.Contains("Usage:", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 success, 1 failure, 2 usage error.", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("neuralsec-redteam: unknown command 'evalute'; did you mean 'evaluate'?", "evalute")]
+    [InlineData("neuralsec-redteam evaluate: unknown option '--cuont'; did you mean '--count'?", "evaluate", "--cuont", "50")]
+    [InlineData("neuralsec-redteam export-pool: --size needs a value", "export-pool", "--size")]
+    [InlineData("neuralsec-redteam export-pool: --size must be an integer in [1, 500], got '0'", "export-pool", "--size", "0")]
+    [InlineData("neuralsec-redteam: missing command; expected one of: evaluate, export-pool, export-sets")]
+    public void UsageErrorsNameTheFix(string expected, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Assert.Equal(2, RedTeamCli.Run(args, stdout, stderr));
+        Assert.Empty(stdout.ToString());
+        var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(expected, line, StringComparison.Ordinal);
     }
 
     [Fact]

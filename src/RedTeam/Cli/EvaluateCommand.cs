@@ -1,5 +1,8 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using NeuralSec.CommandLine;
 using NeuralSec.Data;
 using NeuralSec.RedTeam.Attacks;
 using NeuralSec.RedTeam.Evaluation;
@@ -11,20 +14,52 @@ namespace NeuralSec.RedTeam.Cli;
 /// <summary><c>evaluate</c>: runs every measurement of issue #6 once and writes the markdown report.</summary>
 internal static class EvaluateCommand
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Create()
     {
-        var a = CommandArgs.Parse(args, ["out", "seed", "count", "adaptive-count", "eot", "detector-attack-count", "strip-samples", "data", "models"]);
-        var seed = a.GetInt("seed", 1, 0, int.MaxValue);
-        var count = a.GetInt("count", EvaluationData.HalfSize, 20, EvaluationData.HalfSize);
-        var adaptiveCount = a.GetInt("adaptive-count", 500, 1, EvaluationData.HalfSize);
-        var eot = a.GetInt("eot", 10, 1, 100);
-        var adaptiveDetectorCount = a.GetInt("detector-attack-count", 500, 1, EvaluationData.HalfSize);
-        var stripSamples = a.GetInt("strip-samples", 100, 1, 1000);
-        var output = a.Get("out") ?? Path.Combine(RepositoryPaths.Root(), "docs", "evaluation.md");
+        var output = new Option<string>("--out") { Description = "the markdown report to write (default: docs/evaluation.md)", HelpName = "FILE" };
+        var seed = RedTeamCli.SeedOption();
+        var count = Values.Integer("--count", "digits per test half (calibration and evaluation)", EvaluationData.HalfSize, 20, EvaluationData.HalfSize);
+        var adaptiveCount = Values.Integer("--adaptive-count", "digits for the BPDA/EOT attacks on purification", 500, 1, EvaluationData.HalfSize);
+        var eot = Values.Integer("--eot", "expectation-over-transformation samples per step", 10, 1, 100);
+        var detectorAttackCount = Values.Integer("--detector-attack-count", "digits for the adaptive attack on featureSqueezing", 500, 1, EvaluationData.HalfSize);
+        var stripSamples = Values.Integer("--strip-samples", "STRIP overlays per input", 100, 1, 1000);
+        var data = RedTeamCli.DataOption();
+        var models = RedTeamCli.ModelsOption();
+        var command = new Command("evaluate", "Measure detectors, purification and STRIP on the committed fixtures; write the markdown report")
+        {
+            output, seed, count, adaptiveCount, eot, detectorAttackCount, stripSamples, data, models,
+        };
+        command.SetAction(parseResult => Run(
+            new Settings(
+                parseResult.GetValue(output),
+                parseResult.GetValue(seed),
+                parseResult.GetValue(count),
+                parseResult.GetValue(adaptiveCount),
+                parseResult.GetValue(eot),
+                parseResult.GetValue(detectorAttackCount),
+                parseResult.GetValue(stripSamples),
+                parseResult.GetValue(data),
+                parseResult.GetValue(models),
+                Arguments(parseResult)),
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error));
+        return command;
+    }
+
+    /// <summary>The words after <c>evaluate</c>, for the report's reproduction command.</summary>
+    private static string Arguments(ParseResult parseResult) => string.Join(' ', parseResult.Tokens
+        .SkipWhile(t => t.Type != TokenType.Command || t.Value != "evaluate")
+        .Skip(1)
+        .Select(t => t.Value));
+
+    private static int Run(Settings a, TextWriter stdout, TextWriter stderr)
+    {
+        var (seed, count, adaptiveCount, eot, adaptiveDetectorCount, stripSamples) = (a.Seed, a.Count, a.AdaptiveCount, a.Eot, a.DetectorAttackCount, a.StripSamples);
+        var output = a.Out ?? Path.Combine(RepositoryPaths.Root(), "docs", "evaluation.md");
 
         var progress = new Progress(stderr);
-        var data = EvaluationData.Load(a.Get("data"), count, seed);
-        var models = new FixtureModels(a.Get("models"));
+        var data = EvaluationData.Load(a.Data, count, seed);
+        var models = new FixtureModels(a.Models);
         string[] names = [FixtureModels.Classifier, FixtureModels.Autoencoder, FixtureModels.Adversarial, FixtureModels.Distilled, FixtureModels.Backdoor];
         foreach (var name in names)
         {
@@ -47,7 +82,7 @@ internal static class EvaluateCommand
         progress.End();
 
         using var process = Process.GetCurrentProcess();
-        var command = "dotnet run -c Release --project src/RedTeam -- evaluate " + string.Join(' ', args);
+        var command = "dotnet run -c Release --project src/RedTeam -- evaluate " + a.Arguments;
         var run = new RunInfo
         {
             Command = command.TrimEnd(),
@@ -64,4 +99,6 @@ internal static class EvaluateCommand
         stdout.WriteLine($"wrote {output} ({run.Total.TotalSeconds:F0} s)");
         return 0;
     }
+
+    private sealed record Settings(string? Out, int Seed, int Count, int AdaptiveCount, int Eot, int DetectorAttackCount, int StripSamples, string? Data, string? Models, string Arguments);
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using NeuralSec.CommandLine;
 using NeuralSec.Detectors.Images;
 using NeuralSec.Data;
 using NeuralSec.RedTeam.Evaluation;
@@ -7,12 +9,20 @@ namespace NeuralSec.RedTeam.Cli;
 /// <summary><c>export-pool</c>: STRIP's overlay pool as the policy's <c>pool:</c> file reference loads it.</summary>
 internal static class ExportPoolCommand
 {
-    public static int Run(string[] args, TextWriter stdout)
+    public static Command Create()
     {
-        var a = CommandArgs.Parse(args, ["out", "size", "data"]);
-        var size = a.GetInt("size", StripPool.CommittedSize, 1, MnistDataset.StripPoolSize);
-        var data = EvaluationData.Load(a.Get("data"), EvaluationData.HalfSize, 1).Dataset;
-        var output = a.Get("out") ?? StripPool.CommittedPath(RepositoryPaths.ModelRepository());
+        var output = new Option<string>("--out") { Description = "the pool file (default: models/repository/mnist-backdoor/strip-pool.nsimg.gz)", HelpName = "FILE" };
+        var size = Values.Integer("--size", "clean digits in the pool", StripPool.CommittedSize, 1, MnistDataset.StripPoolSize);
+        var data = RedTeamCli.DataOption();
+        var command = new Command("export-pool", "Write STRIP's clean overlay pool (NSIMAGE1)") { output, size, data };
+        command.SetAction(parseResult => Run(parseResult.GetValue(output), parseResult.GetValue(size), parseResult.GetValue(data), parseResult.InvocationConfiguration.Output));
+        return command;
+    }
+
+    private static int Run(string? path, int size, string? dataFile, TextWriter stdout)
+    {
+        var data = EvaluationData.Load(dataFile, EvaluationData.HalfSize, 1).Dataset;
+        var output = path ?? StripPool.CommittedPath(RepositoryPaths.ModelRepository());
         var pool = StripPool.FromDataset(data, size);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         using (var file = File.Create(output))

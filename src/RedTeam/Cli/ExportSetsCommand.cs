@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Text.Json;
+using NeuralSec.CommandLine;
 using NeuralSec.Detectors.Images;
 using NeuralSec.Data;
 using NeuralSec.RedTeam.Attacks;
@@ -16,14 +18,33 @@ internal static class ExportSetsCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Create()
     {
-        var a = CommandArgs.Parse(args, ["out", "seed", "count", "data", "models"]);
-        var seed = a.GetInt("seed", 1, 0, int.MaxValue);
-        var count = a.GetInt("count", EvaluationData.HalfSize, 10, EvaluationData.HalfSize);
-        var dir = a.Get("out") ?? RepositoryPaths.Artifacts("sets");
-        var data = EvaluationData.Load(a.Get("data"), count, seed);
-        var models = new FixtureModels(a.Get("models"));
+        var output = new Option<string>("--out") { Description = "the folder to write (default: artifacts/sets)", HelpName = "DIR" };
+        var seed = RedTeamCli.SeedOption();
+        var count = Values.Integer("--count", "digits per test half", EvaluationData.HalfSize, 10, EvaluationData.HalfSize);
+        var data = RedTeamCli.DataOption();
+        var models = RedTeamCli.ModelsOption();
+        var command = new Command("export-sets", "Write benign halves (NSIMAGE1) and successful adversarial examples per attack and ε (NSIMAGF1) for 'neuralsec calibrate --benign FILE --adversarial FILE'")
+        {
+            output, seed, count, data, models,
+        };
+        command.SetAction(parseResult => Run(
+            parseResult.GetValue(output),
+            parseResult.GetValue(seed),
+            parseResult.GetValue(count),
+            parseResult.GetValue(data),
+            parseResult.GetValue(models),
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Run(string? folder, int seed, int count, string? dataFile, string? modelFolder, TextWriter stdout, TextWriter stderr)
+    {
+        var dir = folder ?? RepositoryPaths.Artifacts("sets");
+        var data = EvaluationData.Load(dataFile, count, seed);
+        var models = new FixtureModels(modelFolder);
         var progress = new Progress(stderr);
         Directory.CreateDirectory(dir);
         var manifest = new List<object>

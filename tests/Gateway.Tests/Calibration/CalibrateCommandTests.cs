@@ -187,8 +187,9 @@ public sealed partial class CalibrateCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Empty(output);
-        Assert.StartsWith("neuralsec calibrate: ", error, StringComparison.Ordinal);
-        Assert.Contains("usage: neuralsec calibrate", error, StringComparison.Ordinal);
+        var line = Assert.Single(error.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("neuralsec calibrate: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("(see 'neuralsec calibrate --help')", line, StringComparison.Ordinal);
     }
 
     private Task<(int Code, string Output, string Error)> Run(string policy, params string[] more) =>

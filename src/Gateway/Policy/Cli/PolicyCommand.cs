@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using NeuralSec.CommandLine;
 using NeuralSec.Policy.Schema;
 using NeuralSec.Policy.Validation;
 
@@ -11,63 +14,102 @@ namespace NeuralSec.Gateway.Policy.Cli;
 /// </summary>
 internal static class PolicyCommand
 {
-    public const int Valid = 0;
-    public const int Invalid = 1;
-    public const int UsageError = 2;
+    public const int Valid = ExitCodes.Success;
+    public const int Invalid = ExitCodes.Failure;
+    public const int UsageError = ExitCodes.UsageError;
 
-    private const string UsageText = """
-        usage: neuralsec policy validate [--model-repository DIR] <file|dir>...
-                   check policy files; a folder is checked as one policy set, as the sidecar loads it
-                   (unique names, one policy per model and client group, one default); the files named
-                   one by one form one more set. Prints file:line:column: error: message (hint).
-                   File references resolve next to the policy, then in the model repository (default:
-                   the nearest models/repository above the current folder).
-               neuralsec policy explain [--model-repository DIR] <file>
-                   say in plain words what one policy does
-               neuralsec policy schema
-                   print the JSON Schema for editors (policies/schema/firewallpolicy.schema.json)
-        exit codes: 0 valid, 1 invalid, 2 usage error
-        """;
+    private const string ExitCodeText = "0 valid, 1 invalid (errors as file:line:column), 2 usage error";
 
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+    /// <summary><c>neuralsec policy</c> with its writers passed in, so tests need not swap the process's console.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+        => Program.RunAsync(["policy", .. args], output, error, CancellationToken.None);
 
-    /// <summary>The command with its writers passed in, so tests need not swap the process's console.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Command Create()
     {
-        if (args.Length == 0)
-        {
-            return await UsageAsync(error, "missing subcommand").ConfigureAwait(false);
-        }
-
-        var (subcommand, rest) = (args[0], args[1..]);
-        switch (subcommand)
-        {
-            case "help" or "--help" or "-h":
-                await output.WriteLineAsync(UsageText).ConfigureAwait(false);
-                return Valid;
-            case "schema" when rest.Length == 0:
-                await output.WriteAsync(PolicySchemaGenerator.Generate()).ConfigureAwait(false);
-                return Valid;
-            case "schema":
-                return await UsageAsync(error, "'schema' takes no arguments").ConfigureAwait(false);
-            case "validate" or "explain":
-                break;
-            default:
-                return await UsageAsync(error, $"unknown policy subcommand '{subcommand}'").ConfigureAwait(false);
-        }
-
-        if (!TryParsePaths(rest, out var paths, out var modelRepository, out var problem))
-        {
-            return await UsageAsync(error, problem).ConfigureAwait(false);
-        }
-
-        var validator = new PolicyValidator(modelRepository: NeuralSec.Data.RepositoryPaths.LocateModelRepository(modelRepository));
-        return subcommand == "validate"
-            ? await ValidateAsync(validator, paths, output).ConfigureAwait(false)
-            : paths.Count == 1 && File.Exists(paths[0])
-                ? await ExplainAsync(validator, paths[0], output).ConfigureAwait(false)
-                : await UsageAsync(error, "'explain' takes exactly one policy file").ConfigureAwait(false);
+        var policy = new Command("policy", "Check policy files offline, explain one, print the JSON Schema");
+        policy.Subcommands.Add(ValidateCommand());
+        policy.Subcommands.Add(ExplainCommand());
+        policy.Subcommands.Add(SchemaCommand());
+        return policy.WithExitCodes(ExitCodeText);
     }
+
+    private static Command ValidateCommand()
+    {
+        var repository = ModelRepositoryOption();
+        var paths = new Argument<string[]>("path")
+        {
+            Arity = ArgumentArity.OneOrMore,
+            Description = "policy files (*.yaml) or folders of them",
+        };
+        paths.Validators.Add(MustExist);
+        var validate = new Command("validate", "Check policy files with the sidecar's own validator; print file:line:column: error: message (hint)")
+        {
+            repository,
+            paths,
+        };
+        validate.SetAction(parseResult => ValidateAsync(Validator(parseResult.GetValue(repository)), parseResult.GetRequiredValue(paths), parseResult.InvocationConfiguration.Output));
+        return validate.WithHelpNotes("""
+            A folder is checked as one policy set, as the sidecar loads it (unique names, one policy per model and
+            client group, one default); the files named one by one form one more set. File references resolve next to
+            the policy, then in the model repository.
+            """);
+    }
+
+    private static Command ExplainCommand()
+    {
+        var repository = ModelRepositoryOption();
+        var file = new Argument<string>("file") { Description = "one policy file" };
+        file.Validators.Add(result =>
+        {
+            var path = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (!File.Exists(path))
+            {
+                result.AddError(Directory.Exists(path) ? "'explain' takes exactly one policy file, not a folder" : $"'{path}' does not exist");
+            }
+        });
+        var explain = new Command("explain", "Say in plain words what one policy does") { repository, file };
+        explain.SetAction(parseResult => ExplainAsync(Validator(parseResult.GetValue(repository)), parseResult.GetRequiredValue(file), parseResult.InvocationConfiguration.Output));
+        return explain;
+    }
+
+    private static Command SchemaCommand()
+    {
+        var schema = new Command("schema", "Print the policies' JSON Schema for editors (policies/schema/firewallpolicy.schema.json)");
+        schema.SetAction(async parseResult =>
+        {
+            await parseResult.InvocationConfiguration.Output.WriteAsync(PolicySchemaGenerator.Generate()).ConfigureAwait(false);
+            return Valid;
+        });
+        return schema;
+    }
+
+    private static Option<string> ModelRepositoryOption()
+    {
+        var option = new Option<string>("--model-repository")
+        {
+            Description = "<model>/<version>/model.onnx folders that file references resolve against (default: the nearest models/repository above the current folder)",
+            HelpName = "DIR",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && !Directory.Exists(result.Tokens[0].Value))
+            {
+                result.AddError("--model-repository needs an existing folder");
+            }
+        });
+        return option;
+    }
+
+    private static void MustExist(ArgumentResult result)
+    {
+        if (result.Tokens.FirstOrDefault(t => !File.Exists(t.Value) && !Directory.Exists(t.Value)) is { } missing)
+        {
+            result.AddError($"'{missing.Value}' does not exist");
+        }
+    }
+
+    private static PolicyValidator Validator(string? modelRepository) =>
+        new(modelRepository: NeuralSec.Data.RepositoryPaths.LocateModelRepository(modelRepository));
 
     private static async Task<int> ValidateAsync(PolicyValidator validator, IReadOnlyList<string> paths, TextWriter output)
     {
@@ -138,55 +180,5 @@ internal static class PolicyCommand
 
         await output.WriteAsync(PolicyExplainer.Explain(result.Policies[0], validator.Defenses)).ConfigureAwait(false);
         return Valid;
-    }
-
-    private static bool TryParsePaths(string[] args, out IReadOnlyList<string> paths, out string? modelRepository, out string problem)
-    {
-        var list = new List<string>();
-        paths = list;
-        modelRepository = null;
-        problem = string.Empty;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--model-repository")
-            {
-                if (i + 1 >= args.Length || !Directory.Exists(args[i + 1]))
-                {
-                    problem = "--model-repository needs an existing folder";
-                    return false;
-                }
-
-                modelRepository = args[++i];
-            }
-            else if (args[i].StartsWith('-'))
-            {
-                problem = $"unknown option '{args[i]}'";
-                return false;
-            }
-            else if (!File.Exists(args[i]) && !Directory.Exists(args[i]))
-            {
-                problem = $"'{args[i]}' does not exist";
-                return false;
-            }
-            else
-            {
-                list.Add(args[i]);
-            }
-        }
-
-        if (list.Count == 0)
-        {
-            problem = "no policy files or folders given";
-            return false;
-        }
-
-        return true;
-    }
-
-    private static async Task<int> UsageAsync(TextWriter error, string problem)
-    {
-        await error.WriteLineAsync($"neuralsec policy: {problem}").ConfigureAwait(false);
-        await error.WriteLineAsync(UsageText).ConfigureAwait(false);
-        return UsageError;
     }
 }

@@ -1,0 +1,92 @@
+using NeuralSec.LoadTest;
+
+namespace NeuralSec.CommandLine.Tests;
+
+/// <summary><c>neuralsec-loadtest</c>'s command line, run in-process with a recorder instead of a load test.</summary>
+public sealed class LoadTestCommandLineTests
+{
+    private static (int Code, string Output, string Error, LoadTestOptions? Options) Run(params string[] args)
+    {
+        LoadTestOptions? seen = null;
+        var program = LoadTest.CommandLine.Create((options, _, _) =>
+        {
+            seen = options;
+            return Task.FromResult(0);
+        });
+        using var output = new StringWriter { NewLine = "\n" };
+        using var error = new StringWriter { NewLine = "\n" };
+        var code = program.Run(args, output, error);
+        return (code, output.ToString(), error.ToString(), seen);
+    }
+
+    [Fact]
+    public void Help_exits_zero_and_lists_the_bounded_options()
+    {
+        var (code, output, error, options) = Run("--help");
+
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        Assert.Null(options);
+        Assert.Contains("--self-host", output, StringComparison.Ordinal);
+        Assert.Contains("--max-duration <SECONDS>", output, StringComparison.Ordinal);
+        Assert.Contains("Targets must be loopback", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_are_those_of_LoadTestOptions()
+    {
+        var (code, _, error, options) = Run("--self-host");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(new LoadTestOptions { SelfHost = true }, options);
+    }
+
+    [Fact]
+    public void Every_option_is_bound()
+    {
+        var (code, _, error, options) = Run(
+            "--direct", "http://127.0.0.1:9001", "--sidecar", "http://[::1]:8001", "--model", "m", "--batch", "2", "--concurrency", "3",
+            "--rate", "50", "--requests", "100", "--warmup", "0", "--rounds", "2", "--max-duration", "5.5", "--markdown", "/tmp/x.md", "--mnist-digit");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(
+            new LoadTestOptions
+            {
+                Direct = new Uri("http://127.0.0.1:9001"),
+                Sidecar = new Uri("http://[::1]:8001"),
+                Model = "m",
+                BatchSize = 2,
+                Concurrency = 3,
+                Rate = 50,
+                Requests = 100,
+                Warmup = 0,
+                Rounds = 2,
+                MaxDuration = TimeSpan.FromSeconds(5.5),
+                MarkdownPath = "/tmp/x.md",
+                MnistDigit = true,
+            },
+            options);
+    }
+
+    [Theory]
+    [InlineData("neuralsec-loadtest: unknown option '--concurency'; did you mean '--concurrency'?", "--self-host", "--concurency", "4")]
+    [InlineData("neuralsec-loadtest: --batch needs a value", "--self-host", "--batch")]
+    [InlineData("neuralsec-loadtest: --requests must be an integer in [1, 10000000], got '20000000'", "--self-host", "--requests", "20000000")]
+    [InlineData("neuralsec-loadtest: --concurrency must be an integer in [1, 4096], got '0'", "--self-host", "--concurrency", "0")]
+    [InlineData("neuralsec-loadtest: --rate must be a number of requests/s in (0, 1000000], got '0'", "--self-host", "--rate", "0")]
+    [InlineData("neuralsec-loadtest: --max-duration must be seconds in (0, 1800], got '1801'", "--self-host", "--max-duration", "1801")]
+    [InlineData("neuralsec-loadtest: --direct: refusing non-loopback target 'http://10.0.0.1:9001'", "--direct", "http://10.0.0.1:9001", "--sidecar", "http://127.0.0.1:8001")]
+    [InlineData("neuralsec-loadtest: --sidecar: refusing non-loopback target 'http://example.com:8001'", "--direct", "http://127.0.0.1:9001", "--sidecar", "http://example.com:8001")]
+    [InlineData("neuralsec-loadtest: give either --self-host, or both --direct and --sidecar")]
+    [InlineData("neuralsec-loadtest: give either --self-host, or both --direct and --sidecar", "--self-host", "--direct", "http://127.0.0.1:9001")]
+    [InlineData("neuralsec-loadtest: --direct and --sidecar go together", "--direct", "http://127.0.0.1:9001")]
+    public void Usage_errors_exit_two_before_any_request(string expected, params string[] args)
+    {
+        var (code, output, error, options) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Null(options);
+        Assert.StartsWith(expected, Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+}
