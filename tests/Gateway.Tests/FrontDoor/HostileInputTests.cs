@@ -150,8 +150,11 @@ public sealed class HostileInputTests
             ["NeuralSec:Limits:MaxConcurrentLargeJsonBodies"] = "1",
         });
         var release = new TaskCompletionSource();
-        using var slow = new StreamContent(new StallingStream(new byte[4096], release.Task));
-        slow.Headers.ContentLength = 8192;
+
+        // Trickles 2.5 KB/s, above Kestrel's minimum body data rate, so it holds its slot until released however
+        // long a loaded machine takes to get the second request in.
+        using var slow = new StreamContent(new StallingStream(new byte[4096], release.Task, trickle: 256));
+        slow.Headers.ContentLength = 8 * 1024 * 1024;
         var first = server.Http.PostAsync(new Uri("/v2/models/mnist/infer", UriKind.Relative), slow);
         try
         {
@@ -247,8 +250,9 @@ public sealed class HostileInputTests
         Assert.True(allocated < tensor + (256 * 1024), $"decoding a {bytes.Length:N0}-byte body into a {tensor:N0}-byte tensor allocated {allocated:N0} bytes");
     }
 
-    /// <summary>Sends its bytes, then waits for <paramref name="release"/> before it ends: a client that stalls.</summary>
-    private sealed class StallingStream(byte[] first, Task release) : Stream
+    /// <summary>Sends its bytes, then waits for <paramref name="release"/> before it ends: a client that stalls, or
+    /// with <paramref name="trickle"/>, one that keeps sending that many bytes every 100 ms until released.</summary>
+    private sealed class StallingStream(byte[] first, Task release, int trickle = 0) : Stream
     {
         private int _position;
 
@@ -272,8 +276,21 @@ public sealed class HostileInputTests
                 return count;
             }
 
-            await release.WaitAsync(cancellationToken);
-            return 0;
+            if (trickle == 0)
+            {
+                await release.WaitAsync(cancellationToken);
+                return 0;
+            }
+
+            await Task.WhenAny(release, Task.Delay(100, cancellationToken));
+            if (release.IsCompleted)
+            {
+                return 0;
+            }
+
+            var bytes = Math.Min(trickle, buffer.Length);
+            buffer.Span[..bytes].Fill((byte)' ');
+            return bytes;
         }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
