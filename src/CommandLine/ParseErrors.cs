@@ -1,3 +1,4 @@
+using NeuralSec.Text;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;

@@ -1,3 +1,4 @@
+using NeuralSec.Text;
 namespace NeuralSec.CommandLine.Tests;
 
 public sealed class SuggestionsTests

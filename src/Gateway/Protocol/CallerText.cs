@@ -21,8 +21,8 @@ internal static class CallerText
     /// non-ASCII characters written as <c>\uXXXX</c>.</summary>
     public static string Quote(string? value) => "'" + Escape(value, MaxShown) + "'";
 
-    /// <summary>Printable ASCII of at most <paramref name="max"/> source characters (escapes make it longer, by a
-    /// bounded factor); the length of what was cut is said.</summary>
+    /// <summary>Printable ASCII of at most <paramref name="max"/> characters (escapes count at their written
+    /// length), then, when something was cut, how long the original was.</summary>
     public static string Escape(string? value, int max = MaxShown)
     {
         if (string.IsNullOrEmpty(value))
@@ -30,23 +30,29 @@ internal static class CallerText
             return string.Empty;
         }
 
-        var shown = Math.Min(value.Length, max);
-        var clean = true;
-        for (var i = 0; i < shown && clean; i++)
+        var clean = value.Length <= max;
+        for (var i = 0; i < value.Length && clean; i++)
         {
             clean = value[i] is >= ' ' and <= '~';
         }
 
-        if (clean && shown == value.Length)
+        if (clean)
         {
             return value;
         }
 
-        var builder = new StringBuilder(shown + 16);
-        for (var i = 0; i < shown; i++)
+        var builder = new StringBuilder(Math.Min(value.Length, max) + 16);
+        var taken = 0;
+        for (; taken < value.Length; taken++)
         {
-            var c = value[i];
-            if (c is >= ' ' and <= '~')
+            var c = value[taken];
+            var printable = c is >= ' ' and <= '~';
+            if (builder.Length + (printable ? 1 : 6) > max)
+            {
+                break;
+            }
+
+            if (printable)
             {
                 builder.Append(c);
             }
@@ -56,7 +62,7 @@ internal static class CallerText
             }
         }
 
-        if (shown < value.Length)
+        if (taken < value.Length)
         {
             builder.Append("...(").Append(value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" chars)");
         }
@@ -64,8 +70,8 @@ internal static class CallerText
         return builder.ToString();
     }
 
-    /// <summary>A message bound for a caller, made wire-safe as a last line of defence: printable ASCII, at most
-    /// <paramref name="max"/> characters. Messages are built from <see cref="Quote"/>d parts already; this only
-    /// guarantees the bound whatever a message's author forgot.</summary>
-    public static string ForWire(string message, int max = 512) => Escape(message, max);
+    /// <summary>A message bound for a caller, made wire-safe as a last line of defence: printable ASCII, at most 512
+    /// characters. Messages are built from <see cref="Quote"/>d parts already; this only guarantees the bound whatever
+    /// a message's author forgot.</summary>
+    public static string ForWire(string message) => Escape(message, 480);
 }

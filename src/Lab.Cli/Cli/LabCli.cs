@@ -12,13 +12,7 @@ public static class LabCli
 {
     public const string Name = "neuralsec-lab";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
-        ArgumentNullException.ThrowIfNull(stderr);
-        return Create().Run(args, stdout, stderr);
-    }
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Create().Run(args, stdout, stderr);
 
     internal static CliProgram Create()
     {

@@ -1,3 +1,4 @@
+using NeuralSec.Text;
 using NeuralSec.Detectors.Catalog;
 using NeuralSec.Policy.Descriptors;
 using NeuralSec.Policy.Yaml;
@@ -110,7 +111,7 @@ internal sealed partial class PolicyWalker
         }
 
         var candidates = defenses.Values.Where(d => d.Stage == stage).Select(d => d.Type).ToArray();
-        diagnostics.Add(type.Location, $"unknown {StageName(stage)} type '{type.Text}' in {PolicyPaths.Display(path)}", Spelling.Hint(type.Text, candidates) ?? TypeList(stage));
+        diagnostics.Add(type.Location, $"unknown {StageName(stage)} type '{type.Text}' in {PolicyPaths.Display(path)}", Suggestions.ClosestHint(type.Text, candidates) ?? TypeList(stage));
         return null;
     }
 

@@ -1,3 +1,4 @@
+using NeuralSec.Text;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NeuralSec.Detectors.Catalog;
@@ -200,7 +201,7 @@ internal sealed partial class PolicyWalker(
 
         if (descriptor.AllowedValues.Count > 0 && !descriptor.AllowedValues.Contains(scalar.Text, StringComparer.Ordinal))
         {
-            var hint = Spelling.Hint(scalar.Text, descriptor.AllowedValues)
+            var hint = Suggestions.ClosestHint(scalar.Text, descriptor.AllowedValues)
                 ?? $"expected {OneOf(descriptor.AllowedValues)}";
             diagnostics.Add(scalar.Location, $"'{scalar.Text}' is not a valid {display}", hint);
             return;
@@ -259,7 +260,7 @@ internal sealed partial class PolicyWalker(
     }
 
     private void UnknownKey(YScalar key, string path, IReadOnlyCollection<string> allowed) =>
-        diagnostics.Add(key.Location, $"unknown key '{key.Text}' in {PolicyPaths.Display(path)}", Spelling.Hint(key.Text, allowed) ?? $"allowed: {string.Join(", ", allowed)}");
+        diagnostics.Add(key.Location, $"unknown key '{key.Text}' in {PolicyPaths.Display(path)}", Suggestions.ClosestHint(key.Text, allowed) ?? $"allowed: {string.Join(", ", allowed)}");
 
     private void MissingKey(YMapping mapping, string key, string path, SourceLocation? keyLocation) =>
         diagnostics.Add(keyLocation ?? mapping.Location, $"missing required key '{key}' in {PolicyPaths.Display(path)}");

@@ -14,13 +14,7 @@ internal static class RedTeamCli
 {
     public const string Name = "neuralsec-redteam";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
-        ArgumentNullException.ThrowIfNull(stderr);
-        return Create().Run(args, stdout, stderr);
-    }
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Create().Run(args, stdout, stderr);
 
     internal static CliProgram Create()
     {

@@ -1,8 +1,39 @@
-namespace NeuralSec.CommandLine;
+namespace NeuralSec.Text;
 
-/// <summary>"Did you mean" for a mistyped command, option or value.</summary>
+/// <summary>"Did you mean" for a mistyped command, option, value, policy key or configuration key: the candidates within
+/// a few edits (Damerau–Levenshtein, optimal string alignment, so a swapped pair such as <c>treshold</c>/<c>threshold</c>
+/// is one edit).</summary>
 public static class Suggestions
 {
+    /// <summary>The one closest candidate, or null when nothing is close enough to be a plausible typo. A case slip
+    /// (<c>MaxBatch</c>, <c>fp32</c>) is the likeliest typo of all and wins outright.</summary>
+    public static string? Closest(string word, IEnumerable<string> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        ArgumentNullException.ThrowIfNull(candidates);
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            var distance = string.Equals(word, candidate, StringComparison.OrdinalIgnoreCase)
+                ? 0
+                : Distance(word.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+
+        // Up to a third of the word may be wrong (at least 1, at most 3 edits): enough for typos, not for guesses.
+        var allowed = Math.Clamp(Math.Max(word.Length, best?.Length ?? 0) / 3, 1, 3);
+        return best is not null && bestDistance <= allowed && best != word ? best : null;
+    }
+
+    /// <summary>"did you mean 'x'?" for <see cref="Closest"/>, or null.</summary>
+    public static string? ClosestHint(string word, IEnumerable<string> candidates) =>
+        Closest(word, candidates) is { } suggestion ? $"did you mean '{suggestion}'?" : null;
+
     /// <summary>
     /// The candidates closest to <paramref name="token"/>: edit distance (a swap of two neighbours counts as one
     /// edit) of at most a third of its length (1 to 3), or, failing that, the candidates it is the start of. Empty when
@@ -39,7 +70,7 @@ public static class Suggestions
     }
 
     /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.</summary>
-    internal static int Distance(string a, string b)
+    public static int Distance(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];
         for (var i = 0; i <= a.Length; i++)
