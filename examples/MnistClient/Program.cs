@@ -5,8 +5,8 @@ using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
-using NeuralSec.Protocol.Inference;
 using NeuralSec.Data;
+using NeuralSec.Protocol.Inference;
 
 // mnist-client: sends one test digit of the committed MNIST fixture to an OIP v2 server (the sidecar, or the
 // model server behind it) and prints the prediction. Plain System.CommandLine, so the file can be copied alone;

@@ -1,7 +1,7 @@
-using NeuralSec.Text;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
+using NeuralSec.Text;
 
 namespace NeuralSec.CommandLine;
 

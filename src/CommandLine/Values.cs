@@ -1,8 +1,8 @@
-using NeuralSec.Text;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using NeuralSec.Text;
 
 namespace NeuralSec.CommandLine;
 
@@ -15,6 +15,7 @@ public static class Values
     private static readonly ConditionalWeakTable<Argument, Argument> PassThrough = [];
 
     /// <summary>An integer option in [<paramref name="min"/>, <paramref name="max"/>], shown with its default in help.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Values.Integer, Values.Number, Values.Choice: the kind of value an option takes.")]
     public static Option<int> Integer(string name, string description, int defaultValue, int min, int max) => new(name)
     {
         Description = description,

@@ -1,8 +1,8 @@
-using NeuralSec.Detectors.Tensors;
+using NeuralSec.Data;
 using NeuralSec.Detectors.Catalog;
+using NeuralSec.Detectors.Tensors;
 using NeuralSec.Policy.Model;
 using NeuralSec.Policy.Validation;
-using NeuralSec.Data;
 
 namespace NeuralSec.Policy.Tests;
 

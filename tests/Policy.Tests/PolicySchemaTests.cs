@@ -1,7 +1,7 @@
 using System.Text.Json;
+using NeuralSec.Data;
 using NeuralSec.Detectors.Catalog;
 using NeuralSec.Policy.Schema;
-using NeuralSec.Data;
 
 namespace NeuralSec.Policy.Tests;
 

@@ -1,6 +1,7 @@
 namespace NeuralSec.Detectors.Catalog;
 
 /// <summary>The type of one defense option as it appears in a policy file.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The members name the YAML / JSON Schema types of policy values.")]
 public enum OptionKind
 {
     Integer,

@@ -4,7 +4,7 @@ namespace NeuralSec.Detectors.Detection;
 /// source (seeded per request by the gateway; STRIP draws its overlays from it).</summary>
 public sealed class DetectionContext
 {
-    private readonly Func<string, IModelRunner?>? auxiliaryModels;
+    private readonly Func<string, IModelRunner?>? _auxiliaryModels;
 
     public DetectionContext(IModelRunner model, Random random, Func<string, IModelRunner?>? auxiliaryModels = null)
     {
@@ -12,7 +12,7 @@ public sealed class DetectionContext
         ArgumentNullException.ThrowIfNull(random);
         Model = model;
         Random = random;
-        this.auxiliaryModels = auxiliaryModels;
+        _auxiliaryModels = auxiliaryModels;
     }
 
     /// <summary>The classifier the request is for.</summary>
@@ -23,5 +23,5 @@ public sealed class DetectionContext
     /// <summary>An auxiliary model by its name in the model repository.</summary>
     /// <exception cref="InvalidOperationException">The host has no such model.</exception>
     public IModelRunner GetModel(string name) =>
-        auxiliaryModels?.Invoke(name) ?? throw new InvalidOperationException($"auxiliary model '{name}' is not loaded");
+        _auxiliaryModels?.Invoke(name) ?? throw new InvalidOperationException($"auxiliary model '{name}' is not loaded");
 }

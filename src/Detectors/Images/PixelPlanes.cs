@@ -8,14 +8,14 @@ namespace NeuralSec.Detectors.Images;
 /// </summary>
 internal ref struct PixelPlanes
 {
-    private readonly ImageBatch batch;
-    private float[]? rented;
+    private readonly ImageBatch _batch;
+    private float[]? _rented;
 
     private PixelPlanes(ImageBatch batch, Span<float> span, float[]? rented)
     {
-        this.batch = batch;
+        _batch = batch;
         Span = span;
-        this.rented = rented;
+        _rented = rented;
     }
 
     /// <summary>All planes, image after image, channel after channel.</summary>
@@ -36,23 +36,23 @@ internal ref struct PixelPlanes
 
     /// <summary>Plane of channel <paramref name="channel"/> of image <paramref name="image"/>.</summary>
     public readonly Span<float> Plane(int image, int channel) =>
-        Span.Slice((image * batch.ImageSize) + (channel * batch.PlaneSize), batch.PlaneSize);
+        Span.Slice((image * _batch.ImageSize) + (channel * _batch.PlaneSize), _batch.PlaneSize);
 
     /// <summary>Writes the transformed planes back into the batch (nothing to do when they were the batch's own memory).</summary>
     public readonly void Commit()
     {
-        if (rented is not null)
+        if (_rented is not null)
         {
-            PixelSpace.FromPixels(Span, batch);
+            PixelSpace.FromPixels(Span, _batch);
         }
     }
 
     public void Dispose()
     {
-        if (rented is not null)
+        if (_rented is not null)
         {
-            ArrayPool<float>.Shared.Return(rented);
-            rented = null;
+            ArrayPool<float>.Shared.Return(_rented);
+            _rented = null;
         }
     }
 }

@@ -11,33 +11,33 @@ namespace NeuralSec.Detectors.Options;
 /// </summary>
 internal sealed class DefenseOptionReader
 {
-    private readonly DefenseDefinition definition;
-    private readonly IReadOnlyDictionary<string, object> values;
-    private readonly List<string> errors = [];
+    private readonly DefenseDefinition _definition;
+    private readonly IReadOnlyDictionary<string, object> _values;
+    private readonly List<string> _errors = [];
 
     public DefenseOptionReader(DefenseDefinition definition, IReadOnlyDictionary<string, object>? values)
     {
-        this.definition = definition;
-        this.values = values ?? new Dictionary<string, object>();
-        foreach (var key in this.values.Keys.Order(StringComparer.Ordinal))
+        _definition = definition;
+        _values = values ?? new Dictionary<string, object>();
+        foreach (var key in _values.Keys.Order(StringComparer.Ordinal))
         {
             if (definition.Options.All(o => o.Name != key))
             {
                 var known = definition.Options.Count == 0 ? "it takes no options" : "known options: " + string.Join(", ", definition.Options.Select(o => o.Name));
-                errors.Add($"unknown option '{key}' ({known})");
+                _errors.Add($"unknown option '{key}' ({known})");
             }
         }
     }
 
-    public string Type => definition.Type;
+    public string Type => _definition.Type;
 
-    public IReadOnlyList<string> Errors => errors;
+    public IReadOnlyList<string> Errors => _errors;
 
     /// <summary>Records a rule that spans options (lengths that must agree and the like).</summary>
-    public void Error(string message) => errors.Add(message);
+    public void Error(string message) => _errors.Add(message);
 
     /// <summary>True when the policy gave the option (rather than its default applying).</summary>
-    public bool IsSet(string name) => Option(name) is not null && values.ContainsKey(name);
+    public bool IsSet(string name) => Option(name) is not null && _values.ContainsKey(name);
 
     public long Integer(string name)
     {
@@ -199,9 +199,9 @@ internal sealed class DefenseOptionReader
     /// <summary>Throws one exception naming every problem found so far.</summary>
     public void ThrowIfInvalid()
     {
-        if (errors.Count > 0)
+        if (_errors.Count > 0)
         {
-            throw new DefenseConfigurationException(Type, errors);
+            throw new DefenseConfigurationException(Type, _errors);
         }
     }
 
@@ -215,26 +215,26 @@ internal sealed class DefenseOptionReader
 
     // A defense reading an option its definition does not declare is a bug in this library, not a policy error.
     private OptionDefinition Option(string name) =>
-        definition.Options.FirstOrDefault(o => o.Name == name)
+        _definition.Options.FirstOrDefault(o => o.Name == name)
         ?? throw new InvalidOperationException($"{Type}: option '{name}' is not in its definition");
 
     private object? Raw(OptionDefinition option)
     {
-        if (values.TryGetValue(option.Name, out var raw) && raw is not null)
+        if (_values.TryGetValue(option.Name, out var raw) && raw is not null)
         {
             return raw;
         }
 
         if (option.Required && option.Default is null)
         {
-            errors.Add($"missing required option '{option.Name}': {option.Description}");
+            _errors.Add($"missing required option '{option.Name}': {option.Description}");
         }
 
         return null;
     }
 
     private void Invalid(OptionDefinition option, object raw, string expected) =>
-        errors.Add($"option '{option.Name}' must be {expected}; got {Describe(raw)}");
+        _errors.Add($"option '{option.Name}' must be {expected}; got {Describe(raw)}");
 
     private static bool TryNumber(object raw, out double number)
     {

@@ -1,6 +1,7 @@
 namespace NeuralSec.Detectors.Tensors;
 
 /// <summary>The Open Inference Protocol v2 element types, independent of any wire format.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The members are the protocol's own datatype names (INT32, UINT8, ...).")]
 public enum TensorDataType
 {
     Bool,

@@ -16,9 +16,9 @@ namespace NeuralSec.Gateway.Alerts;
 /// </summary>
 internal sealed class AlertAggregator(TimeSpan window, int maxKeys)
 {
-    private readonly Dictionary<string, Window> windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
 
-    public int OpenWindows => windows.Count;
+    public int OpenWindows => _windows.Count;
 
     /// <summary>The earliest window end, when the dispatcher must call <see cref="Flush"/> next.</summary>
     public DateTimeOffset? NextDue { get; private set; }
@@ -39,17 +39,17 @@ internal sealed class AlertAggregator(TimeSpan window, int maxKeys)
         }
 
         var key = alert.AggregationKey;
-        if (windows.TryGetValue(key, out var open))
+        if (_windows.TryGetValue(key, out var open))
         {
             open.Fold(alert);
             AlertMetrics.Aggregated.Inc();
             return null;
         }
 
-        if (windows.Count < maxKeys)
+        if (_windows.Count < maxKeys)
         {
             var end = now + window;
-            windows.Add(key, new Window(end));
+            _windows.Add(key, new Window(end));
             NextDue = NextDue is { } earliest && earliest < end ? earliest : end;
         }
 
@@ -67,7 +67,7 @@ internal sealed class AlertAggregator(TimeSpan window, int maxKeys)
         }
 
         DateTimeOffset? earliest = null;
-        foreach (var (key, open) in windows.Where(w => w.Value.End <= now).OrderBy(w => w.Value.End).ToList())
+        foreach (var (key, open) in _windows.Where(w => w.Value.End <= now).OrderBy(w => w.Value.End).ToList())
         {
             if (open.Take() is { } aggregated)
             {
@@ -81,11 +81,11 @@ internal sealed class AlertAggregator(TimeSpan window, int maxKeys)
             }
             else
             {
-                windows.Remove(key);
+                _windows.Remove(key);
             }
         }
 
-        foreach (var open in windows.Values)
+        foreach (var open in _windows.Values)
         {
             earliest = earliest is { } e && e < open.End ? e : open.End;
         }
@@ -97,7 +97,7 @@ internal sealed class AlertAggregator(TimeSpan window, int maxKeys)
     public void FlushAll(List<AlertEvent> due)
     {
         ArgumentNullException.ThrowIfNull(due);
-        foreach (var open in windows.Values.OrderBy(w => w.End))
+        foreach (var open in _windows.Values.OrderBy(w => w.End))
         {
             if (open.Take() is { } aggregated)
             {
@@ -105,44 +105,44 @@ internal sealed class AlertAggregator(TimeSpan window, int maxKeys)
             }
         }
 
-        windows.Clear();
+        _windows.Clear();
         NextDue = null;
     }
 
     private sealed class Window(DateTimeOffset end)
     {
-        private AlertEvent? latest;
-        private DateTimeOffset firstSeen;
-        private int count;
+        private AlertEvent? _latest;
+        private DateTimeOffset _firstSeen;
+        private int _count;
 
         public DateTimeOffset End { get; set; } = end;
 
         public void Fold(AlertEvent alert)
         {
-            if (count == 0)
+            if (_count == 0)
             {
-                firstSeen = alert.FirstSeen ?? alert.Time;
+                _firstSeen = alert.FirstSeen ?? alert.Time;
             }
 
-            count = (int)Math.Min(int.MaxValue, (long)count + alert.Count);
-            latest = alert;
+            _count = (int)Math.Min(int.MaxValue, (long)_count + alert.Count);
+            _latest = alert;
         }
 
         public AlertEvent? Take()
         {
-            if (latest is null)
+            if (_latest is null)
             {
                 return null;
             }
 
-            var aggregated = latest with
+            var aggregated = _latest with
             {
-                Count = count,
-                FirstSeen = firstSeen,
-                LastSeen = latest.LastSeen ?? latest.Time,
+                Count = _count,
+                FirstSeen = _firstSeen,
+                LastSeen = _latest.LastSeen ?? _latest.Time,
             };
-            latest = null;
-            count = 0;
+            _latest = null;
+            _count = 0;
             return aggregated;
         }
     }

@@ -15,43 +15,43 @@ namespace NeuralSec.Gateway.Alerts;
 /// </summary>
 internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncDisposable, IDisposable
 {
-    private readonly AlertOptions options;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly AlertDropReporter drops;
-    private readonly Channel<AlertEvent> input;
-    private readonly AlertAggregator aggregator;
-    private readonly List<SinkWorker> workers;
-    private readonly CancellationTokenSource stopping = new();
-    private readonly Lock lifecycle = new();
-    private Task? loop;
-    private Task? stopped;
+    private readonly AlertOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly AlertDropReporter _drops;
+    private readonly Channel<AlertEvent> _input;
+    private readonly AlertAggregator _aggregator;
+    private readonly List<SinkWorker> _workers;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _lifecycle = new();
+    private Task? _loop;
+    private Task? _stopped;
 
     public AlertDispatcher(AlertOptions options, IReadOnlyList<IAlertSink> sinks, TimeProvider time, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sinks);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        this.options = options;
-        this.time = time;
-        logger = loggerFactory.CreateLogger("NeuralSec.Alerts");
-        drops = new AlertDropReporter(logger, time);
-        input = Channel.CreateBounded<AlertEvent>(new BoundedChannelOptions(options.QueueCapacity)
+        _options = options;
+        _time = time;
+        _logger = loggerFactory.CreateLogger("NeuralSec.Alerts");
+        _drops = new AlertDropReporter(_logger, time);
+        _input = Channel.CreateBounded<AlertEvent>(new BoundedChannelOptions(options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite: a full queue refuses instead of waiting
             SingleReader = true,
         });
-        aggregator = new AlertAggregator(options.AggregationWindow, options.MaxAggregationKeys);
+        _aggregator = new AlertAggregator(options.AggregationWindow, options.MaxAggregationKeys);
         var sinkOptions = AlertSinkFactory.EffectiveSinks(options);
-        workers = new List<SinkWorker>(sinks.Count);
+        _workers = new List<SinkWorker>(sinks.Count);
         for (var i = 0; i < sinks.Count; i++)
         {
-            workers.Add(new SinkWorker(sinks[i], i < sinkOptions.Count ? sinkOptions[i].QueueCapacity : new AlertSinkOptions().QueueCapacity));
+            _workers.Add(new SinkWorker(sinks[i], i < sinkOptions.Count ? sinkOptions[i].QueueCapacity : new AlertSinkOptions().QueueCapacity));
         }
     }
 
     /// <summary>The sinks, for diagnostics and tests.</summary>
-    public IReadOnlyList<IAlertSink> Sinks => workers.ConvertAll(w => w.Sink);
+    public IReadOnlyList<IAlertSink> Sinks => _workers.ConvertAll(w => w.Sink);
 
     /// <summary>Builds the dispatcher and its sinks from validated options.</summary>
     public static AlertDispatcher Create(AlertOptions options, TimeProvider time, ILoggerFactory loggerFactory)
@@ -65,46 +65,46 @@ internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncD
     public void Publish(AlertEvent alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        if (!input.Writer.TryWrite(alert))
+        if (!_input.Writer.TryWrite(alert))
         {
-            drops.Drop(stopped is null ? "queue_full" : "stopped");
+            _drops.Drop(_stopped is null ? "queue_full" : "stopped");
         }
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lock (lifecycle)
+        lock (_lifecycle)
         {
-            if (loop is not null)
+            if (_loop is not null)
             {
                 return Task.CompletedTask;
             }
 
-            foreach (var worker in workers)
+            foreach (var worker in _workers)
             {
-                worker.Start(logger, stopping.Token);
+                worker.Start(_logger, _stopping.Token);
             }
 
-            loop = Task.Run(RunAsync, CancellationToken.None);
+            _loop = Task.Run(RunAsync, CancellationToken.None);
         }
 
-        AlertLog.Started(logger, string.Join(", ", workers.Select(w => w.Sink.Name)), options.AggregationWindow);
+        AlertLog.Started(_logger, string.Join(", ", _workers.Select(w => w.Sink.Name)), _options.AggregationWindow);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        lock (lifecycle)
+        lock (_lifecycle)
         {
-            stopped ??= StopCoreAsync(cancellationToken);
-            return stopped;
+            _stopped ??= StopCoreAsync(cancellationToken);
+            return _stopped;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync(CancellationToken.None);
-        stopping.Dispose();
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     /// <summary>For containers disposed synchronously. The host has normally stopped the dispatcher already, so this
@@ -113,25 +113,25 @@ internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncD
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
-        input.Writer.TryComplete();
-        if (loop is null)
+        _input.Writer.TryComplete();
+        if (_loop is null)
         {
             // Never started: nothing was delivered, and nothing will be.
-            foreach (var worker in workers)
+            foreach (var worker in _workers)
             {
-                await worker.Sink.DisposeAsync();
+                await worker.Sink.DisposeAsync().ConfigureAwait(false);
             }
 
             return;
         }
 
-        await loop;
-        var all = Task.WhenAll(workers.Select(w => w.Completion));
+        await _loop.ConfigureAwait(false);
+        var all = Task.WhenAll(_workers.Select(w => w.Completion));
         using (var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             try
             {
-                await all.WaitAsync(options.ShutdownTimeout, time, grace.Token);
+                await all.WaitAsync(_options.ShutdownTimeout, _time, grace.Token).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
             {
@@ -139,11 +139,11 @@ internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncD
             }
         }
 
-        await stopping.CancelAsync();
-        await all;
-        foreach (var worker in workers)
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await all.ConfigureAwait(false);
+        foreach (var worker in _workers)
         {
-            await worker.Sink.DisposeAsync();
+            await worker.Sink.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -154,49 +154,49 @@ internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncD
         {
             while (true)
             {
-                var wait = aggregator.NextDue is { } next ? next - time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+                var wait = _aggregator.NextDue is { } next ? next - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
                 if (wait == Timeout.InfiniteTimeSpan)
                 {
-                    if (!await input.Reader.WaitToReadAsync())
+                    if (!await _input.Reader.WaitToReadAsync().ConfigureAwait(false))
                     {
                         break;
                     }
                 }
                 else if (wait > TimeSpan.Zero)
                 {
-                    await ChannelBatches.WaitAsync(input.Reader, wait, time, CancellationToken.None);
+                    await ChannelBatches.WaitAsync(_input.Reader, wait, _time, CancellationToken.None).ConfigureAwait(false);
                 }
 
-                var now = time.GetUtcNow();
-                while (input.Reader.TryRead(out var alert))
+                var now = _time.GetUtcNow();
+                while (_input.Reader.TryRead(out var alert))
                 {
-                    if (aggregator.Offer(alert, now, due) is { } emit)
+                    if (_aggregator.Offer(alert, now, due) is { } emit)
                     {
                         FanOut(due);
                         FanOut(emit);
                     }
                 }
 
-                aggregator.Flush(time.GetUtcNow(), due);
+                _aggregator.Flush(_time.GetUtcNow(), due);
                 FanOut(due);
-                if (input.Reader.Completion.IsCompleted)
+                if (_input.Reader.Completion.IsCompleted)
                 {
                     break;
                 }
             }
 
             // Shutting down: folded occurrences are reported rather than forgotten.
-            aggregator.FlushAll(due);
+            _aggregator.FlushAll(due);
             FanOut(due);
         }
         catch (Exception exception)
         {
             // A bug here would silently end the SOC feed; say so as loudly as a sink failure.
-            AlertLog.SinkCrashed(logger, exception, "dispatcher");
+            AlertLog.SinkCrashed(_logger, exception, "dispatcher");
         }
         finally
         {
-            foreach (var worker in workers)
+            foreach (var worker in _workers)
             {
                 worker.Complete();
             }
@@ -215,12 +215,12 @@ internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncD
 
     private void FanOut(AlertEvent alert)
     {
-        foreach (var worker in workers)
+        foreach (var worker in _workers)
         {
             if (!worker.TryEnqueue(alert))
             {
                 AlertMetrics.Alerts.WithLabels(worker.Sink.Name, "dropped").Inc();
-                drops.Drop("sink_queue_full");
+                _drops.Drop("sink_queue_full");
             }
         }
     }
@@ -228,7 +228,7 @@ internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncD
     /// <summary>One sink with its own queue and loop.</summary>
     private sealed class SinkWorker(IAlertSink sink, int capacity)
     {
-        private readonly Channel<AlertEvent> queue = Channel.CreateBounded<AlertEvent>(new BoundedChannelOptions(capacity)
+        private readonly Channel<AlertEvent> _queue = Channel.CreateBounded<AlertEvent>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -243,7 +243,7 @@ internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncD
         {
             try
             {
-                await sink.RunAsync(queue.Reader, stopping);
+                await sink.RunAsync(_queue.Reader, stopping).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -251,8 +251,8 @@ internal sealed class AlertDispatcher : IAlertPublisher, IHostedService, IAsyncD
             }
         }, CancellationToken.None);
 
-        public bool TryEnqueue(AlertEvent alert) => queue.Writer.TryWrite(alert);
+        public bool TryEnqueue(AlertEvent alert) => _queue.Writer.TryWrite(alert);
 
-        public void Complete() => queue.Writer.TryComplete();
+        public void Complete() => _queue.Writer.TryComplete();
     }
 }

@@ -8,31 +8,31 @@ internal sealed class AlertDropReporter(ILogger logger, TimeProvider time)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
-    private readonly Lock gate = new();
-    private long total;
-    private long unreported;
-    private long lastReport;
-    private bool reportedOnce;
+    private readonly Lock _gate = new();
+    private long _total;
+    private long _unreported;
+    private long _lastReport;
+    private bool _reportedOnce;
 
-    public long Total => Interlocked.Read(ref total);
+    public long Total => Interlocked.Read(ref _total);
 
     public void Drop(string reason, long count = 1)
     {
         AlertMetrics.Dropped.WithLabels(reason).Inc(count);
-        lock (gate)
+        lock (_gate)
         {
-            total += count;
-            unreported += count;
+            _total += count;
+            _unreported += count;
             var now = time.GetTimestamp();
-            if (reportedOnce && time.GetElapsedTime(lastReport, now) < Interval)
+            if (_reportedOnce && time.GetElapsedTime(_lastReport, now) < Interval)
             {
                 return;
             }
 
-            AlertLog.Dropped(logger, unreported, reason, total);
-            unreported = 0;
-            lastReport = now;
-            reportedOnce = true;
+            AlertLog.Dropped(logger, _unreported, reason, _total);
+            _unreported = 0;
+            _lastReport = now;
+            _reportedOnce = true;
         }
     }
 }

@@ -1,12 +1,11 @@
 using System.CommandLine;
-using NeuralSec.CommandLine;
-using NeuralSec.Policy.Editing;
 using System.Text;
+using NeuralSec.CommandLine;
 using NeuralSec.Detectors.Calibration;
+using NeuralSec.Gateway.Backends.OnnxRuntime;
+using NeuralSec.Policy.Editing;
 using NeuralSec.Policy.Model;
 using NeuralSec.Policy.Validation;
-
-using NeuralSec.Gateway.Backends.OnnxRuntime;
 
 namespace NeuralSec.Gateway.Calibration;
 

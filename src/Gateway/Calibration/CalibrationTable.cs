@@ -1,6 +1,6 @@
-using NeuralSec.Policy.Editing;
 using System.Globalization;
 using System.Text;
+using NeuralSec.Policy.Editing;
 
 namespace NeuralSec.Gateway.Calibration;
 

@@ -1,6 +1,6 @@
-using NeuralSec.Policy.Editing;
 using NeuralSec.Detectors.Calibration;
 using NeuralSec.Detectors.Detection;
+using NeuralSec.Policy.Editing;
 using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Calibration;

@@ -1,4 +1,3 @@
-using NeuralSec.Policy.Editing;
 using System.Collections;
 using System.Globalization;
 using NeuralSec.Detectors;
@@ -8,6 +7,7 @@ using NeuralSec.Detectors.Detection;
 using NeuralSec.Detectors.Images;
 using NeuralSec.Detectors.Tensors;
 using NeuralSec.Gateway.Defenses;
+using NeuralSec.Policy.Editing;
 using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Calibration;

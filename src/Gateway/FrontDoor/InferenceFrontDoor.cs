@@ -15,6 +15,7 @@ namespace NeuralSec.Gateway.FrontDoor;
 /// (<see cref="Rest.RestEndpoints"/>) only decode their wire into these calls and write the result back, so both
 /// refuse the same request with the same status, reason code and message.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "The front door is the one instance both transports ask; that some answers are constant today is its own business.")]
 internal sealed class InferenceFrontDoor(InferencePipeline pipeline, IModelBackend backend, ShutdownState shutdown, IOptions<GatewayOptions> options) : IReadinessSource
 {
     private readonly ServerOptions _server = options.Value.Server;

@@ -6,13 +6,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Backends;
-using NeuralSec.Gateway.ClientState;
-using NeuralSec.Gateway.Policy.Runtime;
 using NeuralSec.Gateway.Backends.OnnxRuntime;
+using NeuralSec.Gateway.Backends.Upstream;
+using NeuralSec.Gateway.ClientState;
 using NeuralSec.Gateway.Defenses;
 using NeuralSec.Gateway.FrontDoor;
-using NeuralSec.Gateway.Backends.Upstream;
-using Log = NeuralSec.Gateway.Logging.Log;
 using NeuralSec.Gateway.Health;
 using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Logging;
@@ -20,10 +18,12 @@ using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Gateway.Pipeline.Stages;
 using NeuralSec.Gateway.Policy;
+using NeuralSec.Gateway.Policy.Runtime;
 using NeuralSec.Gateway.RateLimiting;
 using NeuralSec.Gateway.Rest;
 using NeuralSec.Gateway.Services;
 using Prometheus;
+using Log = NeuralSec.Gateway.Logging.Log;
 
 namespace NeuralSec.Gateway.Hosting;
 

@@ -114,9 +114,12 @@ internal static class RestEndpoints
         }
 
         http.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter);
-        RestJsonWriter.WriteResponse(writer, context);
-        await writer.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+        var writer = new Utf8JsonWriter(http.Response.BodyWriter);
+        await using (writer.ConfigureAwait(false))
+        {
+            RestJsonWriter.WriteResponse(writer, context);
+            await writer.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Puts a fresh request id on the response and returns it.</summary>

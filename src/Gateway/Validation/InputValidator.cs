@@ -3,9 +3,8 @@ using NeuralSec.Detectors.Tensors;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Pipeline;
-using NeuralSec.Policy.Model;
-
 using NeuralSec.Gateway.Protocol;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Validation;
 

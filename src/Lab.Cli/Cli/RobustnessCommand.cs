@@ -1,7 +1,7 @@
 using System.CommandLine;
 using NeuralSec.CommandLine;
-using NeuralSec.Lab.Attacks;
 using NeuralSec.Data;
+using NeuralSec.Lab.Attacks;
 using NeuralSec.Lab.Eval;
 using NeuralSec.Lab.Training;
 

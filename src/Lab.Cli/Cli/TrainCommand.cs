@@ -1,10 +1,10 @@
-using NeuralSec.Text;
 using System.CommandLine;
 using System.Diagnostics;
 using NeuralSec.CommandLine;
 using NeuralSec.Data;
 using NeuralSec.Lab.Eval;
 using NeuralSec.Lab.Training;
+using NeuralSec.Text;
 
 namespace NeuralSec.Lab.Cli;
 

@@ -1,5 +1,5 @@
-using NeuralSec.Lab.Attacks;
 using NeuralSec.Data;
+using NeuralSec.Lab.Attacks;
 using NeuralSec.Lab.Nn;
 
 namespace NeuralSec.Lab.Training;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using NeuralSec.Lab.Attacks;
 using NeuralSec.Data;
+using NeuralSec.Lab.Attacks;
 using NeuralSec.Lab.Eval;
 using NeuralSec.Lab.Nn;
 using NeuralSec.Lab.Onnx;

@@ -1,5 +1,5 @@
-using NeuralSec.Lab.Attacks;
 using NeuralSec.Data;
+using NeuralSec.Lab.Attacks;
 using NeuralSec.Lab.Eval;
 using NeuralSec.Lab.Nn;
 

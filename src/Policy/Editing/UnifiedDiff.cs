@@ -46,7 +46,7 @@ public static class UnifiedDiff
         return output.ToString();
     }
 
-    private static void AppendHunk(StringBuilder output, IReadOnlyList<(char Kind, string Line, int A, int B)> ops, int from, int to, (int Count, bool EndsWithNewline) a, (int Count, bool EndsWithNewline) b)
+    private static void AppendHunk(StringBuilder output, List<(char Kind, string Line, int A, int B)> ops, int from, int to, (int Count, bool EndsWithNewline) a, (int Count, bool EndsWithNewline) b)
     {
         var oldCount = 0;
         var newCount = 0;
@@ -75,7 +75,7 @@ public static class UnifiedDiff
 
     /// <summary>Edit script: (' ' | '-' | '+', line, index in a, index in b) — for '+' the a index is where it goes,
     /// for '-' the b index likewise, which is what the hunk header counts from.</summary>
-    private static List<(char Kind, string Line, int A, int B)> Diff(IReadOnlyList<string> a, IReadOnlyList<string> b)
+    private static List<(char Kind, string Line, int A, int B)> Diff(List<string> a, List<string> b)
     {
         var prefix = 0;
         while (prefix < a.Count && prefix < b.Count && a[prefix] == b[prefix])

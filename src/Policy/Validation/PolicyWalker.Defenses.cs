@@ -1,7 +1,7 @@
-using NeuralSec.Text;
 using NeuralSec.Detectors.Catalog;
 using NeuralSec.Policy.Descriptors;
 using NeuralSec.Policy.Yaml;
+using NeuralSec.Text;
 
 namespace NeuralSec.Policy.Validation;
 

@@ -1,9 +1,9 @@
-using NeuralSec.Text;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NeuralSec.Detectors.Catalog;
 using NeuralSec.Policy.Descriptors;
 using NeuralSec.Policy.Yaml;
+using NeuralSec.Text;
 
 namespace NeuralSec.Policy.Validation;
 

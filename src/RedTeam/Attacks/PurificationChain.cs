@@ -7,12 +7,12 @@ namespace NeuralSec.RedTeam.Attacks;
 /// <summary>A preprocessing chain as a policy would list it, built by the gateway's own <see cref="DefenseFactory"/>.</summary>
 internal sealed class PurificationChain
 {
-    private readonly IPreprocessor[] steps;
+    private readonly IPreprocessor[] _steps;
 
     private PurificationChain(string name, IPreprocessor[] steps, bool isPixelSelection = false)
     {
         Name = name;
-        this.steps = steps;
+        _steps = steps;
         IsPixelSelection = isPixelSelection;
     }
 
@@ -22,9 +22,9 @@ internal sealed class PurificationChain
     /// resize and pad): the chain is then exactly differentiable, and <see cref="SelectionMap"/> recovers the selection.</summary>
     public bool IsPixelSelection { get; }
 
-    public bool IsRandomized => steps.Any(s => s.IsRandomized);
+    public bool IsRandomized => _steps.Any(s => s.IsRandomized);
 
-    public bool IsIdentity => steps.Length == 0;
+    public bool IsIdentity => _steps.Length == 0;
 
     /// <summary>The chains of issue #6: bit depth 1, bit depth 5 + median 2×2, JPEG q75, random resize-and-pad, Gaussian blur.</summary>
     public static IReadOnlyList<PurificationChain> Standard() =>
@@ -46,10 +46,10 @@ internal sealed class PurificationChain
     public float[] Apply(ReadOnlySpan<float> images, Random random)
     {
         var copy = images.ToArray();
-        if (steps.Length > 0)
+        if (_steps.Length > 0)
         {
             var batch = Evaluation.Digits.AsBatch(copy);
-            foreach (var step in steps)
+            foreach (var step in _steps)
             {
                 step.Apply(batch, random);
             }

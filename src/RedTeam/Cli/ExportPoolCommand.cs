@@ -1,7 +1,7 @@
 using System.CommandLine;
 using NeuralSec.CommandLine;
-using NeuralSec.Detectors.Images;
 using NeuralSec.Data;
+using NeuralSec.Detectors.Images;
 using NeuralSec.RedTeam.Evaluation;
 
 namespace NeuralSec.RedTeam.Cli;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using NeuralSec.CommandLine;
-using NeuralSec.Detectors.Images;
 using NeuralSec.Data;
+using NeuralSec.Detectors.Images;
 using NeuralSec.RedTeam.Attacks;
 using NeuralSec.RedTeam.Evaluation;
 using NeuralSec.RedTeam.Models;

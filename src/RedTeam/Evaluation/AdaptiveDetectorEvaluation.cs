@@ -1,5 +1,5 @@
-using NeuralSec.Detectors.Detection;
 using NeuralSec.Detectors;
+using NeuralSec.Detectors.Detection;
 using NeuralSec.Detectors.Preprocessing;
 using NeuralSec.RedTeam.Attacks;
 using NeuralSec.RedTeam.Models;

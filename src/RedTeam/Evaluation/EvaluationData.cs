@@ -1,5 +1,5 @@
-using NeuralSec.Lab;
 using NeuralSec.Data;
+using NeuralSec.Lab;
 
 namespace NeuralSec.RedTeam.Evaluation;
 

@@ -6,38 +6,38 @@ namespace NeuralSec.RedTeam.Evaluation;
 /// <summary>Progress lines on stderr (a long run should show it is alive) and the wall time of each report section.</summary>
 internal sealed class Progress
 {
-    private readonly TextWriter log;
-    private readonly Stopwatch total = Stopwatch.StartNew();
-    private readonly Stopwatch section = new();
-    private readonly List<(string Name, TimeSpan Time)> sections = [];
-    private string? current;
+    private readonly TextWriter _log;
+    private readonly Stopwatch _total = Stopwatch.StartNew();
+    private readonly Stopwatch _section = new();
+    private readonly List<(string Name, TimeSpan Time)> _sections = [];
+    private string? _current;
 
     public Progress(TextWriter log)
     {
-        this.log = log;
+        _log = log;
     }
 
-    public TimeSpan Elapsed => total.Elapsed;
+    public TimeSpan Elapsed => _total.Elapsed;
 
-    public IReadOnlyList<(string Name, TimeSpan Time)> Sections => sections;
+    public IReadOnlyList<(string Name, TimeSpan Time)> Sections => _sections;
 
     public void Begin(string name)
     {
         End();
-        current = name;
-        section.Restart();
+        _current = name;
+        _section.Restart();
         Step($"== {name}");
     }
 
     public void End()
     {
-        if (current is not null)
+        if (_current is not null)
         {
-            sections.Add((current, section.Elapsed));
-            current = null;
+            _sections.Add((_current, _section.Elapsed));
+            _current = null;
         }
     }
 
     public void Step(string message) =>
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{total.Elapsed.TotalSeconds,7:0.0} s] {message}"));
+        _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_total.Elapsed.TotalSeconds,7:0.0} s] {message}"));
 }

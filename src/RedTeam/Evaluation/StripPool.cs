@@ -1,5 +1,5 @@
-using NeuralSec.Detectors.Images;
 using NeuralSec.Data;
+using NeuralSec.Detectors.Images;
 
 namespace NeuralSec.RedTeam.Evaluation;
 

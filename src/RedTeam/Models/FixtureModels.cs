@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using NeuralSec.Lab;
 using NeuralSec.Data;
+using NeuralSec.Lab;
 using NeuralSec.Lab.Nn;
 using NeuralSec.Lab.Onnx;
 
@@ -17,20 +17,20 @@ internal sealed class FixtureModels
 
     private static readonly int[] MnistInput = [1, 28, 28];
 
-    private readonly string repository;
-    private readonly Dictionary<string, NetworkModelRunner> loaded = new(StringComparer.Ordinal);
+    private readonly string _repository;
+    private readonly Dictionary<string, NetworkModelRunner> _loaded = new(StringComparer.Ordinal);
 
     public FixtureModels(string? repository = null)
     {
-        this.repository = repository ?? RepositoryPaths.ModelRepository();
+        _repository = repository ?? RepositoryPaths.ModelRepository();
     }
 
-    public string PathOf(string name) => Path.Combine(repository, name, "1", "model.onnx");
+    public string PathOf(string name) => Path.Combine(_repository, name, "1", "model.onnx");
 
     /// <summary>Loads (once) and checks the model's geometry: classifiers output 10 logits, the autoencoder its input shape.</summary>
     public NetworkModelRunner Get(string name)
     {
-        if (loaded.TryGetValue(name, out var runner))
+        if (_loaded.TryGetValue(name, out var runner))
         {
             return runner;
         }
@@ -52,7 +52,7 @@ internal sealed class FixtureModels
         }
 
         runner = new NetworkModelRunner(name, net);
-        loaded[name] = runner;
+        _loaded[name] = runner;
         return runner;
     }
 

@@ -12,7 +12,7 @@ namespace NeuralSec.RedTeam.Models;
 internal sealed class NetworkModelRunner : IModelRunner
 {
     // Network layers keep activations of the last Forward for Backward: one call at a time.
-    private readonly Lock gate = new();
+    private readonly Lock _gate = new();
 
     public NetworkModelRunner(string name, Network network)
     {
@@ -39,7 +39,7 @@ internal sealed class NetworkModelRunner : IModelRunner
 
         // The batch may be a pooled buffer the caller reuses: Predict works on its own copy.
         var input = batch.Span.ToArray();
-        lock (gate)
+        lock (_gate)
         {
             Evaluations += batch.Count;
             return ValueTask.FromResult(Network.Predict(input));

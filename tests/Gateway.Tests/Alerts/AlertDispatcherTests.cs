@@ -1,7 +1,7 @@
-using NeuralSec.Gateway.Alerts.Sinks.JsonLines;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Alerts;
+using NeuralSec.Gateway.Alerts.Sinks.JsonLines;
 
 namespace NeuralSec.Gateway.Tests.Alerts;
 

@@ -1,12 +1,12 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using NeuralSec.Gateway.Alerts.Sinks.Webhook;
-using NeuralSec.Gateway.Alerts.Sinks.Syslog;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuralSec.Gateway.Alerts;
+using NeuralSec.Gateway.Alerts.Sinks.Syslog;
+using NeuralSec.Gateway.Alerts.Sinks.Webhook;
 
 namespace NeuralSec.Gateway.Tests.Alerts;
 

@@ -1,4 +1,3 @@
-using NeuralSec.Gateway.Alerts.Sinks.Syslog;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -7,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Alerts;
+using NeuralSec.Gateway.Alerts.Sinks.Syslog;
 
 namespace NeuralSec.Gateway.Tests.Alerts;
 

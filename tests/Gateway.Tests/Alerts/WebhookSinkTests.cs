@@ -1,7 +1,7 @@
-using NeuralSec.Gateway.Alerts.Sinks.Webhook;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Alerts.Sinks;
+using NeuralSec.Gateway.Alerts.Sinks.Webhook;
 
 namespace NeuralSec.Gateway.Tests.Alerts;
 

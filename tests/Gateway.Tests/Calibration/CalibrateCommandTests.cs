@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 using NeuralSec.Detectors;
 using NeuralSec.Detectors.Calibration;
 using NeuralSec.Detectors.Images;
-using NeuralSec.Policy.Validation;
 using NeuralSec.Gateway.Tests.Infrastructure;
+using NeuralSec.Policy.Validation;
 
 namespace NeuralSec.Gateway.Tests.Calibration;
 

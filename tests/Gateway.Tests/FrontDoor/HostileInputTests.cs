@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Grpc.Core;
-using NeuralSec.Gateway.Rest;
 using NeuralSec.Gateway.Options;
+using NeuralSec.Gateway.Rest;
 using NeuralSec.Gateway.Tests.Infrastructure;
 using NeuralSec.Protocol.Inference;
 

@@ -1,6 +1,6 @@
 using Grpc.Net.Client;
-using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NeuralSec.Gateway.Backends;

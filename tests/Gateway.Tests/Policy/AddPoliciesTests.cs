@@ -1,4 +1,3 @@
-using NeuralSec.Policy.Tests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuralSec.Gateway.Policy;
 using NeuralSec.Gateway.Policy.Runtime;
+using NeuralSec.Policy.Tests;
 using NeuralSec.Policy.Validation;
 
 namespace NeuralSec.Gateway.Tests.Policy;

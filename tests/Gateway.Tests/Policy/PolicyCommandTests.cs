@@ -1,6 +1,6 @@
-using NeuralSec.Policy.Tests;
 using NeuralSec.Gateway.Policy.Cli;
 using NeuralSec.Gateway.Tests.Infrastructure;
+using NeuralSec.Policy.Tests;
 
 namespace NeuralSec.Gateway.Tests.Policy;
 

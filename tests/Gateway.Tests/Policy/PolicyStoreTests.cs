@@ -1,7 +1,7 @@
-using NeuralSec.Policy.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Policy.Runtime;
+using NeuralSec.Policy.Tests;
 using NeuralSec.Policy.Validation;
 using Prometheus;
 

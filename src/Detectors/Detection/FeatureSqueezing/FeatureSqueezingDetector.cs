@@ -11,7 +11,7 @@ namespace NeuralSec.Detectors.Detection.FeatureSqueezing;
 /// </summary>
 internal sealed class FeatureSqueezingDetector : IDetector
 {
-    private readonly IPreprocessor[] squeezers;
+    private readonly IPreprocessor[] _squeezers;
 
     public FeatureSqueezingDetector(FeatureSqueezingOptions options)
     {
@@ -21,7 +21,7 @@ internal sealed class FeatureSqueezingDetector : IDetector
         }
 
         Options = options;
-        squeezers = options.Squeezers.Select(Squeezers.Create).ToArray();
+        _squeezers = options.Squeezers.Select(Squeezers.Create).ToArray();
     }
 
     public FeatureSqueezingOptions Options { get; }
@@ -34,7 +34,7 @@ internal sealed class FeatureSqueezingDetector : IDetector
 
     public async ValueTask<DetectorResult> ScoreAsync(ImageBatch batch, DetectionContext context, CancellationToken cancellationToken)
     {
-        int count = batch.Count, copies = 1 + squeezers.Length, length = batch.Data.Length;
+        int count = batch.Count, copies = 1 + _squeezers.Length, length = batch.Data.Length;
         if (count == 0)
         {
             return new DetectorResult([], FlagsBelowThreshold);
@@ -49,7 +49,7 @@ internal sealed class FeatureSqueezingDetector : IDetector
                 batch.Span.CopyTo(combined.Span.Slice(k * length, length));
                 if (k > 0)
                 {
-                    squeezers[k - 1].Apply(combined.Slice(k * count, count), context.Random);
+                    _squeezers[k - 1].Apply(combined.Slice(k * count, count), context.Random);
                 }
             }
 
@@ -64,13 +64,13 @@ internal sealed class FeatureSqueezingDetector : IDetector
 
     private double[] Score(float[] output, int count)
     {
-        var classes = Probabilities.Classes(output, count * (1 + squeezers.Length), "the model");
+        var classes = Probabilities.Classes(output, count * (1 + _squeezers.Length), "the model");
         Probabilities.SoftmaxRows(output, classes);
         var scores = new double[count];
         for (var i = 0; i < count; i++)
         {
             var original = output.AsSpan(i * classes, classes);
-            for (var s = 1; s <= squeezers.Length; s++)
+            for (var s = 1; s <= _squeezers.Length; s++)
             {
                 var squeezed = output.AsSpan(((s * count) + i) * classes, classes);
                 scores[i] = Math.Max(scores[i], Probabilities.L1(original, squeezed));

@@ -13,9 +13,9 @@ namespace NeuralSec.Detectors.Detection.Strip;
 /// </summary>
 internal sealed class StripDetector : IDetector
 {
-    private readonly float[] pool;
-    private readonly int poolCount;
-    private readonly (int Channels, int Height, int Width) geometry;
+    private readonly float[] _pool;
+    private readonly int _poolCount;
+    private readonly (int Channels, int Height, int Width) _geometry;
 
     /// <param name="options">Validated options.</param>
     /// <param name="pool">The clean overlays, in any layout and scaling (kept as pixel-unit planes).</param>
@@ -33,10 +33,10 @@ internal sealed class StripDetector : IDetector
         }
 
         Options = options;
-        this.pool = new float[pool.Data.Length];
-        PixelSpace.ToPixels(pool, this.pool);
-        poolCount = pool.Count;
-        geometry = (pool.Channels, pool.Height, pool.Width);
+        _pool = new float[pool.Data.Length];
+        PixelSpace.ToPixels(pool, _pool);
+        _poolCount = pool.Count;
+        _geometry = (pool.Channels, pool.Height, pool.Width);
     }
 
     public StripOptions Options { get; }
@@ -49,9 +49,9 @@ internal sealed class StripDetector : IDetector
 
     public async ValueTask<DetectorResult> ScoreAsync(ImageBatch batch, DetectionContext context, CancellationToken cancellationToken)
     {
-        if ((batch.Channels, batch.Height, batch.Width) != geometry)
+        if ((batch.Channels, batch.Height, batch.Width) != _geometry)
         {
-            throw new ImageTensorException($"STRIP pool '{Options.Pool}' holds {geometry.Channels}×{geometry.Height}×{geometry.Width} images; the input's are {batch.Channels}×{batch.Height}×{batch.Width}");
+            throw new ImageTensorException($"STRIP pool '{Options.Pool}' holds {_geometry.Channels}×{_geometry.Height}×{_geometry.Width} images; the input's are {batch.Channels}×{batch.Height}×{batch.Width}");
         }
 
         if (batch.Count == 0)
@@ -72,7 +72,7 @@ internal sealed class StripDetector : IDetector
                 var x = input.AsSpan(n * size, size);
                 for (var s = 0; s < samples; s++)
                 {
-                    var overlay = pool.AsSpan(context.Random.Next(poolCount) * size, size);
+                    var overlay = _pool.AsSpan(context.Random.Next(_poolCount) * size, size);
                     var blend = blends.AsSpan(((n * samples) + s) * size, size);
                     TensorPrimitives.Add(x, overlay, blend);
                     if (Options.Clip)

@@ -10,14 +10,14 @@ namespace NeuralSec.Detectors.Preprocessing.BitDepth;
 /// </summary>
 internal sealed class BitDepthPreprocessor : IPreprocessor
 {
-    private readonly float levels;
+    private readonly float _levels;
 
     public BitDepthPreprocessor(BitDepthOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Bits, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Bits, 8);
         Options = options;
-        levels = (1 << options.Bits) - 1;
+        _levels = (1 << options.Bits) - 1;
     }
 
     public BitDepthOptions Options { get; }
@@ -29,7 +29,7 @@ internal sealed class BitDepthPreprocessor : IPreprocessor
     public void Apply(ImageBatch batch, Random random)
     {
         using var planes = PixelPlanes.Acquire(batch);
-        Quantize(planes.Span, levels);
+        Quantize(planes.Span, _levels);
         planes.Commit();
     }
 

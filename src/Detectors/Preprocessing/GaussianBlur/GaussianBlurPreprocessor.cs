@@ -6,12 +6,12 @@ namespace NeuralSec.Detectors.Preprocessing.GaussianBlur;
 /// high-frequency perturbations at some cost in sharpness.</summary>
 internal sealed class GaussianBlurPreprocessor : IPreprocessor
 {
-    private readonly GaussianKernel kernel;
+    private readonly GaussianKernel _kernel;
 
     public GaussianBlurPreprocessor(GaussianBlurOptions options)
     {
         Options = options;
-        kernel = new GaussianKernel(options.Sigma);
+        _kernel = new GaussianKernel(options.Sigma);
     }
 
     public GaussianBlurOptions Options { get; }
@@ -20,7 +20,7 @@ internal sealed class GaussianBlurPreprocessor : IPreprocessor
 
     public bool IsRandomized => false;
 
-    internal GaussianKernel Kernel => kernel;
+    internal GaussianKernel Kernel => _kernel;
 
     public void Apply(ImageBatch batch, Random random)
     {
@@ -29,7 +29,7 @@ internal sealed class GaussianBlurPreprocessor : IPreprocessor
         {
             for (var c = 0; c < batch.Channels; c++)
             {
-                kernel.Apply(planes.Plane(n, c), batch.Height, batch.Width);
+                _kernel.Apply(planes.Plane(n, c), batch.Height, batch.Width);
             }
         }
 

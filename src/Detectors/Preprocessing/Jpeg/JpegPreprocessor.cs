@@ -15,16 +15,16 @@ namespace NeuralSec.Detectors.Preprocessing.Jpeg;
 /// </summary>
 internal sealed class JpegPreprocessor : IPreprocessor
 {
-    private readonly JpegEncoder grey;
-    private readonly JpegEncoder colour;
+    private readonly JpegEncoder _grey;
+    private readonly JpegEncoder _colour;
 
     public JpegPreprocessor(JpegOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Quality, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Quality, 100);
         Options = options;
-        grey = new JpegEncoder { Quality = options.Quality, ColorType = JpegColorType.Luminance };
-        colour = new JpegEncoder { Quality = options.Quality, ColorType = JpegColorType.YCbCrRatio420 };
+        _grey = new JpegEncoder { Quality = options.Quality, ColorType = JpegColorType.Luminance };
+        _colour = new JpegEncoder { Quality = options.Quality, ColorType = JpegColorType.YCbCrRatio420 };
     }
 
     public JpegOptions Options { get; }
@@ -56,11 +56,11 @@ internal sealed class JpegPreprocessor : IPreprocessor
                 stream.SetLength(0);
                 if (channels == 1)
                 {
-                    RoundTrip<L8>(interleaved, batch.Width, batch.Height, grey, stream);
+                    RoundTrip<L8>(interleaved, batch.Width, batch.Height, _grey, stream);
                 }
                 else
                 {
-                    RoundTrip<Rgb24>(interleaved, batch.Width, batch.Height, colour, stream);
+                    RoundTrip<Rgb24>(interleaved, batch.Width, batch.Height, _colour, stream);
                 }
 
                 for (var c = 0; c < channels; c++)

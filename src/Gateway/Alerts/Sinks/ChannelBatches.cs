@@ -11,7 +11,7 @@ internal static class ChannelBatches
         ChannelReader<T> reader, int maxCount, TimeSpan flushInterval, TimeProvider time, CancellationToken cancellationToken)
     {
         var batch = new List<T>();
-        if (!await reader.WaitToReadAsync(cancellationToken))
+        if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             return batch;
         }
@@ -26,7 +26,7 @@ internal static class ChannelBatches
         while (batch.Count < maxCount)
         {
             var left = deadline - time.GetUtcNow();
-            if (left <= TimeSpan.Zero || !await WaitAsync(reader, left, time, cancellationToken))
+            if (left <= TimeSpan.Zero || !await WaitAsync(reader, left, time, cancellationToken).ConfigureAwait(false))
             {
                 break;
             }
@@ -55,7 +55,7 @@ internal static class ChannelBatches
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            return await reader.WaitToReadAsync(linked.Token);
+            return await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

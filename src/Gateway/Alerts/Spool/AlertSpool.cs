@@ -27,26 +27,26 @@ internal sealed class AlertSpool : IDisposable
     private const string SegmentExtension = ".seg";
     private const string CommitFileName = "commit";
 
-    private readonly string directory;
-    private readonly long maxBytes;
-    private readonly long segmentBytes;
-    private readonly ILogger logger;
-    private readonly SortedDictionary<long, long> segments = []; // segment number -> valid length
-    private SpoolPosition head;
-    private long writerSegment;
-    private FileStream? writer;
+    private readonly string _directory;
+    private readonly long _maxBytes;
+    private readonly long _segmentBytes;
+    private readonly ILogger _logger;
+    private readonly SortedDictionary<long, long> _segments = []; // segment number -> valid length
+    private SpoolPosition _head;
+    private long _writerSegment;
+    private FileStream? _writer;
 
     private AlertSpool(string directory, long maxBytes, long segmentBytes, ILogger logger)
     {
-        this.directory = directory;
-        this.maxBytes = maxBytes;
-        this.segmentBytes = segmentBytes;
-        this.logger = logger;
+        _directory = directory;
+        _maxBytes = maxBytes;
+        _segmentBytes = segmentBytes;
+        _logger = logger;
     }
 
-    public string Directory => directory;
+    public string Directory => _directory;
 
-    public long MaxBytes => maxBytes;
+    public long MaxBytes => _maxBytes;
 
     /// <summary>Bytes of undelivered records, headers included: what counts against the bound.</summary>
     public long PendingBytes { get; private set; }
@@ -76,7 +76,7 @@ internal sealed class AlertSpool : IDisposable
         foreach (var payload in payloads)
         {
             var size = RecordHeaderBytes + (long)payload.Length;
-            if (payload.Length > MaxRecordBytes || PendingBytes + size > maxBytes)
+            if (payload.Length > MaxRecordBytes || PendingBytes + size > _maxBytes)
             {
                 break;
             }
@@ -86,13 +86,13 @@ internal sealed class AlertSpool : IDisposable
             BinaryPrimitives.WriteUInt32LittleEndian(header[4..], System.IO.Hashing.Crc32.HashToUInt32(payload.Span));
             stream.Write(header);
             stream.Write(payload.Span);
-            segments[writerSegment] += size;
+            _segments[_writerSegment] += size;
             PendingBytes += size;
             PendingRecords++;
             accepted++;
         }
 
-        writer?.Flush(flushToDisk: true);
+        _writer?.Flush(flushToDisk: true);
         return accepted;
     }
 
@@ -101,19 +101,19 @@ internal sealed class AlertSpool : IDisposable
     public SpoolBatch? Peek(int maxRecords, long maxBatchBytes)
     {
         var records = new List<byte[]>();
-        var position = head;
+        var position = _head;
         long bytes = 0;
         Span<byte> header = stackalloc byte[RecordHeaderBytes];
         while (records.Count < maxRecords && PendingRecords > records.Count)
         {
-            if (!segments.TryGetValue(position.Segment, out var length))
+            if (!_segments.TryGetValue(position.Segment, out var length))
             {
                 break;
             }
 
             if (position.Offset >= length)
             {
-                var next = segments.Keys.FirstOrDefault(s => s > position.Segment);
+                var next = _segments.Keys.FirstOrDefault(s => s > position.Segment);
                 if (next == 0)
                 {
                     break;
@@ -156,33 +156,33 @@ internal sealed class AlertSpool : IDisposable
             PendingRecords = 0;
             PendingBytes = 0;
             CloseWriter();
-            var fresh = new SpoolPosition(writerSegment + 1, 0);
+            var fresh = new SpoolPosition(_writerSegment + 1, 0);
             WriteCommit(fresh);
-            foreach (var segment in segments.Keys.ToList())
+            foreach (var segment in _segments.Keys.ToList())
             {
                 DeleteSegment(segment);
             }
 
-            head = fresh;
-            writerSegment = fresh.Segment;
+            _head = fresh;
+            _writerSegment = fresh.Segment;
             return;
         }
 
-        head = batch.End;
-        while (segments.TryGetValue(head.Segment, out var length) && head.Offset >= length && head.Segment != writerSegment)
+        _head = batch.End;
+        while (_segments.TryGetValue(_head.Segment, out var length) && _head.Offset >= length && _head.Segment != _writerSegment)
         {
-            var next = segments.Keys.FirstOrDefault(s => s > head.Segment);
+            var next = _segments.Keys.FirstOrDefault(s => s > _head.Segment);
             if (next == 0)
             {
                 break;
             }
 
-            head = new SpoolPosition(next, 0);
+            _head = new SpoolPosition(next, 0);
         }
 
         // Commit first, then delete: a crash in between leaves segments below the commit, which Open deletes.
-        WriteCommit(head);
-        foreach (var segment in segments.Keys.Where(s => s < head.Segment).ToList())
+        WriteCommit(_head);
+        foreach (var segment in _segments.Keys.Where(s => s < _head.Segment).ToList())
         {
             DeleteSegment(segment);
         }
@@ -192,33 +192,33 @@ internal sealed class AlertSpool : IDisposable
 
     private FileStream WriterFor(long recordSize)
     {
-        if (writer is not null && segments[writerSegment] > 0 && segments[writerSegment] + recordSize > segmentBytes)
+        if (_writer is not null && _segments[_writerSegment] > 0 && _segments[_writerSegment] + recordSize > _segmentBytes)
         {
             CloseWriter();
-            writerSegment++;
+            _writerSegment++;
         }
 
-        if (writer is null)
+        if (_writer is null)
         {
-            if (segments.TryGetValue(writerSegment, out var length) && length > 0 && length + recordSize > segmentBytes)
+            if (_segments.TryGetValue(_writerSegment, out var length) && length > 0 && length + recordSize > _segmentBytes)
             {
-                writerSegment++;
+                _writerSegment++;
             }
 
-            segments.TryAdd(writerSegment, 0);
-            writer = new FileStream(SegmentPath(writerSegment), FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, 64 * 1024);
+            _segments.TryAdd(_writerSegment, 0);
+            _writer = new FileStream(SegmentPath(_writerSegment), FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, 64 * 1024);
         }
 
-        return writer;
+        return _writer;
     }
 
     private void CloseWriter()
     {
-        if (writer is not null)
+        if (_writer is not null)
         {
-            writer.Flush(flushToDisk: true);
-            writer.Dispose();
-            writer = null;
+            _writer.Flush(flushToDisk: true);
+            _writer.Dispose();
+            _writer = null;
         }
     }
 
@@ -226,49 +226,49 @@ internal sealed class AlertSpool : IDisposable
     {
         File.Delete(CommitPath + ".tmp");
         var commit = ReadCommit();
-        foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*" + SegmentExtension))
+        foreach (var file in System.IO.Directory.EnumerateFiles(_directory, "*" + SegmentExtension))
         {
             if (long.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0)
             {
-                segments[number] = new FileInfo(file).Length;
+                _segments[number] = new FileInfo(file).Length;
             }
         }
 
-        foreach (var stale in segments.Keys.Where(s => s < commit.Segment).ToList())
+        foreach (var stale in _segments.Keys.Where(s => s < commit.Segment).ToList())
         {
             DeleteSegment(stale);
         }
 
-        if (segments.TryGetValue(commit.Segment, out var committedLength))
+        if (_segments.TryGetValue(commit.Segment, out var committedLength))
         {
-            head = commit.Offset <= committedLength ? commit : new SpoolPosition(commit.Segment, committedLength);
+            _head = commit.Offset <= committedLength ? commit : new SpoolPosition(commit.Segment, committedLength);
         }
         else
         {
-            head = new SpoolPosition(segments.Count > 0 ? segments.Keys.First() : Math.Max(commit.Segment, 1), 0);
+            _head = new SpoolPosition(_segments.Count > 0 ? _segments.Keys.First() : Math.Max(commit.Segment, 1), 0);
         }
 
-        foreach (var segment in segments.Keys.ToList())
+        foreach (var segment in _segments.Keys.ToList())
         {
-            var start = segment == head.Segment ? head.Offset : 0;
+            var start = segment == _head.Segment ? _head.Offset : 0;
             var valid = Scan(segment, start, out var records, out var bytes);
-            if (valid < segments[segment])
+            if (valid < _segments[segment])
             {
-                AlertLog.SpoolRecovered(logger, directory, $"segment {segment}: cut {segments[segment] - valid} byte(s) of torn or corrupt records at offset {valid}");
+                AlertLog.SpoolRecovered(_logger, _directory, $"segment {segment}: cut {_segments[segment] - valid} byte(s) of torn or corrupt records at offset {valid}");
                 using (var stream = new FileStream(SegmentPath(segment), FileMode.Open, FileAccess.Write, FileShare.Read))
                 {
                     stream.SetLength(valid);
                     stream.Flush(flushToDisk: true);
                 }
 
-                segments[segment] = valid;
+                _segments[segment] = valid;
             }
 
             PendingRecords += records;
             PendingBytes += bytes;
         }
 
-        writerSegment = segments.Count > 0 ? segments.Keys.Last() : head.Segment;
+        _writerSegment = _segments.Count > 0 ? _segments.Keys.Last() : _head.Segment;
     }
 
     /// <summary>Walks records from <paramref name="start"/>; returns the end of the last good one.</summary>
@@ -315,7 +315,7 @@ internal sealed class AlertSpool : IDisposable
                 return new SpoolPosition(BinaryPrimitives.ReadInt64LittleEndian(data), BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(8)));
             }
 
-            AlertLog.SpoolRecovered(logger, directory, "commit file unreadable; delivering from the oldest segment (duplicates possible)");
+            AlertLog.SpoolRecovered(_logger, _directory, "commit file unreadable; delivering from the oldest segment (duplicates possible)");
         }
         catch (FileNotFoundException)
         {
@@ -343,11 +343,11 @@ internal sealed class AlertSpool : IDisposable
     private void DeleteSegment(long segment)
     {
         File.Delete(SegmentPath(segment));
-        segments.Remove(segment);
+        _segments.Remove(segment);
     }
 
-    private string CommitPath => Path.Combine(directory, CommitFileName);
+    private string CommitPath => Path.Combine(_directory, CommitFileName);
 
     private string SegmentPath(long segment) =>
-        Path.Combine(directory, segment.ToString("D10", CultureInfo.InvariantCulture) + SegmentExtension);
+        Path.Combine(_directory, segment.ToString("D10", CultureInfo.InvariantCulture) + SegmentExtension);
 }

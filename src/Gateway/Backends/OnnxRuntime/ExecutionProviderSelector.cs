@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
-using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 using NeuralSec.Gateway.Logging;
 using NeuralSec.Gateway.Options;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 

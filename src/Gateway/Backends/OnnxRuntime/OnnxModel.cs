@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
-using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 using NeuralSec.Detectors.Tensors;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 

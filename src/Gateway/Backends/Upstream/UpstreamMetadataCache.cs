@@ -12,19 +12,19 @@ internal sealed class UpstreamMetadataCache
 {
     private const int MaxEntries = 1024;
 
-    private readonly ConcurrentDictionary<(string Name, string Version), Entry> entries = new();
-    private readonly TimeSpan timeToLive;
-    private readonly TimeProvider timeProvider;
+    private readonly ConcurrentDictionary<(string Name, string Version), Entry> _entries = new();
+    private readonly TimeSpan _timeToLive;
+    private readonly TimeProvider _timeProvider;
 
     public UpstreamMetadataCache(TimeSpan timeToLive, TimeProvider timeProvider)
     {
-        this.timeToLive = timeToLive;
-        this.timeProvider = timeProvider;
+        _timeToLive = timeToLive;
+        _timeProvider = timeProvider;
     }
 
     public bool TryGet(string name, string? version, out ModelDescriptor? descriptor)
     {
-        if (entries.TryGetValue((name, version ?? string.Empty), out var entry) && entry.ExpiresAt > timeProvider.GetUtcNow())
+        if (_entries.TryGetValue((name, version ?? string.Empty), out var entry) && entry.ExpiresAt > _timeProvider.GetUtcNow())
         {
             descriptor = entry.Descriptor;
             return true;
@@ -36,13 +36,13 @@ internal sealed class UpstreamMetadataCache
 
     public void Set(string name, string? version, ModelDescriptor? descriptor)
     {
-        if (entries.Count >= MaxEntries)
+        if (_entries.Count >= MaxEntries)
         {
             // Crude but bounded: a legitimate deployment serves a handful of models, so this only trips under abuse.
-            entries.Clear();
+            _entries.Clear();
         }
 
-        entries[(name, version ?? string.Empty)] = new Entry(descriptor, timeProvider.GetUtcNow() + timeToLive);
+        _entries[(name, version ?? string.Empty)] = new Entry(descriptor, _timeProvider.GetUtcNow() + _timeToLive);
     }
 
     private readonly record struct Entry(ModelDescriptor? Descriptor, DateTimeOffset ExpiresAt);

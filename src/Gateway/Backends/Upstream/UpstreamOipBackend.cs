@@ -19,32 +19,32 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
     /// new signature is seen promptly.</summary>
     private static readonly TimeSpan MetadataTimeToLive = TimeSpan.FromSeconds(5);
 
-    private readonly GrpcChannel channel;
-    private readonly GRPCInferenceService.GRPCInferenceServiceClient client;
-    private readonly UpstreamResiliencePipeline resilience;
-    private readonly UpstreamMetadataCache metadata;
-    private readonly TimeProvider timeProvider;
-    private readonly ILogger logger;
-    private int disposed;
+    private readonly GrpcChannel _channel;
+    private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
+    private readonly UpstreamResiliencePipeline _resilience;
+    private readonly UpstreamMetadataCache _metadata;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private int _disposed;
 
     public UpstreamOipBackend(UpstreamOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        this.timeProvider = timeProvider;
-        logger = loggerFactory.CreateLogger<UpstreamOipBackend>();
-        channel = UpstreamChannelFactory.Create(options);
-        client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        resilience = new UpstreamResiliencePipeline(options, timeProvider, logger);
-        metadata = new UpstreamMetadataCache(MetadataTimeToLive, timeProvider);
+        _timeProvider = timeProvider;
+        _logger = loggerFactory.CreateLogger<UpstreamOipBackend>();
+        _channel = UpstreamChannelFactory.Create(options);
+        _client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        _resilience = new UpstreamResiliencePipeline(options, timeProvider, _logger);
+        _metadata = new UpstreamMetadataCache(MetadataTimeToLive, timeProvider);
         Readiness = new UpstreamReadinessMonitor(
-            client,
+            _client,
             options.ReadinessPollInterval,
-            resilience.AttemptTimeout,
+            _resilience.AttemptTimeout,
             timeProvider,
             loggerFactory.CreateLogger<UpstreamReadinessMonitor>());
-        Log.UpstreamConfigured(logger, options.Address);
+        Log.UpstreamConfigured(_logger, options.Address);
     }
 
     public string Kind => "upstream";
@@ -55,11 +55,11 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
     public UpstreamReadinessMonitor Readiness { get; }
 
     /// <summary>The breaker's state, for tests and diagnostics; the metric carries it for operators.</summary>
-    public Polly.CircuitBreaker.CircuitState CircuitState => resilience.CircuitState;
+    public Polly.CircuitBreaker.CircuitState CircuitState => _resilience.CircuitState;
 
     public async ValueTask<ModelDescriptor?> GetModelAsync(string name, string? version, CancellationToken cancellationToken)
     {
-        if (metadata.TryGet(name, version, out var cached))
+        if (_metadata.TryGet(name, version, out var cached))
         {
             return cached;
         }
@@ -74,7 +74,7 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
                 static (c, r, options) => c.ModelMetadataAsync(r, options),
                 request,
                 null,
-                cancellationToken);
+                cancellationToken).ConfigureAwait(false);
         }
         catch (BackendException ex) when (ex.Error == BackendError.ModelNotFound)
         {
@@ -91,7 +91,7 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
             throw Fail("ModelMetadata", name, ex);
         }
 
-        metadata.Set(name, version, descriptor);
+        _metadata.Set(name, version, descriptor);
         return descriptor;
     }
 
@@ -106,7 +106,7 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
                 static (c, r, options) => c.ModelReadyAsync(r, options),
                 request,
                 null,
-                cancellationToken);
+                cancellationToken).ConfigureAwait(false);
             return response.Ready;
         }
         catch (BackendException ex) when (ex.Error is BackendError.ModelNotFound or BackendError.Unavailable)
@@ -131,14 +131,14 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
             static (c, r, options) => c.ModelInferAsync(r, options),
             message,
             callerDeadline,
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
         try
         {
             return UpstreamMessages.FromInferResponse(response);
         }
         catch (UpstreamProtocolException ex)
         {
-            Log.MalformedResponse(logger, request.ModelName, ex.Message);
+            Log.MalformedResponse(_logger, request.ModelName, ex.Message);
             throw Fail("ModelInfer", request.ModelName, ex);
         }
     }
@@ -146,14 +146,14 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
     public void Dispose()
     {
         // DI disposes this once per registration (the concrete type and IModelBackend); once is enough.
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
         Readiness.Dispose();
-        resilience.Dispose();
-        channel.Dispose();
+        _resilience.Dispose();
+        _channel.Dispose();
     }
 
     /// <summary>Runs one unary call through the pipeline. Each attempt gets its own gRPC deadline (attempt timeout,
@@ -170,10 +170,10 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
         var state = (Backend: this, Call: call, Request: request, CallerDeadline: callerDeadline);
         try
         {
-            var response = await resilience.Pipeline.ExecuteAsync(
+            var response = await _resilience.Pipeline.ExecuteAsync(
                 static async (s, token) =>
                 {
-                    var deadline = s.Backend.timeProvider.GetUtcNow().UtcDateTime + s.Backend.resilience.AttemptTimeout;
+                    var deadline = s.Backend._timeProvider.GetUtcNow().UtcDateTime + s.Backend._resilience.AttemptTimeout;
                     if (s.CallerDeadline is { } caller && caller < deadline)
                     {
                         deadline = caller;
@@ -181,7 +181,7 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
 
                     try
                     {
-                        return await s.Call(s.Backend.client, s.Request, new CallOptions(deadline: deadline, cancellationToken: token));
+                        return await s.Call(s.Backend._client, s.Request, new CallOptions(deadline: deadline, cancellationToken: token));
                     }
                     catch (OperationCanceledException ex) when (!token.IsCancellationRequested)
                     {
@@ -193,7 +193,7 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
                     }
                 },
                 state,
-                cancellationToken);
+                cancellationToken).ConfigureAwait(false);
             return response;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -218,7 +218,7 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
         GatewayMetrics.UpstreamErrors.WithLabels(failure.Reason).Inc();
         if (failure.Error != BackendError.ModelNotFound)
         {
-            Log.CallFailed(logger, operation, model, failure.Error, failure.Reason, exception);
+            Log.CallFailed(_logger, operation, model, failure.Error, failure.Reason, exception);
         }
 
         return failure.ToException(exception);

@@ -17,12 +17,12 @@ internal sealed class UpstreamReadinessMonitor : BackgroundService
 {
     private const string BackendLabel = "upstream";
 
-    private readonly GRPCInferenceService.GRPCInferenceServiceClient client;
-    private readonly TimeSpan interval;
-    private readonly TimeSpan pollTimeout;
-    private readonly TimeProvider timeProvider;
-    private readonly ILogger logger;
-    private volatile bool ready;
+    private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
+    private readonly TimeSpan _interval;
+    private readonly TimeSpan _pollTimeout;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private volatile bool _ready;
 
     public UpstreamReadinessMonitor(
         GRPCInferenceService.GRPCInferenceServiceClient client,
@@ -31,15 +31,15 @@ internal sealed class UpstreamReadinessMonitor : BackgroundService
         TimeProvider timeProvider,
         ILogger logger)
     {
-        this.client = client;
-        this.interval = interval;
-        this.pollTimeout = pollTimeout;
-        this.timeProvider = timeProvider;
-        this.logger = logger;
+        _client = client;
+        _interval = interval;
+        _pollTimeout = pollTimeout;
+        _timeProvider = timeProvider;
+        _logger = logger;
         GatewayMetrics.BackendReady.WithLabels(BackendLabel).Set(0);
     }
 
-    public bool IsReady => ready;
+    public bool IsReady => _ready;
 
     /// <summary>Asks the server once and records the answer. Any failure counts as not ready and none escapes:
     /// a poll that times out (the channel reports its own deadline as a cancellation) is a server that does not
@@ -50,8 +50,8 @@ internal sealed class UpstreamReadinessMonitor : BackgroundService
         bool answer;
         try
         {
-            var deadline = timeProvider.GetUtcNow().UtcDateTime + pollTimeout;
-            var response = await client.ServerReadyAsync(new ServerReadyRequest(), deadline: deadline, cancellationToken: cancellationToken);
+            var deadline = _timeProvider.GetUtcNow().UtcDateTime + _pollTimeout;
+            var response = await _client.ServerReadyAsync(new ServerReadyRequest(), deadline: deadline, cancellationToken: cancellationToken);
             answer = response.Ready;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -60,17 +60,17 @@ internal sealed class UpstreamReadinessMonitor : BackgroundService
         }
         catch (OperationCanceledException ex)
         {
-            Log.ReadinessPollTimedOut(logger, pollTimeout, ex);
+            Log.ReadinessPollTimedOut(_logger, _pollTimeout, ex);
             answer = false;
         }
         catch (RpcException ex)
         {
-            Log.ReadinessPollFailed(logger, ex.StatusCode, ex);
+            Log.ReadinessPollFailed(_logger, ex.StatusCode, ex);
             answer = false;
         }
         catch (Exception ex)
         {
-            Log.ReadinessPollCrashed(logger, ex);
+            Log.ReadinessPollCrashed(_logger, ex);
             answer = false;
         }
 
@@ -83,12 +83,12 @@ internal sealed class UpstreamReadinessMonitor : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(interval, timeProvider);
+        using var timer = new PeriodicTimer(_interval, _timeProvider);
         do
         {
             try
             {
-                await PollOnceAsync(stoppingToken);
+                await PollOnceAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -98,18 +98,18 @@ internal sealed class UpstreamReadinessMonitor : BackgroundService
             {
                 // PollOnceAsync already turns every failure into "not ready"; this guards the loop itself, which
                 // must outlive anything a poll can do: the host must never stop because the model server hangs.
-                Log.ReadinessPollCrashed(logger, ex);
+                Log.ReadinessPollCrashed(_logger, ex);
                 Set(false);
             }
         }
-        while (await WaitForNextTickAsync(timer, stoppingToken));
+        while (await WaitForNextTickAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
     private static async Task<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -119,13 +119,13 @@ internal sealed class UpstreamReadinessMonitor : BackgroundService
 
     private void Set(bool value)
     {
-        if (ready == value)
+        if (_ready == value)
         {
             return;
         }
 
-        ready = value;
+        _ready = value;
         GatewayMetrics.BackendReady.WithLabels(BackendLabel).Set(value ? 1 : 0);
-        Log.ReadinessChanged(logger, value);
+        Log.ReadinessChanged(_logger, value);
     }
 }

@@ -32,8 +32,8 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
     /// <summary>Caps the exponential backoff so a large MaxRetries does not wait for minutes.</summary>
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
-    private readonly CircuitBreakerStateProvider circuitState = new();
-    private readonly ConcurrencyLimiter limiter;
+    private readonly CircuitBreakerStateProvider _circuitState = new();
+    private readonly ConcurrencyLimiter _limiter;
 
     public UpstreamResiliencePipeline(UpstreamOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -42,7 +42,7 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
         ArgumentNullException.ThrowIfNull(logger);
 
         AttemptTimeout = Max(options.AttemptTimeout, MinimumPollyTimeout);
-        limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = options.MaxConcurrency,
             QueueLimit = options.QueueLimit,
@@ -71,7 +71,7 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
             });
         }
 
-        builder.AddRateLimiter(limiter);
+        builder.AddRateLimiter(_limiter);
 
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
@@ -79,7 +79,7 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
             MinimumThroughput = options.BreakerMinimumThroughput,
             SamplingDuration = options.BreakerSamplingDuration,
             BreakDuration = options.BreakDuration,
-            StateProvider = circuitState,
+            StateProvider = _circuitState,
             ShouldHandle = new PredicateBuilder().Handle<Exception>(UpstreamFailureClassifier.IndicatesUnhealthyServer),
             OnOpened = args =>
             {
@@ -120,9 +120,9 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
     /// <summary>The timeout of one attempt as enforced; also sent to the server as the gRPC deadline.</summary>
     public TimeSpan AttemptTimeout { get; }
 
-    public CircuitState CircuitState => circuitState.CircuitState;
+    public CircuitState CircuitState => _circuitState.CircuitState;
 
-    public void Dispose() => limiter.Dispose();
+    public void Dispose() => _limiter.Dispose();
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
-using NeuralSec.Gateway.Policy;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Decisions;
 using NeuralSec.Gateway.Metrics;
+using NeuralSec.Gateway.Policy;
 
 namespace NeuralSec.Gateway.Pipeline.Stages;
 

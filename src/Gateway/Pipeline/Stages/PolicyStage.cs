@@ -1,9 +1,8 @@
 using NeuralSec.Gateway.Decisions;
 using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Policy;
-using NeuralSec.Policy.Model;
-
 using NeuralSec.Gateway.Protocol;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Pipeline.Stages;
 

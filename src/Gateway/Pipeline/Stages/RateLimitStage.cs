@@ -1,7 +1,7 @@
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Decisions;
-using NeuralSec.Policy.Model;
 using NeuralSec.Gateway.RateLimiting;
+using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Pipeline.Stages;
 

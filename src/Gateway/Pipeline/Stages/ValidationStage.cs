@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Options;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Options;
-using NeuralSec.Gateway.Validation;
-
 using NeuralSec.Gateway.Protocol;
+using NeuralSec.Gateway.Validation;
 
 namespace NeuralSec.Gateway.Pipeline.Stages;
 

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using NeuralSec.CommandLine;
+using NeuralSec.Gateway.Backends.OnnxRuntime;
 using NeuralSec.Policy.Schema;
 using NeuralSec.Policy.Validation;
-
-using NeuralSec.Gateway.Backends.OnnxRuntime;
 
 namespace NeuralSec.Gateway.Policy.Cli;
 

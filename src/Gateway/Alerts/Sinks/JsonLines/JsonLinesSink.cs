@@ -9,22 +9,22 @@ namespace NeuralSec.Gateway.Alerts.Sinks.JsonLines;
 /// (Fluent Bit, Vector, the container runtime) to pick up.</summary>
 internal sealed class JsonLinesSink : IAlertSink
 {
-    private readonly TextWriter output;
-    private readonly bool ownsOutput;
-    private readonly OcsfDetectionFindingFormatter formatter;
-    private readonly ILogger logger;
-    private readonly AlertDropReporter drops;
+    private readonly TextWriter _output;
+    private readonly bool _ownsOutput;
+    private readonly OcsfDetectionFindingFormatter _formatter;
+    private readonly ILogger _logger;
+    private readonly AlertDropReporter _drops;
 
     /// <param name="output">Written with one <c>WriteLine(string)</c> per event: on <see cref="Console.Out"/>, a
     /// synchronised writer, that keeps an alert from interleaving with a console log line.</param>
     public JsonLinesSink(string name, TextWriter output, bool ownsOutput, OcsfDetectionFindingFormatter formatter, ILogger logger, TimeProvider time)
     {
         Name = name;
-        this.output = output;
-        this.ownsOutput = ownsOutput;
-        this.formatter = formatter;
-        this.logger = logger;
-        drops = new AlertDropReporter(logger, time);
+        _output = output;
+        _ownsOutput = ownsOutput;
+        _formatter = formatter;
+        _logger = logger;
+        _drops = new AlertDropReporter(logger, time);
         AlertMetrics.SinkUp.WithLabels(name).Set(1);
     }
 
@@ -54,7 +54,7 @@ internal sealed class JsonLinesSink : IAlertSink
         var batch = new List<AlertEvent>();
         try
         {
-            while (await events.WaitToReadAsync(stopping))
+            while (await events.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
                 batch.Clear();
                 ChannelBatches.TakeAvailable(events, batch, 1024);
@@ -67,18 +67,18 @@ internal sealed class JsonLinesSink : IAlertSink
             var left = events.Count;
             if (left > 0)
             {
-                AlertLog.StoppedWithBacklog(logger, Name, left);
+                AlertLog.StoppedWithBacklog(_logger, Name, left);
                 AlertMetrics.Alerts.WithLabels(Name, "dropped").Inc(left);
-                drops.Drop("stopped", left);
+                _drops.Drop("stopped", left);
             }
         }
     }
 
     public ValueTask DisposeAsync()
     {
-        if (ownsOutput)
+        if (_ownsOutput)
         {
-            output.Dispose();
+            _output.Dispose();
         }
 
         return ValueTask.CompletedTask;
@@ -90,10 +90,10 @@ internal sealed class JsonLinesSink : IAlertSink
         {
             foreach (var alert in batch)
             {
-                output.WriteLine(Encoding.UTF8.GetString(formatter.Format(alert)));
+                _output.WriteLine(Encoding.UTF8.GetString(_formatter.Format(alert)));
             }
 
-            output.Flush();
+            _output.Flush();
             AlertMetrics.Alerts.WithLabels(Name, "delivered").Inc(batch.Count);
             AlertMetrics.SinkUp.WithLabels(Name).Set(1);
         }
@@ -101,10 +101,10 @@ internal sealed class JsonLinesSink : IAlertSink
         {
             // A full disk or a closed pipe: nothing to retry into, so the batch is counted lost and the sink stays up
             // for the next one.
-            AlertLog.DeliveryFailed(logger, Name, 1, exception.Message);
+            AlertLog.DeliveryFailed(_logger, Name, 1, exception.Message);
             AlertMetrics.Alerts.WithLabels(Name, "dropped").Inc(batch.Count);
             AlertMetrics.SinkUp.WithLabels(Name).Set(0);
-            drops.Drop("send_failed", batch.Count);
+            _drops.Drop("send_failed", batch.Count);
         }
     }
 }

@@ -18,31 +18,31 @@ internal sealed class SyslogSink : IAlertSink
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly SyslogSinkOptions options;
-    private readonly AlertProduct product;
-    private readonly OcsfDetectionFindingFormatter ocsf;
-    private readonly CefFormatter cef;
-    private readonly ILogger logger;
-    private readonly TimeProvider time;
-    private readonly AlertDropReporter drops;
-    private readonly string hostname;
-    private readonly int processId = Environment.ProcessId;
-    private long sequenceId;
-    private UdpClient? udp;
-    private TcpClient? tcp;
-    private NetworkStream? tcpStream;
+    private readonly SyslogSinkOptions _options;
+    private readonly AlertProduct _product;
+    private readonly OcsfDetectionFindingFormatter _ocsf;
+    private readonly CefFormatter _cef;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly AlertDropReporter _drops;
+    private readonly string _hostname;
+    private readonly int _processId = Environment.ProcessId;
+    private long _sequenceId;
+    private UdpClient? _udp;
+    private TcpClient? _tcp;
+    private NetworkStream? _tcpStream;
 
     public SyslogSink(string name, SyslogSinkOptions options, AlertProduct product, ILogger logger, TimeProvider time)
     {
         Name = name;
-        this.options = options;
-        this.product = product;
-        ocsf = new OcsfDetectionFindingFormatter(product);
-        cef = new CefFormatter(product);
-        this.logger = logger;
-        this.time = time;
-        drops = new AlertDropReporter(logger, time);
-        hostname = options.Hostname ?? SafeHostname();
+        _options = options;
+        _product = product;
+        _ocsf = new OcsfDetectionFindingFormatter(product);
+        _cef = new CefFormatter(product);
+        _logger = logger;
+        _time = time;
+        _drops = new AlertDropReporter(logger, time);
+        _hostname = options.Hostname ?? SafeHostname();
         AlertMetrics.SinkUp.WithLabels(name).Set(1);
     }
 
@@ -53,12 +53,12 @@ internal sealed class SyslogSink : IAlertSink
         var inFlight = 0;
         try
         {
-            while (await events.WaitToReadAsync(stopping))
+            while (await events.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
                 while (events.TryRead(out var alert))
                 {
                     inFlight = 1;
-                    await SendAsync(Frame(alert), stopping);
+                    await SendAsync(Frame(alert), stopping).ConfigureAwait(false);
                     inFlight = 0;
                     AlertMetrics.Backlog.WithLabels(Name).Set(events.Count);
                 }
@@ -69,16 +69,16 @@ internal sealed class SyslogSink : IAlertSink
             var left = events.Count + inFlight;
             if (left > 0)
             {
-                AlertLog.StoppedWithBacklog(logger, Name, left);
+                AlertLog.StoppedWithBacklog(_logger, Name, left);
                 AlertMetrics.Alerts.WithLabels(Name, "dropped").Inc(left);
-                drops.Drop("stopped", left);
+                _drops.Drop("stopped", left);
             }
         }
     }
 
     public ValueTask DisposeAsync()
     {
-        udp?.Dispose();
+        _udp?.Dispose();
         CloseTcp();
         return ValueTask.CompletedTask;
     }
@@ -86,9 +86,9 @@ internal sealed class SyslogSink : IAlertSink
     /// <summary>The RFC 5424 message for one alert (without the TCP length prefix).</summary>
     internal byte[] Frame(AlertEvent alert)
     {
-        var payload = options.Format == SyslogPayloadFormat.Json ? Encoding.UTF8.GetString(ocsf.Format(alert)) : cef.Format(alert);
+        var payload = _options.Format == SyslogPayloadFormat.Json ? Encoding.UTF8.GetString(_ocsf.Format(alert)) : _cef.Format(alert);
         var message = SyslogMessage.Build(
-            alert, options.Facility, hostname, options.AppName, processId, Interlocked.Increment(ref sequenceId), product, payload, options.MaxMessageBytes, out var truncated);
+            alert, _options.Facility, _hostname, _options.AppName, _processId, Interlocked.Increment(ref _sequenceId), _product, payload, _options.MaxMessageBytes, out var truncated);
         if (truncated)
         {
             AlertMetrics.Alerts.WithLabels(Name, "truncated").Inc();
@@ -99,9 +99,9 @@ internal sealed class SyslogSink : IAlertSink
 
     private async Task SendAsync(byte[] message, CancellationToken stopping)
     {
-        if (options.Protocol == SyslogProtocol.Udp)
+        if (_options.Protocol == SyslogProtocol.Udp)
         {
-            await SendUdpAsync(message, stopping);
+            await SendUdpAsync(message, stopping).ConfigureAwait(false);
             return;
         }
 
@@ -109,13 +109,13 @@ internal sealed class SyslogSink : IAlertSink
         {
             try
             {
-                var stream = tcpStream ?? await ConnectTcpAsync(stopping);
+                var stream = _tcpStream ?? await ConnectTcpAsync(stopping).ConfigureAwait(false);
                 var prefix = Encoding.ASCII.GetBytes(message.Length.ToString(CultureInfo.InvariantCulture) + " ");
                 var frame = new byte[prefix.Length + message.Length];
                 prefix.CopyTo(frame, 0);
                 message.CopyTo(frame, prefix.Length);
-                await stream.WriteAsync(frame, stopping);
-                await stream.FlushAsync(stopping);
+                await stream.WriteAsync(frame, stopping).ConfigureAwait(false);
+                await stream.FlushAsync(stopping).ConfigureAwait(false);
                 Delivered(attempt);
                 return;
             }
@@ -125,12 +125,12 @@ internal sealed class SyslogSink : IAlertSink
                 CloseTcp();
                 if (attempt == 1)
                 {
-                    AlertLog.DeliveryFailed(logger, Name, attempt, exception.Message);
+                    AlertLog.DeliveryFailed(_logger, Name, attempt, exception.Message);
                 }
 
                 AlertMetrics.SinkUp.WithLabels(Name).Set(0);
                 AlertMetrics.Alerts.WithLabels(Name, "retried").Inc();
-                await Task.Delay(Backoff(attempt), time, stopping);
+                await Task.Delay(Backoff(attempt), _time, stopping).ConfigureAwait(false);
             }
         }
     }
@@ -139,33 +139,33 @@ internal sealed class SyslogSink : IAlertSink
     {
         try
         {
-            if (udp is null)
+            if (_udp is null)
             {
-                udp = new UdpClient();
-                udp.Connect(options.Host, options.Port);
+                _udp = new UdpClient();
+                _udp.Connect(_options.Host, _options.Port);
             }
 
-            await udp.SendAsync(message, stopping);
+            await _udp.SendAsync(message, stopping).ConfigureAwait(false);
             Delivered(1);
         }
         catch (SocketException exception)
         {
             // Typically an ICMP port-unreachable from an earlier datagram; the next send may well go through.
-            AlertLog.DeliveryFailed(logger, Name, 1, exception.Message);
+            AlertLog.DeliveryFailed(_logger, Name, 1, exception.Message);
             AlertMetrics.SinkUp.WithLabels(Name).Set(0);
             AlertMetrics.Alerts.WithLabels(Name, "dropped").Inc();
-            drops.Drop("send_failed");
+            _drops.Drop("send_failed");
         }
     }
 
     private async Task<NetworkStream> ConnectTcpAsync(CancellationToken stopping)
     {
-        using var timeout = new CancellationTokenSource(ConnectTimeout, time);
+        using var timeout = new CancellationTokenSource(ConnectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
         var client = new TcpClient { NoDelay = true };
         try
         {
-            await client.ConnectAsync(options.Host, options.Port, linked.Token);
+            await client.ConnectAsync(_options.Host, _options.Port, linked.Token).ConfigureAwait(false);
         }
         catch
         {
@@ -173,9 +173,9 @@ internal sealed class SyslogSink : IAlertSink
             throw;
         }
 
-        tcp = client;
-        tcpStream = client.GetStream();
-        return tcpStream;
+        _tcp = client;
+        _tcpStream = client.GetStream();
+        return _tcpStream;
     }
 
     private void Delivered(int attempt)
@@ -184,19 +184,19 @@ internal sealed class SyslogSink : IAlertSink
         AlertMetrics.SinkUp.WithLabels(Name).Set(1);
         if (attempt > 1)
         {
-            AlertLog.SinkRecovered(logger, Name, 0);
+            AlertLog.SinkRecovered(_logger, Name, 0);
         }
     }
 
     private void CloseTcp()
     {
-        tcpStream?.Dispose();
-        tcp?.Dispose();
-        tcpStream = null;
-        tcp = null;
+        _tcpStream?.Dispose();
+        _tcp?.Dispose();
+        _tcpStream = null;
+        _tcp = null;
     }
 
-    private TimeSpan Backoff(int attempt) => Backoffs.Exponential(attempt, options.InitialBackoff, options.MaxBackoff);
+    private TimeSpan Backoff(int attempt) => Backoffs.Exponential(attempt, _options.InitialBackoff, _options.MaxBackoff);
 
     // RFC 5424 HOSTNAME is PRINTUSASCII without spaces; a machine name outside that is replaced by the nil value.
     private static string SafeHostname()

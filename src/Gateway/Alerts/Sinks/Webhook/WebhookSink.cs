@@ -24,42 +24,42 @@ internal sealed class WebhookSink : IAlertSink
 {
     private const long MaxBatchBytes = 4 * 1024 * 1024;
 
-    private readonly WebhookSinkOptions options;
-    private readonly OcsfDetectionFindingFormatter formatter;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly AlertDropReporter drops;
-    private readonly HttpClient http;
-    private readonly AlertSpool spool;
-    private readonly Uri url;
-    private bool spoolFullReported;
-    private bool down;
-    private long spooledRecords;
+    private readonly WebhookSinkOptions _options;
+    private readonly OcsfDetectionFindingFormatter _formatter;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly AlertDropReporter _drops;
+    private readonly HttpClient _http;
+    private readonly AlertSpool _spool;
+    private readonly Uri _url;
+    private bool _spoolFullReported;
+    private bool _down;
+    private long _spooledRecords;
 
     public WebhookSink(
         string name, WebhookSinkOptions options, OcsfDetectionFindingFormatter formatter, TimeProvider time, ILogger logger,
         HttpMessageHandler? handler = null)
     {
         Name = name;
-        this.options = options;
-        this.formatter = formatter;
-        this.time = time;
-        this.logger = logger;
-        drops = new AlertDropReporter(logger, time);
-        url = new Uri(options.Url ?? throw new ArgumentException("A webhook sink needs a Url.", nameof(options)));
+        _options = options;
+        _formatter = formatter;
+        _time = time;
+        _logger = logger;
+        _drops = new AlertDropReporter(logger, time);
+        _url = new Uri(options.Url ?? throw new ArgumentException("A webhook sink needs a Url.", nameof(options)));
 
-        spool = AlertSpool.Open(
+        _spool = AlertSpool.Open(
             options.SpoolDirectory ?? throw new ArgumentException("A webhook sink needs a SpoolDirectory.", nameof(options)),
             options.SpoolMaxBytes, options.SpoolSegmentBytes, logger);
 
         // Connections are recycled so a receiver behind a changing DNS name is followed.
-        http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
         {
             Timeout = options.RequestTimeout,
         };
-        if (!spool.IsEmpty)
+        if (!_spool.IsEmpty)
         {
-            AlertLog.SpoolResumed(logger, name, spool.PendingRecords, spool.PendingBytes);
+            AlertLog.SpoolResumed(logger, name, _spool.PendingRecords, _spool.PendingBytes);
         }
 
         UpdateGauges(0);
@@ -69,7 +69,7 @@ internal sealed class WebhookSink : IAlertSink
     public string Name { get; }
 
     /// <summary>Events waiting on disk (for tests and diagnostics; the metric is <c>neuralsec_alert_backlog</c>).</summary>
-    public long SpooledRecords => Interlocked.Read(ref spooledRecords);
+    public long SpooledRecords => Interlocked.Read(ref _spooledRecords);
 
     public async Task RunAsync(ChannelReader<AlertEvent> events, CancellationToken stopping)
     {
@@ -81,18 +81,18 @@ internal sealed class WebhookSink : IAlertSink
         {
             while (true)
             {
-                if (!spool.IsEmpty)
+                if (!_spool.IsEmpty)
                 {
                     // Everything newer than the spool goes behind it, so order holds across the outage.
                     MoveQueuedToSpool(events);
-                    if (time.GetUtcNow() >= nextAttempt)
+                    if (_time.GetUtcNow() >= nextAttempt)
                     {
-                        var batch = spool.Peek(options.BatchSize, MaxBatchBytes)!;
-                        var (result, retryAfter) = await PostAsync(batch.Records, stopping);
+                        var batch = _spool.Peek(_options.BatchSize, MaxBatchBytes)!;
+                        var (result, retryAfter) = await PostAsync(batch.Records, stopping).ConfigureAwait(false);
                         if (result == WebhookDelivery.Failed)
                         {
                             failures++;
-                            nextAttempt = time.GetUtcNow() + Delay(failures, retryAfter);
+                            nextAttempt = _time.GetUtcNow() + Delay(failures, retryAfter);
                             if (events.Completion.IsCompleted)
                             {
                                 break; // stopping with the receiver still down: the spool keeps the rest
@@ -100,9 +100,9 @@ internal sealed class WebhookSink : IAlertSink
                         }
                         else
                         {
-                            spool.Commit(batch);
+                            _spool.Commit(batch);
                             failures = 0;
-                            spoolFullReported = false;
+                            _spoolFullReported = false;
                             Account(result, batch.Records.Count);
                             UpdateGauges(events.Count);
                         }
@@ -115,36 +115,36 @@ internal sealed class WebhookSink : IAlertSink
                         break;
                     }
 
-                    await ChannelBatches.WaitAsync(events, nextAttempt - time.GetUtcNow(), time, stopping);
+                    await ChannelBatches.WaitAsync(events, nextAttempt - _time.GetUtcNow(), _time, stopping).ConfigureAwait(false);
                     continue;
                 }
 
-                var alerts = await ChannelBatches.ReadAsync(events, options.BatchSize, options.FlushInterval, time, stopping);
+                var alerts = await ChannelBatches.ReadAsync(events, _options.BatchSize, _options.FlushInterval, _time, stopping).ConfigureAwait(false);
                 if (alerts.Count == 0)
                 {
                     break; // queue completed and drained
                 }
 
-                inFlight = alerts.ConvertAll(formatter.Format);
+                inFlight = alerts.ConvertAll(_formatter.Format);
                 for (var attempt = 1; ; attempt++)
                 {
-                    var (result, retryAfter) = await PostAsync(inFlight, stopping);
+                    var (result, retryAfter) = await PostAsync(inFlight, stopping).ConfigureAwait(false);
                     if (result != WebhookDelivery.Failed)
                     {
                         Account(result, inFlight.Count);
                         break;
                     }
 
-                    if (attempt > options.MaxRetries)
+                    if (attempt > _options.MaxRetries)
                     {
                         SpoolBatch(inFlight);
                         failures = 1;
-                        nextAttempt = time.GetUtcNow() + Delay(1, retryAfter);
+                        nextAttempt = _time.GetUtcNow() + Delay(1, retryAfter);
                         break;
                     }
 
                     AlertMetrics.Alerts.WithLabels(Name, "retried").Inc(inFlight.Count);
-                    await Task.Delay(Delay(attempt, retryAfter), time, stopping);
+                    await Task.Delay(Delay(attempt, retryAfter), _time, stopping).ConfigureAwait(false);
                 }
 
                 inFlight = null;
@@ -162,26 +162,26 @@ internal sealed class WebhookSink : IAlertSink
             MoveQueuedToSpool(events);
         }
 
-        if (!spool.IsEmpty)
+        if (!_spool.IsEmpty)
         {
-            AlertLog.StoppedWithBacklog(logger, Name, (int)Math.Min(int.MaxValue, spool.PendingRecords));
+            AlertLog.StoppedWithBacklog(_logger, Name, (int)Math.Min(int.MaxValue, _spool.PendingRecords));
         }
     }
 
     public ValueTask DisposeAsync()
     {
-        spool.Dispose();
-        http.Dispose();
+        _spool.Dispose();
+        _http.Dispose();
         return ValueTask.CompletedTask;
     }
 
     private async Task<(WebhookDelivery Result, TimeSpan? RetryAfter)> PostAsync(IReadOnlyList<byte[]> records, CancellationToken stopping)
     {
         var body = JsonArray(records);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", IdempotencyKey(body));
-        foreach (var (header, value) in options.Headers)
+        foreach (var (header, value) in _options.Headers)
         {
             request.Headers.TryAddWithoutValidation(header, value);
         }
@@ -190,7 +190,7 @@ internal sealed class WebhookSink : IAlertSink
         TimeSpan? retryAfter = null;
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stopping);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stopping).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
@@ -200,7 +200,7 @@ internal sealed class WebhookSink : IAlertSink
 
             if (status is not (408 or 429) && status < 500)
             {
-                AlertLog.Rejected(logger, Name, records.Count, status);
+                AlertLog.Rejected(_logger, Name, records.Count, status);
                 return (WebhookDelivery.Rejected, null);
             }
 
@@ -213,27 +213,27 @@ internal sealed class WebhookSink : IAlertSink
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            reason = $"no answer within {options.RequestTimeout}";
+            reason = $"no answer within {_options.RequestTimeout}";
         }
 
-        if (!down)
+        if (!_down)
         {
-            AlertLog.DeliveryFailed(logger, Name, 1, reason);
+            AlertLog.DeliveryFailed(_logger, Name, 1, reason);
         }
 
-        down = true;
+        _down = true;
         AlertMetrics.SinkUp.WithLabels(Name).Set(0);
         return (WebhookDelivery.Failed, retryAfter);
     }
 
     private void MarkUp()
     {
-        if (down)
+        if (_down)
         {
-            AlertLog.SinkRecovered(logger, Name, spool.PendingBytes);
+            AlertLog.SinkRecovered(_logger, Name, _spool.PendingBytes);
         }
 
-        down = false;
+        _down = false;
         AlertMetrics.SinkUp.WithLabels(Name).Set(1);
     }
 
@@ -246,7 +246,7 @@ internal sealed class WebhookSink : IAlertSink
         else
         {
             AlertMetrics.Alerts.WithLabels(Name, "dropped").Inc(count);
-            drops.Drop("rejected", count);
+            _drops.Drop("rejected", count);
         }
     }
 
@@ -256,30 +256,30 @@ internal sealed class WebhookSink : IAlertSink
         ChannelBatches.TakeAvailable(events, queued, int.MaxValue);
         if (queued.Count > 0)
         {
-            SpoolBatch(queued.ConvertAll(formatter.Format));
+            SpoolBatch(queued.ConvertAll(_formatter.Format));
         }
     }
 
     private void SpoolBatch(List<byte[]> records)
     {
-        var accepted = spool.Append(records.ConvertAll(r => (ReadOnlyMemory<byte>)r));
+        var accepted = _spool.Append(records.ConvertAll(r => (ReadOnlyMemory<byte>)r));
         if (accepted > 0)
         {
             AlertMetrics.Alerts.WithLabels(Name, "spooled").Inc(accepted);
-            AlertLog.Spooled(logger, Name, accepted, spool.PendingBytes);
+            AlertLog.Spooled(_logger, Name, accepted, _spool.PendingBytes);
         }
 
         var refused = records.Count - accepted;
         if (refused > 0)
         {
-            if (!spoolFullReported)
+            if (!_spoolFullReported)
             {
-                AlertLog.SpoolFull(logger, Name, spool.PendingBytes, spool.MaxBytes);
-                spoolFullReported = true;
+                AlertLog.SpoolFull(_logger, Name, _spool.PendingBytes, _spool.MaxBytes);
+                _spoolFullReported = true;
             }
 
             AlertMetrics.Alerts.WithLabels(Name, "dropped").Inc(refused);
-            drops.Drop("spool_full", refused);
+            _drops.Drop("spool_full", refused);
         }
 
         UpdateGauges(0);
@@ -287,22 +287,22 @@ internal sealed class WebhookSink : IAlertSink
 
     private void UpdateGauges(int queued)
     {
-        Interlocked.Exchange(ref spooledRecords, spool.PendingRecords);
-        AlertMetrics.SpoolBytes.WithLabels(Name).Set(spool.PendingBytes);
-        AlertMetrics.Backlog.WithLabels(Name).Set(queued + spool.PendingRecords);
+        Interlocked.Exchange(ref _spooledRecords, _spool.PendingRecords);
+        AlertMetrics.SpoolBytes.WithLabels(Name).Set(_spool.PendingBytes);
+        AlertMetrics.Backlog.WithLabels(Name).Set(queued + _spool.PendingRecords);
     }
 
     // A receiver's Retry-After is honoured, within MaxBackoff, when longer than our own backoff.
     private TimeSpan Delay(int attempt, TimeSpan? retryAfter)
     {
-        var backoff = Backoffs.Exponential(attempt, options.InitialBackoff, options.MaxBackoff);
-        return retryAfter is { } wanted && wanted > backoff ? TimeSpan.FromTicks(Math.Min(wanted.Ticks, options.MaxBackoff.Ticks)) : backoff;
+        var backoff = Backoffs.Exponential(attempt, _options.InitialBackoff, _options.MaxBackoff);
+        return retryAfter is { } wanted && wanted > backoff ? TimeSpan.FromTicks(Math.Min(wanted.Ticks, _options.MaxBackoff.Ticks)) : backoff;
     }
 
     private TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {
         { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow(),
+        { Date: { } date } => date - _time.GetUtcNow(),
         _ => null,
     };
 
