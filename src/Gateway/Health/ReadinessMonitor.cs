@@ -11,7 +11,7 @@ namespace NeuralSec.Gateway.Health;
 /// Mirrors the backend's readiness into <c>grpc.health.v1</c>: NOT_SERVING until the model is loaded or the
 /// upstream answers, SERVING after, for the whole server ("") and for the inference service by name.
 /// </summary>
-internal sealed class ReadinessMonitor(HealthServiceImpl health, IReadinessSource readiness, ILogger<ReadinessMonitor> logger) : BackgroundService
+internal sealed class ReadinessMonitor(HealthServiceImpl health, IReadinessSource readiness, TimeProvider time, ILogger<ReadinessMonitor> logger) : BackgroundService
 {
     public const string InferenceServiceName = "inference.GRPCInferenceService";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
@@ -25,7 +25,7 @@ internal sealed class ReadinessMonitor(HealthServiceImpl health, IReadinessSourc
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var last = false;
-        using var timer = new PeriodicTimer(PollInterval);
+        using var timer = new PeriodicTimer(PollInterval, time);
         do
         {
             try

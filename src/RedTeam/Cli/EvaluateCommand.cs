@@ -91,7 +91,7 @@ internal static class EvaluateCommand
             Models = names.Select(n => (n, models.Sha256(n))).ToArray(),
             Machine = $"{Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}, {RuntimeInformation.FrameworkDescription}, CPU only",
             Sections = progress.Sections,
-            Total = DateTime.Now - process.StartTime,
+            Total = TimeProvider.System.GetLocalNow().DateTime - process.StartTime, // the process start is local time
         };
         var report = EvaluationReport.Render(run, detection, purification, strip, adaptive);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);

@@ -1,3 +1,4 @@
+using NeuralSec.Gateway.Tests.Infrastructure;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Alerts;
@@ -20,7 +21,7 @@ public sealed class AlertDispatcherTests
         }
 
         dispatcher.Publish(AlertSamples.Numbered(100, client: "someone-else"));
-        await Eventually.True(() => sink.Received.Count == 2, "the two first occurrences");
+        await Wait.Until(() => sink.Received.Count == 2, "the two first occurrences");
 
         // The window is an hour long: the stop flushes it, so the folded nine are reported, not lost.
         await dispatcher.DisposeAsync();
@@ -51,7 +52,7 @@ public sealed class AlertDispatcherTests
             dispatcher.Publish(AlertSamples.Numbered(n));
         }
 
-        await Eventually.True(() => healthy.Received.Count == 50, "all 50 at the healthy sink");
+        await Wait.Until(() => healthy.Received.Count == 50, "all 50 at the healthy sink");
         Assert.Equal(48, AlertMetrics.Alerts.WithLabels("recording-stuck", "dropped").Value - before);
     }
 

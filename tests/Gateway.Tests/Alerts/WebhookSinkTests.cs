@@ -1,3 +1,4 @@
+using NeuralSec.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Alerts.Sinks;
@@ -23,7 +24,7 @@ public sealed class WebhookSinkTests : IDisposable
         }
 
         // Down long enough that the retries gave up and alerts went to disk.
-        await Eventually.True(() => sink.SpooledRecords > 0, "alerts spooled while the receiver is down");
+        await Wait.Until(() => sink.SpooledRecords > 0, "alerts spooled while the receiver is down");
         for (var n = 30; n < 40; n++)
         {
             dispatcher.Publish(AlertSamples.Numbered(n, client: $"c{n}"));
@@ -33,8 +34,8 @@ public sealed class WebhookSinkTests : IDisposable
         receiver.FailNext(2);              // still unhealthy for a moment
         receiver.AcceptThenFailNext(1);    // then a batch whose response is lost: it will come again
 
-        await Eventually.True(() => receiver.Unique.Count == 40, "all 40 alerts at the receiver");
-        await Eventually.True(() => sink.SpooledRecords == 0, "spool drained");
+        await Wait.Until(() => receiver.Unique.Count == 40, "all 40 alerts at the receiver");
+        await Wait.Until(() => sink.SpooledRecords == 0, "spool drained");
 
         Assert.Equal(Ids(0, 40), receiver.Unique);
         Assert.Equal(40, receiver.Received.Distinct().Count());
@@ -66,7 +67,7 @@ public sealed class WebhookSinkTests : IDisposable
             second.Publish(AlertSamples.Numbered(n, client: $"c{n}"));
         }
 
-        await Eventually.True(() => receiver.Unique.Count == 20, "all 20 alerts at the receiver after the restart");
+        await Wait.Until(() => receiver.Unique.Count == 20, "all 20 alerts at the receiver after the restart");
         Assert.Equal(Ids(0, 20), receiver.Unique);
     }
 
@@ -80,10 +81,10 @@ public sealed class WebhookSinkTests : IDisposable
         await using var dispatcher = Start(port, name: "webhook-rejected", batchSize: 1);
 
         dispatcher.Publish(AlertSamples.Numbered(0, client: "a"));
-        await Eventually.True(() => receiver.Requests >= 1, "first request answered 400");
+        await Wait.Until(() => receiver.Requests >= 1, "first request answered 400");
         dispatcher.Publish(AlertSamples.Numbered(1, client: "b"));
 
-        await Eventually.True(() => receiver.Unique.Count == 1, "the next alert delivered");
+        await Wait.Until(() => receiver.Unique.Count == 1, "the next alert delivered");
         Assert.Equal(new[] { "evt-00001" }, receiver.Unique);
         Assert.True(AlertMetrics.Dropped.WithLabels("rejected").Value >= before + 1);
     }
@@ -101,12 +102,12 @@ public sealed class WebhookSinkTests : IDisposable
             dispatcher.Publish(AlertSamples.Numbered(n, client: $"c{n}"));
         }
 
-        await Eventually.True(() => AlertMetrics.Dropped.WithLabels("spool_full").Value - before + sink.SpooledRecords >= 40, "every alert spooled or dropped");
+        await Wait.Until(() => AlertMetrics.Dropped.WithLabels("spool_full").Value - before + sink.SpooledRecords >= 40, "every alert spooled or dropped");
         var kept = (int)sink.SpooledRecords;
         Assert.InRange(kept, 1, 39);
 
         await using var receiver = await WebhookReceiver.StartAsync(port);
-        await Eventually.True(() => receiver.Unique.Count == kept, "the spooled alerts delivered");
+        await Wait.Until(() => receiver.Unique.Count == kept, "the spooled alerts delivered");
 
         Assert.Equal(Ids(0, kept), receiver.Unique);
     }

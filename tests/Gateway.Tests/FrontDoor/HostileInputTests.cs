@@ -160,19 +160,18 @@ public sealed class HostileInputTests
         {
             // The first body holds the only slot once its headers arrived; ask until that has happened (bounded).
             HttpResponseMessage? shed = null;
-            for (var attempt = 0; attempt < 400 && shed is null; attempt++)
+            await Wait.Until(async () =>
             {
                 var response = await server.Http.PostAsync(new Uri("/v2/models/mnist/infer", UriKind.Relative), new ByteArrayContent(new byte[4096]));
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                 {
                     shed = response;
+                    return true;
                 }
-                else
-                {
-                    response.Dispose();
-                    await Task.Delay(50);
-                }
-            }
+
+                response.Dispose();
+                return false;
+            }, "a large body shed while the first holds the only slot");
 
             using (shed)
             {

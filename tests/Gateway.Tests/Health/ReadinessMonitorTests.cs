@@ -17,7 +17,7 @@ public sealed class ReadinessMonitorTests
     {
         var health = new HealthServiceImpl();
         var backend = new FlakyBackend(failures: 3);
-        using var monitor = new ReadinessMonitor(health, backend, NullLogger<ReadinessMonitor>.Instance);
+        using var monitor = new ReadinessMonitor(health, backend, TimeProvider.System, NullLogger<ReadinessMonitor>.Instance);
 
         await monitor.StartAsync(CancellationToken.None);
         await Wait.Until(() => Status(health) == HealthCheckResponse.Types.ServingStatus.Serving);

@@ -18,7 +18,7 @@ public sealed class SigtermDrainTests
 
         await using var gateway = await ChildGateway.StartAsync("--NeuralSec:Server:ShutdownDrainDelay=00:00:05");
         using var http = new HttpClient { BaseAddress = gateway.Http };
-        await Wait.Until(() => Status(http, "/v2/health/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        await Wait.Until(() => Status(http, "/v2/health/ready") == HttpStatusCode.OK, limit: TimeSpan.FromSeconds(60));
 
         gateway.Terminate();
 

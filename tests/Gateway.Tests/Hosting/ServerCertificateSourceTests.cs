@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Hosting;
@@ -13,7 +14,7 @@ public sealed class ServerCertificateSourceTests : IDisposable
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(10);
     private readonly TestCertificates _pki = new();
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("neuralsec-tls-");
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     public ServerCertificateSourceTests() => _clock.Advance(DateTimeOffset.UtcNow - _clock.GetUtcNow());
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Tests.Policy;
@@ -7,7 +8,7 @@ namespace NeuralSec.Gateway.Tests.Identity;
 /// <summary>The per-address budget of failed API keys, on a clock the test moves.</summary>
 public sealed class FailedAuthThrottleTests
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     [Fact]
     public void An_address_gets_its_burst_then_waits_for_the_refill()

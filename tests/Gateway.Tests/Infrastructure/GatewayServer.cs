@@ -134,21 +134,15 @@ internal sealed class GatewayServer : IAsyncDisposable
     /// <summary>Stops the host as SIGTERM would (drain, then Kestrel, then the rest); disposing later is still fine.</summary>
     public Task StopAsync() => _app.StopAsync();
 
-    public async Task WaitUntilAsync(bool ready, TimeSpan? limit = null)
+    public Task WaitUntilAsync(bool ready, TimeSpan? limit = null)
     {
         var readiness = _app.Services.GetRequiredService<NeuralSec.Gateway.Health.IReadinessSource>();
         var health = new Grpc.Health.V1.Health.HealthClient(_channel);
         var wanted = ready ? Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving : Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing;
-        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
-        while (readiness.IsReady != ready || (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest())).Status != wanted)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the gateway did not become {(ready ? "ready" : "not ready")} in time");
-            }
-
-            await Task.Delay(20).ConfigureAwait(false);
-        }
+        return Wait.Until(
+            async () => readiness.IsReady == ready && (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest())).Status == wanted,
+            $"the gateway {(ready ? "ready" : "not ready")}",
+            limit ?? TimeSpan.FromSeconds(60));
     }
 
     private static SocketsHttpHandler PinnedHandler(string? certificatePath)

@@ -126,7 +126,7 @@ public sealed class IdentityTests : IAsyncLifetime
     {
         _policies.Write("default.yaml", PolicyFolder.Policy("strict-default", StrictDefault.Replace("trustHeader: false", "trustHeader: true", StringComparison.Ordinal)));
         var store = (Gateway.Policy.Runtime.PolicyStore)_server.Services.GetService(typeof(Gateway.Policy.Runtime.PolicyStore))!;
-        await Eventually(() => store.Current.Default?.Identity.TrustHeader == true);
+        await Wait.Until(() => store.Current.Default?.Identity.TrustHeader == true, "the reloaded policy");
 
         using var channel = Channel(certificate: null);
         var headers = Header("x-forwarded-client-cert", "Hash=1;URI=spiffe://cluster.local/ns/a/sa/billing");
@@ -164,6 +164,4 @@ public sealed class IdentityTests : IAsyncLifetime
 
         return GrpcChannel.ForAddress(_server.Endpoints.Grpc, new GrpcChannelOptions { HttpHandler = handler });
     }
-
-    private static Task Eventually(Func<bool> condition) => Wait.Until(condition);
 }

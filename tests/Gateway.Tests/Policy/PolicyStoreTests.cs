@@ -1,3 +1,5 @@
+using NeuralSec.Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.Policy.Runtime;
@@ -16,7 +18,7 @@ public sealed class PolicyStoreTests : IDisposable
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("neuralsec-store-");
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly FakeAlertPublisher _alerts = new();
     private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
     private readonly PolicyMetrics _metrics;
@@ -247,10 +249,7 @@ public sealed class PolicyStoreTests : IDisposable
         Write("mnist.yaml", Policy("mnist", "[mnist]") + "  mode: monitor\n");
 
         // Events arrive on their own thread; wait for the swap, bounded.
-        for (var i = 0; i < 200 && store.Current.Generation < 2; i++)
-        {
-            await Task.Delay(50);
-        }
+        await Wait.Until(() => store.Current.Generation >= 2, "the reload triggered by the file-system event");
 
         Assert.Equal(2, store.Current.Generation);
     }

@@ -42,7 +42,7 @@ public sealed class StoppedUpstreamProcessTests
         var backend = sidecar.Services.GetRequiredService<UpstreamOipBackend>();
         var digit = InferRequests.Raw(TestDigits.Image(0));
         // A fresh process's first inference can take longer than the short attempt timeout used here.
-        await Wait.Until(() => Answers(sidecar, digit), TimeSpan.FromSeconds(60));
+        await Wait.Until(() => Answers(sidecar, digit), limit: TimeSpan.FromSeconds(60));
 
         modelServer.Stop();
         try
@@ -65,7 +65,7 @@ public sealed class StoppedUpstreamProcessTests
         }
 
         await sidecar.WaitUntilAsync(ready: true, TimeSpan.FromSeconds(30));
-        await Wait.Until(() => Answers(sidecar, digit), TimeSpan.FromSeconds(30)); // once the break duration has passed
+        await Wait.Until(() => Answers(sidecar, digit), limit: TimeSpan.FromSeconds(30)); // once the break duration has passed
         Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
     }
 

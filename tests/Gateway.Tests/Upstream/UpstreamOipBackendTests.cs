@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Grpc.Core;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Metrics;
@@ -203,7 +204,8 @@ public sealed class UpstreamOipBackendTests : IAsyncLifetime
     [Fact]
     public async Task Breaker_OpensAfterFailures_FailsFast_ThenClosesAfterBreakDuration()
     {
-        var clock = new ManualClock();
+        // Starts at the real now: the gRPC deadlines are computed from this clock.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var backend = UpstreamTestOptions.Backend(
             UpstreamTestOptions.For(server.Address, o =>
             {

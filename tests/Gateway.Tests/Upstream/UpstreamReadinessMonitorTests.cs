@@ -1,3 +1,4 @@
+using NeuralSec.Gateway.Tests.Infrastructure;
 namespace NeuralSec.Gateway.Tests.Upstream;
 
 public sealed class UpstreamReadinessMonitorTests
@@ -64,15 +65,15 @@ public sealed class UpstreamReadinessMonitorTests
         using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o => o.AttemptTimeout = TimeSpan.FromMilliseconds(100)));
 
         await backend.Readiness.StartAsync(CancellationToken.None);
-        await WaitUntil(() => backend.IsReady);
+        await Wait.Until(() => backend.IsReady);
         server.Behavior.Hang();
-        await WaitUntil(() => !backend.IsReady);
+        await Wait.Until(() => !backend.IsReady);
         var pollsWhileHung = server.Behavior.ServerReadyCalls;
-        await WaitUntil(() => server.Behavior.ServerReadyCalls >= pollsWhileHung + 3);
+        await Wait.Until(() => server.Behavior.ServerReadyCalls >= pollsWhileHung + 3);
 
         Assert.False(backend.Readiness.ExecuteTask!.IsCompleted, "the loop ended on a timed-out poll");
         server.Behavior.Release();
-        await WaitUntil(() => backend.IsReady);
+        await Wait.Until(() => backend.IsReady);
         await backend.Readiness.StopAsync(CancellationToken.None);
     }
 
@@ -83,21 +84,13 @@ public sealed class UpstreamReadinessMonitorTests
         using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address));
 
         await backend.Readiness.StartAsync(CancellationToken.None);
-        await WaitUntil(() => backend.IsReady);
+        await Wait.Until(() => backend.IsReady);
         server.Behavior.Ready = false;
-        await WaitUntil(() => !backend.IsReady);
+        await Wait.Until(() => !backend.IsReady);
         await backend.Readiness.StopAsync(CancellationToken.None);
 
         var polls = server.Behavior.ServerReadyCalls;
         Assert.True(polls >= 2, $"expected repeated polls, saw {polls}");
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        using var limit = new CancellationTokenSource(Limit);
-        while (!condition())
-        {
-            await Task.Delay(10, limit.Token);
-        }
-    }
 }
