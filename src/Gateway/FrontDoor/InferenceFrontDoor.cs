@@ -16,7 +16,7 @@ namespace NeuralSec.Gateway.FrontDoor;
 /// refuse the same request with the same status, reason code and message.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "The front door is the one instance both transports ask; that some answers are constant today is its own business.")]
-internal sealed class InferenceFrontDoor(InferencePipeline pipeline, IModelBackend backend, ShutdownState shutdown, IOptions<GatewayOptions> options) : IReadinessSource
+internal sealed class InferenceFrontDoor(InferencePipeline pipeline, InferenceAdmission admission, IModelBackend backend, ShutdownState shutdown, IOptions<GatewayOptions> options) : IReadinessSource
 {
     private readonly ServerOptions _server = options.Value.Server;
 
@@ -79,28 +79,44 @@ internal sealed class InferenceFrontDoor(InferencePipeline pipeline, IModelBacke
         }
     }
 
-    /// <summary>Runs an inference through the pipeline. The returned context holds the outputs, or the refusal in
-    /// <see cref="InferenceContext.Rejection"/>.</summary>
-    public async ValueTask<InferenceContext> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one inference: admits it (or sheds it, under overload, before anything is decoded), decodes it with
+    /// <paramref name="decode"/>, and runs the pipeline. The returned context holds the outputs, or the refusal in
+    /// <see cref="InferenceContext.Rejection"/>.
+    /// </summary>
+    /// <param name="requestId">The id already put on the transport's response.</param>
+    /// <param name="modelName">The model the route or message names, for a shed request's count.</param>
+    public async ValueTask<InferenceContext> InferAsync(
+        string requestId,
+        string modelName,
+        Func<CancellationToken, ValueTask<InferenceRequest>> decode,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (CheckIdentifiers(request.ModelName, request.ModelVersion, request.CallerRequestId) is { } invalid)
+        ArgumentNullException.ThrowIfNull(decode);
+        var (lease, shed) = await admission.EnterAsync(cancellationToken).ConfigureAwait(false);
+        using (lease)
         {
-            // Refused as undecodable (counted, no stage but alerting runs), with the names cut here so that nothing
-            // after the door carries an unbounded caller string.
-            request = request with
+            var request = shed is null
+                ? await decode(cancellationToken).ConfigureAwait(false)
+                : new InferenceRequest { RequestId = requestId, ModelName = modelName, DecodeRejection = shed };
+            if (CheckIdentifiers(request.ModelName, request.ModelVersion, request.CallerRequestId) is { } invalid)
             {
-                ModelName = CallerText.Escape(request.ModelName),
-                ModelVersion = null,
-                CallerRequestId = string.Empty,
-                Inputs = [],
-                DecodeRejection = invalid,
-            };
-        }
+                // Refused as undecodable (counted, no stage but alerting runs), with the names cut here so that
+                // nothing after the door carries an unbounded caller string.
+                request = request with
+                {
+                    ModelName = CallerText.Escape(request.ModelName),
+                    ModelVersion = null,
+                    CallerRequestId = string.Empty,
+                    Inputs = [],
+                    DecodeRejection = invalid,
+                };
+            }
 
-        var context = new InferenceContext(request);
-        await pipeline.RunAsync(context, cancellationToken).ConfigureAwait(false);
-        return context;
+            var context = new InferenceContext(request);
+            await pipeline.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            return context;
+        }
     }
 
     /// <summary>Names and ids a caller chose, refused when no server could mean them (empty, over-long), so that

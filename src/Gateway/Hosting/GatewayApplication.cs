@@ -168,6 +168,7 @@ internal static class GatewayApplication
         services.AddSingleton<IPipelineStage, OutputHardeningStage>();
         services.AddSingleton<IPipelineStage, AlertStage>();
         services.AddSingleton<InferencePipeline>();
+        services.AddSingleton<InferenceAdmission>();
         services.AddSingleton<InferenceFrontDoor>();
         services.AddSingleton<IReadinessSource>(sp => sp.GetRequiredService<InferenceFrontDoor>());
         services.AddSingleton<MalformedRequests>();

@@ -24,6 +24,17 @@ internal static class GatewayMetrics
         "Requests refused because their body is not the protocol (not protobuf, not JSON, not UTF-8), by protocol.",
         new CounterConfiguration { LabelNames = ["protocol"] });
 
+    /// <summary>Inference requests in the pipeline now (admitted, not yet answered).</summary>
+    public static readonly Gauge InferencesInFlight = Prometheus.Metrics.CreateGauge(
+        "neuralsec_inferences_in_flight",
+        "Inference requests admitted into the pipeline and not yet answered.");
+
+    /// <summary>Requests shed at the door under overload: queue_full or queue_wait.</summary>
+    public static readonly Counter ShedRequests = Prometheus.Metrics.CreateCounter(
+        "neuralsec_shed_requests_total",
+        "Inference requests refused at the door because the sidecar was overloaded, by why: queue_full (no place to wait), queue_wait (waited the longest allowed).",
+        new CounterConfiguration { LabelNames = ["reason"] });
+
     public static readonly Histogram StageDuration = Prometheus.Metrics.CreateHistogram(
         "neuralsec_stage_duration_seconds",
         "Time spent in each pipeline stage.",

@@ -56,6 +56,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"NeuralSec:Identity:ApiKeysFile: file '{identity.ApiKeysFile}' does not exist.");
         }
 
+        if (options.Limits.MaxQueueWait <= TimeSpan.Zero || options.Limits.MaxQueueWait > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"NeuralSec:Limits:MaxQueueWait: {options.Limits.MaxQueueWait} must be more than zero and at most 00:01:00.");
+        }
+
         // DataAnnotations on every nested section, so one run reports every error.
         foreach (var (section, value) in new (string, object)[]
                  {

@@ -30,4 +30,18 @@ internal sealed class LimitsOptions
     /// stays within about this times <see cref="MaxJsonBodyBytes"/> however many callers send at once.</summary>
     [Range(1, 1024)]
     public int MaxConcurrentLargeJsonBodies { get; set; } = 4;
+
+    /// <summary>Inference requests the pipeline runs at once; beyond it they wait, in arrival order, in a queue of
+    /// <see cref="MaxQueuedInferences"/>.</summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentInferences { get; set; } = 64;
+
+    /// <summary>Inference requests that may wait for a place; a request that finds the queue full is shed at once
+    /// (UNAVAILABLE, reason <c>overloaded</c>, with a retry-after).</summary>
+    [Range(0, 1_000_000)]
+    public int MaxQueuedInferences { get; set; } = 128;
+
+    /// <summary>How long a request may wait in the queue before it is shed: under overload, the answers that are
+    /// given stay fast rather than every answer getting slow.</summary>
+    public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromSeconds(1);
 }

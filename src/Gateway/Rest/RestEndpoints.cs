@@ -75,7 +75,27 @@ internal static class RestEndpoints
         var door = services.GetRequiredService<InferenceFrontDoor>();
         var requestId = Stamp(http);
 
-        var (body, readRejection) = await services.GetRequiredService<RestBodyReader>().ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+        var context = await door.InferAsync(requestId, name, ct => Decode(http, requestId, name, version, limits, ct), http.RequestAborted).ConfigureAwait(false);
+        if (context.Rejection is { } rejection)
+        {
+            await new RejectionResult(rejection).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        http.Response.ContentType = "application/json";
+        var writer = new Utf8JsonWriter(http.Response.BodyWriter);
+        await using (writer.ConfigureAwait(false))
+        {
+            RestJsonWriter.WriteResponse(writer, context);
+            await writer.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads and decodes the body (once admitted) into the front door's request.</summary>
+    private static async ValueTask<InferenceRequest> Decode(HttpContext http, string requestId, string name, string? version, LimitsOptions limits, CancellationToken cancellationToken)
+    {
+        var services = http.RequestServices;
+        var (body, readRejection) = await services.GetRequiredService<RestBodyReader>().ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
         RestInferRequest decoded;
         using (body)
         {
@@ -90,36 +110,20 @@ internal static class RestEndpoints
             services.GetRequiredService<MalformedRequests>().Refuse("rest", requestId, bad.Message);
         }
 
-        var context = await door.InferAsync(
-            new InferenceRequest
-            {
-                RequestId = requestId,
-                ModelName = name,
-                ModelVersion = version,
-                Inputs = decoded.Inputs.Tensors ?? [],
-                DecodeRejection = decoded.Inputs.Rejection,
-                CallerRequestId = decoded.Id,
-                Protocol = "rest",
-                RequestedOutputs = decoded.RequestedOutputs,
-                Headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                ClientCertificate = http.Connection.ClientCertificate,
-                RemoteAddress = http.Connection.RemoteIpAddress?.ToString(),
-            },
-            http.RequestAborted).ConfigureAwait(false);
-
-        if (context.Rejection is { } rejection)
+        return new InferenceRequest
         {
-            await new RejectionResult(rejection).ExecuteAsync(http).ConfigureAwait(false);
-            return;
-        }
-
-        http.Response.ContentType = "application/json";
-        var writer = new Utf8JsonWriter(http.Response.BodyWriter);
-        await using (writer.ConfigureAwait(false))
-        {
-            RestJsonWriter.WriteResponse(writer, context);
-            await writer.FlushAsync(http.RequestAborted).ConfigureAwait(false);
-        }
+            RequestId = requestId,
+            ModelName = name,
+            ModelVersion = version,
+            Inputs = decoded.Inputs.Tensors ?? [],
+            DecodeRejection = decoded.Inputs.Rejection,
+            CallerRequestId = decoded.Id,
+            Protocol = "rest",
+            RequestedOutputs = decoded.RequestedOutputs,
+            Headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            ClientCertificate = http.Connection.ClientCertificate,
+            RemoteAddress = http.Connection.RemoteIpAddress?.ToString(),
+        };
     }
 
     /// <summary>Puts a fresh request id on the response and returns it.</summary>

@@ -62,30 +62,33 @@ internal sealed class InferenceGrpcService(
         var requestId = Answer(context);
         Refuse(requestId, request);
 
-        var decoded = InferRequestDecoder.Decode(request, _limits);
         var http = context.GetHttpContext();
-        var inference = await frontDoor.InferAsync(
-            new InferenceRequest
-            {
-                RequestId = requestId,
-                ModelName = request.ModelName,
-                ModelVersion = string.IsNullOrEmpty(request.ModelVersion) ? null : request.ModelVersion,
-                Inputs = decoded.Tensors ?? [],
-                DecodeRejection = decoded.Rejection,
-                CallerRequestId = request.Id,
-                Protocol = "grpc",
-                Encoding = request.RawInputContents.Count > 0 ? ResponseEncoding.Raw : ResponseEncoding.Typed,
-                RequestedOutputs = request.Outputs.Select(o => o.Name).ToArray(),
-                Headers = Headers(context.RequestHeaders),
-                Deadline = context.Deadline == DateTime.MaxValue ? null : context.Deadline,
-                ClientCertificate = http.Connection.ClientCertificate,
-                RemoteAddress = http.Connection.RemoteIpAddress?.ToString(),
-            },
-            context.CancellationToken).ConfigureAwait(false);
+        var inference = await frontDoor.InferAsync(requestId, request.ModelName, _ => ValueTask.FromResult(Decode(requestId, request, context, http)), context.CancellationToken).ConfigureAwait(false);
 
         return inference.Rejection is { } rejection
             ? throw RejectionStatus.ToRpcException(rejection)
             : InferResponseEncoder.Encode(inference);
+    }
+
+    private InferenceRequest Decode(string requestId, ModelInferRequest request, ServerCallContext context, Microsoft.AspNetCore.Http.HttpContext http)
+    {
+        var decoded = InferRequestDecoder.Decode(request, _limits);
+        return new InferenceRequest
+        {
+            RequestId = requestId,
+            ModelName = request.ModelName,
+            ModelVersion = string.IsNullOrEmpty(request.ModelVersion) ? null : request.ModelVersion,
+            Inputs = decoded.Tensors ?? [],
+            DecodeRejection = decoded.Rejection,
+            CallerRequestId = request.Id,
+            Protocol = "grpc",
+            Encoding = request.RawInputContents.Count > 0 ? ResponseEncoding.Raw : ResponseEncoding.Typed,
+            RequestedOutputs = request.Outputs.Select(o => o.Name).ToArray(),
+            Headers = Headers(context.RequestHeaders),
+            Deadline = context.Deadline == DateTime.MaxValue ? null : context.Deadline,
+            ClientCertificate = http.Connection.ClientCertificate,
+            RemoteAddress = http.Connection.RemoteIpAddress?.ToString(),
+        };
     }
 
     /// <summary>Every answer, success or refusal, carries the sidecar's request id.</summary>
