@@ -38,4 +38,10 @@ internal static partial class AlertLog
 
     [LoggerMessage(5011, LogLevel.Warning, "Alert sink {Sink} stopped with {Count} event(s) undelivered")]
     public static partial void StoppedWithBacklog(ILogger logger, string sink, int count);
+
+    [LoggerMessage(5012, LogLevel.Error, "Alert spool {Directory} could not be written (disk full or gone); this batch of {Accepted}+ event(s) was not spooled and the spool was put back as it was")]
+    public static partial void SpoolWriteFailed(ILogger logger, Exception exception, string directory, int accepted);
+
+    [LoggerMessage(5013, LogLevel.Warning, "Alert spool {Directory}: the delivery position could not be written (disk full or gone); delivery goes on, and a restart may send some delivered events again")]
+    public static partial void SpoolCommitFailed(ILogger logger, Exception exception, string directory);
 }

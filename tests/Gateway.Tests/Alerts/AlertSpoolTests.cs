@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using NeuralSec.Gateway.Tests.Infrastructure;
 using NeuralSec.Gateway.Alerts.Spool;
 
 namespace NeuralSec.Gateway.Tests.Alerts;
@@ -34,6 +35,33 @@ public sealed class AlertSpoolTests : IDisposable
         Assert.True(SegmentFiles().Length < segmentsBefore);
         spool.Commit(spool.Peek(10, long.MaxValue)!);
         Assert.Empty(SegmentFiles());
+    }
+
+    [Fact]
+    public void A_full_disk_refuses_what_does_not_fit_keeps_what_did_and_recovers_when_space_frees()
+    {
+        using var disk = SmallDisk.TryMount(kilobytes: 64);
+        if (disk is null)
+        {
+            return; // no tmpfs here (not root, not Linux): the disk-full path is not exercised
+        }
+
+        using var spool = AlertSpool.Open(disk.Path, maxBytes: 1 << 20, segmentBytes: 16 * 1024, NullLogger.Instance);
+
+        var accepted = 0;
+        for (var i = 0; i < 200 && spool.Append(Records(i, 1, size: 1000)) == 1; i++)
+        {
+            accepted++;
+        }
+
+        Assert.InRange(accepted, 10, 70); // the disk, not the 1 MiB bound, stopped it
+        Assert.Equal(0, spool.Append(Records(500, 1, size: 1000)));
+        Assert.Equal(accepted, spool.PendingRecords);
+
+        var delivered = DrainAll(spool, batch: 8);
+        Assert.Equal(Enumerable.Range(0, accepted).Select(Name), delivered);
+        Assert.Equal(1, spool.Append(Records(900, 1, size: 1000)));
+        Assert.Equal([Name(900)], DrainAll(spool, batch: 8));
     }
 
     [Fact]

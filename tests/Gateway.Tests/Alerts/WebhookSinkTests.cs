@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using NeuralSec.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralSec.Gateway.Alerts;
@@ -42,6 +43,65 @@ public sealed class WebhookSinkTests : IDisposable
         Assert.True(receiver.Received.Count > 40, "the batch whose answer was lost was sent again");
         Assert.True(receiver.DuplicateBatches >= 1, "the re-sent batch carried the same Idempotency-Key");
         Assert.True(receiver.Received.Count - 40 <= 10, "only that batch came twice");
+    }
+
+    [Fact]
+    public async Task A_receiver_down_for_ten_minutes_loses_nothing()
+    {
+        // Ten minutes of the sink's own clock (backoff, probes, batching) pass in a few seconds of real time: the
+        // receiver's port is closed throughout, an alert is published every 6 s, then the receiver comes up.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var port = WebhookReceiver.FreePort();
+        await using var dispatcher = Start(port, name: "webhook-10min", time: clock, maxBackoff: TimeSpan.FromSeconds(30));
+        var sink = (WebhookSink)dispatcher.Sinks.Single();
+        for (var second = 0; second < 600; second++)
+        {
+            if (second % 6 == 0)
+            {
+                dispatcher.Publish(AlertSamples.Numbered(second / 6, client: "c"));
+            }
+
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(1);
+        }
+
+        await Wait.Until(() => sink.SpooledRecords == 100, "all 100 alerts of the outage on disk");
+        await using var receiver = await WebhookReceiver.StartAsync(port);
+        await Wait.Until(() =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(1)); // the next probe comes at most MaxBackoff later
+            return receiver.Unique.Count == 100 && sink.SpooledRecords == 0;
+        }, "the outage's 100 alerts delivered and the spool drained");
+
+        Assert.Equal(Ids(0, 100), receiver.Unique);
+    }
+
+    [Fact]
+    public async Task A_full_spool_disk_drops_what_does_not_fit_and_the_feed_goes_on()
+    {
+        using var disk = SmallDisk.TryMount(kilobytes: 64);
+        if (disk is null)
+        {
+            return; // no tmpfs here (not root, not Linux): the disk-full path is not exercised
+        }
+
+        var port = WebhookReceiver.FreePort();
+        await using var dispatcher = Start(port, name: "webhook-diskfull", spoolMaxBytes: 16 << 20, spoolDirectory: disk.Path);
+        var sink = (WebhookSink)dispatcher.Sinks.Single();
+        for (var n = 0; n < 400; n++)
+        {
+            dispatcher.Publish(AlertSamples.Numbered(n, client: $"c{n}"));
+        }
+
+        await Wait.Until(() => sink.SpooledRecords > 0 && AlertMetrics.Alerts.WithLabels("webhook-diskfull", "dropped").Value + sink.SpooledRecords >= 400, "every alert spooled or counted as dropped");
+        var spooled = sink.SpooledRecords;
+        Assert.InRange(spooled, 1, 399); // the 64 KiB disk, not the 16 MiB bound, was the limit
+
+        await using var receiver = await WebhookReceiver.StartAsync(port);
+        await Wait.Until(() => sink.SpooledRecords == 0, "the spooled alerts delivered");
+        dispatcher.Publish(AlertSamples.Numbered(1000, client: "after"));
+        await Wait.Until(() => receiver.Unique.Contains("evt-01000"), "an alert after the outage delivered");
+        Assert.Equal(spooled + 1, receiver.Unique.Count);
     }
 
     [Fact]
@@ -115,7 +175,7 @@ public sealed class WebhookSinkTests : IDisposable
     public void Dispose() => spool.Dispose();
 
     private AlertDispatcher Start(
-        int port, string name, int batchSize = 4, TimeSpan? shutdownTimeout = null, long spoolMaxBytes = 1 << 20)
+        int port, string name, int batchSize = 4, TimeSpan? shutdownTimeout = null, long spoolMaxBytes = 1 << 20, TimeProvider? time = null, TimeSpan? maxBackoff = null, string? spoolDirectory = null)
     {
         var options = new AlertOptions
         {
@@ -133,15 +193,15 @@ public sealed class WebhookSinkTests : IDisposable
                     FlushInterval = TimeSpan.FromMilliseconds(5),
                     MaxRetries = 1,
                     InitialBackoff = TimeSpan.FromMilliseconds(10),
-                    MaxBackoff = TimeSpan.FromMilliseconds(100),
+                    MaxBackoff = maxBackoff ?? TimeSpan.FromMilliseconds(100),
                     RequestTimeout = TimeSpan.FromSeconds(5),
-                    SpoolDirectory = spool.Path,
+                    SpoolDirectory = spoolDirectory ?? spool.Path,
                     SpoolMaxBytes = spoolMaxBytes,
                     SpoolSegmentBytes = 4096,
                 },
             ],
         };
-        var dispatcher = AlertDispatcher.Create(options, TimeProvider.System, NullLoggerFactory.Instance);
+        var dispatcher = AlertDispatcher.Create(options, time ?? TimeProvider.System, NullLoggerFactory.Instance);
         dispatcher.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return dispatcher;
     }

@@ -7,10 +7,11 @@ namespace NeuralSec.Gateway.Tests.Infrastructure;
 /// <summary>
 /// The built <c>neuralsec</c> running as a separate process (<c>dotnet neuralsec.dll</c>) on loopback, so a test
 /// can do to it what an operating system does to a real model server: stop it with SIGSTOP, resume it with
-/// SIGCONT. Linux only; the process is killed when disposed, whatever state it is in.
+/// SIGCONT, kill it. Linux only; the process is killed when disposed, whatever state it is in.
 /// </summary>
 internal sealed partial class ChildGateway : IAsyncDisposable
 {
+    private const int SigKill = 9;
     private const int SigTerm = 15;
     private const int SigCont = 18;
     private const int SigStop = 19;
@@ -108,6 +109,9 @@ internal sealed partial class ChildGateway : IAsyncDisposable
 
     /// <summary>SIGTERM: what the kubelet sends a container it is about to stop.</summary>
     public void Terminate() => Signal(SigTerm);
+
+    /// <summary>SIGKILL: the process dies at once, as after an OOM kill or a crash.</summary>
+    public void Kill() => Signal(SigKill);
 
     /// <summary>Waits for the process to end and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan limit)

@@ -69,6 +69,50 @@ public sealed class StoppedUpstreamProcessTests
         Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
     }
 
+    [Fact]
+    public async Task A_killed_model_server_is_unavailable_and_its_replacement_is_used_without_a_restart()
+    {
+        if (!ChildGateway.Supported)
+        {
+            return;
+        }
+
+        // The replacement comes back on the same port, as a restarted container does behind a Service.
+        var port = FreePort();
+        var first = await ChildGateway.StartAsync($"--NeuralSec:Server:GrpcPort={port}");
+        await using var sidecar = await GatewayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["NeuralSec:Backend"] = "Upstream",
+            ["NeuralSec:Upstream:Address"] = first.Grpc.ToString(),
+            ["NeuralSec:Upstream:ReadinessPollInterval"] = "00:00:00.100",
+            ["NeuralSec:Upstream:AttemptTimeout"] = "00:00:02",
+            ["NeuralSec:Upstream:BreakDuration"] = "00:00:00.500",
+            ["NeuralSec:Policies:Directory"] = RepoPaths.PassThroughPolicies,
+        });
+        var lifetime = sidecar.Services.GetRequiredService<IHostApplicationLifetime>();
+        var digit = InferRequests.Raw(TestDigits.Image(0));
+        await Wait.Until(() => Answers(sidecar, digit), limit: TimeSpan.FromSeconds(60));
+
+        first.Kill();
+        await first.DisposeAsync();
+        await sidecar.WaitUntilAsync(ready: false, TimeSpan.FromSeconds(30));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => sidecar.Client.ModelInferAsync(digit, deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Equal("backend_unavailable", ex.Trailers.GetValue("x-neuralsec-reason"));
+
+        await using var replacement = await ChildGateway.StartAsync($"--NeuralSec:Server:GrpcPort={port}");
+        await sidecar.WaitUntilAsync(ready: true, TimeSpan.FromSeconds(60));
+        await Wait.Until(() => Answers(sidecar, digit), "answers from the replacement", TimeSpan.FromSeconds(60));
+        Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static bool Answers(GatewayServer sidecar, NeuralSec.Protocol.Inference.ModelInferRequest digit)
     {
         try

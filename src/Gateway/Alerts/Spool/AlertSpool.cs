@@ -67,33 +67,87 @@ internal sealed class AlertSpool : IDisposable
     }
 
     /// <summary>Appends records in order and fsyncs. Returns how many were taken: a prefix of
-    /// <paramref name="payloads"/>; the rest did not fit under the bound.</summary>
+    /// <paramref name="payloads"/>; the rest did not fit under the bound. A write the disk refuses (full, gone) takes
+    /// none of this call's records: the files are put back as they were, so the spool stays exactly what it held.</summary>
     public int Append(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
     {
         ArgumentNullException.ThrowIfNull(payloads);
+        var before = (Segment: _writerSegment, Length: _segments.GetValueOrDefault(_writerSegment), PendingBytes, PendingRecords, Segments: _segments.Keys.ToArray());
         var accepted = 0;
         Span<byte> header = stackalloc byte[RecordHeaderBytes];
-        foreach (var payload in payloads)
+        try
         {
-            var size = RecordHeaderBytes + (long)payload.Length;
-            if (payload.Length > MaxRecordBytes || PendingBytes + size > _maxBytes)
+            foreach (var payload in payloads)
             {
-                break;
+                var size = RecordHeaderBytes + (long)payload.Length;
+                if (payload.Length > MaxRecordBytes || PendingBytes + size > _maxBytes)
+                {
+                    break;
+                }
+
+                var stream = WriterFor(size);
+                BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
+                BinaryPrimitives.WriteUInt32LittleEndian(header[4..], System.IO.Hashing.Crc32.HashToUInt32(payload.Span));
+                stream.Write(header);
+                stream.Write(payload.Span);
+                _segments[_writerSegment] += size;
+                PendingBytes += size;
+                PendingRecords++;
+                accepted++;
             }
 
-            var stream = WriterFor(size);
-            BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], System.IO.Hashing.Crc32.HashToUInt32(payload.Span));
-            stream.Write(header);
-            stream.Write(payload.Span);
-            _segments[_writerSegment] += size;
-            PendingBytes += size;
-            PendingRecords++;
-            accepted++;
+            _writer?.Flush(flushToDisk: true);
+            return accepted;
+        }
+        catch (IOException ex)
+        {
+            AlertLog.SpoolWriteFailed(_logger, ex, _directory, accepted);
+            RollBack(before.Segment, before.Length, before.Segments);
+            PendingBytes = before.PendingBytes;
+            PendingRecords = before.PendingRecords;
+            return 0;
+        }
+    }
+
+    /// <summary>Undoes a failed append: the writer is dropped unflushed, segments it created are deleted and the one it
+    /// started in is cut back to where it was (which also hands the disk back its space).</summary>
+    private void RollBack(long segment, long length, long[] existing)
+    {
+        // Unflushed bytes of a full disk: dropping them is the point.
+        if (_writer is { } writer)
+        {
+            TryIo(writer.Dispose);
         }
 
-        _writer?.Flush(flushToDisk: true);
-        return accepted;
+        _writer = null;
+        foreach (var created in _segments.Keys.Except(existing).ToArray())
+        {
+            _segments.Remove(created);
+            TryIo(() => File.Delete(SegmentPath(created)));
+        }
+
+        _writerSegment = segment;
+        if (_segments.ContainsKey(segment))
+        {
+            _segments[segment] = length;
+            TryIo(() =>
+            {
+                using var stream = new FileStream(SegmentPath(segment), FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete);
+                stream.SetLength(length);
+            });
+        }
+    }
+
+    private static void TryIo(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (IOException)
+        {
+            // Best effort: what is left over is cut off by the CRC check at the next open.
+        }
     }
 
     /// <summary>Reads up to <paramref name="maxRecords"/> records (and about <paramref name="maxBatchBytes"/>, but at
@@ -157,10 +211,17 @@ internal sealed class AlertSpool : IDisposable
             PendingBytes = 0;
             CloseWriter();
             var fresh = new SpoolPosition(_writerSegment + 1, 0);
-            WriteCommit(fresh);
+            var freshCommitted = WriteCommit(fresh);
             foreach (var segment in _segments.Keys.ToList())
             {
                 DeleteSegment(segment);
+            }
+
+            if (!freshCommitted)
+            {
+                // A full disk refused the commit; with the segments gone there is room, and without the commit a
+                // restart would only find no segments, which is the same empty spool.
+                WriteCommit(fresh);
             }
 
             _head = fresh;
@@ -180,11 +241,18 @@ internal sealed class AlertSpool : IDisposable
             _head = new SpoolPosition(next, 0);
         }
 
-        // Commit first, then delete: a crash in between leaves segments below the commit, which Open deletes.
-        WriteCommit(_head);
+        // Commit first, then delete: a crash in between leaves segments below the commit, which Open deletes. When a
+        // full disk refuses the commit, the consumed segments go anyway to make room (a restart then re-reads the head
+        // segment from its start: delivery stays at least once), and the commit is tried again.
+        var committed = WriteCommit(_head);
         foreach (var segment in _segments.Keys.Where(s => s < _head.Segment).ToList())
         {
             DeleteSegment(segment);
+        }
+
+        if (!committed)
+        {
+            WriteCommit(_head);
         }
     }
 
@@ -214,12 +282,15 @@ internal sealed class AlertSpool : IDisposable
 
     private void CloseWriter()
     {
-        if (_writer is not null)
+        if (_writer is null)
         {
-            _writer.Flush(flushToDisk: true);
-            _writer.Dispose();
-            _writer = null;
+            return;
         }
+
+        // Every append was flushed when it returned, so a flush or close failing here holds nothing accepted.
+        TryIo(() => _writer.Flush(flushToDisk: true));
+        TryIo(_writer.Dispose);
+        _writer = null;
     }
 
     private void Recover()
@@ -324,20 +395,31 @@ internal sealed class AlertSpool : IDisposable
         return new SpoolPosition(0, 0);
     }
 
-    private void WriteCommit(SpoolPosition position)
+    /// <summary>Writes the commit atomically; false (logged) when the disk refuses it, the old commit then stands.</summary>
+    private bool WriteCommit(SpoolPosition position)
     {
         Span<byte> data = stackalloc byte[20];
         BinaryPrimitives.WriteInt64LittleEndian(data, position.Segment);
         BinaryPrimitives.WriteInt64LittleEndian(data[8..], position.Offset);
         BinaryPrimitives.WriteUInt32LittleEndian(data[16..], System.IO.Hashing.Crc32.HashToUInt32(data[..16]));
         var temporary = CommitPath + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            stream.Write(data);
-            stream.Flush(flushToDisk: true);
-        }
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(data);
+                stream.Flush(flushToDisk: true);
+            }
 
-        File.Move(temporary, CommitPath, overwrite: true);
+            File.Move(temporary, CommitPath, overwrite: true);
+            return true;
+        }
+        catch (IOException ex)
+        {
+            AlertLog.SpoolCommitFailed(_logger, ex, _directory);
+            TryIo(() => File.Delete(temporary));
+            return false;
+        }
     }
 
     private void DeleteSegment(long segment)
