@@ -59,6 +59,21 @@ public sealed class NoOracleTests
         }
     }
 
+    [Fact]
+    public async Task A_policy_that_explains_refusals_tells_the_caller_the_detector_score_and_threshold()
+    {
+        using var policies = new PolicyFolder();
+        var text = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "policies", "mnist.yaml"));
+        policies.Write("mnist.yaml", text.Replace("  output:", "  refusals: { explain: true }\n  output:", StringComparison.Ordinal));
+        await using var server = await GatewayServer.StartAsync(new Dictionary<string, string?> { ["NeuralSec:Policies:Directory"] = policies.Path });
+        var request = InferRequests.Raw(Noise(1));
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Client.ModelInferAsync(request).ResponseAsync);
+
+        Assert.Equal("suspicious_input", ex.Trailers.GetValue("x-neuralsec-reason"));
+        Assert.Matches("^input flagged by [a-zA-Z]+ \\(score [0-9.e+-]+, threshold [0-9.e+-]+\\)$", ex.Status.Detail);
+    }
+
     /// <summary>Every defense type, the words "score" and "threshold", and every threshold of the shipped
     /// policies as the decision used to print it (and in full).</summary>
     private static List<string> ForbiddenWords()

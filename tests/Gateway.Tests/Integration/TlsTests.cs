@@ -48,6 +48,52 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
+    public async Task Silent_and_stalled_handshakes_are_closed_while_real_clients_are_served()
+    {
+        // The TLS ports probed as the plaintext ones were: connections that never finish a handshake (nothing sent,
+        // or half a ClientHello) are closed by the server's handshake timeout, and meanwhile a real client is served.
+        Write(_pki.ServerPem("CN=localhost"));
+        await using var server = await StartTls();
+        var stalled = new List<TcpClient>();
+        try
+        {
+            foreach (var endpoint in new[] { server.Endpoints.Grpc, server.Endpoints.Http })
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    var tcp = new TcpClient();
+                    await tcp.ConnectAsync(endpoint.Host, endpoint.Port);
+                    if (i % 2 == 1)
+                    {
+                        await tcp.GetStream().WriteAsync(new byte[] { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01 }); // a ClientHello cut short
+                    }
+
+                    stalled.Add(tcp);
+                }
+            }
+
+            using var http = new HttpClient(Trusting()) { BaseAddress = server.Endpoints.Http };
+            using var live = await http.GetAsync(new Uri("/v2/health/live", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+
+            // Kestrel's handshake timeout is 10 s; the bound here only guards a hang.
+            foreach (var tcp in stalled)
+            {
+                using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                var read = await tcp.GetStream().ReadAsync(new byte[1024], limit.Token);
+                while (read > 0)
+                {
+                    read = await tcp.GetStream().ReadAsync(new byte[1024], limit.Token);
+                }
+            }
+        }
+        finally
+        {
+            stalled.ForEach(t => t.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Only_TLS_1_2_and_1_3_are_negotiated()
     {
         Write(_pki.ServerPem("CN=localhost"));

@@ -107,6 +107,21 @@ public sealed class PolicyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_SaysWhatRefusedCallersAreTold()
+    {
+        var coarse = Write("coarse.yaml", PolicyYaml.Minimal);
+        var explained = Write("explained.yaml", PolicyYaml.Minimal + "  refusals: { explain: true }\n");
+
+        var (_, coarseOutput, _) = await RunAsync("explain", coarse);
+        var (code, explainedOutput, _) = await RunAsync("explain", explained);
+
+        Assert.Contains("Refusals: callers get the status, the request id and a coarse reason code", coarseOutput, StringComparison.Ordinal);
+        Assert.Equal(0, code);
+        Assert.Contains("Refusals: EXPLAINED to callers", explainedOutput, StringComparison.Ordinal);
+        Assert.Contains("oracle for adaptive attackers", explainedOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_InvalidPolicy_ExitsOne_WithErrors()
     {
         var bad = Write("bad.yaml", PolicyYaml.Minimal + "  mode: shadow\n");
