@@ -51,27 +51,9 @@ public sealed class CliProgram
 
     public RootCommand Root { get; }
 
-    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
-    public int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        var parseResult = Root.Parse(args);
-        if (parseResult.Errors.Count > 0)
-        {
-            return ReportParseErrors(parseResult, error);
-        }
-
-        try
-        {
-            return parseResult.Invoke(Invocation(output, error));
-        }
-        catch (Exception exception)
-        {
-            return Report(parseResult, exception, error);
-        }
-    }
+    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code (<see cref="RunAsync"/>, waited for).</summary>
+    public int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error) =>
+        RunAsync(args, output, error).GetAwaiter().GetResult();
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)

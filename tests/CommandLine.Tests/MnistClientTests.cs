@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using NeuralSec.Tests.Shared;
 using NeuralSec.Data;
 
 namespace NeuralSec.CommandLine.Tests;
@@ -52,48 +52,10 @@ public sealed class MnistClientTests
         Assert.StartsWith("{\"id\":\"digit-3\",\"inputs\":[{\"name\":\"input\",\"shape\":[1,1,28,28]", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryPaths.Root(),
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(ClientDll());
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) =>
+        DotnetProgram.RunAsync(ClientDll(), args, TimeSpan.FromSeconds(60), RepositoryPaths.Root());
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-
-        // A failure bound, not a timing assertion.
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"mnist-client {string.Join(' ', args)} did not exit within 60 s");
-        }
-
-        return (process.ExitCode, await output, await error);
-    }
-
-    private static string ClientDll()
-    {
-        string[] candidates =
-        [
-            Path.Combine(AppContext.BaseDirectory, "mnist-client.dll"),
-            Path.Combine(RepositoryPaths.Root(), "examples", "MnistClient", "bin", "Release", "net10.0", "mnist-client.dll"),
-        ];
-        return candidates.FirstOrDefault(File.Exists) ?? throw new FileNotFoundException($"mnist-client.dll is in none of: {string.Join(", ", candidates)}");
-    }
+    private static string ClientDll() => DotnetProgram.Find(
+        Path.Combine(AppContext.BaseDirectory, "mnist-client.dll"),
+        Path.Combine(RepositoryPaths.Root(), "examples", "MnistClient", "bin", "Release", "net10.0", "mnist-client.dll"));
 }

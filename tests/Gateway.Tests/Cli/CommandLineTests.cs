@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using NeuralSec.Tests.Shared;
 using NeuralSec.Gateway.Tests.Infrastructure;
 
 namespace NeuralSec.Gateway.Tests.Cli;
@@ -156,47 +156,11 @@ public sealed class CommandLineTests
 
     private static string[] Lines(string text) => text.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    private static async Task<(int Code, string Output, string Error)> RunBinaryAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(NeuralsecDll());
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+    // A sidecar that started instead of printing help would never exit by itself: the limit catches that.
+    private static Task<(int Code, string Output, string Error)> RunBinaryAsync(params string[] args) =>
+        DotnetProgram.RunAsync(NeuralsecDll(), args, TimeSpan.FromSeconds(60));
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-
-        // A failure bound, not a timing assertion: a sidecar that started instead would never exit by itself.
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"neuralsec {string.Join(' ', args)} did not exit within 60 s (did it start the sidecar?): {await output}");
-        }
-
-        return (process.ExitCode, await output, await error);
-    }
-
-    private static string NeuralsecDll()
-    {
-        string[] candidates =
-        [
-            Path.Combine(AppContext.BaseDirectory, "neuralsec.dll"),
-            Path.Combine(RepoPaths.Root, "src", "Gateway", "bin", "Release", "net10.0", "neuralsec.dll"),
-        ];
-        return candidates.FirstOrDefault(File.Exists) ?? throw new FileNotFoundException($"neuralsec.dll is in none of: {string.Join(", ", candidates)}");
-    }
+    private static string NeuralsecDll() => DotnetProgram.Find(
+        Path.Combine(AppContext.BaseDirectory, "neuralsec.dll"),
+        Path.Combine(RepoPaths.Root, "src", "Gateway", "bin", "Release", "net10.0", "neuralsec.dll"));
 }
