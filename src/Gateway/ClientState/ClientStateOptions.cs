@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace NeuralSec.Gateway.ClientState;
 
-/// <summary><c>NeuralSec:ClientState</c>: the bounds of per-client state in memory.</summary>
+/// <summary><c>NeuralSec:ClientState</c>: the bounds of per-client state in memory (budgets, sanctions, stream-detector histories).</summary>
 internal sealed class ClientStateOptions
 {
     /// <summary>Entries (client × policy revision) kept at most. A flood of new client ids cannot grow memory past
@@ -10,4 +10,12 @@ internal sealed class ClientStateOptions
     /// used — which only ever errs in the client's favour (a fresh, full bucket).</summary>
     [Range(100, 100_000_000)]
     public int MaxEntries { get; set; } = 100_000;
+
+    /// <summary>Stream-detector histories (client × policy × detector) kept at most in memory.</summary>
+    [Range(100, 100_000_000)]
+    public int MaxHistories { get; set; } = 20_000;
+
+    /// <summary>Bytes of stream-detector history kept at most in memory (the detectors' own measure of their state).</summary>
+    [Range(1L << 20, 1L << 40)]
+    public long MaxHistoryBytes { get; set; } = 512L << 20;
 }

@@ -44,4 +44,20 @@ internal static class Enforcement
         };
         return Apply(context, verdict, ReasonCodes.DefenseError, "the request could not be checked and the policy refuses unchecked requests");
     }
+
+    /// <summary>The shared state store could not answer: fail-closed refuses with UNAVAILABLE (retryable: the store
+    /// comes back), fail-open goes on without the state; both are recorded and alerted.</summary>
+    public static StageOutcome StateUnavailable(InferenceContext context, PipelineStageId stage, string defense, Exception exception)
+    {
+        var failClosed = context.Policy?.OnError != ErrorMode.FailOpen;
+        var verdict = new Verdict(stage, defense, Flagged: true, failClosed ? DefenseAction.Block : DefenseAction.Alert)
+        {
+            Error = exception.GetType().Name,
+        };
+        context.Decision.Add(verdict);
+        context.Decision.Escalate(failClosed ? DecisionOutcome.Block : DecisionOutcome.Alert, ReasonCodes.StateUnavailable);
+        return failClosed && context.Decision.Enforced
+            ? new PipelineRejection(RejectionKind.Unavailable, ReasonCodes.StateUnavailable, "the firewall's shared state is unavailable; retry later") { RetryAfter = TimeSpan.FromSeconds(1) }
+            : StageOutcome.Continue;
+    }
 }

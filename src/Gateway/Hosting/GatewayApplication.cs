@@ -94,6 +94,7 @@ internal static class GatewayApplication
         builder.Services.AddSingleton(options.Identity.ApiKeysFile is { } keys ? ApiKeyStore.Load(keys) : ApiKeyStore.Empty);
         builder.Services.AddSingleton(sp => new FailedAuthThrottle(options.Identity.FailedAuth, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IClientStateStore, InMemoryClientStateStore>();
+        builder.Services.AddSingleton<IClientHistoryStore, InMemoryClientHistoryStore>();
         builder.Services.AddSingleton<ClientRateLimiter>();
         builder.Services.AddSingleton<DefenseRegistry>();
         builder.Services.AddSingleton<DefenseRandomness>();

@@ -55,12 +55,20 @@ internal static class GatewayMetrics
     /// <summary>Per-client state entries held in memory (client × policy revision).</summary>
     public static readonly Gauge ClientStateEntries = Prometheus.Metrics.CreateGauge(
         "neuralsec_client_state_entries",
-        "Per-client state entries (client x policy revision) held in memory.");
+        "Per-client budget and sanction entries (client x policy) held in memory.");
+
+    public static readonly Gauge ClientHistoryEntries = Prometheus.Metrics.CreateGauge(
+        "neuralsec_client_history_entries",
+        "Stream-detector histories (client x policy x detector) held in memory.");
+
+    public static readonly Gauge ClientHistoryBytes = Prometheus.Metrics.CreateGauge(
+        "neuralsec_client_history_bytes",
+        "Bytes of stream-detector history held in memory, as the detectors measure their state.");
 
     /// <summary>Entries dropped: refilled (no information lost), capacity (the bound was reached), retired (their policy revision was replaced).</summary>
     public static readonly Counter ClientStateEvictions = Prometheus.Metrics.CreateCounter(
         "neuralsec_client_state_evictions_total",
-        "Per-client state entries dropped, by reason: refilled (a full bucket, nothing lost), capacity (the configured bound was reached), retired (its policy revision was replaced).",
+        "Per-client state entries dropped, by reason: refilled (a full bucket, nothing lost), capacity (the configured bound was reached), retired (its policy was deleted), history (a stream-detector history, least recently used, past the bounds).",
         new CounterConfiguration { LabelNames = ["reason"] });
 
     public static readonly Counter UpstreamErrors = Prometheus.Metrics.CreateCounter(

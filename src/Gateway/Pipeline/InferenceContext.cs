@@ -54,6 +54,10 @@ internal sealed class InferenceContext
     /// Owner: <see cref="PipelineStageId.Policy"/>.</summary>
     public string ClientId { get; set; } = "unidentified";
 
+    /// <summary>What the stream defenses imposed on the client earlier (read with its budget).
+    /// Owner: <see cref="PipelineStageId.Limit"/>.</summary>
+    public ClientState.ClientSanctions Sanctions { get; set; }
+
     /// <summary>The policy governing this request. Owner: <see cref="PipelineStageId.Policy"/>.</summary>
     public FirewallPolicy? Policy { get; set; }
 

@@ -31,9 +31,16 @@ internal static class ReasonCodes
     /// <summary>The input defenses flagged the input (whatever the action: refuse, throttle, degrade, alert).</summary>
     public const string SuspiciousInput = "suspicious_input";
 
+    /// <summary>The stream defenses flagged the client's pattern of queries (extraction, query-based attack), or the
+    /// client is in the cooldown such a flag imposed.</summary>
+    public const string SuspiciousActivity = "suspicious_activity";
+
+    /// <summary>The shared state store (Redis) cannot be reached and the policy fails closed.</summary>
+    public const string StateUnavailable = "state_unavailable";
+
     private static readonly FrozenSet<string> Known = new[]
     {
-        NoPolicy, Unauthenticated, InvalidApiKey, AuthThrottled, RateLimited, DefenseError, SuspiciousInput,
+        NoPolicy, Unauthenticated, InvalidApiKey, AuthThrottled, RateLimited, DefenseError, SuspiciousInput, SuspiciousActivity, StateUnavailable,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static bool IsKnown(string code) => Known.Contains(code);

@@ -43,6 +43,9 @@ public sealed record FirewallPolicy
     /// <summary>Detectors that score the input.</summary>
     public IReadOnlyList<DefenseSpec> Detect { get; init; } = [];
 
+    /// <summary>Stream defenses against model extraction and query-based attacks; null when none.</summary>
+    public ExtractionPolicy? Extraction { get; init; }
+
     public OutputPolicy Output { get; init; } = new();
 
     /// <summary>What refused callers are told.</summary>

@@ -10,4 +10,10 @@ public sealed record IdentityPolicy
     /// <summary><c>defaultClient</c>: id given to callers with no accepted identity; null refuses them with
     /// UNAUTHENTICATED.</summary>
     public string? DefaultClient { get; init; } = "anonymous";
+
+    /// <summary><c>keyUnidentifiedBy</c>: whether callers without an accepted identity share the one client id
+    /// <see cref="DefaultClient"/>, or each network address is its own client under it
+    /// (<c>anonymous@10.1.2.3</c>; IPv6 by its /64) — the default, so one caller's budget and history are not
+    /// every caller's.</summary>
+    public UnidentifiedKeying KeyUnidentifiedBy { get; init; } = UnidentifiedKeying.Address;
 }

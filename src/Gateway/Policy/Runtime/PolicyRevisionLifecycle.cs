@@ -8,12 +8,13 @@ namespace NeuralSec.Gateway.Policy.Runtime;
 /// <summary>
 /// Follows the live policy snapshot through the store's change token: when a snapshot goes live (at start-up and on
 /// every successful reload), the defenses of its revisions are built before their first request needs them, and the
-/// defenses and per-client state of revisions it retired are dropped.
+/// defenses of revisions it retired are dropped, with the per-client state of policies it deleted.
 /// </summary>
 internal sealed class PolicyRevisionLifecycle(
     PolicyStore store,
     DefenseRegistry defenses,
     IClientStateStore clientState,
+    IClientHistoryStore histories,
     ILogger<PolicyRevisionLifecycle> logger) : IHostedService, IDisposable
 {
     private IDisposable? _subscription;
@@ -45,7 +46,9 @@ internal sealed class PolicyRevisionLifecycle(
             var snapshot = store.Current;
             defenses.Prebuild(snapshot.Policies);
             defenses.RetainOnly(snapshot.Policies);
-            clientState.RetainScopes(snapshot.Policies.Select(ClientRateLimiter.Scope).ToHashSet(StringComparer.Ordinal));
+            var live = snapshot.Policies.Select(ClientRateLimiter.Scope).ToHashSet(StringComparer.Ordinal);
+            clientState.RetainScopes(live);
+            histories.RetainScopes(live);
         }
         catch (Exception ex)
         {
