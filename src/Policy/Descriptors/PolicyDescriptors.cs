@@ -37,7 +37,7 @@ internal static class PolicyDescriptors
 
     public static ScalarDescriptor Action { get; } = new(ScalarType.String)
     {
-        Description = "What a flagged input gets: block (PERMISSION_DENIED), alert (answered, alerted), throttle (RESOURCE_EXHAUSTED), degrade (label-only answer).",
+        Description = "What a flagged input gets: block (PERMISSION_DENIED), alert (answered, alerted), throttle (RESOURCE_EXHAUSTED), degrade (label-only answer). For a stream detector the client gets it for spec.extraction.cooldown: block refuses it, throttle gives it the throttled budget, degrade answers it label-only (this answer included).",
         AllowedValues = Actions,
         Default = "block",
     };
@@ -93,6 +93,12 @@ internal static class PolicyDescriptors
                 Nullable = true,
                 Default = "anonymous",
             }),
+            new("keyUnidentifiedBy", new ScalarDescriptor(ScalarType.String)
+            {
+                Description = "How callers without an accepted identity are told apart: address (each network address is its own client, 'anonymous@10.1.2.3', IPv6 by its /64; behind a proxy that hides addresses they are one) or shared (all are the one defaultClient, sharing its budget and history).",
+                AllowedValues = ["address", "shared"],
+                Default = "address",
+            }),
         ]) { Description = "How far the policy trusts what callers say about themselves." };
 
         var tensor = new ObjectDescriptor(
@@ -144,6 +150,35 @@ internal static class PolicyDescriptors
 
         var rateLimit = new ObjectDescriptor([new("perClient", perClient) { Required = true }]) { Description = "Request rate limits." };
 
+        var throttle = new ObjectDescriptor(
+        [
+            new("tokensPerSecond", new ScalarDescriptor(ScalarType.Number) { Description = "Sustained requests per second of a throttled client.", ExclusiveMinimum = 0, Maximum = 1_000_000_000, Default = 1.0 }) { Required = true },
+            new("burst", new ScalarDescriptor(ScalarType.Integer) { Description = "Bucket size of a throttled client.", Minimum = 1, Maximum = int.MaxValue, Default = 5 }) { Required = true },
+        ]) { Description = "The budget of a client a stream detector throttled, in place of spec.rateLimit, for the cooldown." };
+
+        var extraction = new ObjectDescriptor(
+        [
+            new("window", new ScalarDescriptor(ScalarType.Integer)
+            {
+                Description = "Seconds a client's query history and the shared near-duplicate index remember a query.",
+                Minimum = 60,
+                Maximum = 30 * 86_400,
+                Default = 86_400,
+            }),
+            new("cooldown", new ScalarDescriptor(ScalarType.Integer)
+            {
+                Description = "Seconds a throttle, degrade or block imposed by a stream detector lasts; flagged again, it is extended.",
+                Minimum = 1,
+                Maximum = 30 * 86_400,
+                Default = 600,
+            }),
+            new("throttle", throttle),
+            new("detectors", new DefenseListDescriptor(DefenseStage.Stream)
+            {
+                Description = "Stream detectors: each watches the query stream after the model answered and flags beyond its threshold; its action applies to the client for the cooldown.",
+            }),
+        ]) { Description = "Stream defenses against model extraction and query-based attacks: per client and, for near-duplicates, across all clients." };
+
         var output = new ObjectDescriptor(
         [
             new("topK", new ScalarDescriptor(ScalarType.Integer) { Description = "Return only the k largest scores.", Minimum = 1, Maximum = 1000 }),
@@ -181,6 +216,7 @@ internal static class PolicyDescriptors
             new("rateLimit", rateLimit),
             new("preprocess", new DefenseListDescriptor(DefenseStage.Preprocess) { Description = "Transforms applied, in order, to the input that is forwarded." }),
             new("detect", new DefenseListDescriptor(DefenseStage.Detect) { Description = "Detectors that score the input; each flags above (or below) its threshold." }),
+            new("extraction", extraction),
             new("output", output),
             new("refusals", refusals),
         ]) { Description = "What the firewall does for the models it governs.", Rules = [ImageDefensesNeedAnImage] };

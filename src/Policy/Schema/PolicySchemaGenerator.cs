@@ -197,7 +197,7 @@ public static class PolicySchemaGenerator
             [PolicyDescriptors.TypeKey] = new JsonObject { ["description"] = definition.Description, ["const"] = definition.Type },
         };
         var required = new List<string> { PolicyDescriptors.TypeKey };
-        if (definition.Stage == DefenseStage.Detect)
+        if (definition.Stage.Decides())
         {
             properties[PolicyDescriptors.ThresholdKey] = Describe(PolicyDescriptors.Threshold, catalog);
             properties[PolicyDescriptors.ActionKey] = Describe(PolicyDescriptors.Action, catalog);

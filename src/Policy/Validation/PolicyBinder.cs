@@ -36,6 +36,7 @@ internal static class PolicyBinder
             RateLimit = RateLimit(spec.Find("rateLimit")?.Value as YMapping),
             Preprocess = Defenses(source, spec.Find("preprocess")?.Value as YSequence, defenses),
             Detect = Defenses(source, spec.Find("detect")?.Value as YSequence, defenses),
+            Extraction = Extraction(source, spec.Find("extraction")?.Value as YMapping, defenses),
             Output = Output(spec.Find("output")?.Value as YMapping),
             Refusals = new RefusalPolicy { Explain = spec.Find("refusals")?.Value is YMapping refusals && (Boolean(refusals, "explain") ?? false) },
         };
@@ -53,7 +54,11 @@ internal static class PolicyBinder
             return new IdentityPolicy();
         }
 
-        var result = new IdentityPolicy { TrustHeader = Boolean(identity, "trustHeader") ?? false };
+        var result = new IdentityPolicy
+        {
+            TrustHeader = Boolean(identity, "trustHeader") ?? false,
+            KeyUnidentifiedBy = Text(identity, "keyUnidentifiedBy") == "shared" ? UnidentifiedKeying.Shared : UnidentifiedKeying.Address,
+        };
         return identity.Find("defaultClient")?.Value is YScalar client
             ? result with { DefaultClient = client.Kind == YScalarKind.Null ? null : client.Text }
             : result;
@@ -111,6 +116,32 @@ internal static class PolicyBinder
         }
 
         return new RateLimitPolicy(Number(perClient, "tokensPerSecond")!.Value, (int)Integer(perClient, "burst")!.Value);
+    }
+
+    private static ExtractionPolicy? Extraction(PolicySource source, YMapping? extraction, IReadOnlyDictionary<string, DefenseDefinition> defenses)
+    {
+        if (extraction is null)
+        {
+            return null;
+        }
+
+        var result = new ExtractionPolicy { Detectors = Defenses(source, extraction.Find("detectors")?.Value as YSequence, defenses) };
+        if (Integer(extraction, "window") is { } window)
+        {
+            result = result with { Window = TimeSpan.FromSeconds(window) };
+        }
+
+        if (Integer(extraction, "cooldown") is { } cooldown)
+        {
+            result = result with { Cooldown = TimeSpan.FromSeconds(cooldown) };
+        }
+
+        if (extraction.Find("throttle")?.Value is YMapping throttle)
+        {
+            result = result with { Throttle = new RateLimitPolicy(Number(throttle, "tokensPerSecond")!.Value, (int)Integer(throttle, "burst")!.Value) };
+        }
+
+        return result;
     }
 
     private static OutputPolicy Output(YMapping? output) => output is null

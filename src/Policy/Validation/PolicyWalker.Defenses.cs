@@ -47,7 +47,7 @@ internal sealed partial class PolicyWalker
 
         var keys = new List<string> { PolicyDescriptors.TypeKey };
         keys.AddRange(definition.Options.Select(o => o.Name));
-        if (stage == DefenseStage.Detect)
+        if (stage.Decides())
         {
             keys.AddRange([PolicyDescriptors.ThresholdKey, PolicyDescriptors.ActionKey]);
         }
@@ -56,11 +56,11 @@ internal sealed partial class PolicyWalker
         {
             var key = entry.Key.Text;
             var childPath = PolicyPaths.Child(path, key);
-            if (stage == DefenseStage.Detect && key == PolicyDescriptors.ThresholdKey)
+            if (stage.Decides() && key == PolicyDescriptors.ThresholdKey)
             {
                 Walk(entry.Value, PolicyDescriptors.Threshold, childPath, entry.Key.Location);
             }
-            else if (stage == DefenseStage.Detect && key == PolicyDescriptors.ActionKey)
+            else if (stage.Decides() && key == PolicyDescriptors.ActionKey)
             {
                 Walk(entry.Value, PolicyDescriptors.Action, childPath, entry.Key.Location);
             }
@@ -83,7 +83,7 @@ internal sealed partial class PolicyWalker
             diagnostics.Add(mapping.Location, $"missing required option '{option.Name}' in {display}", $"{definition.Type}: {option.Description}");
         }
 
-        if (stage == DefenseStage.Detect && mapping.Find(PolicyDescriptors.ThresholdKey) is null)
+        if (stage.Decides() && mapping.Find(PolicyDescriptors.ThresholdKey) is null)
         {
             diagnostics.Add(mapping.Location, $"missing required key '{PolicyDescriptors.ThresholdKey}' in {display}", "every detector needs one; calibration sets it from a target false-positive rate");
         }
@@ -105,8 +105,7 @@ internal sealed partial class PolicyWalker
                 return definition;
             }
 
-            var (what, where) = definition.Stage == DefenseStage.Detect ? ("a detector", "detect") : ("a preprocessing defense", "preprocess");
-            diagnostics.Add(type.Location, $"'{type.Text}' is {what} and cannot be used in {PolicyPaths.Display(path)}", $"move it to spec.{where}");
+            diagnostics.Add(type.Location, $"'{type.Text}' is a {definition.Stage.Noun()} and cannot be used in {PolicyPaths.Display(path)}", $"move it to {definition.Stage.PolicyList()}");
             return null;
         }
 
@@ -123,5 +122,5 @@ internal sealed partial class PolicyWalker
             : "known types: " + string.Join(", ", types);
     }
 
-    private static string StageName(DefenseStage stage) => stage == DefenseStage.Detect ? "detector" : "preprocess";
+    private static string StageName(DefenseStage stage) => stage == DefenseStage.Preprocess ? "preprocess" : stage.Noun();
 }

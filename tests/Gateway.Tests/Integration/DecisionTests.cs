@@ -60,7 +60,7 @@ public sealed class DecisionTests : IAsyncLifetime
         Assert.Equal("throttle", neuralsec.GetProperty("action").GetString());
         Assert.True(neuralsec.GetProperty("enforced").GetBoolean());
         Assert.Equal("budget-enforce", neuralsec.GetProperty("policy").GetProperty("name").GetString());
-        Assert.Equal("anonymous", alert.GetProperty("actor").GetProperty("user").GetProperty("uid").GetString());
+        Assert.Equal("anonymous@127.0.0.1", alert.GetProperty("actor").GetProperty("user").GetProperty("uid").GetString());
         Assert.Contains("AML.T0029", alert.GetProperty("finding_info").GetRawText(), StringComparison.Ordinal);
     }
 

@@ -26,7 +26,7 @@ public sealed class QueryObserverSeamTests
         var degraded = await server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(0)));
 
         Assert.Equal(2, observer.Seen.Count);
-        Assert.All(observer.Seen, q => Assert.Equal(("anonymous", "mnist", 10), q));
+        Assert.All(observer.Seen, q => Assert.Equal(("anonymous@127.0.0.1", "mnist", 10), q));
         var logits = InferRequests.Logits(degraded);
         Assert.Equal(9, logits.Count(v => v == 0f));
         Assert.Equal(InferRequests.ArgMax(InferRequests.Logits(plain)), InferRequests.ArgMax(logits));

@@ -9,7 +9,7 @@ namespace NeuralSec.Gateway.Pipeline.Stages;
 /// <summary>
 /// Picks the policy for the model and the caller's group from the live snapshot, then settles the caller's id
 /// under it: a mesh header counts only where the policy trusts it; callers with no accepted identity get the
-/// policy's default client id or are refused. No policy for the model means no service: the firewall does not
+/// policy's default client id (per network address unless the policy shares it) or are refused. No policy for the model means no service: the firewall does not
 /// forward what nobody wrote a rule for.
 /// </summary>
 internal sealed class PolicyStage(IPolicyProvider policies) : IPipelineStage
@@ -42,7 +42,8 @@ internal sealed class PolicyStage(IPolicyProvider policies) : IPipelineStage
                 return Reject(new PipelineRejection(RejectionKind.Unauthenticated, ReasonCodes.Unauthenticated, "this model requires an authenticated client"));
             }
 
-            identity = new CallerIdentity(defaultClient, null, CallerIdentitySource.PolicyDefault);
+            var client = UnidentifiedClients.Key(defaultClient, policy.Identity.KeyUnidentifiedBy, context.RemoteAddress);
+            identity = new CallerIdentity(client, null, CallerIdentitySource.PolicyDefault);
         }
 
         if (identity.ClientId!.Length > CallerText.MaxIdentifierLength)

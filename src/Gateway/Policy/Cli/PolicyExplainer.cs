@@ -28,9 +28,11 @@ internal static class PolicyExplainer
         var identity = policy.Identity.TrustHeader
             ? "the client identity header set by the service mesh is trusted"
             : "the client identity header is not trusted (only mTLS certificates and API keys count)";
-        var fallback = policy.Identity.DefaultClient is { } client
-            ? $"callers with no accepted identity are served as client '{client}'"
-            : "callers with no accepted identity are refused (UNAUTHENTICATED)";
+        var fallback = policy.Identity.DefaultClient is not { } client
+            ? "callers with no accepted identity are refused (UNAUTHENTICATED)"
+            : policy.Identity.KeyUnidentifiedBy == UnidentifiedKeying.Shared
+                ? $"callers with no accepted identity are all served as the one client '{client}', sharing its budget and history"
+                : $"callers with no accepted identity are served as client '{client}@<address>', one per network address (IPv6 per /64)";
         text.AppendLine($"Identity: {identity}; {fallback}.");
 
         text.AppendLine("Input:");
@@ -78,6 +80,8 @@ internal static class PolicyExplainer
             text.AppendLine(Invariant($"  - {detector.Type}{Options(detector)}: flags a score {side} {detector.Threshold}; then {Action(detector.Action, policy.Mode)}. {Describe(detector, defenses)}"));
         }
 
+        AppendExtraction(text, policy, defenses);
+
         var output = policy.Output;
         var hardening = new List<string>();
         if (output.LabelOnly)
@@ -105,6 +109,48 @@ internal static class PolicyExplainer
         }
 
         return text.ToString();
+    }
+
+    private static void AppendExtraction(StringBuilder text, FirewallPolicy policy, IReadOnlyCollection<DefenseDefinition> defenses)
+    {
+        if (policy.Extraction is not { Detectors.Count: > 0 } extraction)
+        {
+            text.AppendLine("Stream defenses: none; each request is judged alone (no extraction or query-attack detection).");
+            return;
+        }
+
+        text.AppendLine(Invariant($"Stream defenses (each client's queries, remembered for {Duration(extraction.Window)}; sanctions last {Duration(extraction.Cooldown)}, extended if flagged again):"));
+        foreach (var detector in extraction.Detectors)
+        {
+            var definition = defenses.FirstOrDefault(d => d.Type == detector.Type);
+            var side = definition?.FlagsBelowThreshold == true ? "below" : "above";
+            text.AppendLine(Invariant($"  - {detector.Type}{Options(detector)}: flags a score {side} {detector.Threshold}; then {StreamAction(detector.Action, extraction, policy.Mode)}. {Describe(detector, defenses)}"));
+        }
+    }
+
+    private static string StreamAction(DefenseAction action, ExtractionPolicy extraction, PolicyMode mode)
+    {
+        var what = action switch
+        {
+            DefenseAction.Block => "the answer is refused and the client is refused (PERMISSION_DENIED) for the cooldown",
+            DefenseAction.Throttle => Invariant($"the client's budget drops to {extraction.Throttle.TokensPerSecond} requests per second (bursts of {extraction.Throttle.Burst}) for the cooldown"),
+            DefenseAction.Degrade => "this answer and the client's next ones are reduced to the label only for the cooldown",
+            _ => "the query is answered and an alert is raised",
+        };
+        return mode == PolicyMode.Monitor && action != DefenseAction.Alert ? $"{what} would happen, but monitor mode only alerts" : what;
+    }
+
+    private static string Duration(TimeSpan span)
+    {
+        var seconds = (long)span.TotalSeconds;
+        var (count, one, many) = seconds switch
+        {
+            >= 86_400 when seconds % 86_400 == 0 => (seconds / 86_400, "day", "days"),
+            >= 3_600 when seconds % 3_600 == 0 => (seconds / 3_600, "hour", "hours"),
+            >= 60 when seconds % 60 == 0 => (seconds / 60, "minute", "minutes"),
+            _ => (seconds, "second", "seconds"),
+        };
+        return Invariant($"{count} {(count == 1 ? one : many)}");
     }
 
     private static string ClientsSuffix(FirewallPolicy policy) => policy.ClientGroups.Count == 0
