@@ -19,7 +19,7 @@ public static class ImageSetFormat
 
     /// <summary>Writes <paramref name="images"/> (values in [0, 1]) as uint8, or as float32 when
     /// <paramref name="exact"/>.</summary>
-    public static void Write(Stream destination, ImageBatch images, bool exact = false)
+    public static void Write(System.IO.Stream destination, ImageBatch images, bool exact = false)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(images);
@@ -48,7 +48,7 @@ public static class ImageSetFormat
     }
 
     /// <exception cref="InvalidDataException">Not an image set, or truncated.</exception>
-    public static ImageBatch Read(Stream source)
+    public static ImageBatch Read(System.IO.Stream source)
     {
         ArgumentNullException.ThrowIfNull(source);
         using var gzip = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true);
