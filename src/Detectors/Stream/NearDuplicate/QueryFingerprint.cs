@@ -26,4 +26,11 @@ public sealed class QueryFingerprint
 
         return new QueryFingerprint(n == copy.Length ? copy : copy[..n]);
     }
+
+    /// <summary>Takes ownership of hashes already distinct and ascending.</summary>
+    internal static QueryFingerprint FromSortedDistinct(ulong[] hashes) => new(hashes);
+
+    internal ReadOnlySpan<ulong> Span => _hashes;
+
+    internal int Count => _hashes.Length;
 }
