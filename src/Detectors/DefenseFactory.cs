@@ -24,6 +24,15 @@ public static class DefenseFactory
     public static IDetector CreateDetector(string type, IReadOnlyDictionary<string, object>? options = null, DefenseResources? resources = null) =>
         (IDetector)Build(type, DefenseStage.Detect, options, resources ?? DefenseResources.None);
 
+    /// <summary>A query-stream detector (<c>spec.extraction.detectors</c>): a <see cref="Stream.NearDuplicateDetector"/>,
+    /// <see cref="Stream.DistanceDistributionDetector"/> or <see cref="Stream.QueryCoverageDetector"/>.</summary>
+    /// <param name="type">A stream detector <c>type</c>.</param>
+    /// <param name="options">The entry's options (not <c>threshold</c>/<c>action</c>).</param>
+    /// <param name="resources">The per-deployment secret <c>nearDuplicate</c> falls back on.</param>
+    /// <exception cref="DefenseConfigurationException">Unknown type, another stage's type, or invalid options.</exception>
+    public static object CreateStreamDetector(string type, IReadOnlyDictionary<string, object>? options = null, DefenseResources? resources = null) =>
+        Build(type, DefenseStage.Stream, options, resources ?? DefenseResources.None);
+
     /// <summary>All problems with an entry's options without building it (nothing is loaded); empty when valid. For validators
     /// that check rules spanning options (lengths that must agree, odd sizes) beside the per-option bounds.</summary>
     public static IReadOnlyList<string> Validate(string type, IReadOnlyDictionary<string, object>? options)
@@ -49,6 +58,7 @@ public static class DefenseFactory
     private static DefenseResources ValidationResources { get; } = new()
     {
         LoadImages = _ => new Images.ImageBatch(new float[1], 1, 1, 1, 1),
+        DeploymentSecret = new byte[] { 1 },
     };
 
     private static object Build(string type, DefenseStage stage, IReadOnlyDictionary<string, object>? options, DefenseResources resources)
@@ -70,6 +80,7 @@ public static class DefenseFactory
         {
             DefenseStage.Preprocess => "preprocessing defense",
             DefenseStage.Detect => "detector",
+            DefenseStage.Stream => "stream detector",
             _ => "defense",
         };
         return $"unknown {what} type '{type}' (known: {string.Join(", ", known)})";

@@ -11,4 +11,8 @@ public sealed class DefenseResources
     /// <summary>Loads an image set named by a file-reference option (STRIP's clean overlay pool). The batch's geometry and
     /// scaling must be those of the protected model's input.</summary>
     public Func<string, ImageBatch>? LoadImages { get; init; }
+
+    /// <summary>The per-deployment secret a <c>nearDuplicate</c> detector derives its salt and hash key from when the policy
+    /// gives no <c>salt</c>. Every replica of a deployment must pass the same bytes, so their fingerprints agree.</summary>
+    public ReadOnlyMemory<byte> DeploymentSecret { get; init; }
 }

@@ -138,13 +138,15 @@ public sealed class DefenseFactoryTests
     {
         string[] preprocess = ["bitDepth", "median", "gaussianBlur", "nonLocalMeans", "jpeg", "randomResizePad", "randomShift", "gaussianNoise"];
         string[] detect = ["featureSqueezing", "reconstructionError", "strip", "statistics"];
+        string[] stream = ["nearDuplicate", "distanceDistribution", "queryCoverage"];
 
         Assert.Equal(preprocess.Order(), DefenseCatalog.All.Where(d => d.Stage == DefenseStage.Preprocess).Select(d => d.Type).Order());
         Assert.Equal(detect.Order(), DefenseCatalog.All.Where(d => d.Stage == DefenseStage.Detect).Select(d => d.Type).Order());
+        Assert.Equal(stream.Order(), DefenseCatalog.All.Where(d => d.Stage == DefenseStage.Stream).Select(d => d.Type).Order());
         foreach (var definition in DefenseCatalog.All)
         {
             Assert.NotNull(definition.Build);
-            Assert.Equal(definition.Stage == DefenseStage.Detect, definition.AtlasTechniqueId is not null);
+            Assert.Equal(definition.Stage != DefenseStage.Preprocess, definition.AtlasTechniqueId is not null);
             foreach (var option in definition.Options.Where(o => o.Default is not null))
             {
                 // The policy binder stores defaults as they are: they must have the type a parsed value of that kind has.

@@ -32,5 +32,10 @@ public static class DefenseCatalog
         yield return Detection.ReconstructionError.ReconstructionErrorDefinition.Definition;
         yield return Detection.Strip.StripDefinition.Definition;
         yield return Detection.Statistics.StatisticsDefinition.Definition;
+
+        // Query-stream detectors (spec.extraction.detectors).
+        yield return Stream.NearDuplicateDefinition.Definition;
+        yield return Stream.DistanceDistributionDefinition.Definition;
+        yield return Stream.QueryCoverageDefinition.Definition;
     }
 }

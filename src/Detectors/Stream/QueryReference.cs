@@ -1,4 +1,5 @@
 namespace NeuralSec.Detectors.Stream;
 
-/// <summary>One earlier query, as evidence: which request, from which client, when.</summary>
+/// <summary>Which earlier query a stream detector points at as evidence: the request id the Gateway logged, the client that
+/// sent it and when it was answered.</summary>
 public readonly record struct QueryReference(string RequestId, string ClientId, DateTimeOffset Time);

@@ -1,0 +1,46 @@
+using System.Text;
+using NeuralSec.Detectors.Catalog;
+
+namespace NeuralSec.Detectors.Stream;
+
+/// <summary>Policy <c>type: nearDuplicate</c> (spec.extraction.detectors).</summary>
+internal static class NearDuplicateDefinition
+{
+    public const string Type = "nearDuplicate";
+
+    public static DefenseDefinition Definition { get; } = new(
+        Type,
+        DefenseStage.Stream,
+        "Blacklight near-duplicate query detector, account-oblivious: each query's fingerprint (hashes of salted, quantised pixel windows) is matched against every client's recent queries; the score is the most hashes shared with one earlier query; HIGH is suspicious (query-based black-box attacks send long runs of near-identical images). Published threshold: 25 of 50.",
+        [
+            new OptionDefinition("quantization", OptionKind.Integer, "q: salted pixel values (0–255) are rounded to a multiple of q.") { Minimum = 1, Maximum = 255, Default = 50L },
+            new OptionDefinition("window", OptionKind.Integer, "w: pixels per sliding window over the flattened image (stride 1); 50 for MNIST-sized images, 20 for CIFAR-sized.") { Minimum = 1, Maximum = 100_000, Default = 50L },
+            new OptionDefinition("fingerprintSize", OptionKind.Integer, "S: window hashes kept per query (the numerically smallest).") { Minimum = 1, Maximum = 1000, Default = 50L },
+            new OptionDefinition("salt", OptionKind.String, "Secret the salt array and hash key derive from; left out, the gateway's per-deployment secret is used. Keep it out of version control: an attacker who knows it can craft queries whose fingerprints differ."),
+            new OptionDefinition("evidence", OptionKind.Integer, "Earlier matching queries named in an alert.") { Minimum = 0, Maximum = 100, Default = 5L },
+        ])
+    {
+        AtlasTechniqueId = "AML.T0043",
+        Build = Create,
+    };
+
+    public static NearDuplicateDetector Create(Options.DefenseOptionReader reader, DefenseResources resources)
+    {
+        var options = new NearDuplicateOptions(
+            (int)reader.Integer("quantization"),
+            (int)reader.Integer("window"),
+            (int)reader.Integer("fingerprintSize"),
+            reader.String("salt"),
+            (int)reader.Integer("evidence"));
+        if (options.Salt is null && resources.DeploymentSecret.IsEmpty)
+        {
+            reader.Error("option 'salt' is left out and the host provides no per-deployment secret (DefenseResources.DeploymentSecret)");
+        }
+
+        reader.ThrowIfInvalid();
+        return NearDuplicateDetector.Create(options, resources.DeploymentSecret.Span);
+    }
+
+    internal static byte[] SecretOf(NearDuplicateOptions options, ReadOnlySpan<byte> secret) =>
+        options.Salt is { } salt ? Encoding.UTF8.GetBytes(salt) : secret.ToArray();
+}
