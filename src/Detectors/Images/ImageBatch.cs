@@ -123,6 +123,15 @@ public sealed class ImageBatch
         return true;
     }
 
+    /// <summary>The images in canonical form — NCHW planes in pixel units [0, 1] — whatever the batch's layout and
+    /// scaling: what the query-stream detectors compare.</summary>
+    public float[] ToPixels()
+    {
+        var pixels = new float[Count * ImageSize];
+        PixelSpace.ToPixels(this, pixels);
+        return pixels;
+    }
+
     /// <summary>The batch as an FP32 tensor in its own layout (a copy of the current values).</summary>
     public InferenceTensor ToTensor(string name) => InferenceTensor.FromFloats(name, Shape, Span);
 }

@@ -160,7 +160,7 @@ internal static class PolicyCalibrator
                 var path = candidates.FirstOrDefault(File.Exists)
                     ?? throw new FileNotFoundException($"image set '{reference}' not found (looked in: {string.Join(", ", candidates)})");
                 return ImageSetFile.Read(path);
-            });
+            }, FingerprintSecret.Random().Bytes); // calibration scores input detectors only; stream detectors are built, not used
         }
         catch (Exception ex) when (ex is DefenseConfigurationException or IOException or InvalidDataException)
         {

@@ -10,7 +10,10 @@ namespace NeuralSec.Gateway.ClientState;
 internal interface INearDuplicateStore
 {
     /// <summary>Matches <paramref name="fingerprint"/> against the live entries of <paramref name="scope"/>, then
-    /// adds it (always, matched or not). Returns the best match with up to <paramref name="evidence"/> earlier
-    /// queries.</summary>
-    ValueTask<NearDuplicateMatch> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, QueryReference query, int evidence, CancellationToken cancellationToken);
+    /// adds it (always, matched or not) to be remembered for <paramref name="retention"/>. Returns the best match
+    /// with up to <paramref name="evidence"/> earlier queries.</summary>
+    ValueTask<NearDuplicateMatch> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, QueryReference query, int evidence, TimeSpan retention, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the index of every scope not in <paramref name="liveScopes"/>.</summary>
+    void RetainScopes(IReadOnlySet<string> liveScopes);
 }

@@ -16,4 +16,10 @@ internal sealed record Verdict(PipelineStageId Stage, string Defense, bool Flagg
 
     /// <summary>Set when the defense threw; the policy's onError rule decided what followed.</summary>
     public string? Error { get; init; }
+
+    /// <summary>Earlier queries that support the verdict (a near-duplicate's matches), for the analyst.</summary>
+    public IReadOnlyList<Detectors.Stream.QueryReference> Related { get; init; } = [];
+
+    /// <summary>Further measurements behind the score (a stream detector's profile), for the analyst.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> Measures { get; init; } = [];
 }

@@ -11,7 +11,7 @@ namespace NeuralSec.Gateway.Defenses;
 /// built when it goes live (<see cref="Prebuild"/>, from <see cref="PolicyRevisionLifecycle"/>), not by its first
 /// request, and a retired revision's are dropped (<see cref="RetainOnly"/>).
 /// </summary>
-internal sealed class DefenseRegistry(IOptions<GatewayOptions> options, IHostEnvironment environment, ILogger<DefenseRegistry> logger)
+internal sealed class DefenseRegistry(IOptions<GatewayOptions> options, IHostEnvironment environment, FingerprintSecret secret, ILogger<DefenseRegistry> logger)
 {
     private readonly ConcurrentDictionary<FirewallPolicy, Lazy<PolicyDefenses>> _built = new(ReferenceEqualityComparer.Instance);
     private readonly string _modelRepository = Path.GetFullPath(options.Value.OnnxRuntime.ModelRepository, environment.ContentRootPath);
@@ -21,7 +21,7 @@ internal sealed class DefenseRegistry(IOptions<GatewayOptions> options, IHostEnv
     /// tries again, so a file that comes back heals the policy without a reload.</summary>
     public PolicyDefenses For(FirewallPolicy policy)
     {
-        var lazy = _built.GetOrAdd(policy, p => new Lazy<PolicyDefenses>(() => PolicyDefenses.Build(p, LoadImages), LazyThreadSafetyMode.ExecutionAndPublication));
+        var lazy = _built.GetOrAdd(policy, p => new Lazy<PolicyDefenses>(() => PolicyDefenses.Build(p, LoadImages, secret.Bytes), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             return lazy.Value;

@@ -8,19 +8,21 @@ namespace NeuralSec.Gateway.Defenses;
 
 /// <summary>
 /// The defenses of one policy revision, built once from its validated specs and shared by every request under
-/// it: preprocessors in order, detectors with their thresholds, and the image geometry they work on.
+/// it: preprocessors in order, detectors with their thresholds, the stream detectors, and the image geometry they
+/// work on.
 /// </summary>
 internal sealed class PolicyDefenses
 {
-    private PolicyDefenses(ImageInputPolicy? image, ImageScaling scaling, IReadOnlyList<IPreprocessor> preprocessors, IReadOnlyList<CompiledDetector> detectors)
+    private PolicyDefenses(ImageInputPolicy? image, ImageScaling scaling, IReadOnlyList<IPreprocessor> preprocessors, IReadOnlyList<CompiledDetector> detectors, IReadOnlyList<CompiledStreamDetector> stream)
     {
         Image = image;
         Scaling = scaling;
         Preprocessors = preprocessors;
         Detectors = detectors;
+        Stream = stream;
     }
 
-    public static PolicyDefenses None { get; } = new(null, ImageScaling.UnitRange, [], []);
+    public static PolicyDefenses None { get; } = new(null, ImageScaling.UnitRange, [], [], []);
 
     public ImageInputPolicy? Image { get; }
 
@@ -32,13 +34,21 @@ internal sealed class PolicyDefenses
 
     public IReadOnlyList<CompiledDetector> Detectors { get; }
 
+    /// <summary><c>spec.extraction.detectors</c>, near-duplicate search first (the others weigh by its novelty).</summary>
+    public IReadOnlyList<CompiledStreamDetector> Stream { get; }
+
+    /// <summary>No input defense (preprocessing or detector); stream detectors do not count.</summary>
     public bool IsEmpty => Preprocessors.Count == 0 && Detectors.Count == 0;
 
     /// <summary>Builds a policy's defenses. File references (STRIP's pool) resolve next to the policy file.</summary>
     /// <exception cref="Detectors.DefenseConfigurationException">An option the validator could not check is bad.</exception>
-    public static PolicyDefenses Build(FirewallPolicy policy, Func<string, string, ImageBatch> loadImages)
+    /// <param name="policy">The policy revision.</param>
+    /// <param name="loadImages">Resolves an image-set file reference next to the policy file.</param>
+    /// <param name="deploymentSecret">The secret near-duplicate fingerprints are salted with, shared by all replicas.</param>
+    public static PolicyDefenses Build(FirewallPolicy policy, Func<string, string, ImageBatch> loadImages, ReadOnlyMemory<byte> deploymentSecret)
     {
-        if (policy.Preprocess.Count == 0 && policy.Detect.Count == 0)
+        var streamSpecs = policy.Extraction?.Detectors ?? [];
+        if (policy.Preprocess.Count == 0 && policy.Detect.Count == 0 && streamSpecs.Count == 0)
         {
             return None;
         }
@@ -48,10 +58,14 @@ internal sealed class PolicyDefenses
             ? ImageScaling.UnitRange
             : new ImageScaling(image.Range[0], image.Range[1], image.Mean.Count > 0 ? image.Mean : null, image.Std.Count > 0 ? image.Std : null);
         var preprocessors = policy.Preprocess.Select(p => DefenseFactory.CreatePreprocessor(p.Type, p.Options)).ToArray();
-        var resources = new DefenseResources { LoadImages = reference => loadImages(policy.Source, reference) };
+        var resources = new DefenseResources { LoadImages = reference => loadImages(policy.Source, reference), DeploymentSecret = deploymentSecret };
         var detectors = policy.Detect
             .Select(d => new CompiledDetector(d, DefenseCatalog.Find(d.Type)!, DefenseFactory.CreateDetector(d.Type, d.Options, resources)))
             .ToArray();
-        return new PolicyDefenses(image, scaling, preprocessors, detectors);
+        var stream = streamSpecs
+            .Select((d, i) => new CompiledStreamDetector(d, DefenseCatalog.Find(d.Type)!, DefenseFactory.CreateStreamDetector(d.Type, d.Options, resources), i))
+            .OrderBy(d => d.Detector is Detectors.Stream.NearDuplicateDetector ? 0 : 1)
+            .ToArray();
+        return new PolicyDefenses(image, scaling, preprocessors, detectors, stream);
     }
 }

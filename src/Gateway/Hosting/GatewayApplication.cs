@@ -10,6 +10,7 @@ using NeuralSec.Gateway.Backends.OnnxRuntime;
 using NeuralSec.Gateway.Backends.Upstream;
 using NeuralSec.Gateway.ClientState;
 using NeuralSec.Gateway.Defenses;
+using NeuralSec.Gateway.QueryStream;
 using NeuralSec.Gateway.FrontDoor;
 using NeuralSec.Gateway.Health;
 using NeuralSec.Gateway.Identity;
@@ -95,6 +96,8 @@ internal static class GatewayApplication
         builder.Services.AddSingleton(sp => new FailedAuthThrottle(options.Identity.FailedAuth, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IClientStateStore, InMemoryClientStateStore>();
         builder.Services.AddSingleton<IClientHistoryStore, InMemoryClientHistoryStore>();
+        builder.Services.AddSingleton<INearDuplicateStore, InMemoryNearDuplicateStore>();
+        builder.Services.AddSingleton(FingerprintSecret.Load(options.ClientState.FingerprintSecretFile));
         builder.Services.AddSingleton<ClientRateLimiter>();
         builder.Services.AddSingleton<DefenseRegistry>();
         builder.Services.AddSingleton<DefenseRandomness>();
@@ -166,6 +169,7 @@ internal static class GatewayApplication
         services.AddSingleton<IPipelineStage, DecisionStage>();
         services.AddSingleton<IPipelineStage, ForwardStage>();
         services.AddSingleton<IPipelineStage, ObserveStage>();
+        services.AddSingleton<IQueryObserver, ExtractionObserver>();
         services.AddSingleton<IPipelineStage, OutputHardeningStage>();
         services.AddSingleton<IPipelineStage, AlertStage>();
         services.AddSingleton<InferencePipeline>();

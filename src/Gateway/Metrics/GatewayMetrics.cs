@@ -57,6 +57,20 @@ internal static class GatewayMetrics
         "neuralsec_client_state_entries",
         "Per-client budget and sanction entries (client x policy) held in memory.");
 
+    public static readonly Gauge NearDuplicateEntries = Prometheus.Metrics.CreateGauge(
+        "neuralsec_near_duplicate_entries",
+        "Query fingerprints held in the in-memory near-duplicate index, all policies together.");
+
+    public static readonly Counter StreamFlags = Prometheus.Metrics.CreateCounter(
+        "neuralsec_stream_flags_total",
+        "Queries a stream detector flagged, by detector type and action.",
+        new CounterConfiguration { LabelNames = ["detector", "action"] });
+
+    public static readonly Counter SanctionsImposed = Prometheus.Metrics.CreateCounter(
+        "neuralsec_sanctions_imposed_total",
+        "Sanctions stream detectors imposed on clients (enforce mode), by kind.",
+        new CounterConfiguration { LabelNames = ["kind"] });
+
     public static readonly Gauge ClientHistoryEntries = Prometheus.Metrics.CreateGauge(
         "neuralsec_client_history_entries",
         "Stream-detector histories (client x policy x detector) held in memory.");

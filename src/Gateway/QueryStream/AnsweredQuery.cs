@@ -42,4 +42,18 @@ internal sealed class AnsweredQuery(InferenceContext context, DateTimeOffset tim
             Outcome = outcome;
         }
     }
+
+    /// <summary>The shared state store could not answer: the policy's onError decides (see
+    /// <see cref="Enforcement.StateUnavailable"/>).</summary>
+    public void ReportStateUnavailable(string defense, Exception exception)
+    {
+        var outcome = Enforcement.StateUnavailable(context, PipelineStageId.Observe, defense, exception);
+        if (outcome.IsRejected && !Outcome.IsRejected)
+        {
+            Outcome = outcome;
+        }
+    }
+
+    /// <summary>Whether the policy's decisions are applied (enforce mode) rather than only reported.</summary>
+    public bool Enforced => context.Decision.Enforced;
 }

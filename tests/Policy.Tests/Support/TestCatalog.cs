@@ -28,5 +28,10 @@ internal static class TestCatalog
             new("model", OptionKind.String, "Autoencoder ONNX file.") { Required = true, IsFileReference = true },
             new("scale", OptionKind.Number, "Score scale.") { Minimum = 0, Maximum = 10 },
         ]),
+        new("duplicates", DefenseStage.Stream, "Near-duplicate queries.",
+        [
+            new("window", OptionKind.Integer, "Window length.") { Minimum = 1, Maximum = 784, Default = 50L },
+        ]) { AtlasTechniqueId = "AML.T0043" },
+        new("normality", DefenseStage.Stream, "Distance distribution test.", []) { AtlasTechniqueId = "AML.T0024.002", FlagsBelowThreshold = true },
     ];
 }

@@ -326,6 +326,32 @@ internal sealed class OcsfDetectionFindingFormatter(AlertProduct product)
 
             writer.WriteBoolean("flagged", finding.Flagged);
             WriteOptional(writer, "technique", finding.AtlasTechniqueId);
+            if (finding.Measures.Count > 0)
+            {
+                writer.WriteStartObject("measures");
+                foreach (var (name, value) in finding.Measures)
+                {
+                    WriteNumber(writer, name, value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            if (finding.Related.Count > 0)
+            {
+                writer.WriteStartArray("related");
+                foreach (var related in finding.Related)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("request_id", related.RequestId);
+                    writer.WriteString("client_id", related.ClientId);
+                    writer.WriteNumber("time", related.Time.ToUnixTimeMilliseconds());
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 

@@ -29,7 +29,7 @@ internal sealed class AlertStage(IAlertPublisher publisher, IPolicyProvider poli
         var action = decision.Outcome.ToString().ToLowerInvariant();
         GatewayMetrics.Decisions.WithLabels(MetricLabels.Model(context.ModelName, policies.Current), action, decision.Enforced ? "enforce" : "monitor", MetricLabels.Reason(decision.Reason)).Inc();
         var findings = decision.Verdicts
-            .Select(v => new DetectorFinding(v.Defense, v.Score ?? 0, v.Threshold, v.Flagged, v.AtlasTechniqueId))
+            .Select(v => new DetectorFinding(v.Defense, v.Score ?? 0, v.Threshold, v.Flagged, v.AtlasTechniqueId) { Related = v.Related, Measures = v.Measures })
             .ToArray();
         var techniques = decision.Verdicts.Where(v => v.Flagged && v.AtlasTechniqueId is not null).Select(v => v.AtlasTechniqueId!).Distinct().ToArray();
         publisher.Publish(new AlertEvent
@@ -66,14 +66,37 @@ internal sealed class AlertStage(IAlertPublisher publisher, IPolicyProvider poli
     {
         var decision = context.Decision;
         var flagged = decision.Verdicts.Where(v => v.Flagged && v.Error is null && v.Stage == PipelineStageId.Detect).ToArray();
+        var stream = decision.Verdicts.Where(v => v.Flagged && v.Error is null && v.Stage == PipelineStageId.Observe).ToArray();
         var outcome = decision.Enforced ? (context.Rejection is null ? "answered with" : "refused:") : "would have been";
+        var parts = new List<string>();
         if (flagged.Length > 0)
         {
-            var detail = string.Join("; ", flagged.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Defense} score {v.Score:G4} vs threshold {v.Threshold:G4}")));
-            return $"request {outcome} {action}: input flagged by {detail}";
+            parts.Add("input flagged by " + string.Join("; ", flagged.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Defense} score {v.Score:G4} vs threshold {v.Threshold:G4}"))));
+        }
+
+        if (stream.Length > 0)
+        {
+            parts.Add("client's query stream flagged by " + string.Join("; ", stream.Select(StreamDetail)));
+        }
+
+        if (parts.Count > 0)
+        {
+            return $"request {outcome} {action}: {string.Join("; ", parts)}";
         }
 
         return context.Rejection?.Message ?? $"request {outcome} {action}: {decision.Reason}";
+    }
+
+    private static string StreamDetail(Verdict verdict)
+    {
+        var detail = string.Create(CultureInfo.InvariantCulture, $"{verdict.Defense} score {verdict.Score:G4} vs threshold {verdict.Threshold:G4}");
+        if (verdict.Related.Count > 0)
+        {
+            // Client ids are bounded at the door (256 characters) and the evidence count by the policy.
+            detail += " (near-duplicate of " + string.Join(", ", verdict.Related.Select(r => $"request {r.RequestId} from client '{r.ClientId}'")) + ")";
+        }
+
+        return detail;
     }
 
     private static string Title(DecisionRecord decision) => (decision.Outcome, decision.Reason) switch
@@ -81,6 +104,12 @@ internal sealed class AlertStage(IAlertPublisher publisher, IPolicyProvider poli
         (DecisionOutcome.Block, ReasonCodes.Unauthenticated or ReasonCodes.InvalidApiKey) => "Unauthenticated inference request refused",
         (DecisionOutcome.Block, ReasonCodes.NoPolicy) => "Inference request for an ungoverned model refused",
         (DecisionOutcome.Block, ReasonCodes.DefenseError) => "Defense failure: request refused (fail-closed)",
+        (DecisionOutcome.Block, ReasonCodes.StateUnavailable) => "Shared state unavailable: request refused (fail-closed)",
+        (DecisionOutcome.Block, ReasonCodes.SuspiciousActivity) => "Suspicious query stream: client blocked",
+        (DecisionOutcome.Throttle, ReasonCodes.SuspiciousActivity) => "Suspicious query stream: client throttled",
+        (DecisionOutcome.Degrade, ReasonCodes.SuspiciousActivity) => "Suspicious query stream: answers degraded to label-only",
+        (DecisionOutcome.Alert, ReasonCodes.SuspiciousActivity) => "Suspicious query stream",
+        (DecisionOutcome.Alert, ReasonCodes.StateUnavailable) => "Shared state unavailable: request answered unchecked (fail-open)",
         (DecisionOutcome.Block, _) => "Adversarial input blocked",
         (DecisionOutcome.Throttle, ReasonCodes.AuthThrottled) => "Failed authentication attempts throttled",
         (DecisionOutcome.Throttle, _) => "Client throttled",

@@ -15,6 +15,7 @@ internal sealed class PolicyRevisionLifecycle(
     DefenseRegistry defenses,
     IClientStateStore clientState,
     IClientHistoryStore histories,
+    INearDuplicateStore nearDuplicates,
     ILogger<PolicyRevisionLifecycle> logger) : IHostedService, IDisposable
 {
     private IDisposable? _subscription;
@@ -49,6 +50,7 @@ internal sealed class PolicyRevisionLifecycle(
             var live = snapshot.Policies.Select(ClientRateLimiter.Scope).ToHashSet(StringComparer.Ordinal);
             clientState.RetainScopes(live);
             histories.RetainScopes(live);
+            nearDuplicates.RetainScopes(live);
         }
         catch (Exception ex)
         {

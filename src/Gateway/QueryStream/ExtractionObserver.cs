@@ -1,0 +1,206 @@
+using NeuralSec.Detectors.Stream;
+using NeuralSec.Gateway.Alerts;
+using NeuralSec.Gateway.ClientState;
+using NeuralSec.Gateway.Decisions;
+using NeuralSec.Gateway.Defenses;
+using NeuralSec.Gateway.Metrics;
+using NeuralSec.Gateway.Pipeline;
+using NeuralSec.Gateway.RateLimiting;
+using NeuralSec.Policy.Model;
+
+namespace NeuralSec.Gateway.QueryStream;
+
+/// <summary>
+/// The stream defenses of <c>spec.extraction</c>: every answered image goes through the policy's stream detectors —
+/// the account-oblivious near-duplicate search first (its novelty weighs the others), then the per-client PRADA test
+/// and query-coverage profile, each on state from the injected stores. One verdict per detector and request (the
+/// worst image of a batch). A flag acts on this answer (block and throttle refuse it, degrade answers it label-only)
+/// and, in enforce mode, on the client for the cooldown; monitor mode reports what enforce would do and imposes
+/// nothing. A store that cannot answer falls under the policy's onError rule.
+/// </summary>
+internal sealed class ExtractionObserver(
+    DefenseRegistry registry,
+    INearDuplicateStore nearDuplicates,
+    IClientHistoryStore histories,
+    ClientRateLimiter limiter) : IQueryObserver
+{
+    public string Name => "extraction";
+
+    public async ValueTask ObserveAsync(AnsweredQuery query, CancellationToken cancellationToken)
+    {
+        var policy = query.Policy;
+        if (policy.Extraction is not { Detectors.Count: > 0 } extraction)
+        {
+            return;
+        }
+
+        var defenses = registry.For(policy);
+        if (defenses.Image is null || !ImageInputs.TryRead(query.Inputs, defenses, out _, out var batch, out _))
+        {
+            // Validation admitted the request; without an image input there is nothing these detectors compare.
+            return;
+        }
+
+        var pixels = batch!.ToPixels();
+        var size = batch.ImageSize;
+        var probabilities = ClassProbabilities.Read(query.Outputs, batch.Count, out var classes);
+        var key = ClientRateLimiter.Key(policy, query.ClientId);
+        var worst = new Verdict?[defenses.Stream.Count];
+        string? failing = null;
+        try
+        {
+            for (var image = 0; image < batch.Count; image++)
+            {
+                var input = new ReadOnlyMemory<float>(pixels, image * size, size);
+                var row = probabilities is null ? ReadOnlyMemory<float>.Empty : new ReadOnlyMemory<float>(probabilities, image * classes, classes);
+                var novelty = 1.0;
+                for (var d = 0; d < defenses.Stream.Count; d++)
+                {
+                    var detector = defenses.Stream[d];
+                    failing = detector.Spec.Type;
+                    var verdict = detector.Detector switch
+                    {
+                        NearDuplicateDetector near => await NearDuplicateAsync(query, near, detector, input, extraction.Window, cancellationToken).ConfigureAwait(false),
+                        DistanceDistributionDetector prada when row.Length > 0 => await DistanceAsync(key, prada, detector, input, row, extraction.Window, cancellationToken).ConfigureAwait(false),
+                        QueryCoverageDetector coverage when row.Length > 0 => await CoverageAsync(key, coverage, detector, row, novelty, query.Time, extraction.Window, cancellationToken).ConfigureAwait(false),
+                        _ => null,
+                    };
+                    if (verdict is null)
+                    {
+                        continue;
+                    }
+
+                    if (detector.Detector is NearDuplicateDetector nd)
+                    {
+                        novelty = Math.Clamp(1 - (verdict.Score ?? 0) / nd.FingerprintSize, 0, 1);
+                    }
+
+                    worst[d] = Worse(worst[d], verdict, detector);
+                }
+            }
+        }
+        catch (ClientStateUnavailableException ex)
+        {
+            query.ReportStateUnavailable(failing ?? Name, ex);
+            return;
+        }
+
+        for (var d = 0; d < worst.Length; d++)
+        {
+            if (worst[d] is { } verdict)
+            {
+                await ActAsync(query, extraction, defenses.Stream[d], verdict, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask<Verdict> NearDuplicateAsync(AnsweredQuery query, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var fingerprint = detector.Fingerprint(input.Span);
+        var reference = new QueryReference(query.RequestId, query.ClientId, query.Time);
+        var match = await nearDuplicates.MatchAndAddAsync(query.Policy.Name, fingerprint, reference, detector.Evidence, window, cancellationToken).ConfigureAwait(false);
+        return Verdict(compiled, match.SharedHashes) with
+        {
+            Related = match.SharedHashes > 0 && compiled.Flags(match.SharedHashes) ? match.Earlier : [],
+            Measures = [new("fingerprintHashes", fingerprint.Hashes.Length)],
+        };
+    }
+
+    private async ValueTask<Verdict?> DistanceAsync(ClientKey key, DistanceDistributionDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ReadOnlyMemory<float> probabilities, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var predicted = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.Span);
+        var codec = (DistanceDistributionCodec)compiled.Codec!;
+        var result = await histories.UpdateAsync(key, codec, state => detector.Observe(state, input.Span, predicted), window, cancellationToken).ConfigureAwait(false);
+        return result.Evaluated ? Verdict(compiled, result.W) with { Measures = [new("pooledDistances", result.Pooled)] } : null;
+    }
+
+    private async ValueTask<Verdict> CoverageAsync(ClientKey key, QueryCoverageDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> probabilities, double novelty, DateTimeOffset time, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var codec = (QueryCoverageCodec)compiled.Codec!;
+        var result = await histories.UpdateAsync(key, codec, state => detector.Observe(state, probabilities.Span, novelty, time), window, cancellationToken).ConfigureAwait(false);
+        return Verdict(compiled, result.Score) with
+        {
+            Measures =
+            [
+                new("queriesInWindow", result.Queries),
+                new("classCoverage", result.ClassCoverage),
+                new("meanEntropyBits", result.MeanEntropy),
+                new("boundaryFraction", result.BoundaryFraction),
+                new("meanNovelty", result.MeanNovelty),
+            ],
+        };
+    }
+
+    private static Verdict Verdict(CompiledStreamDetector detector, double score) =>
+        new(PipelineStageId.Observe, detector.Spec.Type, detector.Flags(score), detector.Spec.Action)
+        {
+            Score = score,
+            Threshold = detector.Threshold,
+            AtlasTechniqueId = detector.Definition.AtlasTechniqueId,
+        };
+
+    /// <summary>The verdict that says most: flagged over not, then the score furthest on the flagging side.</summary>
+    private static Verdict Worse(Verdict? current, Verdict candidate, CompiledStreamDetector detector)
+    {
+        if (current is null || (candidate.Flagged && !current.Flagged))
+        {
+            return candidate;
+        }
+
+        if (candidate.Flagged != current.Flagged)
+        {
+            return current;
+        }
+
+        var below = detector.Definition.FlagsBelowThreshold;
+        var c = candidate.Score ?? 0;
+        var w = current.Score ?? 0;
+        return (below ? c < w : c > w) ? candidate : current;
+    }
+
+    private async ValueTask ActAsync(AnsweredQuery query, ExtractionPolicy extraction, CompiledStreamDetector detector, Verdict verdict, CancellationToken cancellationToken)
+    {
+        if (!verdict.Flagged)
+        {
+            query.Report(verdict, ReasonCodes.SuspiciousActivity, string.Empty);
+            return;
+        }
+
+        GatewayMetrics.StreamFlags.WithLabels(detector.Spec.Type, ActionName(verdict.Action)).Inc();
+        var sanction = verdict.Action switch
+        {
+            DefenseAction.Block => ClientSanctions.Blocked,
+            DefenseAction.Throttle => ClientSanctions.Throttled,
+            DefenseAction.Degrade => ClientSanctions.Degraded,
+            _ => ClientSanctions.None,
+        };
+        if (sanction != ClientSanctions.None && query.Enforced)
+        {
+            try
+            {
+                await limiter.ImposeAsync(query.Policy, query.ClientId, sanction, extraction.Cooldown, cancellationToken).ConfigureAwait(false);
+                GatewayMetrics.SanctionsImposed.WithLabels(sanction.ToString().ToLowerInvariant()).Inc();
+            }
+            catch (ClientStateUnavailableException ex)
+            {
+                query.ReportStateUnavailable(detector.Spec.Type, ex);
+            }
+        }
+
+        var (message, retryAfter) = verdict.Action switch
+        {
+            DefenseAction.Block => ("the client's queries look like an attack on the model; it is suspended for a while", extraction.Cooldown),
+            DefenseAction.Throttle => ("the client's queries look like an attack on the model; its rate limit is reduced for a while", TimeSpan.FromSeconds(1 / extraction.Throttle.TokensPerSecond)),
+            _ => (string.Empty, (TimeSpan?)null),
+        };
+        query.Report(verdict, ReasonCodes.SuspiciousActivity, message, retryAfter);
+    }
+
+    private static string ActionName(DefenseAction action) => action switch
+    {
+        DefenseAction.Block => "block",
+        DefenseAction.Throttle => "throttle",
+        DefenseAction.Degrade => "degrade",
+        _ => "alert",
+    };
+}
