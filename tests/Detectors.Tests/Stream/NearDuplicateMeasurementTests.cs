@@ -1,0 +1,13 @@
+using NeuralSec.Detectors.Stream;
+using Xunit.Abstractions;
+
+namespace NeuralSec.Detectors.Tests.Stream;
+
+public sealed class NearDuplicateMeasurementTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Table_ForTheDocs()
+    {
+        output.WriteLine(NearDuplicateMeasurement.Table());
+    }
+}
