@@ -119,11 +119,12 @@ internal static class AttackStreams
     }
 
     /// <summary>Papernot et al.'s JBDA: 150 seed digits, then rounds that double the set with x + λ·sign(g) (λ = 0.1, g a
-    /// random direction standing in for the substitute's Jacobian row), each round's new points queried.</summary>
-    public static IEnumerable<float[]> Jbda(IReadOnlyList<float[]> seeds, int seed, double lambda = 0.1)
+    /// random direction standing in for the substitute's Jacobian row), each round's new points queried. Each query comes
+    /// with the index of the seed it descends from (the oracle's label of a λ = 0.1 step is, for a stand-in, the seed's).</summary>
+    public static IEnumerable<(float[] Query, int Seed)> Jbda(IReadOnlyList<float[]> seeds, int seed, double lambda = 0.1)
     {
         var random = new Random(seed);
-        var set = seeds.Select(s => (float[])s.Clone()).ToList();
+        var set = seeds.Select((s, i) => ((float[])s.Clone(), i)).ToList();
         foreach (var s in set)
         {
             yield return s;
@@ -131,13 +132,13 @@ internal static class AttackStreams
 
         while (true)
         {
-            var round = new List<float[]>(set.Count);
-            foreach (var x in set)
+            var round = new List<(float[], int)>(set.Count);
+            foreach (var (x, origin) in set)
             {
                 var g = Gaussian(random, x.Length);
                 var augmented = Clip(x, g.Select(v => (float)(v >= 0 ? lambda : -lambda)).ToArray());
-                round.Add(augmented);
-                yield return augmented;
+                round.Add((augmented, origin));
+                yield return (augmented, origin);
             }
 
             set.AddRange(round);

@@ -11,3 +11,12 @@ public sealed class NearDuplicateMeasurementTests(ITestOutputHelper output)
         output.WriteLine(NearDuplicateMeasurement.Table());
     }
 }
+
+public sealed class DistanceDistributionMeasurementTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Table_ForTheDocs()
+    {
+        output.WriteLine(DistanceDistributionMeasurement.Table());
+    }
+}
