@@ -101,9 +101,10 @@ public sealed class NearDuplicateDetector
 
             var bytes = MemoryMarshal.AsBytes(quantised);
             var count = 0;
+            var all = Options.HashInkFreeWindows;
             for (var start = 0; start < windows; start++)
             {
-                if (inkBefore[start + w] != inkBefore[start])
+                if (all || inkBefore[start + w] != inkBefore[start])
                 {
                     hashPool[count++] = XxHash3.HashToUInt64(bytes.Slice(start * sizeof(short), w * sizeof(short)), (long)_hashSeed);
                 }
