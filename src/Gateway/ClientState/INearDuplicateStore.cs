@@ -9,10 +9,11 @@ namespace NeuralSec.Gateway.ClientState;
 /// </summary>
 internal interface INearDuplicateStore
 {
-    /// <summary>Matches <paramref name="fingerprint"/> against the live entries of <paramref name="scope"/>, then
-    /// adds it (always, matched or not) to be remembered for <paramref name="retention"/>. Returns the best match
-    /// with up to <paramref name="evidence"/> earlier queries.</summary>
-    ValueTask<NearDuplicateMatch> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, QueryReference query, int evidence, TimeSpan retention, CancellationToken cancellationToken);
+    /// <summary>Unless <paramref name="contentHash"/> (a hash of the exact image) was seen in <paramref name="scope"/>
+    /// within <paramref name="retention"/> — an exact repeat, reported as such — matches
+    /// <paramref name="fingerprint"/> against the live entries, then adds it (matched or not) to be remembered for
+    /// <paramref name="retention"/>. Returns the best match with up to <paramref name="evidence"/> earlier queries.</summary>
+    ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, int evidence, TimeSpan retention, CancellationToken cancellationToken);
 
     /// <summary>Forgets the index of every scope not in <paramref name="liveScopes"/>.</summary>
     void RetainScopes(IReadOnlySet<string> liveScopes);

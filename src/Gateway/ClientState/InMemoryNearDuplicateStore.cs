@@ -14,13 +14,20 @@ internal sealed class InMemoryNearDuplicateStore(IOptions<Options.GatewayOptions
 {
     private readonly int _capacity = options.Value.ClientState.NearDuplicateCapacity;
     private readonly ConcurrentDictionary<string, (TimeSpan Retention, NearDuplicateIndex Index)> _indexes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RecentContent> _contents = new(StringComparer.Ordinal);
 
     public long ApproximateBytes => _indexes.Values.Sum(i => i.Index.ApproximateBytes);
 
     public int Count => _indexes.Values.Sum(i => i.Index.Count);
 
-    public ValueTask<NearDuplicateMatch> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, QueryReference query, int evidence, TimeSpan retention, CancellationToken cancellationToken)
+    public ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, int evidence, TimeSpan retention, CancellationToken cancellationToken)
     {
+        var contents = _contents.GetOrAdd(scope, _ => new RecentContent(_capacity));
+        if (contents.SeenOrAdd(contentHash, time.GetTimestamp(), (long)(retention.TotalSeconds * time.TimestampFrequency)))
+        {
+            return ValueTask.FromResult(NearDuplicateLookup.Repeated);
+        }
+
         var entry = _indexes.GetOrAdd(scope, _ => (retention, new NearDuplicateIndex(_capacity, retention, time)));
         if (entry.Retention != retention)
         {
@@ -30,7 +37,7 @@ internal sealed class InMemoryNearDuplicateStore(IOptions<Options.GatewayOptions
 
         var match = entry.Index.MatchAndAdd(fingerprint, query, evidence);
         GatewayMetrics.NearDuplicateEntries.Set(Count);
-        return ValueTask.FromResult(match);
+        return ValueTask.FromResult(new NearDuplicateLookup(false, match));
     }
 
     public void RetainScopes(IReadOnlySet<string> liveScopes)
@@ -41,9 +48,45 @@ internal sealed class InMemoryNearDuplicateStore(IOptions<Options.GatewayOptions
             if (!liveScopes.Contains(scope))
             {
                 _indexes.TryRemove(scope, out _);
+                _contents.TryRemove(scope, out _);
             }
         }
 
         GatewayMetrics.NearDuplicateEntries.Set(Count);
+    }
+
+    /// <summary>Exact-image hashes of a scope with the time each was last seen, bounded like the index: past the
+    /// capacity the oldest half goes (a repeat then counts as new once, which errs towards looking closer).</summary>
+    private sealed class RecentContent(int capacity)
+    {
+        private readonly Dictionary<ulong, long> _seen = [];
+        private readonly Lock _lock = new();
+
+        public bool SeenOrAdd(ulong hash, long now, long retention)
+        {
+            lock (_lock)
+            {
+                if (_seen.TryGetValue(hash, out var at) && now - at < retention)
+                {
+                    _seen[hash] = now;
+                    return true;
+                }
+
+                if (_seen.Count >= capacity)
+                {
+                    var cutoff = _seen.Values.Order().ElementAt(_seen.Count / 2);
+                    foreach (var (key, value) in _seen.ToArray())
+                    {
+                        if (value <= cutoff)
+                        {
+                            _seen.Remove(key);
+                        }
+                    }
+                }
+
+                _seen[hash] = now;
+                return false;
+            }
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using NeuralSec.Detectors.Stream;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.ClientState;
@@ -14,7 +16,8 @@ namespace NeuralSec.Gateway.QueryStream;
 /// The stream defenses of <c>spec.extraction</c>: every answered image goes through the policy's stream detectors —
 /// the account-oblivious near-duplicate search first (its novelty weighs the others), then the per-client PRADA test
 /// and query-coverage profile, each on state from the injected stores. One verdict per detector and request (the
-/// worst image of a batch). A flag acts on this answer (block and throttle refuse it, degrade answers it label-only)
+/// worst image of a batch); an exact repeat of one of the client's recent images is not a new query
+/// (<see cref="RecentQueries"/>). A flag acts on this answer (block and throttle refuse it, degrade answers it label-only)
 /// and, in enforce mode, on the client for the cooldown; monitor mode reports what enforce would do and imposes
 /// nothing. A store that cannot answer falls under the policy's onError rule.
 /// </summary>
@@ -53,6 +56,13 @@ internal sealed class ExtractionObserver(
             {
                 var input = new ReadOnlyMemory<float>(pixels, image * size, size);
                 var row = probabilities is null ? ReadOnlyMemory<float>.Empty : new ReadOnlyMemory<float>(probabilities, image * classes, classes);
+                failing = Name;
+                var content = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(input.Span));
+                if (await histories.UpdateAsync(key, RecentQueries.Codec.Instance, recent => recent.SeenOrAdd(content), extraction.Window, cancellationToken).ConfigureAwait(false))
+                {
+                    continue; // an exact repeat: nothing new to see (RecentQueries)
+                }
+
                 var novelty = 1.0;
                 for (var d = 0; d < defenses.Stream.Count; d++)
                 {
@@ -60,7 +70,7 @@ internal sealed class ExtractionObserver(
                     failing = detector.Spec.Type;
                     var verdict = detector.Detector switch
                     {
-                        NearDuplicateDetector near => await NearDuplicateAsync(query, near, detector, input, extraction.Window, cancellationToken).ConfigureAwait(false),
+                        NearDuplicateDetector near => await NearDuplicateAsync(query, near, detector, input, content, extraction.Window, cancellationToken).ConfigureAwait(false),
                         DistanceDistributionDetector prada when row.Length > 0 => await DistanceAsync(key, prada, detector, input, row, extraction.Window, cancellationToken).ConfigureAwait(false),
                         QueryCoverageDetector coverage when row.Length > 0 => await CoverageAsync(key, coverage, detector, row, novelty, query.Time, extraction.Window, cancellationToken).ConfigureAwait(false),
                         _ => null,
@@ -68,6 +78,11 @@ internal sealed class ExtractionObserver(
                     if (verdict is null)
                     {
                         continue;
+                    }
+
+                    if (ReferenceEquals(verdict, RepeatVerdict))
+                    {
+                        break; // an image some client already sent: nothing new for the other detectors either
                     }
 
                     if (detector.Detector is NearDuplicateDetector nd)
@@ -94,11 +109,17 @@ internal sealed class ExtractionObserver(
         }
     }
 
-    private async ValueTask<Verdict> NearDuplicateAsync(AnsweredQuery query, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, TimeSpan window, CancellationToken cancellationToken)
+    private async ValueTask<Verdict> NearDuplicateAsync(AnsweredQuery query, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ulong content, TimeSpan window, CancellationToken cancellationToken)
     {
         var fingerprint = detector.Fingerprint(input.Span);
         var reference = new QueryReference(query.RequestId, query.ClientId, query.Time);
-        var match = await nearDuplicates.MatchAndAddAsync(query.Policy.Name, fingerprint, reference, detector.Evidence, window, cancellationToken).ConfigureAwait(false);
+        var lookup = await nearDuplicates.MatchAndAddAsync(query.Policy.Name, fingerprint, content, reference, detector.Evidence, window, cancellationToken).ConfigureAwait(false);
+        if (lookup.Repeat)
+        {
+            return RepeatVerdict;
+        }
+
+        var match = lookup.Match;
         return Verdict(compiled, match.SharedHashes) with
         {
             Related = match.SharedHashes > 0 && compiled.Flags(match.SharedHashes) ? match.Earlier : [],
@@ -130,6 +151,9 @@ internal sealed class ExtractionObserver(
             ],
         };
     }
+
+    /// <summary>Marks an exact repeat (never reported).</summary>
+    private static readonly Verdict RepeatVerdict = new(PipelineStageId.Observe, "repeat", Flagged: false, DefenseAction.Alert);
 
     private static Verdict Verdict(CompiledStreamDetector detector, double score) =>
         new(PipelineStageId.Observe, detector.Spec.Type, detector.Flags(score), detector.Spec.Action)
