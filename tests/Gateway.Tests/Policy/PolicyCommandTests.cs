@@ -107,6 +107,24 @@ public sealed class PolicyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_SaysWhatTheStreamDefensesDoAndWhoIsOneClient()
+    {
+        var (code, output, _) = await RunAsync("explain", Path.Combine(RepoPaths.Root, "policies", "mnist.yaml"));
+
+        Assert.Equal(0, code);
+        Assert.Contains("served as client 'anonymous@<address>', one per network address", output, StringComparison.Ordinal);
+        Assert.Contains("Stream defenses (each client's queries, remembered for 1 day; sanctions last 10 minutes", output, StringComparison.Ordinal);
+        Assert.Contains("nearDuplicate", output, StringComparison.Ordinal);
+        Assert.Contains("the answer is refused and the client is refused (PERMISSION_DENIED) for the cooldown", output, StringComparison.Ordinal);
+        Assert.Contains("flags a score below 0.96; then the client's budget drops to 1 request per second", output, StringComparison.Ordinal);
+
+        var none = await RunAsync("explain", Write("plain.yaml", PolicyYaml.Minimal));
+        Assert.Contains("Stream defenses: none; each request is judged alone", none.Output, StringComparison.Ordinal);
+        var monitor = await RunAsync("explain", Write("watch.yaml", PolicyYaml.Minimal + "  mode: monitor\n  input: { image: { tensor: input } }\n  extraction:\n    detectors:\n      - { type: nearDuplicate, threshold: 25, action: block }\n"));
+        Assert.Contains("would happen, but monitor mode only alerts", monitor.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_SaysWhatRefusedCallersAreTold()
     {
         var coarse = Write("coarse.yaml", PolicyYaml.Minimal);

@@ -133,7 +133,7 @@ internal static class PolicyExplainer
         var what = action switch
         {
             DefenseAction.Block => "the answer is refused and the client is refused (PERMISSION_DENIED) for the cooldown",
-            DefenseAction.Throttle => Invariant($"the client's budget drops to {extraction.Throttle.TokensPerSecond} requests per second (bursts of {extraction.Throttle.Burst}) for the cooldown"),
+            DefenseAction.Throttle => Invariant($"the client's budget drops to {extraction.Throttle.TokensPerSecond} request{(extraction.Throttle.TokensPerSecond == 1 ? "" : "s")} per second (bursts of {extraction.Throttle.Burst}) for the cooldown"),
             DefenseAction.Degrade => "this answer and the client's next ones are reduced to the label only for the cooldown",
             _ => "the query is answered and an alert is raised",
         };
