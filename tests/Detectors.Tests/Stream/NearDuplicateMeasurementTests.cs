@@ -20,3 +20,12 @@ public sealed class DistanceDistributionMeasurementTests(ITestOutputHelper outpu
         output.WriteLine(DistanceDistributionMeasurement.Table());
     }
 }
+
+public sealed class QueryCoverageMeasurementTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Table_ForTheDocs()
+    {
+        output.WriteLine(QueryCoverageMeasurement.Table());
+    }
+}
