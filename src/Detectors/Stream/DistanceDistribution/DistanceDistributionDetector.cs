@@ -144,7 +144,8 @@ public sealed class DistanceDistributionDetector
     private (double W, int Pooled) Test(DistanceDistributionState state)
     {
         var count = state.RingCount;
-        var perClass = new int[Options.MaxClasses];
+        Span<int> perClass = Options.MaxClasses <= 1024 ? stackalloc int[Options.MaxClasses] : new int[Options.MaxClasses];
+        perClass.Clear();
         for (var i = 0; i < count; i++)
         {
             perClass[state.RingClasses[(state.RingStart + i) % state.RingDistances.Length]]++;
