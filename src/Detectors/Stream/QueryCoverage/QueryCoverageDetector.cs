@@ -38,10 +38,16 @@ public sealed class QueryCoverageDetector
     /// <param name="novelty">In [0, 1]: 1 = nothing like it seen before.</param>
     /// <param name="time">When the query was answered. A time older than the window adds nothing; one a little out of order
     /// goes to its bucket.</param>
-    /// <exception cref="ArgumentException">No probabilities, a negative or non-finite one, or novelty outside [0, 1].</exception>
+    /// <exception cref="ArgumentException">No probabilities, a negative or non-finite one, novelty outside [0, 1], or a state
+    /// made under other options.</exception>
     public QueryCoverageResult Observe(QueryCoverageState state, ReadOnlySpan<float> probabilities, double novelty, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (state.Index.Length != Options.Buckets || state.WidthTicks != _widthTicks)
+        {
+            throw new ArgumentException("a state made by a detector with another window or bucket count", nameof(state));
+        }
+
         if (!(novelty is >= 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(novelty), novelty, "novelty must be in [0, 1]");
