@@ -24,6 +24,13 @@ internal ref struct StateReader(ReadOnlySpan<byte> data)
         return v >= 0 ? v : throw new FormatException("state holds a negative count");
     }
 
+    /// <summary>A non-negative long, or long.MinValue (the "none" marker).</summary>
+    public long NonNegativeLongOrMin()
+    {
+        var v = BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+        return v >= 0 || v == long.MinValue ? v : throw new FormatException("state holds a negative index");
+    }
+
     public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
 
     public double FiniteNonNegative()

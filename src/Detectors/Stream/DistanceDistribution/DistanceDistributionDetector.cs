@@ -47,14 +47,19 @@ public sealed class DistanceDistributionDetector
     /// <param name="state">The client's state, updated in place (not thread-safe: one writer per client).</param>
     /// <param name="unitPixels">The query as the model saw it, flattened.</param>
     /// <param name="predictedClass">The model's argmax; ids fold modulo maxClasses.</param>
-    /// <exception cref="ArgumentException">An empty or over-long input, or one of another length than the client's earlier
-    /// queries.</exception>
+    /// <exception cref="ArgumentException">An empty or over-long input, one of another length than the client's earlier
+    /// queries, or a state made under other caps.</exception>
     public DistanceDistributionResult Observe(DistanceDistributionState state, ReadOnlySpan<float> unitPixels, int predictedClass)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (unitPixels.Length is 0 or > MaxInputLength)
         {
             throw new ArgumentException($"input of {unitPixels.Length} values (1 to {MaxInputLength})", nameof(unitPixels));
+        }
+
+        if (state.MaxPerClass != Options.MaxPerClass || state.MaxClasses != Options.MaxClasses || state.RingDistances.Length != Options.MaxDistances)
+        {
+            throw new ArgumentException("a state made by a detector with other caps", nameof(state));
         }
 
         if (state.InputLength == 0)
@@ -144,7 +149,8 @@ public sealed class DistanceDistributionDetector
     private (double W, int Pooled) Test(DistanceDistributionState state)
     {
         var count = state.RingCount;
-        var perClass = new int[Options.MaxClasses];
+        Span<int> perClass = Options.MaxClasses <= 1024 ? stackalloc int[Options.MaxClasses] : new int[Options.MaxClasses];
+        perClass.Clear();
         for (var i = 0; i < count; i++)
         {
             perClass[state.RingClasses[(state.RingStart + i) % state.RingDistances.Length]]++;

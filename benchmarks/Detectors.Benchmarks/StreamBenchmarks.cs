@@ -1,0 +1,65 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Time.Testing;
+using NeuralSec.Detectors.Stream;
+
+namespace NeuralSec.Detectors.Benchmarks;
+
+/// <summary>The query-stream detectors' per-query cost, on the hot path after the model answered: a Blacklight fingerprint,
+/// a match-and-add against an index holding 10,000 entries, a PRADA observation on a warm state (sets full), and a
+/// coverage observation.</summary>
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
+[MemoryDiagnoser]
+public class StreamBenchmarks
+{
+    private float[] _image = [];
+    private float[][] _variants = [];
+    private NearDuplicateDetector _nearDuplicate = null!;
+    private NearDuplicateIndex _index = null!;
+    private QueryFingerprint _fingerprint = null!;
+    private DistanceDistributionDetector _prada = null!;
+    private DistanceDistributionState _pradaState = null!;
+    private QueryCoverageDetector _coverage = null!;
+    private QueryCoverageState _coverageState = null!;
+    private readonly float[] _probabilities = [0.05f, 0.6f, 0.05f, 0.05f, 0.05f, 0.05f, 0.05f, 0.05f, 0.03f, 0.02f];
+    private int _n;
+
+    [Params(BenchmarkImages.Mnist, BenchmarkImages.ImageNet)]
+    public string Shape { get; set; } = BenchmarkImages.Mnist;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _image = BenchmarkImages.Create(Shape).Span.ToArray();
+        var random = new Random(2);
+        _variants = Enumerable.Range(0, 64).Select(_ => _image.Select(v => Math.Clamp(v + (float)((random.NextDouble() - 0.5) * 0.4), 0, 1)).ToArray()).ToArray();
+        _nearDuplicate = NearDuplicateDetector.Create(new NearDuplicateOptions(), "benchmark"u8);
+        _index = new NearDuplicateIndex(10_000, TimeSpan.FromDays(1), new FakeTimeProvider());
+        for (var i = 0; i < 10_000; i++)
+        {
+            _index.MatchAndAdd(_nearDuplicate.Fingerprint(_variants[i % _variants.Length]), new QueryReference("r", "c", DateTimeOffset.UnixEpoch), 5);
+        }
+
+        _fingerprint = _nearDuplicate.Fingerprint(_image);
+        _prada = new DistanceDistributionDetector(new DistanceDistributionOptions());
+        _pradaState = _prada.NewState();
+        for (var i = 0; i < 2000; i++)
+        {
+            _prada.Observe(_pradaState, _variants[i % _variants.Length], i % 10);
+        }
+
+        _coverage = new QueryCoverageDetector(new QueryCoverageOptions());
+        _coverageState = _coverage.NewState();
+    }
+
+    [Benchmark]
+    public QueryFingerprint Fingerprint() => _nearDuplicate.Fingerprint(_image);
+
+    [Benchmark]
+    public NearDuplicateMatch MatchAndAdd() => _index.MatchAndAdd(_fingerprint, new QueryReference("r", "c", DateTimeOffset.UnixEpoch), 5);
+
+    [Benchmark]
+    public DistanceDistributionResult PradaObserve() => _prada.Observe(_pradaState, _variants[_n++ % _variants.Length], _n % 10);
+
+    [Benchmark]
+    public QueryCoverageResult CoverageObserve() => _coverage.Observe(_coverageState, _probabilities, 0.9, DateTimeOffset.UnixEpoch.AddSeconds(_n++));
+}
