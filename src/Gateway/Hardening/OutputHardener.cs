@@ -7,7 +7,8 @@ namespace NeuralSec.Gateway.Hardening;
 /// Coarsens class scores against extraction while keeping the output's name, datatype and shape, so clients
 /// keep working: <c>topK</c> keeps the k largest scores of each row and sets the rest to the row's minimum
 /// (ranks beyond k are gone; works for logits and probabilities alike), <c>decimals</c> rounds, and
-/// <c>labelOnly</c> answers a one-hot row of the arg-max class. Only FP32 outputs of rank 2 ([batch, classes])
+/// <c>labelOnly</c> answers a one-hot row of the arg-max class; a degraded answer is label-only too, or — with
+/// <c>misinformBelow</c> — names the least likely class when the model is unsure. Only FP32 outputs of rank 2 ([batch, classes])
 /// are class scores; others pass untouched.
 /// </summary>
 internal static class OutputHardener
@@ -28,9 +29,11 @@ internal static class OutputHardener
             var scores = values.AsSpan(row, classes);
             if (degrade || policy.LabelOnly)
             {
-                var best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(scores);
+                var label = degrade && policy.MisinformBelow is { } below && TopProbability(scores) < below
+                    ? System.Numerics.Tensors.TensorPrimitives.IndexOfMin(scores)
+                    : System.Numerics.Tensors.TensorPrimitives.IndexOfMax(scores);
                 scores.Clear();
-                scores[best] = 1f;
+                scores[label] = 1f;
                 continue;
             }
 
@@ -51,9 +54,24 @@ internal static class OutputHardener
         return InferenceTensor.FromFloats(output.Name, output.Shape.ToArray(), values);
     }
 
+    /// <summary>The top class probability of a row of scores: the row itself when it is a distribution, else its
+    /// softmax (logits).</summary>
+    private static float TopProbability(ReadOnlySpan<float> scores)
+    {
+        var sum = System.Numerics.Tensors.TensorPrimitives.Sum(scores);
+        if (System.Numerics.Tensors.TensorPrimitives.Min(scores) >= 0 && MathF.Abs(sum - 1) <= 1e-3f)
+        {
+            return System.Numerics.Tensors.TensorPrimitives.Max(scores);
+        }
+
+        Span<float> probabilities = scores.Length <= 1024 ? stackalloc float[scores.Length] : new float[scores.Length];
+        System.Numerics.Tensors.TensorPrimitives.SoftMax(scores, probabilities);
+        return System.Numerics.Tensors.TensorPrimitives.Max(probabilities);
+    }
+
     private static void KeepTopK(Span<float> scores, int k)
     {
-        Span<float> sorted = stackalloc float[scores.Length];
+        Span<float> sorted = scores.Length <= 1024 ? stackalloc float[scores.Length] : new float[scores.Length];
         scores.CopyTo(sorted);
         sorted.Sort();
         var cutoff = sorted[^k];

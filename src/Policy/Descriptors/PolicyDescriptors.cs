@@ -184,6 +184,12 @@ internal static class PolicyDescriptors
             new("topK", new ScalarDescriptor(ScalarType.Integer) { Description = "Return only the k largest scores.", Minimum = 1, Maximum = 1000 }),
             new("decimals", new ScalarDescriptor(ScalarType.Integer) { Description = "Round scores to this many decimals.", Minimum = 0, Maximum = 8 }),
             new("labelOnly", new ScalarDescriptor(ScalarType.Boolean) { Description = "Return the arg-max class only.", Default = false }),
+            new("misinformBelow", new ScalarDescriptor(ScalarType.Number)
+            {
+                Description = "How a degraded answer (a stream detector's degrade) is shaped: left out, label only; set, an answer whose top class probability is below this names the least likely class instead (adaptive misinformation), so an extraction attacker's uncertain queries get wrong labels. Only degraded clients are affected.",
+                ExclusiveMinimum = 0,
+                Maximum = 1,
+            }),
         ]) { Description = "Hardening of what the model returns, against model extraction." };
 
         var refusals = new ObjectDescriptor(

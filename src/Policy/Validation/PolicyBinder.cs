@@ -151,6 +151,7 @@ internal static class PolicyBinder
             TopK = (int?)Integer(output, "topK"),
             Decimals = (int?)Integer(output, "decimals"),
             LabelOnly = Boolean(output, "labelOnly") ?? false,
+            MisinformBelow = Number(output, "misinformBelow"),
         };
 
     private static DefenseSpec[] Defenses(PolicySource source, YSequence? list, IReadOnlyDictionary<string, DefenseDefinition> catalog)

@@ -41,6 +41,20 @@ public sealed class OutputHardenerTests
     }
 
     [Fact]
+    public void A_degraded_unsure_answer_is_misinformed_and_a_confident_one_stays_right()
+    {
+        // Row 1: softmax top ≈ 0.87 (unsure at 0.9) → the least likely class (1); row 2: a tie, top 0.49 → class 2.
+        var policy = new OutputPolicy { MisinformBelow = 0.9 };
+        Assert.Equal([0, 1, 0, 0, 0, 0, 1, 0], OutputHardener.Harden(Logits, policy, degrade: true).AsSpan<float>().ToArray());
+
+        var confident = InferenceTensor.FromFloats("logits", [1, 3], [9f, 0f, 0f]);
+        Assert.Equal([1f, 0f, 0f], OutputHardener.Harden(confident, policy, degrade: true).AsSpan<float>().ToArray());
+
+        // Only degraded answers are misinformed; label-only for everyone else stays right.
+        Assert.Equal([0, 0, 1, 0, 1, 0, 0, 0], OutputHardener.Harden(Logits, policy with { LabelOnly = true }, degrade: false).AsSpan<float>().ToArray());
+    }
+
+    [Fact]
     public void Non_score_tensors_pass_untouched()
     {
         var image = InferenceTensor.FromFloats("reconstruction", [1, 1, 2, 2], [0.5f, 0.25f, 0.125f, 1f]);
