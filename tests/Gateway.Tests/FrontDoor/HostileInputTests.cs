@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Google.Protobuf;
 using Grpc.Core;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Rest;
@@ -89,16 +90,13 @@ public sealed class HostileInputTests
             await response.Content.ReadAsByteArrayAsync();
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("3", Trailer(response, "grpc-status"));
-            Assert.Equal("malformed_request", Trailer(response, "x-neuralsec-reason"));
-            Assert.Matches("^[0-9a-f]{32}$", Trailer(response, "x-neuralsec-request-id"));
+            Assert.Equal("3", GrpcTrailer(response, "grpc-status"));
+            Assert.Equal("malformed_request", GrpcTrailer(response, "x-neuralsec-reason"));
+            Assert.Matches("^[0-9a-f]{32}$", GrpcTrailer(response, "x-neuralsec-request-id"));
         }
 
         Assert.DoesNotContain(logs.Entries, e => e.Exception is not null || e.Message.Contains("Exception was thrown by handler", StringComparison.Ordinal));
         Assert.InRange(logs.Entries.Count(e => e.EventId.Id == 1005), 1, 2);
-
-        static string? Trailer(HttpResponseMessage response, string name) =>
-            response.TrailingHeaders.TryGetValues(name, out var values) || response.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
     }
 
     [Fact]
@@ -117,6 +115,74 @@ public sealed class HostileInputTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("bad_json", response.Headers.GetValues("x-neuralsec-reason").Single());
         Assert.Contains("UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Binary_metadata_given_twice_does_not_end_the_call_with_UNKNOWN()
+    {
+        await using var server = await GatewayServer.StartAsync();
+
+        // Repeating a binary key is legal gRPC; the client sends the values as one comma-joined header field.
+        var headers = new Metadata { { "trace-bin", new byte[] { 1, 2, 3 } }, { "trace-bin", new byte[] { 4, 5, 6 } } };
+        var answer = await server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(0)), headers);
+
+        Assert.Single(answer.Outputs);
+    }
+
+    [Theory]
+    [InlineData("x-trace-bin", "!!! not base64 !!!")]
+    [InlineData("x-trace-bin", "AAEC,AwQF")]
+    [InlineData("grpc-trace-bin", "%%%")]
+    public async Task Binary_metadata_that_is_not_base64_is_ignored_not_UNKNOWN(string key, string value)
+    {
+        await using var server = await GatewayServer.StartAsync();
+        using var http = new HttpClient(new SocketsHttpHandler());
+        var body = InferRequests.Raw(TestDigits.Image(0)).ToByteArray();
+        var frame = new byte[5 + body.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(1), body.Length);
+        body.CopyTo(frame, 5);
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Endpoints.Grpc, "/inference.GRPCInferenceService/ModelInfer"))
+        {
+            Content = new ByteArrayContent(frame),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        message.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
+        message.Headers.TryAddWithoutValidation(key, value);
+
+        using var response = await http.SendAsync(message);
+        await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("0", GrpcTrailer(response, "grpc-status"));
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"\\ud800\",\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[0]}]}")]
+    [InlineData("{\"inputs\":[{\"name\":\"in\\udc00put\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[0]}]}")]
+    [InlineData("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP\\ud83d32\",\"shape\":[1],\"data\":[0]}]}")]
+    [InlineData("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"\\ud800x\"]}]}")]
+    [InlineData("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[0]}],\"outputs\":[{\"name\":\"\\ud800\"}]}")]
+    [InlineData("{\"in\\ud800puts\":[],\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[0]}]}")]
+    [InlineData("{\"inputs\":[{\"\\udfffname\":\"input\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[0]}]}")]
+    public void An_unpaired_surrogate_escape_in_any_JSON_string_is_bad_json(string json)
+    {
+        var decoded = RestInferDecoder.Decode(Encoding.UTF8.GetBytes(json), new LimitsOptions());
+
+        Assert.Equal("bad_json", decoded.Inputs.Rejection?.ReasonCode);
+    }
+
+    [Fact]
+    public async Task An_unpaired_surrogate_escape_is_400_bad_json_not_a_500()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        using var content = new StringContent("{\"id\":\"\\ud800\",\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1,28,28],\"data\":[0]}]}", Encoding.UTF8, "application/json");
+
+        using var response = await server.Http.PostAsync(new Uri("/v2/models/mnist/infer", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("bad_json", response.Headers.GetValues("x-neuralsec-reason").Single());
     }
 
     [Fact]
@@ -248,6 +314,10 @@ public sealed class HostileInputTests
         var tensor = elements * sizeof(float);
         Assert.True(allocated < tensor + (256 * 1024), $"decoding a {bytes.Length:N0}-byte body into a {tensor:N0}-byte tensor allocated {allocated:N0} bytes");
     }
+
+    /// <summary>A gRPC trailer, or the header of a trailers-only answer.</summary>
+    private static string? GrpcTrailer(HttpResponseMessage response, string name) =>
+        response.TrailingHeaders.TryGetValues(name, out var values) || response.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
 
     /// <summary>Sends its bytes, then waits for <paramref name="release"/> before it ends: a client that stalls, or
     /// with <paramref name="trickle"/>, one that keeps sending that many bytes every 100 ms until released.</summary>
