@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Rest;
 using NeuralSec.Gateway.Tests.Infrastructure;
@@ -136,26 +137,101 @@ public sealed class HostileInputTests
     public async Task Binary_metadata_that_is_not_base64_is_ignored_not_UNKNOWN(string key, string value)
     {
         await using var server = await GatewayServer.StartAsync();
-        using var http = new HttpClient(new SocketsHttpHandler());
-        var body = InferRequests.Raw(TestDigits.Image(0)).ToByteArray();
-        var frame = new byte[5 + body.Length];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(1), body.Length);
-        body.CopyTo(frame, 5);
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Endpoints.Grpc, "/inference.GRPCInferenceService/ModelInfer"))
-        {
-            Content = new ByteArrayContent(frame),
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
-        message.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
-        message.Headers.TryAddWithoutValidation(key, value);
 
-        using var response = await http.SendAsync(message);
-        await response.Content.ReadAsByteArrayAsync();
+        using var response = await SendGrpcAsync(server, Frame(InferRequests.Raw(TestDigits.Image(0)).ToByteArray()), [(key, value)]);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("0", GrpcTrailer(response, "grpc-status"));
+    }
+
+    [Theory]
+    [InlineData("unknown-flag", "3", "malformed_request")]
+    [InlineData("length-4GiB", "8", "too_large")]
+    [InlineData("compressed-no-encoding", "3", "malformed_request")]
+    [InlineData("compressed-identity", "3", "malformed_request")]
+    [InlineData("gzip-garbage", "3", "malformed_request")]
+    [InlineData("deflate-garbage", "3", "malformed_request")]
+    [InlineData("cut", "3", "malformed_request")]
+    [InlineData("two-messages", "3", "malformed_request")]
+    [InlineData("no-body", "3", "malformed_request")]
+    [InlineData("partial-prefix", "3", "malformed_request")]
+    public async Task A_frame_that_lies_is_a_refusal_with_trailers_not_UNKNOWN_or_INTERNAL(string lie, string status, string reason)
+    {
+        var logs = new RecordingLogs();
+        await using var server = await GatewayServer.StartAsync(logs: logs);
+        var message = InferRequests.Raw(TestDigits.Image(0)).ToByteArray();
+        var (frame, encoding) = lie switch
+        {
+            "unknown-flag" => (Frame(message, flag: 5), null),
+            "length-4GiB" => (Frame(message, declaredLength: uint.MaxValue), null),
+            "compressed-no-encoding" => (Frame(message, flag: 1), null),
+            "compressed-identity" => (Frame(message, flag: 1), "identity"),
+            "gzip-garbage" => (Frame([1, 2, 3, 4, 5, 6, 7, 8], flag: 1), "gzip"),
+            "deflate-garbage" => (Frame([1, 2, 3, 4, 5, 6, 7, 8], flag: 1), "deflate"),
+            "cut" => (Frame(message, declaredLength: (uint)message.Length + 100), null),
+            "two-messages" => ([.. Frame(message), .. Frame(message)], null),
+            "no-body" => ([], null),
+            _ => (new byte[] { 0, 0, 0 }, (string?)null),
+        };
+
+        using var response = await SendGrpcAsync(server, frame, encoding is null ? [] : [("grpc-encoding", encoding)]);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(status, GrpcTrailer(response, "grpc-status"));
+        Assert.Equal(reason, GrpcTrailer(response, "x-neuralsec-reason"));
+        Assert.Matches("^[0-9a-f]{32}$", GrpcTrailer(response, "x-neuralsec-request-id"));
+        Assert.DoesNotContain(logs.Entries, e => e.Exception is not null || e.Level >= LogLevel.Error);
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    public async Task A_compressed_request_is_still_answered(string encoding)
+    {
+        await using var server = await GatewayServer.StartAsync();
+        var message = InferRequests.Raw(TestDigits.Image(0)).ToByteArray();
+        using var compressed = new MemoryStream();
+        await using (Stream compressor = encoding == "gzip"
+            ? new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)
+            : new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await compressor.WriteAsync(message);
+        }
+
+        using var response = await SendGrpcAsync(server, Frame(compressed.ToArray(), flag: 1), [("grpc-encoding", encoding)]);
+
+        Assert.Equal("0", GrpcTrailer(response, "grpc-status"));
+    }
+
+    [Fact]
+    public async Task A_message_larger_than_the_HTTP2_window_passes_the_frame_check()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        var request = InferRequests.Raw(TestDigits.Image(0));
+        var one = request.RawInputContents[0].ToByteArray();
+        request.Inputs[0].Shape[0] = 1000;
+        request.RawInputContents[0] = ByteString.CopyFrom([.. Enumerable.Range(0, 1000).SelectMany(_ => one)]);
+
+        // 3 MiB, beyond the 768 KiB stream window, examined before grpc-dotnet reads it: it must not stall, and the
+        // answer is the policy's (maxBatch 64), so the message got through whole.
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Client.ModelInferAsync(request).ResponseAsync);
+
+        Assert.Equal("batch_too_large", ex.Trailers.GetValue("x-neuralsec-reason"));
+    }
+
+    [Fact]
+    public async Task A_header_byte_above_0x7F_does_not_end_the_connection_it_came_on()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        using var http = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.Latin1 });
+        var frame = Frame(InferRequests.Raw(TestDigits.Image(0)).ToByteArray());
+
+        // Kestrel used to answer with GOAWAY (a connection error), failing every call on the connection.
+        using var odd = await SendGrpcAsync(server, frame, [("x-api-key", "café")], http);
+        using var next = await SendGrpcAsync(server, frame, [], http);
+
+        Assert.NotNull(GrpcTrailer(odd, "grpc-status"));
+        Assert.Equal("0", GrpcTrailer(next, "grpc-status"));
     }
 
     [Theory]
@@ -313,6 +389,38 @@ public sealed class HostileInputTests
         Assert.Null(decoded.Inputs.Rejection);
         var tensor = elements * sizeof(float);
         Assert.True(allocated < tensor + (256 * 1024), $"decoding a {bytes.Length:N0}-byte body into a {tensor:N0}-byte tensor allocated {allocated:N0} bytes");
+    }
+
+    /// <summary>A gRPC message frame: flag byte, big-endian length (the true one unless told), the bytes.</summary>
+    private static byte[] Frame(byte[] message, byte flag = 0, uint? declaredLength = null)
+    {
+        var frame = new byte[5 + message.Length];
+        frame[0] = flag;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), declaredLength ?? (uint)message.Length);
+        message.CopyTo(frame, 5);
+        return frame;
+    }
+
+    /// <summary>A hand-made ModelInfer call over HTTP/2, with its answer read to the end.</summary>
+    private static async Task<HttpResponseMessage> SendGrpcAsync(GatewayServer server, byte[] body, (string Key, string Value)[] headers, HttpClient? client = null)
+    {
+        using var own = client is null ? new HttpClient(new SocketsHttpHandler()) : null;
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Endpoints.Grpc, "/inference.GRPCInferenceService/ModelInfer"))
+        {
+            Content = new ByteArrayContent(body),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        message.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
+        foreach (var (key, value) in headers)
+        {
+            message.Headers.TryAddWithoutValidation(key, value);
+        }
+
+        var response = await (client ?? own!).SendAsync(message);
+        await response.Content.ReadAsByteArrayAsync();
+        return response;
     }
 
     /// <summary>A gRPC trailer, or the header of a trailers-only answer.</summary>
