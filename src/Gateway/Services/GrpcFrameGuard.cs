@@ -65,8 +65,11 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
                 problem = CheckDecompresses(buffer.Slice(PrefixLength), request.Headers.GrpcEncoding.ToString());
             }
 
-            // Examined, not consumed: grpc-dotnet reads the same bytes from the start.
-            reader.AdvanceTo(buffer.Start, result.IsCompleted ? buffer.Start : buffer.End);
+            // Examined, not consumed: grpc-dotnet reads the same bytes from the start. The examined mark only ever
+            // moves forward — Kestrel grants HTTP/2 flow-control window for newly examined bytes, and moving it back
+            // would grant the same bytes twice, letting the client overrun the window (FLOW_CONTROL_ERROR, which
+            // ends the whole connection).
+            reader.AdvanceTo(buffer.Start, buffer.End);
             if (problem is not null || result.IsCompleted)
             {
                 return problem;
