@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NeuralSec.CommandLine;
 using NeuralSec.LoadTest.Fuzz;
+using NeuralSec.LoadTest.Overload;
 
 namespace NeuralSec.LoadTest;
 
@@ -21,9 +22,11 @@ internal static class CommandLine
 
     /// <param name="run">What a valid command line does with its options (tests pass a recorder).</param>
     /// <param name="fuzz">What <c>fuzz</c> does with its options; <see cref="FuzzRun.RunAsync"/> when null.</param>
+    /// <param name="overload">What <c>overload</c> does with its options; <see cref="OverloadRun.RunAsync"/> when null.</param>
     public static CliProgram Create(
         Func<LoadTestOptions, TextWriter, TextWriter, Task<int>> run,
-        Func<FuzzOptions, TextWriter, TextWriter, Task<int>>? fuzz = null)
+        Func<FuzzOptions, TextWriter, TextWriter, Task<int>>? fuzz = null,
+        Func<OverloadOptions, TextWriter, TextWriter, Task<int>>? overload = null)
     {
         var defaults = new LoadTestOptions();
         var selfHost = new Option<bool>("--self-host")
@@ -68,11 +71,13 @@ internal static class CommandLine
               neuralsec-loadtest --self-host [options]
               neuralsec-loadtest --direct http://127.0.0.1:9001 --sidecar http://127.0.0.1:8001 [options]
               neuralsec-loadtest fuzz [options]       hostile requests against a live sidecar (see fuzz --help)
+              neuralsec-loadtest overload [options]   open-loop load far above capacity (see overload --help)
             """)
         {
             selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, direct, sidecar, model,
             batch, concurrency, rate, requests, warmup, rounds, maxDuration, markdown,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
+            OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
         };
         root.Validators.Add(result =>
         {
