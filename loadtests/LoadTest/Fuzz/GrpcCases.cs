@@ -206,7 +206,7 @@ internal static class GrpcCases
             case "id":
                 request.Id = random.Next(2) == 0 ? HostileValues.Name(random, "fuzz") : new string('i', random.Next(1_000, 50_000));
                 break;
-            case "values" when request.RawInputContents.Count > 0:
+            case "values" when request.RawInputContents.Count > 0 && request.RawInputContents[0].Length >= sizeof(float):
                 var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(request.RawInputContents[0].Span).ToArray();
                 float[] odd = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, float.MaxValue, -1f, 2f, float.Epsilon];
                 for (var i = random.Next(1, floats.Length + 1); i > 0; i--)

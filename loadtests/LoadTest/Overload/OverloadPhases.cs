@@ -7,8 +7,9 @@ namespace NeuralSec.LoadTest.Overload;
 /// <summary>
 /// The two ways an overload run sends: a closed loop (N workers, each sending when its last call answered) to find
 /// what the sidecar serves, and an open loop (sends on a fixed schedule whatever the answers do, as independent
-/// callers arrive) to offer more than that. Open-loop latency counts from the scheduled send time, so a stall is
-/// charged to every request behind it; timers tick at about a millisecond, so sends due in one tick leave together.
+/// callers arrive) to offer more than that. A send never waits for an answer, so there is no coordinated omission
+/// to correct: latency counts from when the request left, and how late it left its schedule (this process short of
+/// CPU) is kept apart as the send lag. Timers tick at about a millisecond, so sends due in one tick leave together.
 /// </summary>
 internal static class OverloadPhases
 {
@@ -66,8 +67,9 @@ internal static class OverloadPhases
 
             Interlocked.Increment(ref outstanding);
             sent++;
-            phase.SendLag.RecordValue(Math.Max(1, Stopwatch.GetElapsedTime(due).Ticks * 100));
-            inFlight.Add(SendAsync(due));
+            var now = Stopwatch.GetTimestamp();
+            phase.SendLag.RecordValue(Math.Max(1, Stopwatch.GetElapsedTime(due, now).Ticks * 100));
+            inFlight.Add(SendAsync(now));
             if (inFlight.Count > 50_000)
             {
                 inFlight.RemoveAll(t => t.IsCompleted);
@@ -80,11 +82,11 @@ internal static class OverloadPhases
         phase.ClientDropped = dropped;
         return phase;
 
-        async Task SendAsync(long due)
+        async Task SendAsync(long sentAt)
         {
             try
             {
-                await CallAsync(target, request, phase, due);
+                await CallAsync(target, request, phase, sentAt);
             }
             finally
             {

@@ -13,7 +13,7 @@ internal static class OverloadReport
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.ProcessArchitecture}  ");
         md.AppendLine(CultureInfo.InvariantCulture, $"Sidecar: {(result.StartedSidecar ? "a neuralsec process started for the run (embedded ONNX Runtime, pass-through policy)" : "the one at " + options.Target)}; admission {options.MaxConcurrent} in the pipeline, {options.MaxQueued} queued, {options.MaxQueueWait.TotalMilliseconds:F0} ms queue wait  ");
-        md.AppendLine(CultureInfo.InvariantCulture, $"Load: model `{options.Model}`, batch {options.BatchSize}, one client process; open-loop latency counts from the scheduled send time  ");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Load: model `{options.Model}`, batch {options.BatchSize}, one client process; latency counts from when each request left the client, how late it left its schedule is the send lag  ");
         md.AppendLine(CultureInfo.InvariantCulture, $"Verdict: **{(result.Passed ? "pass" : "FAIL")}**");
         md.AppendLine();
         md.AppendLine("| phase | offered (req/s) | sent | admitted | shed | other | admitted p50 / p99 (ms) | shed p50 / p99 (ms) | send lag p99 (ms) | sidecar RSS peak (MiB) |");

@@ -95,6 +95,7 @@ internal static class OverloadRun
             $"--NeuralSec:OnnxRuntime:Models:0={options.Model}",
             $"--NeuralSec:Policies:Directory={Path.Combine(root, "loadtests", "policies", "passthrough")}",
             $"--NeuralSec:Limits:MaxConcurrentInferences={options.MaxConcurrent}",
+            "--NeuralSec:OnnxRuntime:IntraOpThreads=1", // concurrency comes from the admission limit, not ORT's pool
             $"--NeuralSec:Limits:MaxQueuedInferences={options.MaxQueued}",
             FormattableString.Invariant($"--NeuralSec:Limits:MaxQueueWait={options.MaxQueueWait:c}"),
             "--NeuralSec:Alerts:Enabled=false",
