@@ -1,5 +1,7 @@
 using System.CommandLine;
 using NeuralSec.CommandLine;
+using NeuralSec.LoadTest.Fuzz;
+using NeuralSec.LoadTest.Overload;
 
 namespace NeuralSec.LoadTest;
 
@@ -19,7 +21,12 @@ internal static class CommandLine
         => Create(LoadTestRun.RunAsync).RunAsync(args, output, error);
 
     /// <param name="run">What a valid command line does with its options (tests pass a recorder).</param>
-    public static CliProgram Create(Func<LoadTestOptions, TextWriter, TextWriter, Task<int>> run)
+    /// <param name="fuzz">What <c>fuzz</c> does with its options; <see cref="FuzzRun.RunAsync"/> when null.</param>
+    /// <param name="overload">What <c>overload</c> does with its options; <see cref="OverloadRun.RunAsync"/> when null.</param>
+    public static CliProgram Create(
+        Func<LoadTestOptions, TextWriter, TextWriter, Task<int>> run,
+        Func<FuzzOptions, TextWriter, TextWriter, Task<int>>? fuzz = null,
+        Func<OverloadOptions, TextWriter, TextWriter, Task<int>>? overload = null)
     {
         var defaults = new LoadTestOptions();
         var selfHost = new Option<bool>("--self-host")
@@ -38,8 +45,8 @@ internal static class CommandLine
             HelpName = "DIR",
         };
         var mnistDigit = new Option<bool>("--mnist-digit") { Description = "send a real MNIST test digit (data/mnist) instead of uniform noise" };
-        var direct = Loopback("--direct", "the model server's gRPC address (baseline), e.g. http://127.0.0.1:9001");
-        var sidecar = Loopback("--sidecar", "the sidecar's gRPC address, forwarding to the same model server, e.g. http://127.0.0.1:8001");
+        var direct = LoopbackOption.Create("--direct", "the model server's gRPC address (baseline), e.g. http://127.0.0.1:9001");
+        var sidecar = LoopbackOption.Create("--sidecar", "the sidecar's gRPC address, forwarding to the same model server, e.g. http://127.0.0.1:8001");
         var model = new Option<string>("--model")
         {
             Description = "model to call; inputs are built from its metadata",
@@ -63,10 +70,14 @@ internal static class CommandLine
             sidecar, alternating in rounds (ABBA) within one run. Targets must be loopback (127.0.0.0/8, ::1, localhost).
               neuralsec-loadtest --self-host [options]
               neuralsec-loadtest --direct http://127.0.0.1:9001 --sidecar http://127.0.0.1:8001 [options]
+              neuralsec-loadtest fuzz [options]       hostile requests against a live sidecar (see fuzz --help)
+              neuralsec-loadtest overload [options]   open-loop load far above capacity (see overload --help)
             """)
         {
             selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, direct, sidecar, model,
             batch, concurrency, rate, requests, warmup, rounds, maxDuration, markdown,
+            FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
+            OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
         };
         root.Validators.Add(result =>
         {
@@ -108,21 +119,4 @@ internal static class CommandLine
             parseResult.InvocationConfiguration.Error));
         return new CliProgram(Name, root, e => e is InvalidOperationException or Grpc.Core.RpcException);
     }
-
-    /// <summary>An address option that <see cref="LoopbackGuard"/> accepts, or a usage error.</summary>
-    private static Option<Uri?> Loopback(string name, string description) => new(name)
-    {
-        Description = description,
-        HelpName = "URL",
-        CustomParser = result =>
-        {
-            if (LoopbackGuard.TryParse(result.Tokens[^1].Value, out var uri, out var error))
-            {
-                return uri;
-            }
-
-            result.AddError($"{name}: {error}");
-            return null;
-        },
-    };
 }

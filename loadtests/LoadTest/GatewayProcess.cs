@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.LoadTest;
 
@@ -14,14 +15,17 @@ internal sealed class GatewayProcess : IAsyncDisposable
 {
     private const int OutputLinesKept = 40;
 
+    private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(60);
+
     private readonly Process process;
     private readonly Queue<string> output = new();
 
-    private GatewayProcess(string name, Process process, Uri grpc)
+    private GatewayProcess(string name, Process process, Uri grpc, Uri http)
     {
         Name = name;
         this.process = process;
         Grpc = grpc;
+        Http = http;
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
@@ -32,6 +36,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     /// <summary>The gRPC endpoint.</summary>
     public Uri Grpc { get; }
+
+    /// <summary>The REST (HTTP/1.1) endpoint.</summary>
+    public Uri Http { get; }
 
     public int ProcessId => process.Id;
 
@@ -75,7 +82,61 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.UseShellExecute = false;
         start.WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(binary)) ?? Directory.GetCurrentDirectory();
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
-        return new GatewayProcess(name, process, new Uri($"http://127.0.0.1:{grpc}"));
+        return new GatewayProcess(name, process, new Uri($"http://127.0.0.1:{grpc}"), new Uri($"http://127.0.0.1:{http}"));
+    }
+
+    /// <summary>The Release build of src/Gateway in this checkout, built first when it is missing.</summary>
+    public static async Task<string> BuiltBinaryAsync(string root)
+    {
+        var project = Path.Combine(root, "src", "Gateway");
+        var binary = Path.Combine(project, "bin", "Release", "net10.0", "neuralsec.dll");
+        if (File.Exists(binary))
+        {
+            return binary;
+        }
+
+        await Console.Error.WriteLineAsync($"building {project} (Release) …");
+        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "-nologo", "-v", "quiet"]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("could not run dotnet build");
+        await build.WaitForExitAsync();
+        return build.ExitCode == 0 && File.Exists(binary)
+            ? binary
+            : throw new InvalidOperationException($"dotnet build {project} failed (exit {build.ExitCode}); build it, or pass --neuralsec PATH");
+    }
+
+    /// <summary>Waits until the process answers ServerReady true; throws with its last output when it exits or
+    /// is not ready within a minute.</summary>
+    public async Task WaitReadyAsync()
+    {
+        var server = this;
+        using var target = new Target("probe", server.Grpc);
+        using var limit = new CancellationTokenSource(ReadyLimit);
+        while (true)
+        {
+            if (server.HasExited)
+            {
+                throw new InvalidOperationException($"the {server.Name} process exited during start-up:{Environment.NewLine}{server.RecentOutput}");
+            }
+
+            try
+            {
+                var response = await target.Client.ServerReadyAsync(new ServerReadyRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: limit.Token);
+                if (response.Ready)
+                {
+                    return;
+                }
+            }
+            catch (Grpc.Core.RpcException) when (!limit.IsCancellationRequested)
+            {
+                // Still starting.
+            }
+            catch (OperationCanceledException)
+            {
+                throw new InvalidOperationException($"the {server.Name} process was not ready within {ReadyLimit.TotalSeconds:F0} s:{Environment.NewLine}{server.RecentOutput}");
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
     }
 
     /// <summary>Resident memory of the process now, in bytes.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NeuralSec.Data;
 using NeuralSec.Protocol.Inference;
 
@@ -12,8 +11,6 @@ namespace NeuralSec.LoadTest;
 /// </summary>
 internal sealed class SelfHostedTargets : IAsyncDisposable
 {
-    private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(60);
-
     private readonly List<GatewayProcess> processes = [];
 
     public Uri ModelServer { get; private set; } = null!;
@@ -35,7 +32,7 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
         // models/repository → the repository root, where the pass-through policy lives.
         var root = Path.GetFullPath(Path.Combine(repository, "..", ".."));
         var passThrough = Path.Combine(root, "loadtests", "policies", "passthrough");
-        var binary = options.NeuralsecBinary ?? await BuiltGatewayAsync(root);
+        var binary = options.NeuralsecBinary ?? await GatewayProcess.BuiltBinaryAsync(root);
         var targets = new SelfHostedTargets();
         try
         {
@@ -82,62 +79,11 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
         processes.Clear();
     }
 
-    /// <summary>The Release build of src/Gateway in this checkout, built first when it is missing.</summary>
-    private static async Task<string> BuiltGatewayAsync(string root)
-    {
-        var project = Path.Combine(root, "src", "Gateway");
-        var binary = Path.Combine(project, "bin", "Release", "net10.0", "neuralsec.dll");
-        if (File.Exists(binary))
-        {
-            return binary;
-        }
-
-        await Console.Error.WriteLineAsync($"building {project} (Release) …");
-        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "-nologo", "-v", "quiet"]) { UseShellExecute = false })
-            ?? throw new InvalidOperationException("could not run dotnet build");
-        await build.WaitForExitAsync();
-        return build.ExitCode == 0 && File.Exists(binary)
-            ? binary
-            : throw new InvalidOperationException($"dotnet build {project} failed (exit {build.ExitCode}); build it, or pass --neuralsec PATH");
-    }
-
-    private static async Task WaitReadyAsync(GatewayProcess server)
-    {
-        using var target = new Target("probe", server.Grpc);
-        using var limit = new CancellationTokenSource(ReadyLimit);
-        while (true)
-        {
-            if (server.HasExited)
-            {
-                throw new InvalidOperationException($"the {server.Name} process exited during start-up:{Environment.NewLine}{server.RecentOutput}");
-            }
-
-            try
-            {
-                var response = await target.Client.ServerReadyAsync(new ServerReadyRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: limit.Token);
-                if (response.Ready)
-                {
-                    return;
-                }
-            }
-            catch (Grpc.Core.RpcException) when (!limit.IsCancellationRequested)
-            {
-                // Still starting.
-            }
-            catch (OperationCanceledException)
-            {
-                throw new InvalidOperationException($"the {server.Name} process was not ready within {ReadyLimit.TotalSeconds:F0} s:{Environment.NewLine}{server.RecentOutput}");
-            }
-
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
-
     private async Task<Uri> StartGatewayAsync(string binary, string name, params string[] settings)
     {
         var server = GatewayProcess.Start(name, binary, settings);
         processes.Add(server);
-        await WaitReadyAsync(server);
+        await server.WaitReadyAsync();
         return server.Grpc;
     }
 }

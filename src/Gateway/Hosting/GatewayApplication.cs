@@ -110,6 +110,7 @@ internal static class GatewayApplication
 
         var app = builder.Build();
         app.Use(PortRole.Enforce);
+        app.UseMiddleware<GrpcFrameGuard>();
         app.MapGrpcService<InferenceGrpcService>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapOipRest();
@@ -186,6 +187,11 @@ internal static class GatewayApplication
     {
         var server = options.Server;
         kestrel.AddServerHeader = false;
+
+        // Header bytes above 0x7F (obs-text, which HTTP allows) read as Latin-1. Kestrel's default refuses them, and
+        // on HTTP/2 it does so with a connection error (GOAWAY): every other call on that connection — another
+        // tenant's, when a mesh proxy multiplexes callers onto one connection — would die with the offending one.
+        kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
         kestrel.Limits.MaxRequestBodySize = server.MaxReceiveMessageBytes;
         var address = ListenAddress.Parse(server.ListenAddress);
         var metricsAddress = ListenAddress.Parse(server.MetricsListenAddress ?? server.ListenAddress);

@@ -20,6 +20,8 @@ internal static class RestInferDecoder
 {
     private const int MaxDepth = 64;
 
+    private const string UnpairedSurrogate = "escapes an unpaired UTF-16 surrogate (such as \\ud800), which is not text";
+
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
     public static RestInferRequest Decode(ReadOnlySpan<byte> body, LimitsOptions limits)
@@ -290,6 +292,11 @@ internal static class RestInferDecoder
                 continue;
             }
 
+            if (HasUnpairedSurrogate(ref reader))
+            {
+                return $"input {CallerText.Quote(name)}: element {sink.Count} {UnpairedSurrogate}";
+            }
+
             if (sink.Add(ref reader, name) is { } error)
             {
                 return error;
@@ -299,8 +306,40 @@ internal static class RestInferDecoder
         return null;
     }
 
-    private static JsonTokenType Next(ref Utf8JsonReader reader) =>
-        reader.Read() ? reader.TokenType : throw new JsonException("the body ends before the JSON value does");
+    /// <summary>The next token of pass one, every string and property name of which is safe to read.</summary>
+    private static JsonTokenType Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            throw new JsonException("the body ends before the JSON value does");
+        }
+
+        return HasUnpairedSurrogate(ref reader) ? throw new JsonException($"a string {UnpairedSurrogate}") : reader.TokenType;
+    }
+
+    /// <summary>
+    /// Whether the string or property name under the reader escapes half a UTF-16 surrogate pair (<c>"\ud800"</c>).
+    /// The reader lets such a token through but throws <see cref="InvalidOperationException"/> from
+    /// <c>GetString</c> and <c>ValueTextEquals</c>, which would end the request in a 500; checked where each token
+    /// is read, so those calls never see one. Only escaped tokens pay for the check.
+    /// </summary>
+    private static bool HasUnpairedSurrogate(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped)
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = reader.GetString();
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
 
     private sealed class Header
     {

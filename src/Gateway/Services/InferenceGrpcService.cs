@@ -84,7 +84,7 @@ internal sealed class InferenceGrpcService(
             Protocol = "grpc",
             Encoding = request.RawInputContents.Count > 0 ? ResponseEncoding.Raw : ResponseEncoding.Typed,
             RequestedOutputs = request.Outputs.Select(o => o.Name).ToArray(),
-            Headers = Headers(context.RequestHeaders),
+            Headers = CallerHeaders.Text(http.Request.Headers),
             Deadline = context.Deadline == DateTime.MaxValue ? null : context.Deadline,
             ClientCertificate = http.Connection.ClientCertificate,
             RemoteAddress = http.Connection.RemoteIpAddress?.ToString(),
@@ -111,18 +111,4 @@ internal sealed class InferenceGrpcService(
 
     private static T Unwrap<T>(FrontDoorResult<T> result) =>
         result.Rejection is { } rejection ? throw RejectionStatus.ToRpcException(rejection) : result.Value!;
-
-    private static Dictionary<string, string> Headers(Metadata metadata)
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var entry in metadata)
-        {
-            if (!entry.IsBinary)
-            {
-                headers[entry.Key] = entry.Value;
-            }
-        }
-
-        return headers;
-    }
 }

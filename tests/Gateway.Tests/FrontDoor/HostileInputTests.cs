@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Rest;
 using NeuralSec.Gateway.Tests.Infrastructure;
@@ -89,16 +91,13 @@ public sealed class HostileInputTests
             await response.Content.ReadAsByteArrayAsync();
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("3", Trailer(response, "grpc-status"));
-            Assert.Equal("malformed_request", Trailer(response, "x-neuralsec-reason"));
-            Assert.Matches("^[0-9a-f]{32}$", Trailer(response, "x-neuralsec-request-id"));
+            Assert.Equal("3", GrpcTrailer(response, "grpc-status"));
+            Assert.Equal("malformed_request", GrpcTrailer(response, "x-neuralsec-reason"));
+            Assert.Matches("^[0-9a-f]{32}$", GrpcTrailer(response, "x-neuralsec-request-id"));
         }
 
         Assert.DoesNotContain(logs.Entries, e => e.Exception is not null || e.Message.Contains("Exception was thrown by handler", StringComparison.Ordinal));
         Assert.InRange(logs.Entries.Count(e => e.EventId.Id == 1005), 1, 2);
-
-        static string? Trailer(HttpResponseMessage response, string name) =>
-            response.TrailingHeaders.TryGetValues(name, out var values) || response.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
     }
 
     [Fact]
@@ -117,6 +116,152 @@ public sealed class HostileInputTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("bad_json", response.Headers.GetValues("x-neuralsec-reason").Single());
         Assert.Contains("UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Binary_metadata_given_twice_does_not_end_the_call_with_UNKNOWN()
+    {
+        await using var server = await GatewayServer.StartAsync();
+
+        // Repeating a binary key is legal gRPC; the client sends the values as one comma-joined header field.
+        var headers = new Metadata { { "trace-bin", new byte[] { 1, 2, 3 } }, { "trace-bin", new byte[] { 4, 5, 6 } } };
+        var answer = await server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(0)), headers);
+
+        Assert.Single(answer.Outputs);
+    }
+
+    [Theory]
+    [InlineData("x-trace-bin", "!!! not base64 !!!")]
+    [InlineData("x-trace-bin", "AAEC,AwQF")]
+    [InlineData("grpc-trace-bin", "%%%")]
+    public async Task Binary_metadata_that_is_not_base64_is_ignored_not_UNKNOWN(string key, string value)
+    {
+        await using var server = await GatewayServer.StartAsync();
+
+        using var response = await SendGrpcAsync(server, Frame(InferRequests.Raw(TestDigits.Image(0)).ToByteArray()), [(key, value)]);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("0", GrpcTrailer(response, "grpc-status"));
+    }
+
+    [Theory]
+    [InlineData("unknown-flag", "3", "malformed_request")]
+    [InlineData("length-4GiB", "8", "too_large")]
+    [InlineData("compressed-no-encoding", "3", "malformed_request")]
+    [InlineData("compressed-identity", "3", "malformed_request")]
+    [InlineData("gzip-garbage", "3", "malformed_request")]
+    [InlineData("deflate-garbage", "3", "malformed_request")]
+    [InlineData("cut", "3", "malformed_request")]
+    [InlineData("two-messages", "3", "malformed_request")]
+    [InlineData("no-body", "3", "malformed_request")]
+    [InlineData("partial-prefix", "3", "malformed_request")]
+    public async Task A_frame_that_lies_is_a_refusal_with_trailers_not_UNKNOWN_or_INTERNAL(string lie, string status, string reason)
+    {
+        var logs = new RecordingLogs();
+        await using var server = await GatewayServer.StartAsync(logs: logs);
+        var message = InferRequests.Raw(TestDigits.Image(0)).ToByteArray();
+        var (frame, encoding) = lie switch
+        {
+            "unknown-flag" => (Frame(message, flag: 5), null),
+            "length-4GiB" => (Frame(message, declaredLength: uint.MaxValue), null),
+            "compressed-no-encoding" => (Frame(message, flag: 1), null),
+            "compressed-identity" => (Frame(message, flag: 1), "identity"),
+            "gzip-garbage" => (Frame([1, 2, 3, 4, 5, 6, 7, 8], flag: 1), "gzip"),
+            "deflate-garbage" => (Frame([1, 2, 3, 4, 5, 6, 7, 8], flag: 1), "deflate"),
+            "cut" => (Frame(message, declaredLength: (uint)message.Length + 100), null),
+            "two-messages" => ([.. Frame(message), .. Frame(message)], null),
+            "no-body" => ([], null),
+            _ => (new byte[] { 0, 0, 0 }, (string?)null),
+        };
+
+        using var response = await SendGrpcAsync(server, frame, encoding is null ? [] : [("grpc-encoding", encoding)]);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(status, GrpcTrailer(response, "grpc-status"));
+        Assert.Equal(reason, GrpcTrailer(response, "x-neuralsec-reason"));
+        Assert.Matches("^[0-9a-f]{32}$", GrpcTrailer(response, "x-neuralsec-request-id"));
+        Assert.DoesNotContain(logs.Entries, e => e.Exception is not null || e.Level >= LogLevel.Error);
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    public async Task A_compressed_request_is_still_answered(string encoding)
+    {
+        await using var server = await GatewayServer.StartAsync();
+        var message = InferRequests.Raw(TestDigits.Image(0)).ToByteArray();
+        using var compressed = new MemoryStream();
+        await using (Stream compressor = encoding == "gzip"
+            ? new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)
+            : new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await compressor.WriteAsync(message);
+        }
+
+        using var response = await SendGrpcAsync(server, Frame(compressed.ToArray(), flag: 1), [("grpc-encoding", encoding)]);
+
+        Assert.Equal("0", GrpcTrailer(response, "grpc-status"));
+    }
+
+    [Fact]
+    public async Task Messages_larger_than_the_HTTP2_window_pass_the_frame_check_and_keep_the_connection()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        var request = InferRequests.Raw(TestDigits.Image(0));
+        var one = request.RawInputContents[0].ToByteArray();
+        request.Inputs[0].Shape[0] = 1000;
+        request.RawInputContents[0] = ByteString.CopyFrom([.. Enumerable.Range(0, 1000).SelectMany(_ => one)]);
+
+        // 3 MiB each, beyond the 768 KiB stream window, examined before grpc-dotnet reads them, several at once on
+        // one connection: none may stall, and flow-control window must not be granted twice for the same bytes (the
+        // client would overrun it and Kestrel end the connection with FLOW_CONTROL_ERROR). The answer is the
+        // policy's (maxBatch 64), so each message got through whole.
+        var reasons = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+            (await Assert.ThrowsAsync<RpcException>(() => server.Client.ModelInferAsync(request).ResponseAsync)).Trailers.GetValue("x-neuralsec-reason")));
+
+        Assert.All(reasons, reason => Assert.Equal("batch_too_large", reason));
+    }
+
+    [Fact]
+    public async Task A_header_byte_above_0x7F_does_not_end_the_connection_it_came_on()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        using var http = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.Latin1 });
+        var frame = Frame(InferRequests.Raw(TestDigits.Image(0)).ToByteArray());
+
+        // Kestrel used to answer with GOAWAY (a connection error), failing every call on the connection.
+        using var odd = await SendGrpcAsync(server, frame, [("x-api-key", "café")], http);
+        using var next = await SendGrpcAsync(server, frame, [], http);
+
+        Assert.NotNull(GrpcTrailer(odd, "grpc-status"));
+        Assert.Equal("0", GrpcTrailer(next, "grpc-status"));
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"\\ud800\",\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[0]}]}")]
+    [InlineData("{\"inputs\":[{\"name\":\"in\\udc00put\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[0]}]}")]
+    [InlineData("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP\\ud83d32\",\"shape\":[1],\"data\":[0]}]}")]
+    [InlineData("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"\\ud800x\"]}]}")]
+    [InlineData("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[0]}],\"outputs\":[{\"name\":\"\\ud800\"}]}")]
+    [InlineData("{\"in\\ud800puts\":[],\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[0]}]}")]
+    [InlineData("{\"inputs\":[{\"\\udfffname\":\"input\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[0]}]}")]
+    public void An_unpaired_surrogate_escape_in_any_JSON_string_is_bad_json(string json)
+    {
+        var decoded = RestInferDecoder.Decode(Encoding.UTF8.GetBytes(json), new LimitsOptions());
+
+        Assert.Equal("bad_json", decoded.Inputs.Rejection?.ReasonCode);
+    }
+
+    [Fact]
+    public async Task An_unpaired_surrogate_escape_is_400_bad_json_not_a_500()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        using var content = new StringContent("{\"id\":\"\\ud800\",\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1,28,28],\"data\":[0]}]}", Encoding.UTF8, "application/json");
+
+        using var response = await server.Http.PostAsync(new Uri("/v2/models/mnist/infer", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("bad_json", response.Headers.GetValues("x-neuralsec-reason").Single());
     }
 
     [Fact]
@@ -248,6 +393,42 @@ public sealed class HostileInputTests
         var tensor = elements * sizeof(float);
         Assert.True(allocated < tensor + (256 * 1024), $"decoding a {bytes.Length:N0}-byte body into a {tensor:N0}-byte tensor allocated {allocated:N0} bytes");
     }
+
+    /// <summary>A gRPC message frame: flag byte, big-endian length (the true one unless told), the bytes.</summary>
+    private static byte[] Frame(byte[] message, byte flag = 0, uint? declaredLength = null)
+    {
+        var frame = new byte[5 + message.Length];
+        frame[0] = flag;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), declaredLength ?? (uint)message.Length);
+        message.CopyTo(frame, 5);
+        return frame;
+    }
+
+    /// <summary>A hand-made ModelInfer call over HTTP/2, with its answer read to the end.</summary>
+    private static async Task<HttpResponseMessage> SendGrpcAsync(GatewayServer server, byte[] body, (string Key, string Value)[] headers, HttpClient? client = null)
+    {
+        using var own = client is null ? new HttpClient(new SocketsHttpHandler()) : null;
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Endpoints.Grpc, "/inference.GRPCInferenceService/ModelInfer"))
+        {
+            Content = new ByteArrayContent(body),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        message.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
+        foreach (var (key, value) in headers)
+        {
+            message.Headers.TryAddWithoutValidation(key, value);
+        }
+
+        var response = await (client ?? own!).SendAsync(message);
+        await response.Content.ReadAsByteArrayAsync();
+        return response;
+    }
+
+    /// <summary>A gRPC trailer, or the header of a trailers-only answer.</summary>
+    private static string? GrpcTrailer(HttpResponseMessage response, string name) =>
+        response.TrailingHeaders.TryGetValues(name, out var values) || response.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
 
     /// <summary>Sends its bytes, then waits for <paramref name="release"/> before it ends: a client that stalls, or
     /// with <paramref name="trickle"/>, one that keeps sending that many bytes every 100 ms until released.</summary>

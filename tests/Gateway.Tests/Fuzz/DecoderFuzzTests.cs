@@ -16,7 +16,7 @@ namespace NeuralSec.Gateway.Tests.Fuzz;
 /// datatypes valid and not, shapes with negative, zero and huge dimensions, raw and typed contents of right and wrong
 /// sizes), their protobuf bytes mutated, REST JSON bodies from the same grammar and mutated, and plain noise. Whatever
 /// comes in, the decoders return a value or a refusal — never an exception — and what they accept is consistent with
-/// its shape. The live-server counterpart is <c>neuralsec-loadtest --fuzz</c>.
+/// its shape. The live-server counterpart is <c>neuralsec-loadtest fuzz</c> (docs/robustness.md).
 /// </summary>
 public sealed class DecoderFuzzTests
 {

@@ -1,0 +1,114 @@
+using NeuralSec.Data;
+using NeuralSec.Protocol.Inference;
+
+namespace NeuralSec.LoadTest.Overload;
+
+/// <summary>
+/// One overload run: start (or find) the sidecar, measure its capacity closed-loop, offer a multiple of it open-loop,
+/// then a fraction of it, sampling its RSS throughout; print the table. Exit 0 when the sidecar shed the excess and
+/// kept what it admitted fast, its memory flat, and recovered; 1 otherwise.
+/// </summary>
+internal static class OverloadRun
+{
+    /// <summary>The first seconds of recovery drain what overload left queued; judged after them.</summary>
+    public static readonly TimeSpan RecoveryGrace = TimeSpan.FromSeconds(2);
+
+    public static async Task<int> RunAsync(OverloadOptions options, TextWriter output, TextWriter error)
+    {
+        GatewayProcess? process = null;
+        try
+        {
+            Uri address;
+            int? pid;
+            if (options.Target is { } target)
+            {
+                (address, pid) = (target, options.TargetPid);
+            }
+            else
+            {
+                process = await StartSidecarAsync(options, error);
+                (address, pid) = (process.Grpc, process.ProcessId);
+            }
+
+            using var client = new Target("sidecar", address);
+            var metadata = await client.Client.ModelMetadataAsync(new ModelMetadataRequest { Name = options.Model }, deadline: DateTime.UtcNow.AddSeconds(10));
+            var request = RequestFactory.Build(metadata, options.BatchSize, options.Model == "mnist" ? MnistDigit.First() : null);
+            await using var rss = pid is { } p ? RssSampler.Start(p, TimeSpan.FromMilliseconds(500)) : null;
+
+            // Warm-up: JIT, connections, ONNX Runtime arenas; not measured.
+            await OverloadPhases.ClosedLoopAsync(client, request, options.MaxConcurrent, TimeSpan.FromSeconds(2));
+
+            var workers = options.MaxConcurrent * 2;
+            await error.WriteLineAsync($"phase 1: capacity, closed loop with {workers} workers, {options.CapacityDuration.TotalSeconds:F0} s");
+            var capacity = await RunPhaseAsync(rss, () => OverloadPhases.ClosedLoopAsync(client, request, workers, options.CapacityDuration));
+            var rate = capacity.Admitted.TotalCount / capacity.Elapsed.TotalSeconds;
+            if (rate <= 0)
+            {
+                throw new InvalidOperationException($"the sidecar admitted no request in the capacity phase ({string.Join(", ", capacity.Other.Select(o => $"{o.Key} × {o.Value}"))})");
+            }
+
+            await error.WriteLineAsync($"capacity {rate:F0} req/s; phase 2: open loop at {options.Factor:F1} × = {rate * options.Factor:F0} req/s, {options.OverloadDuration.TotalSeconds:F0} s");
+            var overload = await RunPhaseAsync(rss, () => OverloadPhases.OpenLoopAsync($"overload ({options.Factor:0.#}× capacity)", client, request, rate * options.Factor, options.OverloadDuration));
+
+            await error.WriteLineAsync($"phase 3: recovery, open loop at {options.RecoveryFraction:F2} × = {rate * options.RecoveryFraction:F0} req/s, {options.RecoveryDuration.TotalSeconds:F0} s");
+            var drain = await RunPhaseAsync(rss, () => OverloadPhases.OpenLoopAsync($"recovery, first {RecoveryGrace.TotalSeconds:F0} s", client, request, rate * options.RecoveryFraction, RecoveryGrace));
+            var recovery = await RunPhaseAsync(rss, () => OverloadPhases.OpenLoopAsync($"recovery ({options.RecoveryFraction:0.##}× capacity)", client, request, rate * options.RecoveryFraction, options.RecoveryDuration - RecoveryGrace));
+
+            var result = new OverloadResult(options, capacity, overload, drain, recovery, rss?.PeakBytes, process is not null);
+            var markdown = OverloadReport.Markdown(result);
+            await output.WriteLineAsync(markdown);
+            if (options.MarkdownPath is not null)
+            {
+                await File.WriteAllTextAsync(options.MarkdownPath, markdown);
+            }
+
+            return result.Passed ? 0 : 1;
+        }
+        finally
+        {
+            if (process is not null)
+            {
+                await process.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<PhaseOutcome> RunPhaseAsync(RssSampler? rss, Func<Task<PhaseOutcome>> phase)
+    {
+        var before = rss?.PeakBytes;
+        var outcome = await phase();
+        rss?.SampleNow();
+        outcome.PeakRssBytes = rss?.PeakBytes is { } peak && peak != before ? peak : rss?.LastBytes;
+        return outcome;
+    }
+
+    private static async Task<GatewayProcess> StartSidecarAsync(OverloadOptions options, TextWriter error)
+    {
+        var repository = RepositoryPaths.LocateModelRepository(options.ModelRepository)
+            ?? throw new InvalidOperationException("no models/repository folder found above the working directory; pass --model-repository");
+        var root = Path.GetFullPath(Path.Combine(repository, "..", ".."));
+        var binary = options.NeuralsecBinary ?? await GatewayProcess.BuiltBinaryAsync(root);
+        await error.WriteLineAsync($"starting the sidecar (neuralsec, ONNX Runtime, pass-through policy, {options.MaxConcurrent} in the pipeline, {options.MaxQueued} queued, {options.MaxQueueWait.TotalMilliseconds:F0} ms queue wait) on 127.0.0.1 …");
+        var process = GatewayProcess.Start("sidecar", binary, [
+            "--NeuralSec:Backend=OnnxRuntime",
+            $"--NeuralSec:OnnxRuntime:ModelRepository={Path.GetFullPath(repository)}",
+            $"--NeuralSec:OnnxRuntime:Models:0={options.Model}",
+            $"--NeuralSec:Policies:Directory={Path.Combine(root, "loadtests", "policies", "passthrough")}",
+            $"--NeuralSec:Limits:MaxConcurrentInferences={options.MaxConcurrent}",
+            "--NeuralSec:OnnxRuntime:IntraOpThreads=1", // concurrency comes from the admission limit, not ORT's pool
+            $"--NeuralSec:Limits:MaxQueuedInferences={options.MaxQueued}",
+            FormattableString.Invariant($"--NeuralSec:Limits:MaxQueueWait={options.MaxQueueWait:c}"),
+            "--NeuralSec:Alerts:Enabled=false",
+        ]);
+        try
+        {
+            await process.WaitReadyAsync();
+            return process;
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using NeuralSec.Gateway.Hosting;
+using NeuralSec.Gateway.Options;
+using NeuralSec.Gateway.Pipeline;
+
+namespace NeuralSec.Gateway.Services;
+
+/// <summary>
+/// Checks the gRPC framing of an OIP v2 call before grpc-dotnet reads it. Every method of the inference service is
+/// unary: the body must be exactly one length-prefixed message. grpc-dotnet answers a frame that breaks that rule
+/// UNKNOWN ("Exception was thrown by handler", with an error log and stack trace per call) for a flag byte that is
+/// neither 0 nor 1, a length of 2 GiB or more, or compressed bytes that do not decompress, and INTERNAL for a cut
+/// message, bytes after it, or a compressed flag with no encoding — no request id, no reason, and UNKNOWN/INTERNAL
+/// is what callers read as "the server broke". Here each is a malformed request like bytes that are not protobuf
+/// (INVALID_ARGUMENT <c>malformed_request</c>), or <c>too_large</c> past the message size limit, with the usual trailers.
+/// <para>
+/// The body is examined in the request pipe, not consumed, so grpc-dotnet reads the same bytes afterwards and
+/// nothing is copied; the frame is bounded by <see cref="ServerOptions.MaxReceiveMessageBytes"/>. A compressed message
+/// (rare) is decompressed once into a counter, bounded likewise, to know that it decompresses.
+/// </para>
+/// </summary>
+internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptions> options, MalformedRequests malformed)
+{
+    private const string InferenceService = "/inference.GRPCInferenceService";
+    private const int PrefixLength = 5;
+
+    private readonly long _maxMessage = options.Value.Server.MaxReceiveMessageBytes;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (PortRole.Of(context) != PortRole.Grpc
+            || !HttpMethods.IsPost(request.Method)
+            || !request.Path.StartsWithSegments(InferenceService, StringComparison.Ordinal)
+            || request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            // Not ours to judge: grpc-dotnet answers wrong content types and unknown paths itself.
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (await CheckAsync(request, context.RequestAborted).ConfigureAwait(false) is { } rejection)
+        {
+            await RefuseAsync(context, rejection).ConfigureAwait(false);
+            return;
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    private async Task<PipelineRejection?> CheckAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var problem = Judge(buffer, result.IsCompleted, request.Headers.GrpcEncoding, out var frameComplete);
+            if (problem is null && frameComplete && result.IsCompleted && buffer.FirstSpan[0] == 1)
+            {
+                problem = CheckDecompresses(buffer.Slice(PrefixLength), request.Headers.GrpcEncoding.ToString());
+            }
+
+            // Examined, not consumed: grpc-dotnet reads the same bytes from the start. The examined mark only ever
+            // moves forward — Kestrel grants HTTP/2 flow-control window for newly examined bytes, and moving it back
+            // would grant the same bytes twice, letting the client overrun the window (FLOW_CONTROL_ERROR, which
+            // ends the whole connection).
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            if (problem is not null || result.IsCompleted)
+            {
+                return problem;
+            }
+        }
+    }
+
+    /// <summary>What is wrong with the body so far, if anything; <paramref name="frameComplete"/> once the whole
+    /// declared message is there.</summary>
+    private PipelineRejection? Judge(ReadOnlySequence<byte> buffer, bool completed, Microsoft.Extensions.Primitives.StringValues encoding, out bool frameComplete)
+    {
+        frameComplete = false;
+        if (buffer.Length < PrefixLength)
+        {
+            return completed ? Malformed("the body ends inside the 5-byte message prefix") : null;
+        }
+
+        Span<byte> prefix = stackalloc byte[PrefixLength];
+        buffer.Slice(0, PrefixLength).CopyTo(prefix);
+        var flag = prefix[0];
+        var length = BinaryPrimitives.ReadUInt32BigEndian(prefix[1..]);
+        if (flag > 1)
+        {
+            return Malformed($"the message prefix has compression flag {flag}; only 0 and 1 exist");
+        }
+
+        if (flag == 1 && (encoding.Count == 0 || string.Equals(encoding.ToString(), "identity", StringComparison.OrdinalIgnoreCase)))
+        {
+            return Malformed("the message is flagged compressed but the call names no grpc-encoding");
+        }
+
+        if (length > _maxMessage)
+        {
+            return new PipelineRejection(RejectionKind.TooLarge, "too_large", $"the message exceeds the limit of {_maxMessage} bytes");
+        }
+
+        var framed = PrefixLength + (long)length;
+        if (buffer.Length > framed)
+        {
+            return Malformed("the body holds more than the one message a unary call takes");
+        }
+
+        frameComplete = buffer.Length == framed;
+        return completed && !frameComplete ? Malformed($"the body ends before the {length}-byte message does") : null;
+    }
+
+    /// <summary>Decompresses into nothing, to learn whether it can be; grpc-dotnet answers encodings it does not know
+    /// (UNIMPLEMENTED) itself.</summary>
+    private PipelineRejection? CheckDecompresses(ReadOnlySequence<byte> message, string encoding)
+    {
+        using var compressed = new MemoryStream(message.ToArray(), writable: false);
+        using Stream? decompressing = encoding.ToLowerInvariant() switch
+        {
+            "gzip" => new GZipStream(compressed, CompressionMode.Decompress),
+            "deflate" => new ZLibStream(compressed, CompressionMode.Decompress),
+            _ => null,
+        };
+        if (decompressing is null)
+        {
+            return null;
+        }
+
+        var scratch = ArrayPool<byte>.Shared.Rent(81_920);
+        try
+        {
+            long total = 0;
+            int read;
+            while ((read = decompressing.Read(scratch)) > 0)
+            {
+                total += read;
+                if (total > _maxMessage)
+                {
+                    return new PipelineRejection(RejectionKind.TooLarge, "too_large", $"the decompressed message exceeds the limit of {_maxMessage} bytes");
+                }
+            }
+
+            return null;
+        }
+        catch (InvalidDataException)
+        {
+            return Malformed($"the message does not decompress as {encoding}");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private static PipelineRejection Malformed(string detail) => PipelineRejection.Invalid(MalformedRequests.Reason, detail);
+
+    /// <summary>A trailers-only gRPC answer, as grpc-dotnet would write it, with the sidecar's trailers.</summary>
+    private async Task RefuseAsync(HttpContext context, PipelineRejection rejection)
+    {
+        var requestId = RequestIds.New();
+        if (rejection.ReasonCode == MalformedRequests.Reason)
+        {
+            malformed.Refuse("grpc", requestId, rejection.Message);
+        }
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/grpc";
+        response.Headers["grpc-status"] = ((int)RejectionStatus.ToGrpc(rejection.Kind)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(RejectionStatus.Message(rejection));
+        response.Headers[RejectionStatus.ReasonHeader] = rejection.ReasonCode;
+        response.Headers[RejectionStatus.RequestIdHeader] = requestId;
+
+        // What is left of the body is not read; the stream is ended from our side with the answer.
+        await response.CompleteAsync().ConfigureAwait(false);
+    }
+}
