@@ -16,6 +16,7 @@ namespace NeuralSec.Gateway.FrontDoor;
 internal sealed class InferenceAdmission(IOptions<GatewayOptions> options) : IDisposable
 {
     private readonly TimeSpan _maxWait = options.Value.Limits.MaxQueueWait;
+    private readonly int _queueLimit = options.Value.Limits.MaxQueuedInferences;
     private readonly ConcurrencyLimiter _limiter = new(new ConcurrencyLimiterOptions
     {
         PermitLimit = options.Value.Limits.MaxConcurrentInferences,
@@ -51,6 +52,21 @@ internal sealed class InferenceAdmission(IOptions<GatewayOptions> options) : IDi
         GatewayMetrics.InferencesInFlight.Inc();
         return (new Admitted(lease), null);
     }
+
+    /// <summary>True when a request arriving now would be shed at once: every permit taken and the queue full.
+    /// The gRPC frame check asks before the body is even read (<see cref="Services.GrpcFrameGuard"/>), so under
+    /// overload a refused call costs its headers, not its receive and parse.</summary>
+    public bool IsSaturated
+    {
+        get
+        {
+            var statistics = _limiter.GetStatistics();
+            return statistics is not null && statistics.CurrentAvailablePermits == 0 && statistics.CurrentQueuedCount >= _queueLimit;
+        }
+    }
+
+    /// <summary>The refusal of a request shed before it was read (see <see cref="IsSaturated"/>).</summary>
+    public static PipelineRejection ShedUnread() => Shed("queue_full").Item2!;
 
     public void Dispose() => _limiter.Dispose();
 

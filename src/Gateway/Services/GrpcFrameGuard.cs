@@ -23,7 +23,7 @@ namespace NeuralSec.Gateway.Services;
 /// (rare) is decompressed once into a counter, bounded likewise, to know that it decompresses.
 /// </para>
 /// </summary>
-internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptions> options, MalformedRequests malformed)
+internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptions> options, MalformedRequests malformed, FrontDoor.InferenceAdmission admission)
 {
     private const string InferenceService = "/inference.GRPCInferenceService";
     private const int PrefixLength = 5;
@@ -40,6 +40,13 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
         {
             // Not ours to judge: grpc-dotnet answers wrong content types and unknown paths itself.
             await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (admission.IsSaturated && request.Path.Value?.EndsWith("/ModelInfer", StringComparison.Ordinal) == true)
+        {
+            // Overloaded: shed before a byte of the body is read, so refused calls cost the CPU of their headers only.
+            await RefuseAsync(context, FrontDoor.InferenceAdmission.ShedUnread()).ConfigureAwait(false);
             return;
         }
 
@@ -176,6 +183,10 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
         response.Headers["grpc-message"] = Uri.EscapeDataString(RejectionStatus.Message(rejection));
         response.Headers[RejectionStatus.ReasonHeader] = rejection.ReasonCode;
         response.Headers[RejectionStatus.RequestIdHeader] = requestId;
+        if (RejectionStatus.RetryAfterSeconds(rejection) is { } seconds)
+        {
+            response.Headers[RejectionStatus.RetryAfterHeader] = seconds;
+        }
 
         // What is left of the body is not read; the stream is ended from our side with the answer.
         await response.CompleteAsync().ConfigureAwait(false);
