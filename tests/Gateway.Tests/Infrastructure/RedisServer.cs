@@ -43,6 +43,14 @@ internal sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A server not started yet, on a port of its own: for a sidecar that must start while Redis is
+    /// down; <see cref="RestartAsync"/> brings it up.</summary>
+    public static RedisServer NotStarted()
+    {
+        _ = Executable();
+        return new RedisServer(FreePort());
+    }
+
     /// <summary>Starts redis-server (again, after <see cref="KillAsync"/>) on <see cref="Port"/> and waits until it
     /// answers PING.</summary>
     public async Task RestartAsync()

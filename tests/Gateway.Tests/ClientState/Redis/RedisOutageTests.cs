@@ -91,6 +91,39 @@ public sealed class RedisOutageTests : IAsyncLifetime
         Assert.Single(StoreAlerts());
     }
 
+    [Fact]
+    public async Task A_sidecar_starts_while_Redis_is_down_and_uses_it_once_it_is_up()
+    {
+        await using var redis = RedisServer.NotStarted();
+        await using var server = await GatewayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["NeuralSec:Policies:Directory"] = _policies.Path,
+            ["NeuralSec:Identity:ApiKeysFile"] = _keys,
+            ["NeuralSec:Redis:Configuration"] = redis.Configuration,
+        });
+        var request = InferRequests.Raw(TestDigits.Image(5));
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Client.ModelInferAsync(request).ResponseAsync);
+        Assert.Equal("state_unavailable", ex.Trailers.GetValue("x-neuralsec-reason"));
+
+        await redis.RestartAsync();
+        await Wait.Until(
+            async () =>
+            {
+                try
+                {
+                    await server.Client.ModelInferAsync(request);
+                    return true;
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+                {
+                    return false;
+                }
+            },
+            "answers once Redis is up",
+            TimeSpan.FromSeconds(60));
+    }
+
     private async Task<bool> AnswersAsync(NeuralSec.Protocol.Inference.ModelInferRequest request, Metadata? headers)
     {
         try
