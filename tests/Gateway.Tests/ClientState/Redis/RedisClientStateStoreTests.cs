@@ -159,6 +159,19 @@ public sealed class RedisClientStateStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retired_scope_is_left_to_expire_because_another_replica_may_still_serve_it()
+    {
+        var scope = Scope();
+        var store = new RedisClientStateStore(_replicaA);
+        var key = new ClientKey(scope, "grace");
+        await store.ImposeAsync(key, ClientSanctions.Blocked, TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        store.RetainScopes(new HashSet<string> { "some-other-policy" });
+
+        Assert.True((await new RedisClientStateStore(_replicaB).AdmitAsync(key, Slow, null, CancellationToken.None)).IsBlocked);
+    }
+
+    [Fact]
     public async Task Ten_thousand_hostile_client_ids_are_bounded_keys_that_never_collide()
     {
         var scope = Scope();
