@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Services the tests need come here (none yet beyond loopback Kestrel servers the tests start themselves).
+# Services: none to start here. The tests start their own loopback Kestrel servers and redis-server processes
+# (Debian's redis-server binary, installed by .ci/run; the Redis tests fail, naming it, where it is missing).
 
 dotnet build NeuralSec.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 

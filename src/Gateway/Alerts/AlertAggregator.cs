@@ -27,7 +27,7 @@ internal sealed class AlertAggregator(TimeSpan window, int maxKeys)
     public AlertEvent? Offer(AlertEvent alert, DateTimeOffset now, List<AlertEvent> due)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        if (window <= TimeSpan.Zero || alert.Kind == AlertKind.PolicyReloadFailed)
+        if (window <= TimeSpan.Zero || alert.Kind is AlertKind.PolicyReloadFailed or AlertKind.StateStoreUnavailable)
         {
             return alert;
         }

@@ -11,4 +11,8 @@ internal enum AlertKind
 
     /// <summary>A defense or the model failed and the policy's fail-open/fail-closed rule was applied.</summary>
     DefenseError,
+
+    /// <summary>The shared client-state store (Redis) stopped answering; policies apply their onError rule until it
+    /// is back. One per outage, not one per request.</summary>
+    StateStoreUnavailable,
 }

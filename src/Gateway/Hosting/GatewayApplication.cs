@@ -9,6 +9,7 @@ using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Backends.OnnxRuntime;
 using NeuralSec.Gateway.Backends.Upstream;
 using NeuralSec.Gateway.ClientState;
+using NeuralSec.Gateway.ClientState.Redis;
 using NeuralSec.Gateway.Defenses;
 using NeuralSec.Gateway.QueryStream;
 using NeuralSec.Gateway.FrontDoor;
@@ -94,9 +95,18 @@ internal static class GatewayApplication
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options.Identity.ApiKeysFile is { } keys ? ApiKeyStore.Load(keys) : ApiKeyStore.Empty);
         builder.Services.AddSingleton(sp => new FailedAuthThrottle(options.Identity.FailedAuth, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<IClientStateStore, InMemoryClientStateStore>();
-        builder.Services.AddSingleton<IClientHistoryStore, InMemoryClientHistoryStore>();
-        builder.Services.AddSingleton<INearDuplicateStore, InMemoryNearDuplicateStore>();
+        if (options.Redis.Enabled)
+        {
+            // Shared by every replica: budgets, sanctions, histories and the near-duplicate index.
+            builder.Services.AddRedisClientState(options.Redis);
+        }
+        else
+        {
+            builder.Services.AddSingleton<IClientStateStore, InMemoryClientStateStore>();
+            builder.Services.AddSingleton<IClientHistoryStore, InMemoryClientHistoryStore>();
+            builder.Services.AddSingleton<INearDuplicateStore, InMemoryNearDuplicateStore>();
+        }
+
         builder.Services.AddSingleton(FingerprintSecret.Load(options.ClientState.FingerprintSecretFile));
         builder.Services.AddSingleton<ClientRateLimiter>();
         builder.Services.AddSingleton<DefenseRegistry>();

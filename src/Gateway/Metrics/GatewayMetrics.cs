@@ -82,8 +82,21 @@ internal static class GatewayMetrics
     /// <summary>Entries dropped: refilled (no information lost), capacity (the bound was reached), retired (their policy revision was replaced).</summary>
     public static readonly Counter ClientStateEvictions = Prometheus.Metrics.CreateCounter(
         "neuralsec_client_state_evictions_total",
-        "Per-client state entries dropped, by reason: refilled (a full bucket, nothing lost), capacity (the configured bound was reached), retired (its policy was deleted), history (a stream-detector history, least recently used, past the bounds).",
+        "Per-client state entries dropped, by reason: refilled (a full bucket, nothing lost), capacity (the configured bound was reached), retired (its policy was deleted), history (a stream-detector history, least recently used, past the bounds), history_oversize (a shared history larger than NeuralSec:Redis:MaxHistoryBytes), near_duplicate (a shared near-duplicate entry, oldest first, past NeuralSec:Redis:NearDuplicateCapacity).",
         new CounterConfiguration { LabelNames = ["reason"] });
+
+    /// <summary>1 while the shared state store (Redis) answers, 0 while it does not; absent with the in-memory stores.</summary>
+    public static readonly Gauge StateStoreUp = Prometheus.Metrics.CreateGauge(
+        "neuralsec_state_store_up",
+        "1 while the shared client-state store (Redis) answers, 0 while it is down or unreachable (policies apply their onError rule).",
+        new GaugeConfiguration { SuppressInitialValue = true });
+
+    /// <summary>Shared-state operations that failed, by operation (admit, impose, history, near_duplicate, connect)
+    /// and reason (timeout, connection, server).</summary>
+    public static readonly Counter StateStoreFailures = Prometheus.Metrics.CreateCounter(
+        "neuralsec_state_store_failures_total",
+        "Shared client-state (Redis) operations that failed, by operation and reason (timeout, connection, server).",
+        new CounterConfiguration { LabelNames = ["operation", "reason"] });
 
     public static readonly Counter UpstreamErrors = Prometheus.Metrics.CreateCounter(
         "neuralsec_upstream_errors_total",

@@ -30,4 +30,8 @@ internal sealed class GatewayOptions
 
     [Required]
     public ClientState.ClientStateOptions ClientState { get; set; } = new();
+
+    /// <summary><c>NeuralSec:Redis</c>: client state shared by all replicas; without a configuration, in memory.</summary>
+    [Required]
+    public ClientState.Redis.RedisOptions Redis { get; set; } = new();
 }

@@ -66,13 +66,15 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                  {
                      ("Server", server), ("OnnxRuntime", options.OnnxRuntime), ("Upstream", options.Upstream),
                      ("Limits", options.Limits), ("Identity", identity), ("Identity:FailedAuth", identity.FailedAuth),
-                     ("ClientState", options.ClientState),
+                     ("ClientState", options.ClientState), ("Redis", options.Redis),
                  })
         {
             var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
             System.ComponentModel.DataAnnotations.Validator.TryValidateObject(value, new System.ComponentModel.DataAnnotations.ValidationContext(value), results, validateAllProperties: true);
             errors.AddRange(results.Select(r => $"NeuralSec:{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
         }
+
+        ClientState.Redis.RedisOptionsRules.Validate(options.Redis, errors);
 
         if (options.Backend == BackendKind.Upstream)
         {

@@ -62,6 +62,7 @@ internal static class OcsfVocabulary
         AlertKind.RequestDecision => "AI Firewall Decision",
         AlertKind.PolicyReloadFailed => "Policy Reload Failure",
         AlertKind.DefenseError => "Defense Error",
+        AlertKind.StateStoreUnavailable => "Shared State Unavailable",
         _ => "Other",
     };
 
@@ -71,6 +72,7 @@ internal static class OcsfVocabulary
         AlertKind.RequestDecision => "decision",
         AlertKind.PolicyReloadFailed => "policy-reload-failed",
         AlertKind.DefenseError => "defense-error",
+        AlertKind.StateStoreUnavailable => "state-store-unavailable",
         _ => "other",
     };
 }
