@@ -4,8 +4,8 @@ namespace NeuralSec.RedTeam.Stream;
 
 /// <summary>
 /// The policy folders the simulation's sidecar runs: policies/mnist.yaml as shipped (input detectors, output hardening
-/// topK 1 / 2 decimals) plus a <c>spec.extraction</c> block, in two variants — <c>hardened</c> (the shipped output
-/// block) and <c>full</c> (no output block: full logits) — or one folder the caller gives (<c>--policies</c>). The
+/// topK 1 / 2 decimals) plus a <c>spec.extraction</c> block, in three variants — <c>hardened</c> (the shipped output
+/// block), <c>full</c> (no output block: full logits) and <c>stream-only</c> (hardened, without the per-input detectors) — or one folder the caller gives (<c>--policies</c>). The
 /// per-client rate limit is raised to 1,000/s (burst 2,000) so that the simulation, which sends as fast as the sidecar
 /// answers, measures the stream detectors rather than the token bucket; queryCoverage is left out until its
 /// implementation lands (it throws NotImplementedException in this tree).
@@ -14,6 +14,9 @@ internal static partial class SimulationPolicies
 {
     public const string Hardened = "hardened";
     public const string Full = "full";
+
+    /// <summary>The hardened variant without the per-input detectors: what the stream detectors alone catch.</summary>
+    public const string StreamOnly = "stream-only";
 
     public const string ExtractionBlock = """
           extraction:
@@ -48,8 +51,9 @@ internal static partial class SimulationPolicies
 
         var hardened = limited.TrimEnd('\n') + "\n" + ExtractionBlock;
         var full = OutputBlock().Replace(hardened, string.Empty, 1);
+        var streamOnly = DetectBlock().Replace(hardened, string.Empty, 1);
         var folders = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, yaml) in new[] { (Hardened, hardened), (Full, full) })
+        foreach (var (name, yaml) in new[] { (Hardened, hardened), (Full, full), (StreamOnly, streamOnly) })
         {
             var folder = Path.Combine(root, name);
             Directory.CreateDirectory(folder);
@@ -62,6 +66,9 @@ internal static partial class SimulationPolicies
 
     [GeneratedRegex(@"^  rateLimit:\n(    .*\n|      .*\n)+", RegexOptions.Multiline)]
     private static partial Regex RateLimit();
+
+    [GeneratedRegex(@"^  detect:\n(    .*\n)+", RegexOptions.Multiline)]
+    private static partial Regex DetectBlock();
 
     [GeneratedRegex(@"^  output:\n(    .*\n?)+", RegexOptions.Multiline)]
     private static partial Regex OutputBlock();
