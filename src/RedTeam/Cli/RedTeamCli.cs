@@ -18,11 +18,12 @@ internal static class RedTeamCli
 
     internal static CliProgram Create()
     {
-        var root = new RootCommand("NeuralSec red team: offline evaluation of the detectors, purification and STRIP on the committed fixtures")
+        var root = new RootCommand("NeuralSec red team: offline evaluation of the detectors, purification and STRIP on the committed fixtures; stream attacks through a real sidecar")
         {
             EvaluateCommand.Create(),
             ExportPoolCommand.Create(),
             ExportSetsCommand.Create(),
+            StreamCommand.Create(),
         };
         return new CliProgram(Name, root, e => e is RedTeamException or LabException or DefenseConfigurationException);
     }

@@ -1,0 +1,26 @@
+using NeuralSec.Data;
+using NeuralSec.Lab.Training;
+
+namespace NeuralSec.RedTeam.Stream;
+
+/// <summary>
+/// The OARS-style adaptive attacker's disguise (Feng et al., CCS 2023): every query is a fresh random transform of the
+/// point the attack wants scored — a shift of up to <see cref="MaxShift"/> pixels, a brightness factor within
+/// ±<see cref="Brightness"/> and uniform noise of ±<see cref="Noise"/> per pixel — so no two queries share their
+/// salted, quantised windows, while the model's answer barely moves.
+/// </summary>
+internal sealed record QueryTransform(int MaxShift = 1, float Brightness = 0.1f, float Noise = 0.04f)
+{
+    public float[] Apply(ReadOnlySpan<float> image, Random random)
+    {
+        var shifted = new float[MnistSplit.Pixels];
+        Augment.Shift(image, shifted, random.Next(-MaxShift, MaxShift + 1), random.Next(-MaxShift, MaxShift + 1));
+        var gain = 1f + (Brightness * ((2 * random.NextSingle()) - 1));
+        for (var p = 0; p < shifted.Length; p++)
+        {
+            shifted[p] = Math.Clamp((shifted[p] * gain) + (Noise * ((2 * random.NextSingle()) - 1)), 0f, 1f);
+        }
+
+        return shifted;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+
+namespace NeuralSec.RedTeam.Stream;
+
+/// <summary>
+/// The policy folders the simulation's sidecar runs: policies/mnist.yaml as shipped (input detectors, output hardening
+/// topK 1 / 2 decimals) plus a <c>spec.extraction</c> block, in three variants — <c>hardened</c> (the shipped output
+/// block), <c>full</c> (no output block: full logits) and <c>stream-only</c> (hardened, without the per-input detectors) — or one folder the caller gives (<c>--policies</c>). The
+/// per-client rate limit is raised to 1,000/s (burst 2,000) so that the simulation, which sends as fast as the sidecar
+/// answers, measures the stream detectors rather than the token bucket; queryCoverage is left out until its
+/// implementation lands (it throws NotImplementedException in this tree).
+/// </summary>
+internal static partial class SimulationPolicies
+{
+    public const string Hardened = "hardened";
+    public const string Full = "full";
+
+    /// <summary>The hardened variant without the per-input detectors: what the stream detectors alone catch.</summary>
+    public const string StreamOnly = "stream-only";
+
+    public const string ExtractionBlock = """
+          extraction:
+            window: 86400
+            cooldown: 600
+            throttle: { tokensPerSecond: 1, burst: 5 }
+            detectors:
+              - type: nearDuplicate
+                threshold: 25
+                action: block
+              - type: distanceDistribution
+                threshold: 0.96
+                action: throttle
+
+        """;
+
+    /// <summary>Writes both variants under <paramref name="root"/>; returns folder by variant name.</summary>
+    public static IReadOnlyDictionary<string, string> Write(string repositoryRoot, string root)
+    {
+        var shipped = Path.Combine(repositoryRoot, "policies", "mnist.yaml");
+        if (!File.Exists(shipped))
+        {
+            throw new RedTeamException($"the shipped policy {shipped} is missing; pass --policies DIR");
+        }
+
+        var text = File.ReadAllText(shipped).ReplaceLineEndings("\n");
+        var limited = RateLimit().Replace(text, "  rateLimit:\n    perClient:\n      tokensPerSecond: 1000\n      burst: 2000\n", 1);
+        if (limited == text || !OutputBlock().IsMatch(text))
+        {
+            throw new RedTeamException($"{shipped} no longer has the rateLimit and output blocks the simulation adapts; pass --policies DIR");
+        }
+
+        var hardened = limited.TrimEnd('\n') + "\n" + ExtractionBlock;
+        var full = OutputBlock().Replace(hardened, string.Empty, 1);
+        var streamOnly = DetectBlock().Replace(hardened, string.Empty, 1);
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, yaml) in new[] { (Hardened, hardened), (Full, full), (StreamOnly, streamOnly) })
+        {
+            var folder = Path.Combine(root, name);
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "mnist.yaml"), yaml.Replace("name: mnist-default", $"name: mnist-sim-{name}", StringComparison.Ordinal));
+            folders[name] = folder;
+        }
+
+        return folders;
+    }
+
+    [GeneratedRegex(@"^  rateLimit:\n(    .*\n|      .*\n)+", RegexOptions.Multiline)]
+    private static partial Regex RateLimit();
+
+    [GeneratedRegex(@"^  detect:\n(    .*\n)+", RegexOptions.Multiline)]
+    private static partial Regex DetectBlock();
+
+    [GeneratedRegex(@"^  output:\n(    .*\n?)+", RegexOptions.Multiline)]
+    private static partial Regex OutputBlock();
+}

@@ -1,0 +1,75 @@
+namespace NeuralSec.RedTeam.Stream;
+
+/// <summary>Everything one <c>stream</c> run measured (written as JSON, rendered as markdown).</summary>
+internal sealed record StreamResults
+{
+    public required string Command { get; init; }
+
+    public required int Seed { get; init; }
+
+    public required bool Quick { get; init; }
+
+    public required string Machine { get; init; }
+
+    public required string PolicyNote { get; init; }
+
+    public required double WallSeconds { get; init; }
+
+    public required bool Truncated { get; init; }
+
+    public required IReadOnlyList<BenignClientResult> Benign { get; init; }
+
+    public required IReadOnlyList<AccuracyResult> BenignAccuracy { get; init; }
+
+    public required IReadOnlyList<AttackerResult> Attackers { get; init; }
+
+    public required IReadOnlyList<PhaseTime> Phases { get; init; }
+}
+
+/// <summary>One benign client: its queries, refusals and any stream flag (the goal is none).</summary>
+internal sealed record BenignClientResult(string Client, string Profile, int Queries, int Answered, int DistinctDigits, bool StreamFlagged, string? Detector, int? FirstFlagAt, IReadOnlyDictionary<string, int> Refusals);
+
+/// <summary>Top-1 accuracy of the answers on natural test digits, per output policy (hardening's cost to benign users).</summary>
+internal sealed record AccuracyResult(string Output, int Digits, int Answered, double Accuracy);
+
+/// <summary>One attacker (one policy variant), its runs (one per attacked image, or one for an extraction).</summary>
+internal sealed record AttackerResult
+{
+    public required string Attacker { get; init; }
+
+    public required string Kind { get; init; }
+
+    public required string Output { get; init; }
+
+    public required int AccountsPerRun { get; init; }
+
+    public required IReadOnlyList<RunResult> Runs { get; init; }
+
+    /// <summary>Extraction: surrogate agreement with the served model on held-out test digits; null for evasion.</summary>
+    public double? Agreement { get; init; }
+
+    /// <summary>Extraction: the answers the surrogate was trained on.</summary>
+    public int? TrainingAnswers { get; init; }
+
+    public required double Seconds { get; init; }
+
+    public required string Notes { get; init; }
+}
+
+/// <summary>One attack run: when the defense first flagged it (1-based query index over the run's queries, all its
+/// accounts together), with which stream detector, when refusals began, and — evasion — when it succeeded.</summary>
+internal sealed record RunResult(
+    string Run,
+    int Queries,
+    int Answered,
+    int? FirstFlagAt,
+    string? Detector,
+    int? FirstRefusalAt,
+    string? FirstRefusalReason,
+    IReadOnlyDictionary<string, int> Refusals,
+    int AccountsFlagged,
+    bool GaveUp,
+    int? SucceededAt,
+    double? FinalL2);
+
+internal sealed record PhaseTime(string Phase, double Seconds);

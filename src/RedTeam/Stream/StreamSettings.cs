@@ -1,0 +1,38 @@
+namespace NeuralSec.RedTeam.Stream;
+
+/// <summary>The <c>stream</c> command's parameters.</summary>
+internal sealed record StreamSettings
+{
+    public required int Seed { get; init; }
+
+    public required TimeSpan MaxDuration { get; init; }
+
+    public required bool Quick { get; init; }
+
+    public string? Policies { get; init; }
+
+    public string? Neuralsec { get; init; }
+
+    public string? Data { get; init; }
+
+    public string? Models { get; init; }
+
+    public required string Json { get; init; }
+
+    public string? Markdown { get; init; }
+
+    public required string Arguments { get; init; }
+
+    /// <summary>Query budget per attacked image (SimBA, Boundary); the adaptive attacker gets twice this.</summary>
+    public int EvasionBudget => Quick ? 300 : 1_000;
+
+    public int EvasionImages => Quick ? 2 : 5;
+
+    public int TransferQueries => Quick ? 200 : 1_000;
+
+    public int JbdaSeeds => Quick ? 30 : 150;
+
+    public int JbdaRounds => Quick ? 2 : 4;
+
+    public IReadOnlyList<int> AdaptiveAccounts => Quick ? [5] : [5, 20];
+}

@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using NeuralSec.Data;
+using NeuralSec.RedTeam.Evaluation;
+using NeuralSec.RedTeam.Models;
+
+namespace NeuralSec.RedTeam.Stream;
+
+/// <summary>
+/// Issue #10's simulation: benign clients and stream attackers against the real sidecar over gRPC, each phase on a
+/// freshly started sidecar (empty near-duplicate index and client histories), so no attacker's result depends on the
+/// order they run in. Phases: the benign population; per output policy (full logits, hardened) a benign accuracy
+/// client plus Knockoff-random, random noise; JBDA; SimBA; Boundary; the OARS-style adaptive SimBA over k accounts.
+/// </summary>
+internal sealed class StreamSimulation
+{
+    private const int ParallelBenignClients = 4;
+
+    private readonly StreamSettings _settings;
+    private readonly Progress _progress;
+    private readonly RunClock _clock;
+    private readonly MnistDataset _data;
+    private readonly string _binary;
+    private readonly string _repository;
+    private readonly IReadOnlyDictionary<string, string> _policies;
+    private readonly string _work;
+    private readonly MnistSplit _agreementDigits;
+    private readonly byte[] _servedLabels;
+    private readonly List<PhaseTime> _phases = [];
+
+    private StreamSimulation(StreamSettings settings, Progress progress, RunClock clock, MnistDataset data, string binary, string repository, IReadOnlyDictionary<string, string> policies, string work, byte[] servedLabels)
+    {
+        _settings = settings;
+        _progress = progress;
+        _clock = clock;
+        _data = data;
+        _binary = binary;
+        _repository = repository;
+        _policies = policies;
+        _work = work;
+        _agreementDigits = data.Test.Slice(1_000, 1_000);
+        _servedLabels = servedLabels;
+    }
+
+    public static async Task<StreamResults> RunAsync(StreamSettings settings, TextWriter log)
+    {
+        var progress = new Progress(log);
+        using var clock = new RunClock(settings.MaxDuration);
+        var root = RepositoryPaths.Root();
+        var data = LoadData(settings.Data);
+        var models = new FixtureModels(settings.Models);
+        var repository = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(models.PathOf(FixtureModels.Classifier))))!;
+        var served = Classify.Predict(models.Get(FixtureModels.Classifier).Network, data.Test.Slice(1_000, 1_000).Images);
+        var binary = settings.Neuralsec ?? await SidecarProcess.BuiltGatewayAsync(root, log).ConfigureAwait(false);
+        var work = Path.Combine(Path.GetTempPath(), $"neuralsec-stream-{Environment.ProcessId}-{settings.Seed}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            var policies = settings.Policies is { } dir
+                ? new Dictionary<string, string> { [SimulationPolicies.Hardened] = Path.GetFullPath(dir) }
+                : SimulationPolicies.Write(root, Path.Combine(work, "policies"));
+            var simulation = new StreamSimulation(settings, progress, clock, data, binary, repository, policies, work, served);
+            return await simulation.RunPhasesAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A sidecar still closing its alert file: the temp folder is left behind.
+            }
+        }
+    }
+
+    private async Task<StreamResults> RunPhasesAsync()
+    {
+        var total = Stopwatch.StartNew();
+        var benign = await BenignAsync().ConfigureAwait(false);
+        var accuracy = new List<AccuracyResult>();
+        var attackers = new List<AttackerResult>();
+        // --quick keeps the hardened variant only (the test's time bound); the full run compares all three.
+        string[] order = [SimulationPolicies.Full, SimulationPolicies.Hardened, SimulationPolicies.StreamOnly];
+        var variants = _policies.Count == 1 ? [.. _policies.Keys] : _settings.Quick ? [SimulationPolicies.Hardened] : order.Where(_policies.ContainsKey).ToArray();
+        foreach (var output in variants)
+        {
+            var (acc, results) = await ExtractionAsync(output).ConfigureAwait(false);
+            accuracy.Add(acc);
+            attackers.AddRange(results);
+        }
+
+        foreach (var output in variants.Where(v => v != SimulationPolicies.Full))
+        {
+            attackers.Add(await JbdaAsync(output).ConfigureAwait(false));
+        }
+
+        attackers.Add(await EvasionAsync("SimBA (pixel, ε 0.2)", "simba", 1, _settings.EvasionBudget, null).ConfigureAwait(false));
+        attackers.Add(await EvasionAsync("Boundary (labels only)", "boundary", 1, _settings.EvasionBudget, null).ConfigureAwait(false));
+        foreach (var k in _settings.AdaptiveAccounts)
+        {
+            attackers.Add(await EvasionAsync($"Adaptive SimBA (OARS-style transforms, {k} accounts)", $"adaptive{k}", k, 2 * _settings.EvasionBudget, new QueryTransform()).ConfigureAwait(false));
+        }
+
+        _progress.End();
+        return new StreamResults
+        {
+            Command = ("dotnet run -c Release --project src/RedTeam -- stream " + _settings.Arguments).TrimEnd(),
+            Seed = _settings.Seed,
+            Quick = _settings.Quick,
+            Machine = $"{Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, CPU only; sidecar and clients share the cores",
+            PolicyNote = _settings.Policies is null
+                ? "policies/mnist.yaml + spec.extraction (nearDuplicate T=25 block, distanceDistribution δ=0.96 throttle; window 24 h, cooldown 600 s; queryCoverage left out: not implemented in this tree); rate limit raised to 1,000/s; variants: hardened (shipped output: topK 1, 2 decimals, shipped input detectors), full (no output block) and stream-only (hardened without the input detectors)"
+                : $"--policies {_settings.Policies} (one variant)",
+            WallSeconds = total.Elapsed.TotalSeconds,
+            Truncated = _clock.Expired,
+            Benign = benign.Clients,
+            BenignAccuracy = [benign.Accuracy, .. accuracy],
+            Attackers = attackers,
+            Phases = _phases,
+        };
+    }
+
+    private async Task<(IReadOnlyList<BenignClientResult> Clients, AccuracyResult Accuracy)> BenignAsync()
+    {
+        var plan = BenignTraffic.Plan(_data.Test, _settings.Seed, _settings.Quick);
+        var accounts = new Accounts(_settings.Seed);
+        foreach (var c in plan)
+        {
+            accounts.Add(c.Name);
+        }
+
+        var (log, alerts) = await PhaseAsync($"benign: {plan.Count} clients, {plan.Sum(c => c.Digits.Length):N0} queries", SimulationPolicies.Hardened, accounts,
+            (oracle, log) => BenignTraffic.RunAsync(plan, _data.Test, oracle, log, _clock, ParallelBenignClients, _settings.Seed)).ConfigureAwait(false);
+        var results = new List<BenignClientResult>();
+        var (answered, correct, digits) = (0, 0, 0);
+        foreach (var client in plan)
+        {
+            var outcomes = log.Of(client.Name);
+            var run = StreamAnalysis.Analyze(client.Name, outcomes, alerts);
+            results.Add(new BenignClientResult(client.Name, client.Profile, outcomes.Count, run.Answered, client.Digits.Distinct().Count(), run.FirstFlagAt is not null, run.Detector, run.FirstFlagAt, run.Refusals));
+            if (client.Profile == BenignTraffic.Recapture)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < outcomes.Count; i++)
+            {
+                digits++;
+                if (outcomes[i].Answered)
+                {
+                    answered++;
+                    correct += outcomes[i].Label == _data.Test.Labels[client.Digits[i]] ? 1 : 0;
+                }
+            }
+        }
+
+        var flagged = results.Count(r => r.StreamFlagged && r.Profile != BenignTraffic.Recapture);
+        _progress.Step($"benign clients flagged by a stream detector: {flagged} of {results.Count(r => r.Profile != BenignTraffic.Recapture)}; re-capture clients flagged: {results.Count(r => r.StreamFlagged && r.Profile == BenignTraffic.Recapture)}");
+        return (results, new AccuracyResult(SimulationPolicies.Hardened + " (benign population)", digits, answered, answered == 0 ? double.NaN : (double)correct / answered));
+    }
+
+    private async Task<(AccuracyResult Accuracy, IReadOnlyList<AttackerResult> Attackers)> ExtractionAsync(string output)
+    {
+        var accounts = new Accounts(_settings.Seed);
+        accounts.Add("accuracy");
+        accounts.Add("knockoff");
+        accounts.Add("noise");
+        var random = new Random(_settings.Seed);
+        var picks = Enumerable.Range(0, _data.Train.Count).OrderBy(_ => random.Next()).Take(_settings.TransferQueries).ToArray();
+        var accuracyDigits = _data.Test.Slice(1_000, _settings.Quick ? 200 : 1_000);
+        var soft = output == SimulationPolicies.Full;
+        List<(float[] Image, float[] Scores)> knockoff = [], noise = [];
+        var sessions = new Dictionary<string, AttackSession>(StringComparer.Ordinal);
+        var (log, alerts) = await PhaseAsync($"extraction, {output} output: accuracy client, Knockoff-random ({picks.Length} train digits), random noise", output, accounts, async (oracle, log) =>
+        {
+            var acc = sessions["accuracy"] = new AttackSession(oracle, log, _clock, "accuracy", ["accuracy"], accuracyDigits.Count);
+            await TransferSetAttack.RunAsync(acc, Enumerable.Range(0, accuracyDigits.Count).Select(i => accuracyDigits.Image(i).ToArray())).ConfigureAwait(false);
+            var k = sessions["knockoff"] = new AttackSession(oracle, log, _clock, "knockoff", ["knockoff"], picks.Length);
+            knockoff = await TransferSetAttack.RunAsync(k, picks.Select(i => _data.Train.Image(i).ToArray())).ConfigureAwait(false);
+            var n = sessions["noise"] = new AttackSession(oracle, log, _clock, "noise", ["noise"], _settings.TransferQueries);
+            noise = await TransferSetAttack.RunAsync(n, TransferSetAttack.Noise(new Random(_settings.Seed + 1), _settings.TransferQueries)).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+
+        var accOutcomes = log.Of("accuracy");
+        var answered = accOutcomes.Where(o => o.Answered).ToArray();
+        var correct = accOutcomes.Select((o, i) => o.Answered && o.Label == accuracyDigits.Labels[i]).Count(c => c);
+        var accuracy = new AccuracyResult(output, accuracyDigits.Count, answered.Length, answered.Length == 0 ? double.NaN : (double)correct / answered.Length);
+        var results = new List<AttackerResult>();
+        foreach (var (name, label, answers, notes) in new[]
+        {
+            ("knockoff", "Knockoff-random (natural train digits)", knockoff, soft ? "surrogate trained on softmax of the returned logits" : "surrogate trained on the returned labels"),
+            ("noise", "Random uniform noise", noise, soft ? "surrogate trained on softmax of the returned logits" : "surrogate trained on the returned labels"),
+        })
+        {
+            var watch = Stopwatch.StartNew();
+            var surrogate = Surrogate.Train(answers, soft, _settings.Seed);
+            var agreement = answers.Count == 0 ? double.NaN : Surrogate.Agreement(surrogate, _agreementDigits, _servedLabels);
+            var run = StreamAnalysis.Analyze(name, log.Of(name), alerts, sessions[name].GaveUp);
+            _progress.Step($"{label} ({output}): {run.Queries} queries, {run.Answered} answered, first flag {Show(run.FirstFlagAt)} ({run.Detector ?? "none"}), surrogate agreement {agreement:P1} ({watch.Elapsed.TotalSeconds:F0} s training)");
+            results.Add(new AttackerResult
+            {
+                Attacker = label,
+                Kind = "extraction",
+                Output = output,
+                AccountsPerRun = 1,
+                Runs = [run],
+                Agreement = agreement,
+                TrainingAnswers = answers.Count,
+                Seconds = watch.Elapsed.TotalSeconds,
+                Notes = notes,
+            });
+        }
+
+        return (accuracy, results);
+    }
+
+    private async Task<AttackerResult> JbdaAsync(string output)
+    {
+        var accounts = new Accounts(_settings.Seed);
+        accounts.Add("jbda");
+        AttackSession session = null!;
+        Lab.Nn.Network surrogate = null!;
+        var answers = 0;
+        var budget = _settings.JbdaSeeds << _settings.JbdaRounds;
+        var watch = Stopwatch.StartNew();
+        var (log, alerts) = await PhaseAsync($"JBDA, {output} output: {_settings.JbdaSeeds} seed test digits, {_settings.JbdaRounds} rounds, λ 0.1 (≤ {budget:N0} queries)", output, accounts, async (oracle, log) =>
+        {
+            session = new AttackSession(oracle, log, _clock, "jbda", ["jbda"], budget);
+            var (net, got) = await JacobianAugmentationAttack.RunAsync(session, _data.Test.Slice(0, _settings.JbdaSeeds), _settings.JbdaRounds, _settings.Seed).ConfigureAwait(false);
+            (surrogate, answers) = (net, got.Count);
+        }).ConfigureAwait(false);
+        var agreement = Surrogate.Agreement(surrogate, _agreementDigits, _servedLabels);
+        var run = StreamAnalysis.Analyze("jbda", log.Of("jbda"), alerts, session.GaveUp);
+        _progress.Step($"JBDA ({output}): {run.Queries} queries, first flag {Show(run.FirstFlagAt)} ({run.Detector ?? "none"}), surrogate agreement {agreement:P1}");
+        return new AttackerResult
+        {
+            Attacker = "Papernot JBDA (labels)",
+            Kind = "extraction",
+            Output = output,
+            AccountsPerRun = 1,
+            Runs = [run],
+            Agreement = agreement,
+            TrainingAnswers = answers,
+            Seconds = watch.Elapsed.TotalSeconds,
+            Notes = "labels only, so hardening does not change it; surrogate retrained each round on what was answered",
+        };
+    }
+
+    private async Task<AttackerResult> EvasionAsync(string label, string name, int accountsPerRun, int budget, QueryTransform? transform)
+    {
+        var output = _policies.ContainsKey(SimulationPolicies.Hardened) ? SimulationPolicies.Hardened : _policies.Keys.First();
+        var accounts = new Accounts(_settings.Seed);
+        var runs = Enumerable.Range(0, _settings.EvasionImages).Select(i => (
+            Name: $"{name}-{i}",
+            Accounts: (IReadOnlyList<string>)Enumerable.Range(0, accountsPerRun).Select(a => accounts.Add(accountsPerRun == 1 ? $"{name}-{i}" : $"{name}-{i}-acct{a}")).ToArray(),
+            Digit: 1_000 + (37 * i))).ToArray();
+        var sessions = new Dictionary<string, AttackSession>(StringComparer.Ordinal);
+        var l2 = new Dictionary<string, double>(StringComparer.Ordinal);
+        var watch = Stopwatch.StartNew();
+        var (log, alerts) = await PhaseAsync($"{label}: {runs.Length} images × ≤ {budget:N0} queries", output, accounts, async (oracle, log) =>
+        {
+            foreach (var run in runs)
+            {
+                var session = sessions[run.Name] = new AttackSession(oracle, log, _clock, run.Name, run.Accounts, budget);
+                var random = new Random(_settings.Seed * 31 + run.Digit);
+                var original = _data.Test.Image(run.Digit).ToArray();
+                if (name == "boundary")
+                {
+                    l2[run.Name] = await BoundaryAttack.RunAsync(session, original, _data.Test.Slice(0, 1_000), random).ConfigureAwait(false);
+                }
+                else
+                {
+                    await SimbaAttack.RunAsync(session, original, random, transform).ConfigureAwait(false);
+                }
+            }
+        }).ConfigureAwait(false);
+        var results = runs.Select(r => StreamAnalysis.Analyze(r.Name, log.Of(r.Name), alerts, sessions[r.Name].GaveUp, sessions[r.Name].SucceededAt, l2.TryGetValue(r.Name, out var d) ? d : null)).ToArray();
+        _progress.Step($"{label}: evaded {results.Count(r => r.SucceededAt is not null)} of {results.Length}; first flags at {string.Join(", ", results.Select(r => Show(r.FirstFlagAt)))} ({string.Join(", ", results.Select(r => r.Detector ?? "none").Distinct())})");
+        return new AttackerResult
+        {
+            Attacker = label,
+            Kind = "evasion",
+            Output = output,
+            AccountsPerRun = accountsPerRun,
+            Runs = results,
+            Seconds = watch.Elapsed.TotalSeconds,
+            Notes = name switch
+            {
+                "boundary" => $"labels only; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
+                "simba" => "margin from the hardened answer (rounded top score vs the top-K floor); success = a wrong label answered",
+                _ => "every query a random transform (±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise); accounts round-robin, a flagged account dropped; success = a wrong label answered",
+            },
+        };
+    }
+
+    /// <summary>Starts a fresh sidecar with <paramref name="accounts"/>' keys, runs <paramref name="body"/>, reads the alerts back.</summary>
+    private async Task<(QueryLog Log, AlertLog Alerts)> PhaseAsync(string title, string output, Accounts accounts, Func<InferenceOracle, QueryLog, Task> body)
+    {
+        _progress.Begin(title);
+        var watch = Stopwatch.StartNew();
+        var log = new QueryLog();
+        var phase = _phases.Count;
+        var keys = Path.Combine(_work, $"keys-{phase}.txt");
+        var alertFile = Path.Combine(_work, $"alerts-{phase}.jsonl");
+        accounts.WriteKeysFile(keys);
+        if (_clock.Expired)
+        {
+            _progress.Step("skipped: --max-duration reached");
+            _phases.Add(new PhaseTime(title, 0));
+            return (log, await AlertLog.ReadAsync(alertFile, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false));
+        }
+
+        var sidecar = await SidecarProcess.StartAsync(_binary, _repository, _policies[output], keys, alertFile, _clock.Token).ConfigureAwait(false);
+        AlertLog alerts;
+        try
+        {
+            _progress.Step($"sidecar up on {sidecar.Grpc} ({output} output) in {watch.Elapsed.TotalSeconds:F1} s");
+            var oracle = new InferenceOracle(sidecar.Client, accounts);
+            await body(oracle, log).ConfigureAwait(false);
+            alerts = await AlertLog.ReadAsync(alertFile, TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
+            _progress.Step($"{oracle.Calls:N0} queries, {alerts.Count:N0} alerts");
+        }
+        finally
+        {
+            await sidecar.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _phases.Add(new PhaseTime(title, watch.Elapsed.TotalSeconds));
+        return (log, alerts);
+    }
+
+    private static MnistDataset LoadData(string? path)
+    {
+        try
+        {
+            return MnistDataset.Load(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+        {
+            throw new RedTeamException(e.Message, e);
+        }
+    }
+
+    private static string Show(int? at) => at?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "never";
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using NeuralSec.RedTeam.Cli;
+
+namespace NeuralSec.RedTeam.Tests;
+
+/// <summary>
+/// <c>neuralsec-redteam stream</c>: its help and bounds, and one <c>--quick</c> live run through a real sidecar process
+/// on loopback (small counts): the results have every section, no benign client is flagged by a stream detector, and
+/// SimBA is flagged by the near-duplicate search within 50 queries of every run.
+/// </summary>
+public sealed class StreamCommandTests
+{
+    [Theory]
+    [InlineData("stream", "--help")]
+    [InlineData("help", "stream")]
+    public void Help_names_the_bounds(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        Assert.Equal(0, RedTeamCli.Run(args, stdout, TextWriter.Null));
+        var text = stdout.ToString();
+        Assert.Contains("--max-duration", text, StringComparison.Ordinal);
+        Assert.Contains("--quick", text, StringComparison.Ordinal);
+        Assert.Contains("--policies", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(2, "stream", "--max-duration", "5")]
+    [InlineData(2, "stream", "--max-duration", "100000")]
+    [InlineData(2, "stream", "--qiuck")]
+    [InlineData(1, "stream", "--policies", "/nonexistent/policies")]
+    [InlineData(1, "stream", "--neuralsec", "/nonexistent/neuralsec.dll")]
+    public void Bad_arguments_are_one_line_with_the_exit_code(int code, params string[] args)
+    {
+        using var stderr = new StringWriter();
+        Assert.Equal(code, RedTeamCli.Run(args, TextWriter.Null, stderr));
+        var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("neuralsec-redteam stream: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_quick_run_flags_SimBA_and_no_benign_client()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"stream-{Guid.NewGuid():N}.json");
+        var markdown = Path.ChangeExtension(json, ".md");
+        try
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            Assert.True(RedTeamCli.Run(["stream", "--quick", "--max-duration", "240", "--json", json, "--markdown", markdown], stdout, stderr) == 0, stderr.ToString());
+
+            using var document = JsonDocument.Parse(File.ReadAllText(json));
+            var root = document.RootElement;
+            Assert.False(root.GetProperty("Truncated").GetBoolean());
+            var benign = root.GetProperty("Benign").EnumerateArray().Where(b => b.GetProperty("Profile").GetString() != "recapture").ToArray();
+            Assert.True(benign.Length >= 5);
+            Assert.All(benign, b => Assert.False(b.GetProperty("StreamFlagged").GetBoolean(), b.GetProperty("Client").GetString()));
+
+            var attackers = root.GetProperty("Attackers").EnumerateArray().ToDictionary(a => a.GetProperty("Attacker").GetString()! + "/" + a.GetProperty("Output").GetString());
+            Assert.Contains(attackers.Keys, k => k.StartsWith("Knockoff", StringComparison.Ordinal));
+            Assert.Contains(attackers.Keys, k => k.StartsWith("Papernot JBDA", StringComparison.Ordinal));
+            Assert.Contains(attackers.Keys, k => k.StartsWith("Boundary", StringComparison.Ordinal));
+            Assert.Contains(attackers.Keys, k => k.StartsWith("Adaptive SimBA", StringComparison.Ordinal));
+            var simba = attackers.Single(a => a.Key.StartsWith("SimBA", StringComparison.Ordinal)).Value;
+            foreach (var run in simba.GetProperty("Runs").EnumerateArray())
+            {
+                Assert.InRange(run.GetProperty("FirstFlagAt").GetInt32(), 1, 50);
+                Assert.Equal("nearDuplicate", run.GetProperty("Detector").GetString());
+            }
+
+            var knockoff = attackers.First(a => a.Key.StartsWith("Knockoff", StringComparison.Ordinal)).Value;
+            Assert.InRange(knockoff.GetProperty("Agreement").GetDouble(), 0.5, 1.0);
+            Assert.Contains("#### Attackers", File.ReadAllText(markdown), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(json);
+            File.Delete(markdown);
+        }
+    }
+}
