@@ -7,8 +7,8 @@ namespace NeuralSec.RedTeam.Stream;
 /// topK 1 / 2 decimals) plus a <c>spec.extraction</c> block, in three variants — <c>hardened</c> (the shipped output
 /// block), <c>full</c> (no output block: full logits) and <c>stream-only</c> (hardened, without the per-input detectors) — or one folder the caller gives (<c>--policies</c>). The
 /// per-client rate limit is raised to 1,000/s (burst 2,000) so that the simulation, which sends as fast as the sidecar
-/// answers, measures the stream detectors rather than the token bucket; queryCoverage is left out until its
-/// implementation lands (it throws NotImplementedException in this tree).
+/// answers, measures the stream detectors rather than the token bucket. The shipped policy's own
+/// <c>spec.extraction</c> is used as it stands; <see cref="ExtractionBlock"/> is added only to a policy without one.
 /// </summary>
 internal static partial class SimulationPolicies
 {
@@ -49,7 +49,8 @@ internal static partial class SimulationPolicies
             throw new RedTeamException($"{shipped} no longer has the rateLimit and output blocks the simulation adapts; pass --policies DIR");
         }
 
-        var hardened = limited.TrimEnd('\n') + "\n" + ExtractionBlock;
+        // The shipped policy carries its own spec.extraction; an older or custom one without it gets ExtractionBlock.
+        var hardened = ShippedExtraction().IsMatch(limited) ? limited : limited.TrimEnd('\n') + "\n" + ExtractionBlock;
         var full = OutputBlock().Replace(hardened, string.Empty, 1);
         var streamOnly = DetectBlock().Replace(hardened, string.Empty, 1);
         var folders = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -63,6 +64,9 @@ internal static partial class SimulationPolicies
 
         return folders;
     }
+
+    [GeneratedRegex(@"^  extraction:\n", RegexOptions.Multiline)]
+    private static partial Regex ShippedExtraction();
 
     [GeneratedRegex(@"^  rateLimit:\n(    .*\n|      .*\n)+", RegexOptions.Multiline)]
     private static partial Regex RateLimit();
