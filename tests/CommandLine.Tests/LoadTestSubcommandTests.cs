@@ -154,9 +154,12 @@ public sealed class LoadTestSubcommandTests
     [Fact]
     public void The_generator_builds_every_request_the_same_way_twice_without_throwing()
     {
-        var metadata = new NeuralSec.Protocol.Inference.ModelMetadataResponse { Name = "mnist" };
-        metadata.Inputs.Add(new NeuralSec.Protocol.Inference.ModelMetadataResponse.Types.TensorMetadata { Name = "input", Datatype = "FP32", Shape = { -1, 1, 28, 28 } });
-        var wellFormed = WellFormed.From(metadata, MnistDataset.Load().Test.Image(0).ToArray());
+        // The generated OIP v2 types exist in two referenced assemblies (the load test's and mnist-client's), so the
+        // metadata is made from JSON as the load test's own type, found through the method that takes it.
+        var from = typeof(WellFormed).GetMethod(nameof(WellFormed.From))!;
+        var descriptor = (Google.Protobuf.Reflection.MessageDescriptor)from.GetParameters()[0].ParameterType.GetProperty("Descriptor")!.GetValue(null)!;
+        var metadata = descriptor.Parser.ParseJson("""{"name":"mnist","inputs":[{"name":"input","datatype":"FP32","shape":["-1","1","28","28"]}]}""");
+        var wellFormed = (WellFormed)from.Invoke(null, [metadata, MnistDataset.Load().Test.Image(0).ToArray()])!;
         var generator = new HostileRequests(1, wellFormed);
 
         // 1855 and 8405 once threw (raw contents cut below one float, then "values" mutated); the rest is a sweep.
