@@ -55,8 +55,15 @@ public sealed class CommittedModelTests
         var lab = NeuralSec.Lab.Onnx.OnnxImporter.Load(ModelPath(name)).Predict(images);
         using var session = new InferenceSession(ModelPath(name));
         var ort = Ort.RunBatched(session, images, 100);
-        var diff = OnnxExportTests.MaxAbsDiff(lab, ort);
-        Assert.True(diff <= 1e-4, $"{name}: max abs diff {diff}");
+        // Relative to the logit's size: the distilled model's logits are tens of units (trained at temperature T), where
+        // float32 sums in another order (ONNX Runtime's kernels differ by CPU: AVX2, AVX-512) differ by ~1e-4 absolute.
+        var diff = 0.0;
+        for (var i = 0; i < lab.Length; i++)
+        {
+            diff = Math.Max(diff, Math.Abs(lab[i] - ort[i]) / Math.Max(1.0, Math.Abs(ort[i])));
+        }
+
+        Assert.True(diff <= 1e-4, $"{name}: max scaled diff {diff}");
     }
 
     [Fact]
