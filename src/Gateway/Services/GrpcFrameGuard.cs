@@ -45,8 +45,8 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
 
         if (admission.IsSaturated && request.Path.Value?.EndsWith("/ModelInfer", StringComparison.Ordinal) == true)
         {
-            // Overloaded: shed before a byte of the body is read, so refused calls cost the CPU of their headers only.
-            await RefuseAsync(context, FrontDoor.InferenceAdmission.ShedUnread()).ConfigureAwait(false);
+            // Overloaded: shed before a byte of the body is parsed, so refused calls cost the CPU of their headers only.
+            await ShedAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -168,6 +168,54 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
     private static PipelineRejection Malformed(string detail) => PipelineRejection.Invalid(MalformedRequests.Reason, detail);
 
     /// <summary>A trailers-only gRPC answer, as grpc-dotnet would write it, with the sidecar's trailers.</summary>
+    /// <summary>The answer goes out at once; the body is then read and dropped (never parsed), for at most a second
+    /// and the message size bound, before the call ends: a server that ends a stream while its client still sends
+    /// makes HTTP/2 clients report a reset instead of the answer, and Kestrel counts such streams as abuse.</summary>
+    private async Task ShedAsync(HttpContext context)
+    {
+        WriteRefusalHeaders(context, FrontDoor.InferenceAdmission.ShedUnread());
+        await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        drain.CancelAfter(TimeSpan.FromSeconds(1));
+        var reader = context.Request.BodyReader;
+        long read = 0;
+        try
+        {
+            while (read <= _maxMessage + PrefixLength)
+            {
+                var result = await reader.ReadAsync(drain.Token).ConfigureAwait(false);
+                read += result.Buffer.Length;
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            // A stalled or abandoned body: the answer is out; the stream ends here.
+        }
+
+        await context.Response.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private static void WriteRefusalHeaders(HttpContext context, PipelineRejection rejection)
+    {
+        var requestId = RequestIds.New();
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/grpc";
+        response.Headers["grpc-status"] = ((int)RejectionStatus.ToGrpc(rejection.Kind)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(RejectionStatus.Message(rejection));
+        response.Headers[RejectionStatus.ReasonHeader] = rejection.ReasonCode;
+        response.Headers[RejectionStatus.RequestIdHeader] = requestId;
+        if (RejectionStatus.RetryAfterSeconds(rejection) is { } seconds)
+        {
+            response.Headers[RejectionStatus.RetryAfterHeader] = seconds;
+        }
+    }
+
     private async Task RefuseAsync(HttpContext context, PipelineRejection rejection)
     {
         var requestId = RequestIds.New();
