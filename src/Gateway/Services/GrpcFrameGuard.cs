@@ -173,7 +173,7 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
     /// makes HTTP/2 clients report a reset instead of the answer, and Kestrel counts such streams as abuse.</summary>
     private async Task ShedAsync(HttpContext context)
     {
-        WriteRefusalHeaders(context, FrontDoor.InferenceAdmission.ShedUnread());
+        _ = WriteRefusalHeaders(context, FrontDoor.InferenceAdmission.ShedUnread());
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         drain.CancelAfter(TimeSpan.FromSeconds(1));
@@ -200,7 +200,8 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
         await context.Response.CompleteAsync().ConfigureAwait(false);
     }
 
-    private static void WriteRefusalHeaders(HttpContext context, PipelineRejection rejection)
+    /// <summary>The refusal as a trailers-only gRPC answer's headers, with a new request id (returned).</summary>
+    private static string WriteRefusalHeaders(HttpContext context, PipelineRejection rejection)
     {
         var requestId = RequestIds.New();
         var response = context.Response;
@@ -214,29 +215,19 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
         {
             response.Headers[RejectionStatus.RetryAfterHeader] = seconds;
         }
+
+        return requestId;
     }
 
     private async Task RefuseAsync(HttpContext context, PipelineRejection rejection)
     {
-        var requestId = RequestIds.New();
+        var requestId = WriteRefusalHeaders(context, rejection);
         if (rejection.ReasonCode == MalformedRequests.Reason)
         {
             malformed.Refuse("grpc", requestId, rejection.Message);
         }
 
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = ((int)RejectionStatus.ToGrpc(rejection.Kind)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = Uri.EscapeDataString(RejectionStatus.Message(rejection));
-        response.Headers[RejectionStatus.ReasonHeader] = rejection.ReasonCode;
-        response.Headers[RejectionStatus.RequestIdHeader] = requestId;
-        if (RejectionStatus.RetryAfterSeconds(rejection) is { } seconds)
-        {
-            response.Headers[RejectionStatus.RetryAfterHeader] = seconds;
-        }
-
         // What is left of the body is not read; the stream is ended from our side with the answer.
-        await response.CompleteAsync().ConfigureAwait(false);
+        await context.Response.CompleteAsync().ConfigureAwait(false);
     }
 }
