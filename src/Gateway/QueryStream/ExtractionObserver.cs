@@ -131,7 +131,10 @@ internal sealed class ExtractionObserver(
     {
         var predicted = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.Span);
         var codec = (DistanceDistributionCodec)compiled.Codec!;
-        var result = await histories.UpdateAsync(key, codec, state => detector.Observe(state, input.Span, predicted), window, cancellationToken).ConfigureAwait(false);
+
+        // Distances compare images of one size: a model with dynamic image sizes gets one history per size and client.
+        var sized = key with { ClientId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key.ClientId}\u001f{input.Length}") };
+        var result = await histories.UpdateAsync(sized, codec, state => detector.Observe(state, input.Span, predicted), window, cancellationToken).ConfigureAwait(false);
         return result.Evaluated ? Verdict(compiled, result.W) with { Measures = [new("pooledDistances", result.Pooled)] } : null;
     }
 
