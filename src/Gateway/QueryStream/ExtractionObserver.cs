@@ -16,8 +16,8 @@ namespace NeuralSec.Gateway.QueryStream;
 /// The stream defenses of <c>spec.extraction</c>: every answered image goes through the policy's stream detectors —
 /// the account-oblivious near-duplicate search first (its novelty weighs the others), then the per-client PRADA test
 /// and query-coverage profile, each on state from the injected stores. One verdict per detector and request (the
-/// worst image of a batch); an exact repeat of one of the client's recent images is not a new query
-/// (<see cref="RecentQueries"/>). A flag acts on this answer (block and throttle refuse it, degrade answers it label-only)
+/// worst image of a batch); an exact repeat is not a new query — of an image any client sent, as the near-duplicate
+/// store says, or, in a policy without that detector, of one of the client's recent images (<see cref="RecentQueries"/>). A flag acts on this answer (block and throttle refuse it, degrade answers it label-only)
 /// and, in enforce mode, on the client for the cooldown; monitor mode reports what enforce would do and imposes
 /// nothing. A store that cannot answer falls under the policy's onError rule.
 /// </summary>
@@ -49,6 +49,7 @@ internal sealed class ExtractionObserver(
         var probabilities = ClassProbabilities.Read(query.Outputs, batch.Count, out var classes);
         var key = ClientRateLimiter.Key(policy, query.ClientId);
         var worst = new Verdict?[defenses.Stream.Count];
+        var repeatsSeenByIndex = defenses.Stream[0].Detector is NearDuplicateDetector;
         string? failing = null;
         try
         {
@@ -58,7 +59,10 @@ internal sealed class ExtractionObserver(
                 var row = probabilities is null ? ReadOnlyMemory<float>.Empty : new ReadOnlyMemory<float>(probabilities, image * classes, classes);
                 failing = Name;
                 var content = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(input.Span));
-                if (await histories.UpdateAsync(key, RecentQueries.Codec.Instance, recent => recent.SeenOrAdd(content), extraction.Window, cancellationToken).ConfigureAwait(false))
+                // With a near-duplicate detector (first in the list), its store recognises exact repeats from any
+                // client, this one's included; only without it does the client's own ring need a round trip.
+                if (!repeatsSeenByIndex
+                    && await histories.UpdateAsync(key, RecentQueries.Codec.Instance, recent => recent.SeenOrAdd(content), extraction.Window, cancellationToken).ConfigureAwait(false))
                 {
                     continue; // an exact repeat: nothing new to see (RecentQueries)
                 }
