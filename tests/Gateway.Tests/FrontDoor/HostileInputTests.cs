@@ -294,19 +294,35 @@ public sealed class HostileInputTests
             ["NeuralSec:Limits:LargeJsonBodyBytes"] = "1024",
             ["NeuralSec:Limits:MaxConcurrentLargeJsonBodies"] = "1",
         });
-        var release = new TaskCompletionSource();
 
-        // Trickles 2.5 KB/s, above Kestrel's minimum body data rate, so it holds its slot until released however
-        // long a loaded machine takes to get the second request in.
-        using var slow = new StreamContent(new StallingStream(new byte[4096], release.Task, trickle: 256));
-        slow.Headers.ContentLength = 8 * 1024 * 1024;
-        var first = server.Http.PostAsync(new Uri("/v2/models/mnist/infer", UriKind.Relative), slow);
+        // The first large body comes over a raw socket that writes 256 bytes every 100 ms (2.5 KB/s, above Kestrel's
+        // minimum body data rate) itself, so no client-side buffering can starve it into a 408 that frees the slot.
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(server.Endpoints.Http.Host, server.Endpoints.Http.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /v2/models/mnist/infer HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {8 * 1024 * 1024}\r\n\r\n"));
+        await stream.WriteAsync(new byte[4096]);
+        using var stop = new CancellationTokenSource();
+        var trickle = Task.Run(async () =>
+        {
+            var chunk = new byte[256];
+            Array.Fill(chunk, (byte)' ');
+            while (!stop.IsCancellationRequested)
+            {
+                await stream.WriteAsync(chunk, stop.Token);
+                await stream.FlushAsync(stop.Token);
+                await Task.Delay(100, stop.Token);
+            }
+        });
+
         try
         {
             // The first body holds the only slot once its headers arrived; ask until that has happened (bounded).
             HttpResponseMessage? shed = null;
-            await Wait.Until(async () =>
+            var seen = new List<HttpStatusCode>();
+            var probing = Wait.Until(async () =>
             {
+                Assert.False(trickle.IsCompleted, $"the slow sender stopped: {trickle.Exception?.GetBaseException().Message}");
                 var response = await server.Http.PostAsync(new Uri("/v2/models/mnist/infer", UriKind.Relative), new ByteArrayContent(new byte[4096]));
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                 {
@@ -314,9 +330,18 @@ public sealed class HostileInputTests
                     return true;
                 }
 
+                seen.Add(response.StatusCode);
                 response.Dispose();
                 return false;
             }, "a large body shed while the first holds the only slot");
+            try
+            {
+                await probing;
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException($"{ex.Message}; answers instead: {string.Join(", ", seen.Distinct())}", ex);
+            }
 
             using (shed)
             {
@@ -327,14 +352,18 @@ public sealed class HostileInputTests
         }
         finally
         {
-            release.SetResult();
+            await stop.CancelAsync();
             try
             {
-                (await first).Dispose();
+                await trickle;
             }
-            catch (HttpRequestException)
+            catch (OperationCanceledException)
             {
-                // The stalled body ends short of its Content-Length, which the client reports; the slot is what mattered.
+                // Stopped as asked.
+            }
+            catch (IOException)
+            {
+                // The server ended the connection; the slot is what mattered.
             }
         }
     }
@@ -429,60 +458,4 @@ public sealed class HostileInputTests
     /// <summary>A gRPC trailer, or the header of a trailers-only answer.</summary>
     private static string? GrpcTrailer(HttpResponseMessage response, string name) =>
         response.TrailingHeaders.TryGetValues(name, out var values) || response.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
-
-    /// <summary>Sends its bytes, then waits for <paramref name="release"/> before it ends: a client that stalls, or
-    /// with <paramref name="trickle"/>, one that keeps sending that many bytes every 100 ms until released.</summary>
-    private sealed class StallingStream(byte[] first, Task release, int trickle = 0) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_position < first.Length)
-            {
-                var count = Math.Min(buffer.Length, first.Length - _position);
-                first.AsMemory(_position, count).CopyTo(buffer);
-                _position += count;
-                return count;
-            }
-
-            if (trickle == 0)
-            {
-                await release.WaitAsync(cancellationToken);
-                return 0;
-            }
-
-            await Task.WhenAny(release, Task.Delay(100, cancellationToken));
-            if (release.IsCompleted)
-            {
-                return 0;
-            }
-
-            var bytes = Math.Min(trickle, buffer.Length);
-            buffer.Span[..bytes].Fill((byte)' ');
-            return bytes;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }
