@@ -68,6 +68,9 @@ internal sealed class InferenceAdmission(IOptions<GatewayOptions> options) : IDi
     /// <summary>The refusal of a request shed before it was read (see <see cref="IsSaturated"/>).</summary>
     public static PipelineRejection ShedUnread() => Shed("queue_full").Item2!;
 
+    /// <summary>The refusal of a call whose body the <see cref="RequestBodyBudget"/> could not hold.</summary>
+    public static PipelineRejection ShedOverBudget() => Shed("body_budget").Item2!;
+
     public void Dispose() => _limiter.Dispose();
 
     private static (RateLimitLease?, PipelineRejection?) Shed(string why)

@@ -185,6 +185,7 @@ internal static class GatewayApplication
         services.AddSingleton<IPipelineStage, AlertStage>();
         services.AddSingleton<InferencePipeline>();
         services.AddSingleton<InferenceAdmission>();
+        services.AddSingleton<RequestBodyBudget>();
         services.AddSingleton<InferenceFrontDoor>();
         services.AddSingleton<IReadinessSource>(sp => sp.GetRequiredService<InferenceFrontDoor>());
         services.AddSingleton<MalformedRequests>();

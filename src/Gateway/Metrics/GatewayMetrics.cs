@@ -29,10 +29,15 @@ internal static class GatewayMetrics
         "neuralsec_inferences_in_flight",
         "Inference requests admitted into the pipeline and not yet answered.");
 
-    /// <summary>Requests shed at the door under overload: queue_full or queue_wait.</summary>
+    /// <summary>Bytes of gRPC inference messages held now (declared lengths, from their first bytes to the answer).</summary>
+    public static readonly Gauge RequestBodyBytesInFlight = Prometheus.Metrics.CreateGauge(
+        "neuralsec_request_body_bytes_in_flight",
+        "Bytes of gRPC inference request messages the sidecar holds now, each counted at its declared length from its first bytes until it is answered; bounded by NeuralSec:Limits:MaxRequestBodyBytesInFlight.");
+
+    /// <summary>Requests shed at the door under overload: queue_full, queue_wait or body_budget.</summary>
     public static readonly Counter ShedRequests = Prometheus.Metrics.CreateCounter(
         "neuralsec_shed_requests_total",
-        "Inference requests refused at the door because the sidecar was overloaded, by why: queue_full (no place to wait), queue_wait (waited the longest allowed).",
+        "Inference requests refused at the door because the sidecar was overloaded, by why: queue_full (no place to wait), queue_wait (waited the longest allowed), body_budget (the bytes of request bodies held at once would pass NeuralSec:Limits:MaxRequestBodyBytesInFlight).",
         new CounterConfiguration { LabelNames = ["reason"] });
 
     public static readonly Histogram StageDuration = Prometheus.Metrics.CreateHistogram(

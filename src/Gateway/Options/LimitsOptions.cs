@@ -31,6 +31,14 @@ internal sealed class LimitsOptions
     [Range(1, 1024)]
     public int MaxConcurrentLargeJsonBodies { get; set; } = 4;
 
+    /// <summary>Bytes of gRPC inference messages held at once, each counted at its declared length from its first
+    /// bytes until it is answered; a call that would pass it is shed at once (UNAVAILABLE, reason <c>overloaded</c>,
+    /// with a retry-after). Bounds the memory of calls received faster than the cores can bring them to admission,
+    /// which <see cref="MaxConcurrentInferences"/> and <see cref="MaxQueuedInferences"/> do not see. Set it above
+    /// (in-pipeline + queued) × a usual message, so only a load beyond the door's reaches it.</summary>
+    [Range(1024 * 1024, 1L << 40)]
+    public long MaxRequestBodyBytesInFlight { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Inference requests the pipeline runs at once; beyond it they wait, in arrival order, in a queue of
     /// <see cref="MaxQueuedInferences"/>.</summary>
     [Range(1, 100_000)]

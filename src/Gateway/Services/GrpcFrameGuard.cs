@@ -23,7 +23,7 @@ namespace NeuralSec.Gateway.Services;
 /// (rare) is decompressed once into a counter, bounded likewise, to know that it decompresses.
 /// </para>
 /// </summary>
-internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptions> options, MalformedRequests malformed, FrontDoor.InferenceAdmission admission)
+internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptions> options, MalformedRequests malformed, FrontDoor.InferenceAdmission admission, FrontDoor.RequestBodyBudget budget)
 {
     private const string InferenceService = "/inference.GRPCInferenceService";
     private const int PrefixLength = 5;
@@ -46,20 +46,31 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
         if (admission.IsSaturated && request.Path.Value?.EndsWith("/ModelInfer", StringComparison.Ordinal) == true)
         {
             // Overloaded: shed before a byte of the body is parsed, so refused calls cost the CPU of their headers only.
-            await ShedAsync(context).ConfigureAwait(false);
+            await ShedAsync(context, FrontDoor.InferenceAdmission.ShedUnread()).ConfigureAwait(false);
             return;
         }
 
-        if (await CheckAsync(request, context.RequestAborted).ConfigureAwait(false) is { } rejection)
+        var held = new HeldBytes();
+        try
         {
-            await RefuseAsync(context, rejection).ConfigureAwait(false);
-            return;
-        }
+            if (await CheckAsync(request, held, context.RequestAborted).ConfigureAwait(false) is { } rejection)
+            {
+                await (held.OverBudget ? ShedAsync(context, rejection) : RefuseAsync(context, rejection)).ConfigureAwait(false);
+                return;
+            }
 
-        await next(context).ConfigureAwait(false);
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (held.Bytes > 0)
+            {
+                budget.Release(held.Bytes);
+            }
+        }
     }
 
-    private async Task<PipelineRejection?> CheckAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<PipelineRejection?> CheckAsync(HttpRequest request, HeldBytes held, CancellationToken cancellationToken)
     {
         var reader = request.BodyReader;
         while (true)
@@ -67,6 +78,22 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var problem = Judge(buffer, result.IsCompleted, request.Headers.GrpcEncoding, out var frameComplete);
+            if (problem is null && held.Bytes == 0 && buffer.Length >= PrefixLength)
+            {
+                // The declared length is known from the first five bytes: the call holds that much until answered.
+                var bytes = FrameBytes(buffer);
+                if (budget.TryReserve(bytes))
+                {
+                    held.Bytes = bytes;
+                }
+                else
+                {
+                    held.OverBudget = true;
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    return FrontDoor.InferenceAdmission.ShedOverBudget();
+                }
+            }
+
             if (problem is null && frameComplete && result.IsCompleted && buffer.FirstSpan[0] == 1)
             {
                 problem = CheckDecompresses(buffer.Slice(PrefixLength), request.Headers.GrpcEncoding.ToString());
@@ -82,6 +109,14 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
                 return problem;
             }
         }
+    }
+
+    /// <summary>The whole frame's length, prefix included, as its first five bytes declare it.</summary>
+    private static long FrameBytes(ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> prefix = stackalloc byte[PrefixLength];
+        buffer.Slice(0, PrefixLength).CopyTo(prefix);
+        return PrefixLength + (long)BinaryPrimitives.ReadUInt32BigEndian(prefix[1..]);
     }
 
     /// <summary>What is wrong with the body so far, if anything; <paramref name="frameComplete"/> once the whole
@@ -167,13 +202,12 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
 
     private static PipelineRejection Malformed(string detail) => PipelineRejection.Invalid(MalformedRequests.Reason, detail);
 
-    /// <summary>A trailers-only gRPC answer, as grpc-dotnet would write it, with the sidecar's trailers.</summary>
     /// <summary>The answer goes out at once; the body is then read and dropped (never parsed), for at most a second
     /// and the message size bound, before the call ends: a server that ends a stream while its client still sends
     /// makes HTTP/2 clients report a reset instead of the answer, and Kestrel counts such streams as abuse.</summary>
-    private async Task ShedAsync(HttpContext context)
+    private async Task ShedAsync(HttpContext context, PipelineRejection shed)
     {
-        _ = WriteRefusalHeaders(context, FrontDoor.InferenceAdmission.ShedUnread());
+        _ = WriteRefusalHeaders(context, shed);
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         drain.CancelAfter(TimeSpan.FromSeconds(1));
@@ -229,5 +263,13 @@ internal sealed class GrpcFrameGuard(RequestDelegate next, IOptions<GatewayOptio
 
         // What is left of the body is not read; the stream is ended from our side with the answer.
         await context.Response.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>What a call holds of the <see cref="FrontDoor.RequestBodyBudget"/>, or that it could not.</summary>
+    private sealed class HeldBytes
+    {
+        public long Bytes { get; set; }
+
+        public bool OverBudget { get; set; }
     }
 }

@@ -94,8 +94,82 @@ public sealed class OverloadTests
         Assert.Equal((int)StatusCode.OK, (await echo.OverGrpcAsync(sidecar)).Status);
     }
 
-    /// <summary>Sends a few bytes, then never the rest: the answer can only come from a door that did not wait for it.</summary>
-    private sealed class StalledContent(byte[] prefix) : HttpContent
+    [Fact]
+    public async Task Calls_whose_bodies_would_pass_the_memory_budget_are_shed_then_served_once_it_is_free()
+    {
+        await using var sidecar = await GatewayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["NeuralSec:Policies:Directory"] = RepoPaths.PassThroughPolicies,
+            ["NeuralSec:Limits:MaxRequestBodyBytesInFlight"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var digit = InferRequests.Raw(TestDigits.Image(0));
+        Assert.Single((await sidecar.Client.ModelInferAsync(digit)).Outputs);
+
+        // A call that declares a 1,048,000-byte message and sends it slowly (above Kestrel's minimum data rate, so it
+        // is not ended as too slow): from its first five bytes it holds nearly the whole 1 MiB budget.
+        using var http = new HttpClient();
+        using var stop = new CancellationTokenSource();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(sidecar.Endpoints.Grpc, "/inference.GRPCInferenceService/ModelInfer"))
+        {
+            Content = new StalledContent([0, 0x00, 0x0F, 0xFD, 0xC0], trickle: 256),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        var holder = http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        try
+        {
+            // An ordinary 3 KB digit no longer fits beside it (asked until the holder's prefix has arrived).
+            RpcException? shed = null;
+            await Wait.Until(async () =>
+            {
+                try
+                {
+                    await sidecar.Client.ModelInferAsync(digit);
+                    return false;
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
+                {
+                    shed = ex;
+                    return true;
+                }
+            }, "a call shed while another holds the body budget");
+
+            Assert.Equal("overloaded", shed!.Trailers.GetValue("x-neuralsec-reason"));
+            Assert.Equal("1", shed.Trailers.GetValue("retry-after"));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                (await holder).Dispose();
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
+            {
+                // Abandoned on purpose: what it held must come back.
+            }
+        }
+
+        // Once the holder is gone its bytes are given back: the same digit is answered (bounded wait for the
+        // server to see the reset).
+        await Wait.Until(async () =>
+        {
+            try
+            {
+                return (await sidecar.Client.ModelInferAsync(digit)).Outputs.Count == 1;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
+            {
+                return false;
+            }
+        }, "the budget given back after the holding call ended");
+    }
+
+    /// <summary>Sends a few bytes, then never the rest (or, with <paramref name="trickle"/>, that many spaces every
+    /// 100 ms until the call is cancelled): the answer can only come from a door that did not wait for the body.</summary>
+    private sealed class StalledContent(byte[] prefix, int trickle = 0) : HttpContent
     {
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
         {
@@ -103,7 +177,18 @@ public sealed class OverloadTests
             await stream.FlushAsync(cancellationToken);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                if (trickle == 0)
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+
+                var chunk = new byte[trickle];
+                while (true)
+                {
+                    await Task.Delay(100, cancellationToken);
+                    await stream.WriteAsync(chunk, cancellationToken);
+                    await stream.FlushAsync(cancellationToken);
+                }
             }
             catch (OperationCanceledException)
             {
