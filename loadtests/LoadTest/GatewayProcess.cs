@@ -57,13 +57,23 @@ internal sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="binary"/> (<c>neuralsec.dll</c>, run with <c>dotnet</c>, or a native
-    /// <c>neuralsec</c>) with the given configuration switches plus loopback listeners on free ports.</summary>
-    public static GatewayProcess Start(string name, string binary, IEnumerable<string> settings)
+    /// <c>neuralsec</c>) with the given configuration switches plus loopback listeners on free ports; with
+    /// <paramref name="cores"/>, confined to those cores (<c>taskset</c>, which execs it: the process id is the
+    /// sidecar's).</summary>
+    public static GatewayProcess Start(string name, string binary, IEnumerable<string> settings, IReadOnlyCollection<int>? cores = null)
     {
         var (grpc, http, metrics) = (FreePort(), FreePort(), FreePort());
         var start = binary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
             ? new ProcessStartInfo("dotnet") { ArgumentList = { "exec", binary } }
             : new ProcessStartInfo(binary);
+        if (cores is not null)
+        {
+            var command = start.FileName;
+            start.FileName = "taskset";
+            start.ArgumentList.Insert(0, command);
+            start.ArgumentList.Insert(0, CpuAffinity.List(cores));
+            start.ArgumentList.Insert(0, "-c");
+        }
         foreach (var argument in (string[])[
             "serve",
             "--NeuralSec:Server:ListenAddress=127.0.0.1",

@@ -99,7 +99,8 @@ public sealed class LoadTestSubcommandTests
         var (code, _, error, _, options) = Run(
             "overload", "--target", "http://[::1]:8001", "--target-pid", "9", "--model", "m", "--batch", "4", "--max-concurrent", "3", "--max-queued", "0",
             "--queue-wait", "250", "--capacity-seconds", "5", "--overload-seconds", "20", "--factor", "8", "--recovery-seconds", "7",
-            "--recovery-fraction", "0.25", "--max-rss-mib", "300", "--markdown", "/tmp/o.md", "--neuralsec", "/x/neuralsec", "--model-repository", "/r");
+            "--recovery-fraction", "0.25", "--max-rss-mib", "300", "--markdown", "/tmp/o.md", "--neuralsec", "/x/neuralsec", "--model-repository", "/r",
+            "--backend", "embedded", "--service-ms", "25", "--sidecar-cpus", "shared");
 
         Assert.True(code == 0, error);
         Assert.Equal(
@@ -121,8 +122,29 @@ public sealed class LoadTestSubcommandTests
                 MarkdownPath = "/tmp/o.md",
                 NeuralsecBinary = "/x/neuralsec",
                 ModelRepository = "/r",
+                Backend = OverloadBackend.Embedded,
+                ServiceTime = TimeSpan.FromMilliseconds(25),
             },
-            options);
+            options! with { SidecarCores = null });
+        Assert.Equal([], options.SidecarCores!);
+    }
+
+    [Fact]
+    public void Sidecar_cores_are_a_list_that_leaves_the_load_at_least_one()
+    {
+        var last = Environment.ProcessorCount - 1;
+        if (last > 0)
+        {
+            Assert.Equal([0], Run("overload", "--sidecar-cpus", "0").Overload!.SidecarCores!);
+        }
+
+        foreach (var bad in new[] { "-1", "x", "0,,1", string.Join(',', Enumerable.Range(0, Environment.ProcessorCount)), (last + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            var (code, _, error, _, overload) = Run("overload", "--sidecar-cpus", bad);
+            Assert.Equal(2, code);
+            Assert.Null(overload);
+            Assert.Contains("--sidecar-cpus must be 'shared' or a list of core numbers", error, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
@@ -140,6 +162,7 @@ public sealed class LoadTestSubcommandTests
     [InlineData("neuralsec-loadtest overload: --overload-seconds must be seconds in (0, 600], got '601'", "overload", "--overload-seconds", "601")]
     [InlineData("neuralsec-loadtest overload: --target: refusing non-loopback target 'http://192.168.0.1:8001'", "overload", "--target", "http://192.168.0.1:8001")]
     [InlineData("neuralsec-loadtest overload: --target-pid goes with --target", "overload", "--target-pid", "12")]
+    [InlineData("neuralsec-loadtest overload: --service-ms must be milliseconds in [1, 10000], got '0'", "overload", "--service-ms", "0")]
     public void Usage_errors_exit_two_before_any_request(string expected, params string[] args)
     {
         var (code, output, error, fuzz, overload) = Run(args);
@@ -196,16 +219,19 @@ public sealed class LoadTestSubcommandTests
         }
     }
 
-    [Fact]
-    public async Task A_short_live_overload_run_reports_every_phase_and_only_OK_or_overloaded()
+    [Theory]
+    [InlineData("gpu-standin")]
+    [InlineData("embedded")]
+    public async Task A_short_live_overload_run_reports_every_phase_and_only_OK_or_overloaded(string backend)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
 
         // Latency bounds are the run's verdict on a machine, not this test's: exit 1 (a bound missed on a busy
         // machine) is a finished run; what is asserted is the shape and that nothing but OK or overloaded came back.
+        // Cores shared: a split would pin this test process, and every test running beside it, to half the machine.
         var code = await LoadTest.CommandLine.RunAsync(
-            ["overload", "--capacity-seconds", "2", "--overload-seconds", "3", "--recovery-seconds", "3", "--batch", "4", "--model-repository", RepositoryPaths.ModelRepository()],
+            ["overload", "--backend", backend, "--sidecar-cpus", "shared", "--capacity-seconds", "2", "--overload-seconds", "3", "--recovery-seconds", "3", "--batch", "4", "--model-repository", RepositoryPaths.ModelRepository()],
             output, error);
 
         var table = output.ToString();
@@ -216,5 +242,7 @@ public sealed class LoadTestSubcommandTests
         }
 
         Assert.Contains("| no answer but OK or overloaded | ✓ |", table, StringComparison.Ordinal);
+        Assert.Contains(backend == "embedded" ? "embedded ONNX Runtime" : "upstream GPU stand-in", table, StringComparison.Ordinal);
+        Assert.Contains("Cores: shared by the sidecar and the load generator", table, StringComparison.Ordinal);
     }
 }

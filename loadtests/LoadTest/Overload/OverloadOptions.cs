@@ -15,6 +15,17 @@ internal sealed record OverloadOptions
 
     public string Model { get; init; } = "mnist";
 
+    /// <summary>What serves the model behind a started sidecar.</summary>
+    public OverloadBackend Backend { get; init; } = OverloadBackend.GpuStandIn;
+
+    /// <summary>With <see cref="OverloadBackend.GpuStandIn"/>: the stand-in's service time per call (its slots are
+    /// <see cref="MaxConcurrent"/>, so capacity is about MaxConcurrent / ServiceTime).</summary>
+    public TimeSpan ServiceTime { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The cores a started sidecar runs on; this process takes the others. Null: by default, the first half
+    /// of the machine's cores (none on one core); an empty list shares every core.</summary>
+    public IReadOnlyList<int>? SidecarCores { get; init; }
+
     /// <summary>Images per request: enough model time per call that admission, not transport, sets capacity.</summary>
     public int BatchSize { get; init; } = 16;
 

@@ -12,7 +12,11 @@ internal static class OverloadReport
         var options = result.Options;
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.ProcessArchitecture}  ");
-        md.AppendLine(CultureInfo.InvariantCulture, $"Sidecar: {(result.StartedSidecar ? "a neuralsec process started for the run (embedded ONNX Runtime, pass-through policy)" : "the one at " + options.Target)}; admission {options.MaxConcurrent} in the pipeline, {options.MaxQueued} queued, {options.MaxQueueWait.TotalMilliseconds:F0} ms queue wait  ");
+        var backend = options.Backend == OverloadBackend.Embedded
+            ? "embedded ONNX Runtime on the sidecar's cores"
+            : $"upstream GPU stand-in, {options.ServiceTime.TotalMilliseconds:F0} ms a call, {options.MaxConcurrent} at a time, no CPU";
+        md.AppendLine(CultureInfo.InvariantCulture, $"Sidecar: {(result.StartedSidecar ? $"a neuralsec process started for the run ({backend}, pass-through policy)" : "the one at " + options.Target)}; admission {options.MaxConcurrent} in the pipeline, {options.MaxQueued} queued, {options.MaxQueueWait.TotalMilliseconds:F0} ms queue wait  ");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Cores: {(result.Cores is { } cores ? $"sidecar on {CpuAffinity.List(cores.Sidecar)}, load generator{(options.Backend == OverloadBackend.GpuStandIn && result.StartedSidecar ? " and stand-in" : string.Empty)} on {CpuAffinity.List(cores.Load)}" : "shared by the sidecar and the load generator")}  ");
         md.AppendLine(CultureInfo.InvariantCulture, $"Load: model `{options.Model}`, batch {options.BatchSize}, one client process; latency counts from when each request left the client, how late it left its schedule is the send lag  ");
         md.AppendLine(CultureInfo.InvariantCulture, $"Verdict: **{(result.Passed ? "pass" : "FAIL")}**");
         md.AppendLine();

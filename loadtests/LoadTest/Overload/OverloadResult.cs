@@ -15,7 +15,8 @@ internal sealed record OverloadResult(
     PhaseOutcome Drain,
     PhaseOutcome Recovery,
     long? PeakRssBytes,
-    bool StartedSidecar)
+    bool StartedSidecar,
+    (int[] Sidecar, int[] Load)? Cores)
 {
     private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(50);
 

@@ -16,17 +16,33 @@ internal static class OverloadRun
     public static async Task<int> RunAsync(OverloadOptions options, TextWriter output, TextWriter error)
     {
         GatewayProcess? process = null;
+        StandIn.GpuStandInServer? standIn = null;
         try
         {
             Uri address;
             int? pid;
+            (int[] Sidecar, int[] Load)? split = null;
             if (options.Target is { } target)
             {
                 (address, pid) = (target, options.TargetPid);
             }
             else
             {
-                process = await StartSidecarAsync(options, error);
+                split = Split(options);
+                if (split is { } cores)
+                {
+                    // Before anything else runs here, so every thread of this process (and the stand-in's) starts
+                    // on the load's cores.
+                    CpuAffinity.PinThisProcess(cores.Load);
+                    await error.WriteLineAsync($"cores: sidecar on {CpuAffinity.List(cores.Sidecar)}, load generator{(options.Backend == OverloadBackend.GpuStandIn ? " and GPU stand-in" : string.Empty)} on {CpuAffinity.List(cores.Load)}");
+                }
+
+                if (options.Backend == OverloadBackend.GpuStandIn)
+                {
+                    standIn = await StandIn.GpuStandInServer.StartAsync(options.Model, options.ServiceTime, options.MaxConcurrent);
+                }
+
+                process = await StartSidecarAsync(options, standIn?.Address, split?.Sidecar, error);
                 (address, pid) = (process.Grpc, process.ProcessId);
             }
 
@@ -54,7 +70,7 @@ internal static class OverloadRun
             var drain = await RunPhaseAsync(rss, () => OverloadPhases.OpenLoopAsync($"recovery, first {RecoveryGrace.TotalSeconds:F0} s", client, request, rate * options.RecoveryFraction, RecoveryGrace));
             var recovery = await RunPhaseAsync(rss, () => OverloadPhases.OpenLoopAsync($"recovery ({options.RecoveryFraction:0.##}× capacity)", client, request, rate * options.RecoveryFraction, options.RecoveryDuration - RecoveryGrace));
 
-            var result = new OverloadResult(options, capacity, overload, drain, recovery, rss?.PeakBytes, process is not null);
+            var result = new OverloadResult(options, capacity, overload, drain, recovery, rss?.PeakBytes, process is not null, split);
             var markdown = OverloadReport.Markdown(result);
             await output.WriteLineAsync(markdown);
             if (options.MarkdownPath is not null)
@@ -70,7 +86,23 @@ internal static class OverloadRun
             {
                 await process.DisposeAsync();
             }
+
+            if (standIn is not null)
+            {
+                await standIn.DisposeAsync();
+            }
         }
+    }
+
+    /// <summary>The cores of the sidecar and of this process: as asked, or by default half each; null to share.</summary>
+    private static (int[] Sidecar, int[] Load)? Split(OverloadOptions options)
+    {
+        if (options.SidecarCores is { } asked)
+        {
+            return asked.Count == 0 ? null : ([.. asked], [.. Enumerable.Range(0, Environment.ProcessorCount).Except(asked)]);
+        }
+
+        return OperatingSystem.IsLinux() ? CpuAffinity.DefaultSplit(Environment.ProcessorCount) : null;
     }
 
     private static async Task<PhaseOutcome> RunPhaseAsync(RssSampler? rss, Func<Task<PhaseOutcome>> phase)
@@ -82,24 +114,30 @@ internal static class OverloadRun
         return outcome;
     }
 
-    private static async Task<GatewayProcess> StartSidecarAsync(OverloadOptions options, TextWriter error)
+    private static async Task<GatewayProcess> StartSidecarAsync(OverloadOptions options, Uri? standIn, int[]? cores, TextWriter error)
     {
         var repository = RepositoryPaths.LocateModelRepository(options.ModelRepository)
             ?? throw new InvalidOperationException("no models/repository folder found above the working directory; pass --model-repository");
         var root = Path.GetFullPath(Path.Combine(repository, "..", ".."));
         var binary = options.NeuralsecBinary ?? await GatewayProcess.BuiltBinaryAsync(root);
-        await error.WriteLineAsync($"starting the sidecar (neuralsec, ONNX Runtime, pass-through policy, {options.MaxConcurrent} in the pipeline, {options.MaxQueued} queued, {options.MaxQueueWait.TotalMilliseconds:F0} ms queue wait) on 127.0.0.1 …");
+        string[] backend = standIn is null
+            ?
+            [
+                "--NeuralSec:Backend=OnnxRuntime",
+                $"--NeuralSec:OnnxRuntime:ModelRepository={Path.GetFullPath(repository)}",
+                $"--NeuralSec:OnnxRuntime:Models:0={options.Model}",
+                "--NeuralSec:OnnxRuntime:IntraOpThreads=1", // concurrency comes from the admission limit, not ORT's pool
+            ]
+            : ["--NeuralSec:Backend=Upstream", $"--NeuralSec:Upstream:Address={standIn}"];
+        await error.WriteLineAsync($"starting the sidecar (neuralsec, {(standIn is null ? "embedded ONNX Runtime" : $"upstream GPU stand-in at {standIn}, {options.ServiceTime.TotalMilliseconds:F0} ms a call")}, pass-through policy, {options.MaxConcurrent} in the pipeline, {options.MaxQueued} queued, {options.MaxQueueWait.TotalMilliseconds:F0} ms queue wait) on 127.0.0.1 …");
         var process = GatewayProcess.Start("sidecar", binary, [
-            "--NeuralSec:Backend=OnnxRuntime",
-            $"--NeuralSec:OnnxRuntime:ModelRepository={Path.GetFullPath(repository)}",
-            $"--NeuralSec:OnnxRuntime:Models:0={options.Model}",
+            .. backend,
             $"--NeuralSec:Policies:Directory={Path.Combine(root, "loadtests", "policies", "passthrough")}",
             $"--NeuralSec:Limits:MaxConcurrentInferences={options.MaxConcurrent}",
-            "--NeuralSec:OnnxRuntime:IntraOpThreads=1", // concurrency comes from the admission limit, not ORT's pool
             $"--NeuralSec:Limits:MaxQueuedInferences={options.MaxQueued}",
             FormattableString.Invariant($"--NeuralSec:Limits:MaxQueueWait={options.MaxQueueWait:c}"),
             "--NeuralSec:Alerts:Enabled=false",
-        ]);
+        ], cores);
         try
         {
             await process.WaitReadyAsync();
