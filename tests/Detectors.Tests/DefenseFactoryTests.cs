@@ -138,7 +138,7 @@ public sealed class DefenseFactoryTests
     {
         string[] preprocess = ["bitDepth", "median", "gaussianBlur", "nonLocalMeans", "jpeg", "randomResizePad", "randomShift", "gaussianNoise"];
         string[] detect = ["featureSqueezing", "reconstructionError", "strip", "statistics"];
-        string[] stream = ["nearDuplicate", "distanceDistribution", "queryCoverage"];
+        string[] stream = ["nearDuplicate", "distanceDistribution", "queryCoverage", "flaggedInputs"];
 
         Assert.Equal(preprocess.Order(), DefenseCatalog.All.Where(d => d.Stage == DefenseStage.Preprocess).Select(d => d.Type).Order());
         Assert.Equal(detect.Order(), DefenseCatalog.All.Where(d => d.Stage == DefenseStage.Detect).Select(d => d.Type).Order());

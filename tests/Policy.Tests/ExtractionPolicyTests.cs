@@ -1,3 +1,4 @@
+using NeuralSec.Detectors.Catalog;
 using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Policy.Tests;
@@ -45,6 +46,16 @@ public sealed class ExtractionPolicyTests
         Assert.Null(policy.Extraction);
         Assert.Equal(UnidentifiedKeying.Address, policy.Identity.KeyUnidentifiedBy);
         Assert.Equal(UnidentifiedKeying.Shared, PolicyYaml.Validate(Head + "  identity: { keyUnidentifiedBy: shared }\n").Policy!.Identity.KeyUnidentifiedBy);
+    }
+
+    [Fact]
+    public void Escalation_without_input_detectors_is_refused_at_its_type()
+    {
+        var body = "  extraction:\n    detectors:\n      - type: flaggedInputs\n        threshold: 10\n";
+
+        var error = Assert.Single(PolicyYaml.Errors(Head + body, DefenseCatalog.All));
+        Assert.StartsWith("test.yaml:9:15: error: flaggedInputs counts the requests the detect entries flag, and this policy has none", error, StringComparison.Ordinal);
+        Assert.Empty(PolicyYaml.Errors(Head + "  input:\n    image: { tensor: input, layout: NCHW }\n  detect:\n    - type: featureSqueezing\n      threshold: 1\n" + body, DefenseCatalog.All));
     }
 
     [Fact]

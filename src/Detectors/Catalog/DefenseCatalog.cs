@@ -37,5 +37,6 @@ public static class DefenseCatalog
         yield return Stream.NearDuplicateDefinition.Definition;
         yield return Stream.DistanceDistributionDefinition.Definition;
         yield return Stream.QueryCoverageDefinition.Definition;
+        yield return Stream.FlaggedInputsDefinition.Definition;
     }
 }

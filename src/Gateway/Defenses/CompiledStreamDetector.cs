@@ -4,8 +4,8 @@ using NeuralSec.Policy.Model;
 namespace NeuralSec.Gateway.Defenses;
 
 /// <summary>A policy's <c>spec.extraction.detectors</c> entry, built: the stream detector (a
-/// <see cref="Detectors.Stream.NearDuplicateDetector"/>, <see cref="Detectors.Stream.DistanceDistributionDetector"/>
-/// or <see cref="Detectors.Stream.QueryCoverageDetector"/>), its catalog definition, its policy settings, and its
+/// <see cref="Detectors.Stream.NearDuplicateDetector"/>, <see cref="Detectors.Stream.DistanceDistributionDetector"/>,
+/// <see cref="Detectors.Stream.QueryCoverageDetector"/> or <see cref="Detectors.Stream.FlaggedInputsDetector"/>), its catalog definition, its policy settings, and its
 /// position in the list (which names its per-client state).</summary>
 internal sealed record CompiledStreamDetector(DefenseSpec Spec, DefenseDefinition Definition, object Detector, int Position)
 {
@@ -16,6 +16,7 @@ internal sealed record CompiledStreamDetector(DefenseSpec Spec, DefenseDefinitio
     {
         Detectors.Stream.DistanceDistributionDetector d => new QueryStream.DistanceDistributionCodec(d, Position),
         Detectors.Stream.QueryCoverageDetector c => new QueryStream.QueryCoverageCodec(c, Position),
+        Detectors.Stream.FlaggedInputsDetector f => new QueryStream.FlaggedInputsCodec(f, Position),
         _ => null,
     };
 

@@ -5,7 +5,8 @@ using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.QueryStream;
 
-/// <summary>What a <see cref="IQueryObserver"/> sees of one answered request, and the one way it may act on it.</summary>
+/// <summary>What a <see cref="IQueryObserver"/> sees of one answered request — or of one the input detectors refused
+/// (<see cref="RefusedByInputChecks"/>: no outputs) — and the one way it may act on it.</summary>
 internal sealed class AnsweredQuery(InferenceContext context, DateTimeOffset time)
 {
     public string RequestId => context.RequestId;
@@ -26,8 +27,32 @@ internal sealed class AnsweredQuery(InferenceContext context, DateTimeOffset tim
     /// <summary>The tensors as the caller sent them.</summary>
     public IReadOnlyList<InferenceTensor> Inputs => context.OriginalInputs;
 
-    /// <summary>The model's answer, before hardening.</summary>
+    /// <summary>The model's answer, before hardening; empty when <see cref="RefusedByInputChecks"/>.</summary>
     public IReadOnlyList<InferenceTensor> Outputs => context.Outputs;
+
+    /// <summary>Refused by the input detectors (<see cref="ReasonCodes.SuspiciousInput"/>): never answered, but the
+    /// client's stream includes it.</summary>
+    public bool RefusedByInputChecks => context.Rejection?.ReasonCode == ReasonCodes.SuspiciousInput;
+
+    /// <summary>Whether an input detector judged the request (ran without error), and whether one flagged it —
+    /// whatever its action and the policy's mode.</summary>
+    public (bool Judged, bool Flagged) InputVerdict
+    {
+        get
+        {
+            var (judged, flagged) = (false, false);
+            foreach (var verdict in context.Decision.Verdicts)
+            {
+                if (verdict.Stage == PipelineStageId.Detect && verdict.Error is null)
+                {
+                    judged = true;
+                    flagged |= verdict.Flagged;
+                }
+            }
+
+            return (judged, flagged);
+        }
+    }
 
     internal StageOutcome Outcome { get; private set; }
 

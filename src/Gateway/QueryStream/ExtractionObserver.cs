@@ -17,7 +17,10 @@ namespace NeuralSec.Gateway.QueryStream;
 /// the account-oblivious near-duplicate search first (its novelty weighs the others), then the per-client PRADA test
 /// and query-coverage profile, each on state from the injected stores. One verdict per detector and request (the
 /// worst image of a batch); an exact repeat is not a new query — of an image any client sent, as the near-duplicate
-/// store says, or, in a policy without that detector, of one of the client's recent images (<see cref="RecentQueries"/>). A flag acts on this answer (block and throttle refuse it, degrade answers it label-only)
+/// store says, or, in a policy without that detector, of one of the client's recent images (<see cref="RecentQueries"/>).
+/// Every request the input detectors judged — answered, or refused by them — also goes to the client's record of
+/// flagged inputs (<see cref="FlaggedInputsDetector"/>), which escalates many weak per-request flags into one verdict
+/// on the client. A flag acts on this answer (block and throttle refuse it, degrade answers it label-only)
 /// and, in enforce mode, on the client for the cooldown; monitor mode reports what enforce would do and imposes
 /// nothing. A store that cannot answer falls under the policy's onError rule.
 /// </summary>
@@ -38,64 +41,25 @@ internal sealed class ExtractionObserver(
         }
 
         var defenses = registry.For(policy);
-        if (defenses.Image is null || !ImageInputs.TryRead(query.Inputs, defenses, out _, out var batch, out _))
-        {
-            // Validation admitted the request; without an image input there is nothing these detectors compare.
-            return;
-        }
-
-        var pixels = batch!.ToPixels();
-        var size = batch.ImageSize;
-        var probabilities = ClassProbabilities.Read(query.Outputs, batch.Count, out var classes);
         var key = ClientRateLimiter.Key(policy, query.ClientId);
         var worst = new Verdict?[defenses.Stream.Count];
-        var repeatsSeenByIndex = defenses.Stream[0].Detector is NearDuplicateDetector;
         string? failing = null;
         try
         {
-            for (var image = 0; image < batch.Count; image++)
+            // Per request, answered or refused by the input detectors: the client's record of flagged inputs.
+            var (judged, flagged) = query.InputVerdict;
+            for (var d = 0; d < defenses.Stream.Count && judged; d++)
             {
-                var input = new ReadOnlyMemory<float>(pixels, image * size, size);
-                var row = probabilities is null ? ReadOnlyMemory<float>.Empty : new ReadOnlyMemory<float>(probabilities, image * classes, classes);
-                failing = Name;
-                var content = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(input.Span));
-                // With a near-duplicate detector (first in the list), its store recognises exact repeats from any
-                // client, this one's included; only without it does the client's own ring need a round trip.
-                if (!repeatsSeenByIndex
-                    && await histories.UpdateAsync(key, RecentQueries.Codec.Instance, recent => recent.SeenOrAdd(content), extraction.Window, cancellationToken).ConfigureAwait(false))
+                if (defenses.Stream[d] is { Detector: FlaggedInputsDetector escalation } detector)
                 {
-                    continue; // an exact repeat: nothing new to see (RecentQueries)
-                }
-
-                var novelty = 1.0;
-                for (var d = 0; d < defenses.Stream.Count; d++)
-                {
-                    var detector = defenses.Stream[d];
                     failing = detector.Spec.Type;
-                    var verdict = detector.Detector switch
-                    {
-                        NearDuplicateDetector near => await NearDuplicateAsync(query, near, detector, input, content, extraction.Window, cancellationToken).ConfigureAwait(false),
-                        DistanceDistributionDetector prada when row.Length > 0 => await DistanceAsync(key, prada, detector, input, row, extraction.Window, cancellationToken).ConfigureAwait(false),
-                        QueryCoverageDetector coverage when row.Length > 0 => await CoverageAsync(key, coverage, detector, row, novelty, query.Time, extraction.Window, cancellationToken).ConfigureAwait(false),
-                        _ => null,
-                    };
-                    if (verdict is null)
-                    {
-                        continue;
-                    }
-
-                    if (ReferenceEquals(verdict, RepeatVerdict))
-                    {
-                        break; // an image some client already sent: nothing new for the other detectors either
-                    }
-
-                    if (detector.Detector is NearDuplicateDetector nd)
-                    {
-                        novelty = Math.Clamp(1 - (verdict.Score ?? 0) / nd.FingerprintSize, 0, 1);
-                    }
-
-                    worst[d] = Worse(worst[d], verdict, detector);
+                    worst[d] = await FlaggedInputsAsync(key, escalation, detector, flagged, query.Time, extraction.Window, cancellationToken).ConfigureAwait(false);
                 }
+            }
+
+            if (!query.RefusedByInputChecks)
+            {
+                await ObserveImagesAsync(query, extraction, defenses, key, worst, name => failing = name, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (ClientStateUnavailableException ex)
@@ -111,6 +75,75 @@ internal sealed class ExtractionObserver(
                 await ActAsync(query, extraction, defenses.Stream[d], verdict, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The image detectors, image by image; each one's worst verdict lands in <paramref name="worst"/>.</summary>
+    private async ValueTask ObserveImagesAsync(AnsweredQuery query, ExtractionPolicy extraction, PolicyDefenses defenses, ClientKey key, Verdict?[] worst, Action<string> running, CancellationToken cancellationToken)
+    {
+        if (defenses.Image is null || !ImageInputs.TryRead(query.Inputs, defenses, out _, out var batch, out _))
+        {
+            // Validation admitted the request; without an image input there is nothing these detectors compare.
+            return;
+        }
+
+        var pixels = batch!.ToPixels();
+        var size = batch.ImageSize;
+        var probabilities = ClassProbabilities.Read(query.Outputs, batch.Count, out var classes);
+        var repeatsSeenByIndex = defenses.Stream[0].Detector is NearDuplicateDetector;
+        for (var image = 0; image < batch.Count; image++)
+        {
+            var input = new ReadOnlyMemory<float>(pixels, image * size, size);
+            var row = probabilities is null ? ReadOnlyMemory<float>.Empty : new ReadOnlyMemory<float>(probabilities, image * classes, classes);
+            running(Name);
+            var content = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(input.Span));
+            // With a near-duplicate detector (first in the list), its store recognises exact repeats from any
+            // client, this one's included; only without it does the client's own ring need a round trip.
+            if (!repeatsSeenByIndex
+                && await histories.UpdateAsync(key, RecentQueries.Codec.Instance, recent => recent.SeenOrAdd(content), extraction.Window, cancellationToken).ConfigureAwait(false))
+            {
+                continue; // an exact repeat: nothing new to see (RecentQueries)
+            }
+
+            var novelty = 1.0;
+            for (var d = 0; d < defenses.Stream.Count; d++)
+            {
+                var detector = defenses.Stream[d];
+                running(detector.Spec.Type);
+                var verdict = detector.Detector switch
+                {
+                    NearDuplicateDetector near => await NearDuplicateAsync(query, near, detector, input, content, extraction.Window, cancellationToken).ConfigureAwait(false),
+                    DistanceDistributionDetector prada when row.Length > 0 => await DistanceAsync(key, prada, detector, input, row, extraction.Window, cancellationToken).ConfigureAwait(false),
+                    QueryCoverageDetector coverage when row.Length > 0 => await CoverageAsync(key, coverage, detector, row, novelty, query.Time, extraction.Window, cancellationToken).ConfigureAwait(false),
+                    _ => null,
+                };
+                if (verdict is null)
+                {
+                    continue;
+                }
+
+                if (ReferenceEquals(verdict, RepeatVerdict))
+                {
+                    break; // an image some client already sent: nothing new for the other detectors either
+                }
+
+                if (detector.Detector is NearDuplicateDetector nd)
+                {
+                    novelty = Math.Clamp(1 - (verdict.Score ?? 0) / nd.FingerprintSize, 0, 1);
+                }
+
+                worst[d] = Worse(worst[d], verdict, detector);
+            }
+        }
+    }
+
+    private async ValueTask<Verdict> FlaggedInputsAsync(ClientKey key, FlaggedInputsDetector detector, CompiledStreamDetector compiled, bool flagged, DateTimeOffset time, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var codec = (FlaggedInputsCodec)compiled.Codec!;
+        var result = await histories.UpdateAsync(key, codec, state => detector.Observe(state, flagged, time), window, cancellationToken).ConfigureAwait(false);
+        return Verdict(compiled, result.Score) with
+        {
+            Measures = [new("judgedInWindow", result.Judged), new("flaggedInWindow", result.Flagged), new("baseRate", detector.Options.BaseRate)],
+        };
     }
 
     private async ValueTask<Verdict> NearDuplicateAsync(AnsweredQuery query, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ulong content, TimeSpan window, CancellationToken cancellationToken)

@@ -225,7 +225,7 @@ internal static class PolicyDescriptors
             new("extraction", extraction),
             new("output", output),
             new("refusals", refusals),
-        ]) { Description = "What the firewall does for the models it governs.", Rules = [ImageDefensesNeedAnImage] };
+        ]) { Description = "What the firewall does for the models it governs.", Rules = [ImageDefensesNeedAnImage, EscalationNeedsInputDetectors] };
 
         return new ObjectDescriptor(
         [
@@ -247,6 +247,32 @@ internal static class PolicyDescriptors
             if (!hasImage && spec.Find(key) is { Value: YSequence { Items.Count: > 0 } } entry)
             {
                 diagnostics.Add(entry.Key.Location, $"{key} needs to know which input is an image", "add spec.input.image: { tensor: <input name>, layout: NCHW }");
+            }
+        }
+    }
+
+    /// <summary>The stream detector that counts the <c>detect</c> entries' verdicts (the catalog's
+    /// <c>flaggedInputs</c>).</summary>
+    private const string EscalationType = "flaggedInputs";
+
+    /// <summary><c>flaggedInputs</c> counts what the <c>detect</c> entries flag: without any it would watch nothing
+    /// and look like protection.</summary>
+    private static void EscalationNeedsInputDetectors(YNode value, string path, PolicyDiagnostics diagnostics)
+    {
+        var spec = (YMapping)value;
+        if (spec.Find("detect") is { Value: YSequence { Items.Count: > 0 } })
+        {
+            return;
+        }
+
+        if (spec.Find("extraction")?.Value is YMapping extraction && extraction.Find("detectors")?.Value is YSequence detectors)
+        {
+            foreach (var item in detectors.Items)
+            {
+                if (item is YMapping entry && entry.Find(TypeKey) is { Value: YScalar { Text: EscalationType } } type)
+                {
+                    diagnostics.Add(type.Value.Location, "flaggedInputs counts the requests the detect entries flag, and this policy has none", "add detect entries, or remove flaggedInputs");
+                }
             }
         }
     }
