@@ -9,7 +9,7 @@ namespace NeuralSec.RedTeam.Stream;
 internal sealed class AlertLog
 {
     /// <summary>The stream detectors of <c>spec.extraction</c>; any other name is a per-input detector.</summary>
-    public static readonly IReadOnlySet<string> StreamDetectors = new HashSet<string>(StringComparer.Ordinal) { "nearDuplicate", "distanceDistribution", "queryCoverage" };
+    public static readonly IReadOnlySet<string> StreamDetectors = new HashSet<string>(StringComparer.Ordinal) { "nearDuplicate", "distanceDistribution", "queryCoverage", "flaggedInputs" };
 
     private readonly Dictionary<string, Entry> _byRequest;
 

@@ -5,7 +5,7 @@ namespace NeuralSec.RedTeam.Stream;
 /// <summary>
 /// The policy folders the simulation's sidecar runs: policies/mnist.yaml as shipped (input detectors, output hardening
 /// topK 1 / 2 decimals) plus a <c>spec.extraction</c> block, in three variants — <c>hardened</c> (the shipped output
-/// block), <c>full</c> (no output block: full logits) and <c>stream-only</c> (hardened, without the per-input detectors) — or one folder the caller gives (<c>--policies</c>). The
+/// block), <c>full</c> (no output block: full logits) and <c>stream-only</c> (hardened, without the per-input detectors and the escalation that counts them) — or one folder the caller gives (<c>--policies</c>). The
 /// per-client rate limit is raised to 1,000/s (burst 2,000) so that the simulation, which sends as fast as the sidecar
 /// answers, measures the stream detectors rather than the token bucket. The shipped policy's own
 /// <c>spec.extraction</c> is used as it stands; <see cref="ExtractionBlock"/> is added only to a policy without one.
@@ -52,7 +52,8 @@ internal static partial class SimulationPolicies
         // The shipped policy carries its own spec.extraction; an older or custom one without it gets ExtractionBlock.
         var hardened = ShippedExtraction().IsMatch(limited) ? limited : limited.TrimEnd('\n') + "\n" + ExtractionBlock;
         var full = OutputBlock().Replace(hardened, string.Empty, 1);
-        var streamOnly = DetectBlock().Replace(hardened, string.Empty, 1);
+        // Without input detectors, flaggedInputs has nothing to count (and a policy may not name it).
+        var streamOnly = EscalationEntry().Replace(DetectBlock().Replace(hardened, string.Empty, 1), string.Empty, 1);
         var folders = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, yaml) in new[] { (Hardened, hardened), (Full, full), (StreamOnly, streamOnly) })
         {
@@ -73,6 +74,9 @@ internal static partial class SimulationPolicies
 
     [GeneratedRegex(@"^  detect:\n(    .*\n)+", RegexOptions.Multiline)]
     private static partial Regex DetectBlock();
+
+    [GeneratedRegex(@"^      - type: flaggedInputs\n(        .*\n)+", RegexOptions.Multiline)]
+    private static partial Regex EscalationEntry();
 
     [GeneratedRegex(@"^  output:\n(    .*\n?)+", RegexOptions.Multiline)]
     private static partial Regex OutputBlock();

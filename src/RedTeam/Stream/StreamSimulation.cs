@@ -110,7 +110,7 @@ internal sealed class StreamSimulation
             Quick = _settings.Quick,
             Machine = $"{Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, CPU only; sidecar and clients share the cores",
             PolicyNote = _settings.Policies is null
-                ? "policies/mnist.yaml with its own spec.extraction (nearDuplicate T=25 block, distanceDistribution δ=0.96 throttle, queryCoverage 5,000/h degrade with output.misinformBelow 0.9; window 24 h, cooldown 600 s); rate limit raised to 1,000/s; variants: hardened (shipped output: topK 1, 2 decimals, shipped input detectors), full (no output block) and stream-only (hardened without the input detectors)"
+                ? "policies/mnist.yaml with its own spec.extraction (nearDuplicate T=25 block, distanceDistribution δ=0.96 throttle, queryCoverage 5,000/h degrade with output.misinformBelow 0.9, flaggedInputs 10 block at base rate 1%; window 24 h, cooldown 600 s); rate limit raised to 1,000/s; variants: hardened (shipped output: topK 1, 2 decimals, shipped input detectors), full (no output block) and stream-only (hardened without the input detectors and flaggedInputs)"
                 : $"--policies {_settings.Policies} (one variant)",
             WallSeconds = total.Elapsed.TotalSeconds,
             Truncated = _clock.Expired,
