@@ -4,8 +4,9 @@ namespace NeuralSec.RedTeam.Stream;
 
 /// <summary>
 /// The policy folders the simulation's sidecar runs: policies/mnist.yaml as shipped (input detectors, output hardening
-/// topK 1 / 2 decimals) plus a <c>spec.extraction</c> block, in three variants — <c>hardened</c> (the shipped output
-/// block), <c>full</c> (no output block: full logits) and <c>stream-only</c> (hardened, without the per-input detectors and the escalation that counts them) — or one folder the caller gives (<c>--policies</c>). The
+/// topK 1 / 2 decimals) plus a <c>spec.extraction</c> block, in four variants — <c>hardened</c> (the shipped output
+/// block), <c>full</c> (no output block: full logits) and <c>stream-only</c> (hardened, without the per-input detectors and the escalation that counts them), <c>misinformed</c> (hardened, every
+/// client degraded from its first query) — or one folder the caller gives (<c>--policies</c>). The
 /// per-client rate limit is raised to 1,000/s (burst 2,000) so that the simulation, which sends as fast as the sidecar
 /// answers, measures the stream detectors rather than the token bucket. The shipped policy's own
 /// <c>spec.extraction</c> is used as it stands; <see cref="ExtractionBlock"/> is added only to a policy without one.
@@ -17,6 +18,10 @@ internal static partial class SimulationPolicies
 
     /// <summary>The hardened variant without the per-input detectors: what the stream detectors alone catch.</summary>
     public const string StreamOnly = "stream-only";
+
+    /// <summary>The hardened variant with every client degraded from its first query (queryCoverage's budget cut to
+    /// 0.5): what the misinformation answer costs benign users and does to a surrogate when it reaches everyone.</summary>
+    public const string Misinformed = "misinformed";
 
     public const string ExtractionBlock = """
           extraction:
@@ -33,7 +38,7 @@ internal static partial class SimulationPolicies
 
         """;
 
-    /// <summary>Writes both variants under <paramref name="root"/>; returns folder by variant name.</summary>
+    /// <summary>Writes the variants under <paramref name="root"/>; returns folder by variant name.</summary>
     public static IReadOnlyDictionary<string, string> Write(string repositoryRoot, string root)
     {
         var shipped = Path.Combine(repositoryRoot, "policies", "mnist.yaml");
@@ -54,8 +59,14 @@ internal static partial class SimulationPolicies
         var full = OutputBlock().Replace(hardened, string.Empty, 1);
         // Without input detectors, flaggedInputs has nothing to count (and a policy may not name it).
         var streamOnly = EscalationEntry().Replace(DetectBlock().Replace(hardened, string.Empty, 1), string.Empty, 1);
+        var misinformed = CoverageThreshold().Replace(hardened, "${entry}0.5", 1);
+        if (misinformed == hardened)
+        {
+            throw new RedTeamException($"{shipped} no longer has the queryCoverage entry the misinformed variant adapts; pass --policies DIR");
+        }
+
         var folders = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, yaml) in new[] { (Hardened, hardened), (Full, full), (StreamOnly, streamOnly) })
+        foreach (var (name, yaml) in new[] { (Hardened, hardened), (Full, full), (StreamOnly, streamOnly), (Misinformed, misinformed) })
         {
             var folder = Path.Combine(root, name);
             Directory.CreateDirectory(folder);
@@ -74,6 +85,9 @@ internal static partial class SimulationPolicies
 
     [GeneratedRegex(@"^  detect:\n(    .*\n)+", RegexOptions.Multiline)]
     private static partial Regex DetectBlock();
+
+    [GeneratedRegex(@"(?<entry>^      - type: queryCoverage\n        threshold: )[0-9.]+", RegexOptions.Multiline)]
+    private static partial Regex CoverageThreshold();
 
     [GeneratedRegex(@"^      - type: flaggedInputs\n(        .*\n)+", RegexOptions.Multiline)]
     private static partial Regex EscalationEntry();

@@ -80,8 +80,8 @@ internal sealed class StreamSimulation
         var benign = await BenignAsync().ConfigureAwait(false);
         var accuracy = new List<AccuracyResult>();
         var attackers = new List<AttackerResult>();
-        // --quick keeps the hardened variant only (the test's time bound); the full run compares all three.
-        string[] order = [SimulationPolicies.Full, SimulationPolicies.Hardened, SimulationPolicies.StreamOnly];
+        // --quick keeps the hardened variant only (the test's time bound); the full run compares all four.
+        string[] order = [SimulationPolicies.Full, SimulationPolicies.Hardened, SimulationPolicies.StreamOnly, SimulationPolicies.Misinformed];
         var variants = _policies.Count == 1 ? [.. _policies.Keys] : _settings.Quick ? [SimulationPolicies.Hardened] : order.Where(_policies.ContainsKey).ToArray();
         foreach (var output in variants)
         {
@@ -110,7 +110,7 @@ internal sealed class StreamSimulation
             Quick = _settings.Quick,
             Machine = $"{Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, CPU only; sidecar and clients share the cores",
             PolicyNote = _settings.Policies is null
-                ? "policies/mnist.yaml with its own spec.extraction (nearDuplicate T=25 block, distanceDistribution δ=0.96 throttle, queryCoverage 5,000/h degrade with output.misinformBelow 0.9, flaggedInputs 10 block at base rate 1%; window 24 h, cooldown 600 s); rate limit raised to 1,000/s; variants: hardened (shipped output: topK 1, 2 decimals, shipped input detectors), full (no output block) and stream-only (hardened without the input detectors and flaggedInputs)"
+                ? "policies/mnist.yaml with its own spec.extraction (nearDuplicate T=25 block, distanceDistribution δ=0.96 throttle, queryCoverage 5,000/h degrade with output.misinformBelow 0.9, flaggedInputs 10 block at base rate 1%; window 24 h, cooldown 600 s); rate limit raised to 1,000/s; variants: hardened (shipped output: topK 1, 2 decimals, shipped input detectors), full (no output block), stream-only (hardened without the input detectors and flaggedInputs) and misinformed (hardened, queryCoverage's budget cut to 0.5 so every client is degraded — label-only, misinformed below 0.9 — from its first query)"
                 : $"--policies {_settings.Policies} (one variant)",
             WallSeconds = total.Elapsed.TotalSeconds,
             Truncated = _clock.Expired,
