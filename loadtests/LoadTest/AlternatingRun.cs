@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.LoadTest;
 
@@ -11,9 +10,9 @@ namespace NeuralSec.LoadTest;
 internal sealed class AlternatingRun
 {
     private readonly LoadTestOptions options;
-    private readonly ModelInferRequest request;
+    private readonly RequestSet request;
 
-    public AlternatingRun(LoadTestOptions options, ModelInferRequest request)
+    public AlternatingRun(LoadTestOptions options, RequestSet request)
     {
         this.options = options;
         this.request = request;

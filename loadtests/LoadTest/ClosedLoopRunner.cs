@@ -11,7 +11,7 @@ namespace NeuralSec.LoadTest;
 /// </summary>
 internal static class ClosedLoopRunner
 {
-    public static async Task<PhaseResult> RunAsync(Target target, ModelInferRequest request, int requests, int concurrency, TimeSpan budget, bool record)
+    public static async Task<PhaseResult> RunAsync(Target target, RequestSet request, int requests, int concurrency, TimeSpan budget, bool record)
     {
         var result = new PhaseResult();
         var remaining = requests;
@@ -23,7 +23,7 @@ internal static class ClosedLoopRunner
             {
                 while (Interlocked.Decrement(ref remaining) >= 0 && Stopwatch.GetElapsedTime(started) < budget)
                 {
-                    await CallOnceAsync(target, request, result, record, Stopwatch.GetTimestamp());
+                    await CallOnceAsync(target, request.Next(), result, record, Stopwatch.GetTimestamp());
                 }
             });
         }

@@ -39,12 +39,14 @@ internal static class CommandLine
             Description = "with --self-host: the neuralsec binary or neuralsec.dll to start (default: the Release build of src/Gateway in this checkout, built when missing)",
             HelpName = "PATH",
         };
-        var defendedPolicies = new Option<string>("--defended-policies")
+        var defendedPolicies = new Option<string[]>("--defended-policies")
         {
-            Description = "with --self-host: also measure a second sidecar enforcing this policy folder (e.g. policies), in the same run",
+            Description = "with --self-host: also measure a sidecar enforcing this policy folder (e.g. policies), in the same run; give it again for more",
             HelpName = "DIR",
+            AllowMultipleArgumentsPerToken = false,
         };
         var mnistDigit = new Option<bool>("--mnist-digit") { Description = "send a real MNIST test digit (data/mnist) instead of uniform noise" };
+        var distinctDigits = new Option<bool>("--distinct-digits") { Description = "send a different real MNIST digit with each request (10,000, cycling): fresh queries, as the stream defenses must be measured" };
         var direct = LoopbackOption.Create("--direct", "the model server's gRPC address (baseline), e.g. http://127.0.0.1:9001");
         var sidecar = LoopbackOption.Create("--sidecar", "the sidecar's gRPC address, forwarding to the same model server, e.g. http://127.0.0.1:8001");
         var model = new Option<string>("--model")
@@ -74,7 +76,7 @@ internal static class CommandLine
               neuralsec-loadtest overload [options]   open-loop load far above capacity (see overload --help)
             """)
         {
-            selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, direct, sidecar, model,
+            selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, distinctDigits, direct, sidecar, model,
             batch, concurrency, rate, requests, warmup, rounds, maxDuration, markdown,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
             OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
@@ -101,8 +103,9 @@ internal static class CommandLine
                 SelfHost = parseResult.GetValue(selfHost),
                 ModelRepository = parseResult.GetValue(modelRepository),
                 NeuralsecBinary = parseResult.GetValue(neuralsec),
-                DefendedPolicies = parseResult.GetValue(defendedPolicies),
+                DefendedPolicies = parseResult.GetValue(defendedPolicies) is { Length: > 0 } folders ? folders : [],
                 MnistDigit = parseResult.GetValue(mnistDigit),
+                DistinctDigits = parseResult.GetValue(distinctDigits),
                 Direct = parseResult.GetValue(direct),
                 Sidecar = parseResult.GetValue(sidecar),
                 Model = parseResult.GetRequiredValue(model),

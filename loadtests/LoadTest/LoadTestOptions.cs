@@ -20,12 +20,16 @@ internal sealed record LoadTestOptions
     /// build of src/Gateway in this checkout when unset.</summary>
     public string? NeuralsecBinary { get; init; }
 
-    /// <summary>With <see cref="SelfHost"/>: a policy folder for a third target, a second sidecar enforcing it
-    /// (e.g. policies/, the shipped defenses), measured in the same run as the pass-through sidecar.</summary>
-    public string? DefendedPolicies { get; init; }
+    /// <summary>With <see cref="SelfHost"/>: policy folders, each for one more target — a sidecar enforcing it (e.g.
+    /// policies/, the shipped defenses) — measured in the same run as the pass-through sidecar.</summary>
+    public IReadOnlyList<string> DefendedPolicies { get; init; } = [];
 
     /// <summary>Send a real MNIST test digit instead of uniform noise (which the shipped detectors block).</summary>
     public bool MnistDigit { get; init; }
+
+    /// <summary>Each request a different real digit (test then train split, 10,000, cycling) instead of one request
+    /// repeated: what the stream defenses must be measured with.</summary>
+    public bool DistinctDigits { get; init; }
 
     public string Model { get; init; } = "mnist";
 

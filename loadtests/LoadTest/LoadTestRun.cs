@@ -22,9 +22,9 @@ internal static class LoadTestRun
                 new("direct", options.Direct!, "direct (model server)"),
                 new("sidecar", options.Sidecar!, options.SelfHost ? "through sidecar, pass-through policy" : "through sidecar"),
             };
-            if (selfHosted?.DefendedSidecar is { } defended)
+            for (var i = 0; i < (selfHosted?.DefendedSidecars.Count ?? 0); i++)
             {
-                targets.Add(new Target("defended", defended, $"through sidecar, policies of {options.DefendedPolicies}"));
+                targets.Add(new Target(SelfHostedTargets.DefendedName(i), selfHosted!.DefendedSidecars[i], $"through sidecar, policies of {options.DefendedPolicies[i]}"));
             }
 
             foreach (var target in targets)
@@ -33,8 +33,10 @@ internal static class LoadTestRun
             }
 
             var metadata = await targets[0].Client.ModelMetadataAsync(new ModelMetadataRequest { Name = options.Model }, deadline: DateTime.UtcNow.AddSeconds(10));
-            var request = RequestFactory.Build(metadata, options.BatchSize, options.MnistDigit ? MnistDigit.First() : null);
-            var results = await new AlternatingRun(options, request).RunAsync(targets);
+            var requests = options.DistinctDigits
+                ? new RequestSet([.. MnistDigit.All().Select(digit => RequestFactory.Build(metadata, options.BatchSize, digit))])
+                : new RequestSet([RequestFactory.Build(metadata, options.BatchSize, options.MnistDigit ? MnistDigit.First() : null)]);
+            var results = await new AlternatingRun(options, requests).RunAsync(targets);
             foreach (var target in targets)
             {
                 target.Dispose();

@@ -15,7 +15,7 @@ internal static class OpenLoopRunner
     /// than piling up unbounded in this process.</summary>
     private const int MaxInFlight = 4_096;
 
-    public static async Task<PhaseResult> RunAsync(Target target, ModelInferRequest request, int requests, double rate, TimeSpan budget, bool record)
+    public static async Task<PhaseResult> RunAsync(Target target, RequestSet request, int requests, double rate, TimeSpan budget, bool record)
     {
         var result = new PhaseResult();
         var inFlight = new List<Task>(requests);
@@ -56,7 +56,7 @@ internal static class OpenLoopRunner
         {
             try
             {
-                await ClosedLoopRunner.CallOnceAsync(target, request, result, record, due);
+                await ClosedLoopRunner.CallOnceAsync(target, request.Next(), result, record, due);
             }
             finally
             {

@@ -34,6 +34,12 @@ internal static class Report
             Difference(md, $"**{targets[2].Name} − {targets[1].Name}** (the defenses' own cost)", results[2], results[1]);
         }
 
+        for (var i = 3; i < targets.Count; i++)
+        {
+            // Each further defended sidecar against the first: what the first's policies add over this one's.
+            Difference(md, $"**{targets[2].Name} − {targets[i].Name}** (what {targets[2].Name}'s policies add over {targets[i].Name}'s)", results[2], results[i]);
+        }
+
         md.AppendLine();
         md.AppendLine("Added latency is the difference of two paths' percentiles (not a percentile of per-request differences); the ratio is the first path ÷ the second.");
         for (var i = 0; i < targets.Count; i++)

@@ -12,13 +12,14 @@ namespace NeuralSec.LoadTest;
 internal sealed class SelfHostedTargets : IAsyncDisposable
 {
     private readonly List<GatewayProcess> processes = [];
+    private readonly List<Uri> defended = [];
 
     public Uri ModelServer { get; private set; } = null!;
 
     public Uri Sidecar { get; private set; } = null!;
 
-    /// <summary>The sidecar enforcing <see cref="LoadTestOptions.DefendedPolicies"/>, when asked for.</summary>
-    public Uri? DefendedSidecar { get; private set; }
+    /// <summary>The sidecars enforcing <see cref="LoadTestOptions.DefendedPolicies"/>, in their order.</summary>
+    public IReadOnlyList<Uri> DefendedSidecars => defended;
 
     public static async Task<SelfHostedTargets> StartAsync(LoadTestOptions options)
     {
@@ -47,14 +48,14 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
                 "--NeuralSec:Backend=Upstream",
                 $"--NeuralSec:Upstream:Address={modelServer}",
                 $"--NeuralSec:Policies:Directory={passThrough}");
-            if (options.DefendedPolicies is { } defended)
+            for (var i = 0; i < options.DefendedPolicies.Count; i++)
             {
-                targets.DefendedSidecar = await targets.StartGatewayAsync(binary, "defended",
+                targets.defended.Add(await targets.StartGatewayAsync(binary, DefendedName(i),
                     "--NeuralSec:Backend=Upstream",
                     $"--NeuralSec:Upstream:Address={modelServer}",
-                    $"--NeuralSec:Policies:Directory={Path.GetFullPath(defended)}",
+                    $"--NeuralSec:Policies:Directory={Path.GetFullPath(options.DefendedPolicies[i])}",
                     $"--NeuralSec:OnnxRuntime:ModelRepository={Path.GetFullPath(repository)}",
-                    "--NeuralSec:Alerts:Enabled=false");
+                    "--NeuralSec:Alerts:Enabled=false"));
             }
             return targets;
         }
@@ -64,6 +65,9 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The target name of the <paramref name="index"/>-th defended sidecar: defended, defended-2, …</summary>
+    public static string DefendedName(int index) => index == 0 ? "defended" : $"defended-{index + 1}";
 
     /// <summary>The processes started, for memory figures.</summary>
     public IReadOnlyList<GatewayProcess> Processes => processes;

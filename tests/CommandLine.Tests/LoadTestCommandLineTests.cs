@@ -42,11 +42,20 @@ public sealed class LoadTestCommandLineTests
     }
 
     [Fact]
+    public void Defended_policy_folders_may_be_given_more_than_once_and_keep_their_order()
+    {
+        var (code, _, error, options) = Run("--self-host", "--defended-policies", "policies", "--defended-policies", "/tmp/without-extraction");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["policies", "/tmp/without-extraction"], options!.DefendedPolicies);
+    }
+
+    [Fact]
     public void Every_option_is_bound()
     {
         var (code, _, error, options) = Run(
             "--direct", "http://127.0.0.1:9001", "--sidecar", "http://[::1]:8001", "--model", "m", "--batch", "2", "--concurrency", "3",
-            "--rate", "50", "--requests", "100", "--warmup", "0", "--rounds", "2", "--max-duration", "5.5", "--markdown", "/tmp/x.md", "--mnist-digit");
+            "--rate", "50", "--requests", "100", "--warmup", "0", "--rounds", "2", "--max-duration", "5.5", "--markdown", "/tmp/x.md", "--mnist-digit", "--distinct-digits");
 
         Assert.True(code == 0, error);
         Assert.Equal(
@@ -64,6 +73,7 @@ public sealed class LoadTestCommandLineTests
                 MaxDuration = TimeSpan.FromSeconds(5.5),
                 MarkdownPath = "/tmp/x.md",
                 MnistDigit = true,
+                DistinctDigits = true,
             },
             options);
     }

@@ -1,0 +1,26 @@
+using NeuralSec.Protocol.Inference;
+
+namespace NeuralSec.LoadTest;
+
+/// <summary>
+/// The requests a run sends, handed out round-robin to every worker: one request (every call identical, the
+/// default), or one per distinct real digit (<c>--distinct-digits</c>), so that stateful defenses see what they would
+/// see in production — fresh queries — rather than one repeated image, which a near-duplicate index recognises and
+/// skips.
+/// </summary>
+internal sealed class RequestSet
+{
+    private readonly ModelInferRequest[] requests;
+    private long next = -1;
+
+    public RequestSet(IReadOnlyList<ModelInferRequest> requests)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(requests.Count);
+        this.requests = [.. requests];
+    }
+
+    public int Count => requests.Length;
+
+    /// <summary>The next request, cycling (thread-safe).</summary>
+    public ModelInferRequest Next() => requests[(int)((ulong)Interlocked.Increment(ref next) % (ulong)requests.Length)];
+}
