@@ -1,3 +1,4 @@
+using NeuralSec.Gateway.Metrics;
 using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Policy.Model;
 
@@ -37,6 +38,7 @@ internal static class Enforcement
     public static StageOutcome DefenseFailed(InferenceContext context, PipelineStageId stage, string defense, Exception exception)
     {
         var policy = context.Policy;
+        GatewayMetrics.DefenseErrors.WithLabels(PipelineStageNames.Of(stage), defense).Inc();
         var failClosed = policy?.OnError != ErrorMode.FailOpen;
         var verdict = new Verdict(stage, defense, Flagged: true, failClosed ? DefenseAction.Block : DefenseAction.Alert)
         {

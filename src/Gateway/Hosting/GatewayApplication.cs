@@ -16,6 +16,7 @@ using NeuralSec.Gateway.FrontDoor;
 using NeuralSec.Gateway.Health;
 using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Logging;
+using NeuralSec.Gateway.Metrics;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Gateway.Pipeline.Stages;
@@ -43,6 +44,7 @@ internal static class GatewayApplication
             ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder);
+        MetricExport.Configure();
 
         var options = BindAndValidate(builder.Configuration);
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();

@@ -13,5 +13,6 @@ internal static class TlsMetrics
 
     public static readonly Gauge NotAfter = Prometheus.Metrics.CreateGauge(
         "neuralsec_tls_certificate_not_after_seconds",
-        "Expiry (Unix time) of the certificate the TLS listeners serve.");
+        "Expiry (Unix time) of the certificate the TLS listeners serve; absent without TLS.",
+        new GaugeConfiguration { SuppressInitialValue = true });
 }

@@ -51,6 +51,13 @@ internal static class GatewayMetrics
         "Non-allow decisions (block, throttle, degrade, alert) by model, action, mode (enforce or monitor) and reason.",
         new CounterConfiguration { LabelNames = ["model", "action", "mode", "reason"] });
 
+    /// <summary>Defenses that threw, by stage and defense type (or <c>build</c> when a policy's defenses could not be
+    /// built): a bounded set, since both come from the code and the policy schema, never from a caller.</summary>
+    public static readonly Counter DefenseErrors = Prometheus.Metrics.CreateCounter(
+        "neuralsec_defense_errors_total",
+        "Defenses (preprocessors, detectors, stream observers) that failed on a request, by stage and defense type; the policy's onError rule decided what followed.",
+        new CounterConfiguration { LabelNames = ["stage", "defense"] });
+
     /// <summary>Detector scores, for drift watching and recalibration (thresholds live in the policies).</summary>
     public static readonly Histogram DetectorScores = Prometheus.Metrics.CreateHistogram(
         "neuralsec_detector_score",

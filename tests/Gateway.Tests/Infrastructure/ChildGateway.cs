@@ -18,16 +18,19 @@ internal sealed partial class ChildGateway : IAsyncDisposable
 
     private readonly Process _process;
 
-    private ChildGateway(Process process, Uri grpc, Uri http)
+    private ChildGateway(Process process, Uri grpc, Uri http, Uri metrics)
     {
         _process = process;
         Grpc = grpc;
         Http = http;
+        Metrics = metrics;
     }
 
     public Uri Grpc { get; }
 
     public Uri Http { get; }
+
+    public Uri Metrics { get; }
 
     public static bool Supported => OperatingSystem.IsLinux();
 
@@ -70,12 +73,12 @@ internal sealed partial class ChildGateway : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var listening = new TaskCompletionSource<(Uri Grpc, Uri Http)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listening = new TaskCompletionSource<(Uri Grpc, Uri Http, Uri Metrics)>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is { } line && ListeningLine().Match(line) is { Success: true } match)
             {
-                listening.TrySetResult((new Uri(match.Groups[1].Value), new Uri(match.Groups[2].Value)));
+                listening.TrySetResult((new Uri(match.Groups[1].Value), new Uri(match.Groups[2].Value), new Uri(match.Groups[3].Value)));
             }
         };
         process.ErrorDataReceived += (_, _) => { };
@@ -86,8 +89,8 @@ internal sealed partial class ChildGateway : IAsyncDisposable
 
         try
         {
-            var (grpc, http) = await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
-            return new ChildGateway(process, grpc, http);
+            var (grpc, http, metrics) = await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
+            return new ChildGateway(process, grpc, http, metrics);
         }
         catch
         {
@@ -153,6 +156,6 @@ internal sealed partial class ChildGateway : IAsyncDisposable
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Kill(int pid, int signal);
 
-    [GeneratedRegex(@"listening: gRPC (\S+), HTTP (\S+),")]
+    [GeneratedRegex(@"listening: gRPC (\S+), HTTP (\S+), metrics ([^\s;]+)")]
     private static partial Regex ListeningLine();
 }
