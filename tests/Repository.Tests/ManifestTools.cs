@@ -5,7 +5,7 @@ namespace NeuralSec.Repository.Tests;
 
 /// <summary>
 /// The programs the manifest tests drive: kubectl (its built-in kustomize renders offline), helm (installed by
-/// deploy/helm/fetch-helm.sh into a cache folder, or named by <c>NEUSEC_HELM</c>) and node with deploy/validate's
+/// deploy/helm/fetch-helm.sh into a cache folder, or named by <c>NEURALSEC_HELM</c>) and node with deploy/validate's
 /// packages (<c>npm ci --prefix deploy/validate</c>). A missing one fails the test, naming how to install it, as
 /// the Redis tests do for redis-server: a manifest nobody checked must not pass for a checked one.
 /// </summary>
@@ -18,19 +18,19 @@ internal static class ManifestTools
 
     public static string Validator => Path.Combine(Root, "deploy", "validate", "validate.mjs");
 
-    /// <summary>The helm binary: <c>NEUSEC_HELM</c>, else where fetch-helm.sh puts it.</summary>
+    /// <summary>The helm binary: <c>NEURALSEC_HELM</c>, else where fetch-helm.sh puts it.</summary>
     public static string Helm()
     {
-        if (Environment.GetEnvironmentVariable("NEUSEC_HELM") is { Length: > 0 } named)
+        if (Environment.GetEnvironmentVariable("NEURALSEC_HELM") is { Length: > 0 } named)
         {
             return named;
         }
 
-        var cache = Environment.GetEnvironmentVariable("NEUSEC_HELM_CACHE") is { Length: > 0 } c ? c
+        var cache = Environment.GetEnvironmentVariable("NEURALSEC_HELM_CACHE") is { Length: > 0 } c ? c
             : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "neuralsec");
         var helm = Path.Combine(cache, $"helm-{HelmVersion}", "helm");
-        Assert.True(File.Exists(helm), $"helm {HelmVersion} not found at {helm}: run deploy/helm/fetch-helm.sh (or set NEUSEC_HELM)");
+        Assert.True(File.Exists(helm), $"helm {HelmVersion} not found at {helm}: run deploy/helm/fetch-helm.sh (or set NEURALSEC_HELM)");
         return helm;
     }
 
