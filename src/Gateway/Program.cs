@@ -109,7 +109,22 @@ internal static class Program
         try
         {
             var app = GatewayApplication.Build(configuration);
-            await app.RunAsync().ConfigureAwait(false);
+            var startup = app.Services.GetRequiredService<StartupFailure>();
+            try
+            {
+                await app.RunAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (startup.Reason is not null)
+            {
+                // Stopped while still starting: the reason below is the whole story.
+            }
+
+            if (startup.Reason is { } reason)
+            {
+                await error.WriteLineAsync($"{Name}: {reason}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
             return ExitCodes.Success;
         }
         catch (OptionsValidationException ex)

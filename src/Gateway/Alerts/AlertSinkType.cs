@@ -12,6 +12,8 @@ internal sealed class AlertSinkType<TOptions, TValidator>(string name, Func<TOpt
 
     public string Name { get; } = name;
 
+    public Type OptionsType => typeof(TOptions);
+
     public AlertSinkOptions Bind(IConfigurationSection section)
     {
         ArgumentNullException.ThrowIfNull(section);

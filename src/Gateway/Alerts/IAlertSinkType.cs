@@ -10,6 +10,9 @@ internal interface IAlertSinkType
     /// <summary>The <c>Type</c> value that selects it, e.g. <c>Webhook</c>.</summary>
     string Name { get; }
 
+    /// <summary>The options class this type binds, so unknown keys under a sink can be reported.</summary>
+    Type OptionsType { get; }
+
     /// <summary>The sink's options bound from its configuration entry.</summary>
     AlertSinkOptions Bind(IConfigurationSection section);
 

@@ -86,6 +86,7 @@ internal static class GatewayApplication
         });
         builder.Services.AddSingleton<HealthServiceImpl>();
         builder.Services.AddSingleton<ShutdownState>();
+        builder.Services.AddSingleton<StartupFailure>();
         builder.Services.AddHostedService<ReadinessMonitor>();
         builder.Services.AddHostedService(sp => new ShutdownDrain(
             sp.GetRequiredService<ShutdownState>(),
@@ -141,12 +142,22 @@ internal static class GatewayApplication
     /// with all its errors rather than half-starting.</summary>
     public static GatewayOptions BindAndValidate(IConfiguration configuration)
     {
+        // Unknown keys and values that cannot convert first: the binder would ignore the one and stop at the other.
+        var errors = ConfigurationCheck.Check(configuration);
         var options = new GatewayOptions();
-        configuration.GetSection(GatewayOptions.SectionName).Bind(options);
-        var result = new GatewayOptionsValidator().Validate(null, options);
-        if (result.Failed)
+        if (errors.Count == 0)
         {
-            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), result.Failures);
+            configuration.GetSection(GatewayOptions.SectionName).Bind(options);
+            var result = new GatewayOptionsValidator().Validate(null, options);
+            if (result.Failed)
+            {
+                errors.AddRange(result.Failures);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), errors);
         }
 
         return options;

@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(2003, LogLevel.Information, "Loaded model {Model} version {Version} from {Path}: inputs {Inputs}, outputs {Outputs}")]
     public static partial void ModelLoaded(ILogger logger, string model, string version, string path, string inputs, string outputs);
 
+    [LoggerMessage(2006, LogLevel.Critical, "Stopping: {Reason}")]
+    public static partial void StartupFailed(ILogger logger, string reason);
+
     [LoggerMessage(2004, LogLevel.Error, "Failed to load model {Model} from {Path}: {Reason}")]
     public static partial void ModelLoadFailed(ILogger logger, string model, string path, string reason);
 

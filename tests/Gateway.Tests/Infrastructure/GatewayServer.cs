@@ -82,12 +82,14 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     /// <summary>Starts a gateway with the given extra settings (<c>Key=Value</c>, keys under <c>NeuralSec:</c>)
     /// and, unless told otherwise, waits until its backend is ready. <paramref name="logs"/> receives its warnings
-    /// and errors; <paramref name="services"/> may add to its services (a query observer under test).</summary>
+    /// and errors; <paramref name="services"/> may add to its services (a query observer under test);
+    /// <paramref name="withoutAppSettings"/> leaves out the sidecar's appsettings.json (its list of models).</summary>
     public static async Task<GatewayServer> StartAsync(
         IDictionary<string, string?>? settings = null,
         bool waitUntilReady = true,
         ILoggerProvider? logs = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        bool withoutAppSettings = false)
     {
         var alertFile = Path.Combine(Path.GetTempPath(), $"neuralsec-alerts-{Guid.NewGuid():N}.jsonl");
         var all = new Dictionary<string, string?>
@@ -111,6 +113,15 @@ internal sealed class GatewayServer : IAsyncDisposable
 
         var app = GatewayApplication.Build([], builder =>
         {
+            if (withoutAppSettings)
+            {
+                var sources = (IList<IConfigurationSource>)builder.Configuration.Sources;
+                foreach (var json in sources.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationSource>().ToList())
+                {
+                    sources.Remove(json);
+                }
+            }
+
             builder.Configuration.AddInMemoryCollection(all);
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -20,22 +20,27 @@ public sealed class HealthAndMetricsTests(GatewayFixture fixture) : IClassFixtur
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }
 
+    /// <summary>A model found by scanning the repository (no <c>Models</c> list) that fails to load: the sidecar
+    /// stays up, not ready, and answers that model's requests UNAVAILABLE with a reason, not "not served here". A
+    /// model the operator named stops the sidecar instead (<see cref="Hosting.StartupFailureTests"/>).</summary>
     [Fact]
-    public async Task A_model_that_fails_to_load_keeps_the_sidecar_NOT_SERVING()
+    public async Task A_scanned_model_that_fails_to_load_keeps_the_sidecar_NOT_SERVING_and_says_so()
     {
         var repository = Directory.CreateTempSubdirectory("neuralsec-broken-");
         try
         {
             var version = Directory.CreateDirectory(Path.Combine(repository.FullName, "broken", "1"));
             await File.WriteAllTextAsync(Path.Combine(version.FullName, "model.onnx"), "this is not an ONNX graph");
+            var logs = new RecordingLogs();
             await using var server = await GatewayServer.StartAsync(
                 new Dictionary<string, string?>
                 {
                     ["NeuralSec:OnnxRuntime:ModelRepository"] = repository.FullName,
-                    ["NeuralSec:OnnxRuntime:Models:0"] = "broken",
                     ["NeuralSec:Policies:Directory"] = RepoPaths.PassThroughPolicies,
                 },
-                waitUntilReady: false);
+                waitUntilReady: false,
+                logs: logs,
+                withoutAppSettings: true);
             var backend = (Backends.OnnxRuntime.OnnxRuntimeBackend)server.Services.GetService(typeof(Backends.OnnxRuntime.OnnxRuntimeBackend))!;
             await backend.WhenLoaded;
 
@@ -46,6 +51,13 @@ public sealed class HealthAndMetricsTests(GatewayFixture fixture) : IClassFixtur
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
             using var live = await server.Http.GetAsync(new Uri("/v2/health/live", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+            Assert.Contains(logs.Entries, e => e.Message.StartsWith("Failed to load model broken", StringComparison.Ordinal));
+
+            var request = InferRequests.Raw(TestDigits.Image(0));
+            request.ModelName = "broken";
+            var refused = await Assert.ThrowsAsync<RpcException>(() => server.Client.ModelInferAsync(request).ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+            Assert.Contains("failed to load", refused.Status.Detail, StringComparison.Ordinal);
         }
         finally
         {

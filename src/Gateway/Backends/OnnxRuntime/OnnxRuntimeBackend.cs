@@ -3,10 +3,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
+using NeuralSec.Gateway.Hosting;
 using NeuralSec.Gateway.Logging;
 using NeuralSec.Gateway.Metrics;
 using NeuralSec.Gateway.Options;
-
 using NeuralSec.Gateway.Protocol;
 
 namespace NeuralSec.Gateway.Backends.OnnxRuntime;
@@ -14,21 +14,27 @@ namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 /// <summary>
 /// The embedded model server: every model of a Triton-style repository in an ONNX Runtime session, CUDA when
 /// the machine has it. Models load in the background after start-up, so the sidecar is live at once and ready
-/// when every model has loaded; a model that fails to load keeps the sidecar not ready.
+/// when every model has loaded. A model the operator named (<c>NeuralSec:OnnxRuntime:Models</c>) that cannot load, or
+/// a CUDA provider demanded (<c>ExecutionProvider=Cuda</c>) and missing, stops the sidecar with that reason
+/// (<see cref="StartupFailure"/>); a model found by scanning the repository that fails keeps it not ready, and its
+/// requests are answered UNAVAILABLE with the reason in the log, not "not served here".
 /// </summary>
 internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDisposable
 {
     private readonly OnnxRuntimeOptions _options;
     private readonly string _repository;
     private readonly ILogger<OnnxRuntimeBackend> _logger;
+    private readonly StartupFailure _startup;
     private volatile FrozenDictionary<string, LoadedModel> _models = FrozenDictionary<string, LoadedModel>.Empty;
+    private volatile FrozenSet<string> _failed = FrozenSet<string>.Empty;
     private volatile bool _ready;
     private Task? _loading;
 
-    public OnnxRuntimeBackend(IOptions<GatewayOptions> options, IHostEnvironment environment, ILogger<OnnxRuntimeBackend> logger)
+    public OnnxRuntimeBackend(IOptions<GatewayOptions> options, IHostEnvironment environment, StartupFailure startup, ILogger<OnnxRuntimeBackend> logger)
     {
         _options = options.Value.OnnxRuntime;
         _repository = Path.GetFullPath(_options.ModelRepository, environment.ContentRootPath);
+        _startup = startup;
         _logger = logger;
     }
 
@@ -55,7 +61,7 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDispo
     {
         if (!_models.TryGetValue(name, out var model) || model.Resolve(version) is null)
         {
-            return ValueTask.FromResult<ModelDescriptor?>(null);
+            return _failed.Contains(name) ? throw FailedToLoad(name) : ValueTask.FromResult<ModelDescriptor?>(null);
         }
 
         return ValueTask.FromResult<ModelDescriptor?>(model.Descriptor);
@@ -68,7 +74,9 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDispo
     {
         if (!_models.TryGetValue(request.ModelName, out var model) || model.Resolve(request.ModelVersion) is not { } session)
         {
-            throw new BackendException(BackendError.ModelNotFound, $"model {CallerText.Quote(request.ModelName)} is not served here");
+            throw _failed.Contains(request.ModelName)
+                ? FailedToLoad(request.ModelName)
+                : new BackendException(BackendError.ModelNotFound, $"model {CallerText.Quote(request.ModelName)} is not served here");
         }
 
         try
@@ -98,7 +106,9 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDispo
     private void LoadAll()
     {
         var loaded = new Dictionary<string, LoadedModel>(StringComparer.Ordinal);
+        var failed = new HashSet<string>(StringComparer.Ordinal);
         var failures = 0;
+        string? fatal = null;
         try
         {
             var selector = new ExecutionProviderSelector(_options, _logger);
@@ -123,8 +133,13 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDispo
                 catch (Exception ex) when (ex is OnnxRuntimeException or InvalidDataException or IOException)
                 {
                     failures++;
+                    failed.Add(entry.Name);
                     sessions.ForEach(s => s.Dispose());
                     Log.ModelLoadFailed(_logger, entry.Name, entry.Directory, ex.Message);
+                    if (_options.Models.Count > 0)
+                    {
+                        fatal ??= $"model '{entry.Name}' (named in NeuralSec:OnnxRuntime:Models) cannot be served: {ex.Message}";
+                    }
                 }
             }
 
@@ -140,12 +155,29 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDispo
             // Whatever failed, the sidecar stays up, not ready, and says why.
             failures++;
             Log.ModelLoadFailed(_logger, "*", _repository, ex.Message);
+
+            // What the operator asked for by name (models, the CUDA provider) is not there: say so and stop.
+            if (_options.Models.Count > 0 || _options.ExecutionProvider == ExecutionProviderPreference.Cuda)
+            {
+                fatal ??= ex.Message;
+            }
         }
 
         _models = loaded.ToFrozenDictionary(StringComparer.Ordinal);
+        _failed = failed.ToFrozenSet(StringComparer.Ordinal);
         _ready = failures == 0 && loaded.Count > 0;
         GatewayMetrics.BackendReady.WithLabels(Kind).Set(_ready ? 1 : 0);
+        if (fatal is not null)
+        {
+            Log.StartupFailed(_logger, fatal);
+            _startup.Fail(fatal);
+        }
     }
+
+    /// <summary>A model of the repository that failed to load is the deployment's fault, not the caller's: UNAVAILABLE
+    /// (retryable once fixed), where "not served here" would send them looking for a typo.</summary>
+    private static BackendException FailedToLoad(string name) =>
+        new(BackendError.Unavailable, $"model {CallerText.Quote(name)} failed to load; the sidecar's log says why");
 
     private static string Describe(IReadOnlyList<TensorSpec> specs) =>
         string.Join(", ", specs.Select(s => $"{s.Name}:{s.DataType}{Detectors.Tensors.TensorShape.Format(s.Shape)}"));

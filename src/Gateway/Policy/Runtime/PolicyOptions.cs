@@ -5,9 +5,12 @@ internal sealed class PolicyOptions
 {
     public const string SectionName = "NeuralSec:Policies";
 
+    public const string DefaultDirectory = "policies";
+
     /// <summary>The policy folder: absolute, or relative to the content root (the executable's folder, where the
-    /// build copies <c>policies/*.yaml</c>).</summary>
-    public string Directory { get; set; } = "policies";
+    /// build copies <c>policies/*.yaml</c>). Left at its default by a sidecar run from its build output, it is the
+    /// repository's own <c>policies/</c> (<see cref="Hosting.SourceCheckout"/>).</summary>
+    public string Directory { get; set; } = DefaultDirectory;
 
     /// <summary>How often the folder's content hashes are compared, as a fallback for file-system events that
     /// never come (network volumes, some ConfigMap symlink swaps, exhausted inotify watches).</summary>
@@ -22,5 +25,7 @@ internal sealed class PolicyOptions
 
     /// <summary>The folder as an absolute path.</summary>
     public string ResolveDirectory(string contentRoot) =>
-        Path.GetFullPath(Path.IsPathRooted(Directory) ? Directory : Path.Combine(contentRoot, Directory));
+        Directory == DefaultDirectory && Hosting.SourceCheckout.PolicyDirectory(contentRoot) is { } source
+            ? source
+            : Path.GetFullPath(Path.IsPathRooted(Directory) ? Directory : Path.Combine(contentRoot, Directory));
 }
