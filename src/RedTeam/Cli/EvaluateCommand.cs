@@ -11,7 +11,7 @@ using NeuralSec.RedTeam.Report;
 
 namespace NeuralSec.RedTeam.Cli;
 
-/// <summary><c>evaluate</c>: runs every measurement of issue #6 once and writes the markdown report.</summary>
+/// <summary><c>evaluate</c>: runs every measurement of the evaluation once and writes the markdown report.</summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
