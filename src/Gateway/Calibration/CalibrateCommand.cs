@@ -121,7 +121,7 @@ internal static class CalibrateCommand
 
         if (arguments.Patch)
         {
-            await output.WriteAsync(UnifiedDiff.Create(arguments.Policy, text.Body, updated)).ConfigureAwait(false);
+            await output.WriteAsync(UnifiedDiff.Create(PatchPath.For(arguments.Policy), text.Body, updated)).ConfigureAwait(false);
             return Ok;
         }
 

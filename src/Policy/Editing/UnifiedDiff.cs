@@ -3,8 +3,9 @@ using System.Text;
 namespace NeuralSec.Policy.Editing;
 
 /// <summary>
-/// A unified diff (<c>diff -u</c> / <c>git apply</c> format, three lines of context) of two versions of one file —
-/// what <c>neuralsec calibrate --patch</c> prints for review or for a GitOps pull request.
+/// A unified diff in Git's form (<c>diff --git a/PATH b/PATH</c>, three lines of context) of two versions of one file —
+/// what <c>neuralsec calibrate --patch</c> prints for review or for a GitOps pull request. The <c>a/</c> and <c>b/</c>
+/// prefixes are what <c>git apply</c> and <c>patch -p1</c> strip by default, so neither needs a flag.
 /// </summary>
 public static class UnifiedDiff
 {
@@ -14,7 +15,8 @@ public static class UnifiedDiff
     // rather than filling memory with the LCS table.
     private const long MaxTableCells = 4_000_000;
 
-    /// <summary>The diff, empty when the texts are equal.</summary>
+    /// <summary>The diff, empty when the texts are equal. <paramref name="path"/> is the file's path from where the
+    /// patch will be applied (a repository root), with '/' separators.</summary>
     public static string Create(string path, string before, string after)
     {
         if (before == after)
@@ -26,7 +28,8 @@ public static class UnifiedDiff
         var (b, bEndsWithNewline) = Lines(after);
         var ops = Diff(a, b);
         var output = new StringBuilder();
-        output.Append("--- ").Append(path).Append('\n').Append("+++ ").Append(path).Append('\n');
+        output.Append("diff --git a/").Append(path).Append(" b/").Append(path).Append('\n')
+            .Append("--- a/").Append(path).Append('\n').Append("+++ b/").Append(path).Append('\n');
         var changes = Enumerable.Range(0, ops.Count).Where(i => ops[i].Kind != ' ').ToArray();
         var group = 0;
         while (group < changes.Length)

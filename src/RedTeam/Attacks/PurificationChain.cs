@@ -26,7 +26,7 @@ internal sealed class PurificationChain
 
     public bool IsIdentity => _steps.Length == 0;
 
-    /// <summary>The chains of issue #6: bit depth 1, bit depth 5 + median 2×2, JPEG q75, random resize-and-pad, Gaussian blur.</summary>
+    /// <summary>The evaluated chains: bit depth 1, bit depth 5 + median 2×2, JPEG q75, random resize-and-pad, Gaussian blur.</summary>
     public static IReadOnlyList<PurificationChain> Standard() =>
     [
         Create("bitDepth(1)", ("bitDepth", Opt("bits", 1L))),

@@ -11,12 +11,12 @@ using NeuralSec.RedTeam.Report;
 
 namespace NeuralSec.RedTeam.Cli;
 
-/// <summary><c>evaluate</c>: runs every measurement of issue #6 once and writes the markdown report.</summary>
+/// <summary><c>evaluate</c>: runs every measurement of the evaluation once and writes the markdown report.</summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var output = new Option<string>("--out") { Description = "the markdown report to write (default: docs/evaluation.md)", HelpName = "FILE" };
+        var output = new Option<string>("--out") { Description = "the markdown report to write (default: artifacts/evaluation.md; --out docs/evaluation.md updates the committed report)", HelpName = "FILE" };
         var seed = RedTeamCli.SeedOption();
         var count = Values.Integer("--count", "digits per test half (calibration and evaluation)", EvaluationData.HalfSize, 20, EvaluationData.HalfSize);
         var adaptiveCount = Values.Integer("--adaptive-count", "digits for the BPDA/EOT attacks on purification", 500, 1, EvaluationData.HalfSize);
@@ -55,7 +55,9 @@ internal static class EvaluateCommand
     private static int Run(Settings a, TextWriter stdout, TextWriter stderr)
     {
         var (seed, count, adaptiveCount, eot, adaptiveDetectorCount, stripSamples) = (a.Seed, a.Count, a.AdaptiveCount, a.Eot, a.DetectorAttackCount, a.StripSamples);
-        var output = a.Out ?? Path.Combine(RepositoryPaths.Root(), "docs", "evaluation.md");
+        // The default stays out of the tracked docs: a trial run (another seed, fewer digits) must not overwrite the
+        // committed report; updating it is an explicit --out docs/evaluation.md.
+        var output = a.Out ?? RepositoryPaths.Artifacts("evaluation.md");
 
         var progress = new Progress(stderr);
         var data = EvaluationData.Load(a.Data, count, seed);

@@ -7,7 +7,7 @@ using NeuralSec.RedTeam.Stream;
 
 namespace NeuralSec.RedTeam.Cli;
 
-/// <summary><c>stream</c>: issue #10's simulation of benign clients and stream attackers through a real sidecar
+/// <summary><c>stream</c>: the simulation of benign clients and stream attackers through a real sidecar
 /// process on loopback; writes a JSON of every result and, when asked, the markdown tables.</summary>
 internal static class StreamCommand
 {

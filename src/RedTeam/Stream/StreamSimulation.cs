@@ -6,7 +6,7 @@ using NeuralSec.RedTeam.Models;
 namespace NeuralSec.RedTeam.Stream;
 
 /// <summary>
-/// Issue #10's simulation: benign clients and stream attackers against the real sidecar over gRPC, each phase on a
+/// The stream simulation: benign clients and stream attackers against the real sidecar over gRPC, each phase on a
 /// freshly started sidecar (empty near-duplicate index and client histories), so no attacker's result depends on the
 /// order they run in. Phases: the benign population; per output policy (full logits, hardened) a benign accuracy
 /// client plus Knockoff-random, random noise; JBDA; SimBA; Boundary; the OARS-style adaptive SimBA over k accounts.

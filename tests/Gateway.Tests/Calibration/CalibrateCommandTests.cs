@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NeuralSec.Detectors;
@@ -66,10 +67,12 @@ public sealed partial class CalibrateCommandTests : IDisposable
         Assert.Equal(Policy, File.ReadAllText(path));
         var threshold = WrittenThreshold(output);
         var line = $"    - {{ type: featureSqueezing, threshold: {threshold.ToString("R", CultureInfo.InvariantCulture)}, action: alert }}   # threshold comes from calibrate";
+        // Outside a Git work tree (the fixture's temp folder, not below the test's current folder) the file name alone.
         Assert.Equal(
             $$"""
-            --- {{path}}
-            +++ {{path}}
+            diff --git a/policy.yaml b/policy.yaml
+            --- a/policy.yaml
+            +++ b/policy.yaml
             @@ -8,5 +8,5 @@
                input:
                  image: { tensor: input }
@@ -83,6 +86,31 @@ public sealed partial class CalibrateCommandTests : IDisposable
 
         // The numbers go to stderr so that stdout is the patch alone.
         Assert.Contains("detect[0] featureSqueezing", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_patch_applies_with_a_plain_git_apply_from_the_repository_root()
+    {
+        // A policy two folders down in a real Git repository, calibrated from somewhere else entirely: the patch
+        // names it from the repository root, so `git apply` there needs no -p or --directory.
+        var repository = Path.Combine(_fixture.Folder, "repo");
+        var policy = Path.Combine(repository, "deploy", "policies", "mnist.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(policy)!);
+        File.WriteAllText(policy, Policy);
+        Assert.Equal(0, (await Git(repository, "init", "-q")).Code);
+        var written = _fixture.Write("written.yaml", Policy);
+
+        var (code, patch, error) = await Run(policy, "--patch");
+        Assert.True(code == 0, error);
+        Assert.True((await Run(written, "--write")).Code == 0);
+        var patchFile = Path.Combine(repository, "thresholds.patch");
+        File.WriteAllText(patchFile, patch);
+
+        Assert.StartsWith("diff --git a/deploy/policies/mnist.yaml b/deploy/policies/mnist.yaml\n", patch, StringComparison.Ordinal);
+        var applied = await Git(repository, "apply", "thresholds.patch");
+        Assert.True(applied.Code == 0, applied.Error);
+        Assert.Equal(File.ReadAllText(written), File.ReadAllText(policy));
+        Assert.NotEqual(Policy, File.ReadAllText(policy));
     }
 
     [Fact]
@@ -190,6 +218,20 @@ public sealed partial class CalibrateCommandTests : IDisposable
         var line = Assert.Single(error.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("neuralsec calibrate: ", line, StringComparison.Ordinal);
         Assert.EndsWith("(see 'neuralsec calibrate --help')", line, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Error)> Git(string folder, params string[] args)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var git = Process.Start(start)!;
+        var error = await git.StandardError.ReadToEndAsync();
+        await git.WaitForExitAsync();
+        return (git.ExitCode, error);
     }
 
     private Task<(int Code, string Output, string Error)> Run(string policy, params string[] more) =>

@@ -16,8 +16,9 @@ public sealed class UnifiedDiffTests
 
         Assert.Equal(
             """
-            --- p.yaml
-            +++ p.yaml
+            diff --git a/p.yaml b/p.yaml
+            --- a/p.yaml
+            +++ b/p.yaml
             @@ -1,5 +1,5 @@
              line 1
             -line 2
@@ -40,6 +41,6 @@ public sealed class UnifiedDiffTests
     [Fact]
     public void A_last_line_without_newline_is_marked() =>
         Assert.Equal(
-            "--- p\n+++ p\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n",
+            "diff --git a/p b/p\n--- a/p\n+++ b/p\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n",
             UnifiedDiff.Create("p", "a\nb", "a\nc"));
 }
