@@ -25,6 +25,7 @@ using NeuralSec.Gateway.Policy.Runtime;
 using NeuralSec.Gateway.RateLimiting;
 using NeuralSec.Gateway.Rest;
 using NeuralSec.Gateway.Services;
+using NeuralSec.Gateway.Tracing;
 using Prometheus;
 using Log = NeuralSec.Gateway.Logging.Log;
 
@@ -118,6 +119,7 @@ internal static class GatewayApplication
         builder.Services.AddPolicies(builder.Configuration);
         builder.Services.AddHostedService<PolicyRevisionLifecycle>();
         builder.Services.AddAlerts(builder.Configuration);
+        builder.Services.AddPipelineTracing(options.Tracing);
         AddBackend(builder.Services, options.Backend);
         AddPipeline(builder.Services);
 

@@ -34,4 +34,8 @@ internal sealed class GatewayOptions
     /// <summary><c>NeuralSec:Redis</c>: client state shared by all replicas; without a configuration, in memory.</summary>
     [Required]
     public ClientState.Redis.RedisOptions Redis { get; set; } = new();
+
+    /// <summary>OpenTelemetry traces of the pipeline; off by default.</summary>
+    [Required]
+    public TracingOptions Tracing { get; set; } = new();
 }

@@ -66,7 +66,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                  {
                      ("Server", server), ("OnnxRuntime", options.OnnxRuntime), ("Upstream", options.Upstream),
                      ("Limits", options.Limits), ("Identity", identity), ("Identity:FailedAuth", identity.FailedAuth),
-                     ("ClientState", options.ClientState), ("Redis", options.Redis),
+                     ("ClientState", options.ClientState), ("Redis", options.Redis), ("Tracing", options.Tracing),
                  })
         {
             var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
@@ -75,6 +75,19 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         }
 
         ClientState.Redis.RedisOptionsRules.Validate(options.Redis, errors);
+
+        if (options.Tracing.Enabled)
+        {
+            if (!Uri.TryCreate(options.Tracing.OtlpEndpoint, UriKind.Absolute, out var collector) || (collector.Scheme != "http" && collector.Scheme != "https"))
+            {
+                errors.Add($"NeuralSec:Tracing:OtlpEndpoint: '{options.Tracing.OtlpEndpoint}' is not an http:// or https:// address.");
+            }
+
+            if (options.Tracing.ExportInterval <= TimeSpan.Zero || options.Tracing.ExportInterval > TimeSpan.FromMinutes(5))
+            {
+                errors.Add($"NeuralSec:Tracing:ExportInterval: {options.Tracing.ExportInterval} must be more than zero and at most 00:05:00.");
+            }
+        }
 
         if (options.Backend == BackendKind.Upstream)
         {

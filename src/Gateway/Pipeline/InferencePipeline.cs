@@ -4,6 +4,7 @@ using NeuralSec.Gateway.Logging;
 using NeuralSec.Gateway.Metrics;
 using NeuralSec.Gateway.Policy;
 using NeuralSec.Gateway.Protocol;
+using NeuralSec.Gateway.Tracing;
 
 namespace NeuralSec.Gateway.Pipeline;
 
@@ -11,7 +12,7 @@ namespace NeuralSec.Gateway.Pipeline;
 /// The request path, in the order of <see cref="PipelineStageId"/>: identity → policy → validate → limit →
 /// preprocess → detect → decide → forward → observe → harden → alert. Each stage may stop the request with a
 /// rejection; stages that must see every outcome (alerting) run after a rejection too. Stage latency is measured
-/// here, once, for all of them.
+/// here, once, for all of them, and traced when tracing is on (<see cref="PipelineTracing"/>).
 /// </summary>
 internal sealed class InferencePipeline
 {
@@ -38,6 +39,7 @@ internal sealed class InferencePipeline
     {
         var started = Stopwatch.GetTimestamp();
         using var scope = _logger.BeginScope(new RequestScope(context.RequestId, context.ModelName));
+        using var span = PipelineTracing.StartRequest();
         for (var i = 0; i < _stages.Length; i++)
         {
             var stage = _stages[i];
@@ -47,6 +49,7 @@ internal sealed class InferencePipeline
             }
 
             var stageStarted = Stopwatch.GetTimestamp();
+            using var stageSpan = PipelineTracing.StartStage(span, stage.Id);
             StageOutcome outcome;
             try
             {
@@ -69,6 +72,7 @@ internal sealed class InferencePipeline
             if (outcome.IsRejected && context.Rejection is null)
             {
                 context.Rejection = outcome.Rejection;
+                stageSpan?.SetTag("neuralsec.reason", outcome.Rejection!.ReasonCode);
                 Log.RequestRejected(_logger, PipelineStageNames.Of(stage.Id), outcome.Rejection!.ReasonCode, CallerText.Escape(outcome.Rejection.Message, 256));
             }
         }
@@ -77,6 +81,28 @@ internal sealed class InferencePipeline
         var outcomeLabel = context.Rejection is null ? "ok" : OutcomeLabels.For(context.Rejection.Kind);
         GatewayMetrics.Requests.WithLabels(model, outcomeLabel).Inc();
         GatewayMetrics.RequestDuration.WithLabels(model).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        if (span is not null)
+        {
+            Describe(span, context, outcomeLabel);
+        }
+    }
+
+    private static void Describe(Activity span, InferenceContext context, string outcome)
+    {
+        // A model the backend serves (validated against it), never a name as the caller spelled it.
+        span.SetTag("neuralsec.model", context.Model?.Name ?? "_unknown");
+        span.SetTag("neuralsec.outcome", outcome);
+        span.SetTag("neuralsec.request_id", context.RequestId);
+        if (context.Policy is { } policy)
+        {
+            span.SetTag("neuralsec.policy", $"{policy.Name}@{policy.Revision}");
+        }
+
+        if (context.Rejection is { } rejection)
+        {
+            span.SetTag("neuralsec.reason", rejection.ReasonCode);
+            span.SetStatus(rejection.Kind == RejectionKind.Internal ? ActivityStatusCode.Error : ActivityStatusCode.Unset);
+        }
     }
 
     private static IPipelineStage[] Order(IEnumerable<IPipelineStage> stages)
