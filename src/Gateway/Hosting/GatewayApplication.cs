@@ -157,6 +157,7 @@ internal static class GatewayApplication
             case BackendKind.OnnxRuntime:
                 services.AddSingleton<OnnxRuntimeBackend>();
                 services.AddSingleton<IModelBackend>(sp => sp.GetRequiredService<OnnxRuntimeBackend>());
+                services.AddSingleton<IModelRepository>(sp => sp.GetRequiredService<OnnxRuntimeBackend>());
                 services.AddHostedService(sp => sp.GetRequiredService<OnnxRuntimeBackend>());
                 break;
             case BackendKind.Upstream:
