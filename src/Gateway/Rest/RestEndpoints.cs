@@ -31,6 +31,12 @@ internal static class RestEndpoints
         app.MapGet("/v2/models/{name}/versions/{version}", (string name, string version, InferenceFrontDoor door, HttpContext http) => Metadata(name, version, door, http));
         app.MapGet("/v2/models/{name}/ready", (string name, InferenceFrontDoor door, HttpContext http) => Ready(name, null, door, http));
         app.MapGet("/v2/models/{name}/versions/{version}/ready", (string name, string version, InferenceFrontDoor door, HttpContext http) => Ready(name, version, door, http));
+        app.MapGet("/v2/models/{name}/config", (string name, InferenceFrontDoor door, HttpContext http) => Config(name, null, door, http));
+        app.MapGet("/v2/models/{name}/versions/{version}/config", (string name, string version, InferenceFrontDoor door, HttpContext http) => Config(name, version, door, http));
+        app.MapGet("/v2/models/stats", (InferenceFrontDoor door, HttpContext http) => Statistics(null, null, door, http));
+        app.MapGet("/v2/models/{name}/stats", (string name, InferenceFrontDoor door, HttpContext http) => Statistics(name, null, door, http));
+        app.MapGet("/v2/models/{name}/versions/{version}/stats", (string name, string version, InferenceFrontDoor door, HttpContext http) => Statistics(name, version, door, http));
+        app.MapPost("/v2/repository/index", (InferenceFrontDoor door, HttpContext http) => Index(door, http));
         app.MapPost("/v2/models/{name}/infer", (string name, HttpContext http) => Infer(name, null, http));
         app.MapPost("/v2/models/{name}/versions/{version}/infer", (string name, string version, HttpContext http) => Infer(name, version, http));
         return app;
@@ -66,6 +72,48 @@ internal static class RestEndpoints
         }
 
         return Answer(http, Results.Json(new { name = Protocol.CallerText.Escape(name), ready = result.Value }, statusCode: result.Value ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable));
+    }
+
+    private static async Task<IResult> Config(string name, string? version, InferenceFrontDoor door, HttpContext http)
+    {
+        var result = await door.ModelConfigAsync(name, version, http.RequestAborted).ConfigureAwait(false);
+        return result.Rejection is { } rejection
+            ? Answer(http, new RejectionResult(rejection))
+            : Answer(http, new TritonJsonResult(writer => TritonJsonWriter.WriteConfig(writer, result.Value!.Config ?? new NeuralSec.Protocol.Inference.ModelConfig())));
+    }
+
+    private static async Task<IResult> Statistics(string? name, string? version, InferenceFrontDoor door, HttpContext http)
+    {
+        var result = await door.ModelStatisticsAsync(name, version, http.RequestAborted).ConfigureAwait(false);
+        return result.Rejection is { } rejection
+            ? Answer(http, new RejectionResult(rejection))
+            : Answer(http, new TritonJsonResult(writer => TritonJsonWriter.WriteStatistics(writer, result.Value!)));
+    }
+
+    private static async Task<IResult> Index(InferenceFrontDoor door, HttpContext http)
+    {
+        bool? readyOnly;
+        string? error;
+        var (body, readRejection) = await http.RequestServices.GetRequiredService<RestBodyReader>().ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Answer(http, new RejectionResult(readRejection!));
+        }
+
+        using (body)
+        {
+            readyOnly = RepositoryIndexBody.ReadyOnly(body.Span, out error);
+        }
+
+        if (readyOnly is not { } ready)
+        {
+            return Answer(http, new RejectionResult(PipelineRejection.Invalid("bad_json", error!)));
+        }
+
+        var result = await door.RepositoryIndexAsync(null, ready, http.RequestAborted).ConfigureAwait(false);
+        return result.Rejection is { } rejection
+            ? Answer(http, new RejectionResult(rejection))
+            : Answer(http, new TritonJsonResult(writer => TritonJsonWriter.WriteIndex(writer, result.Value!)));
     }
 
     private static async Task Infer(string name, string? version, HttpContext http)
@@ -138,6 +186,21 @@ internal static class RestEndpoints
     {
         Stamp(http);
         return result;
+    }
+
+    /// <summary>A 200 whose JSON body is written straight to the response by <paramref name="write"/>.</summary>
+    private sealed class TritonJsonResult(Action<Utf8JsonWriter> write) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.ContentType = "application/json";
+            var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter);
+            await using (writer.ConfigureAwait(false))
+            {
+                write(writer);
+                await writer.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
+            }
+        }
     }
 
     private sealed class RejectionResult(PipelineRejection rejection) : IResult
