@@ -122,11 +122,18 @@ internal static class RestEndpoints
         var limits = services.GetRequiredService<IOptions<GatewayOptions>>().Value.Limits;
         var door = services.GetRequiredService<InferenceFrontDoor>();
         var requestId = Stamp(http);
+        var decoding = new DecodedBody();
 
-        var context = await door.InferAsync(requestId, name, ct => Decode(http, requestId, name, version, limits, ct), http.RequestAborted).ConfigureAwait(false);
+        var context = await door.InferAsync(requestId, name, ct => Decode(http, requestId, name, version, limits, decoding, ct), http.RequestAborted).ConfigureAwait(false);
         if (context.Rejection is { } rejection)
         {
             await new RejectionResult(rejection).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        if (decoding.Request is { } decoded && RestBinaryResponse.IsWanted(context, decoded))
+        {
+            await RestBinaryResponse.WriteAsync(http, context, decoded).ConfigureAwait(false);
             return;
         }
 
@@ -134,23 +141,34 @@ internal static class RestEndpoints
         var writer = new Utf8JsonWriter(http.Response.BodyWriter);
         await using (writer.ConfigureAwait(false))
         {
-            RestJsonWriter.WriteResponse(writer, context);
+            RestJsonWriter.WriteResponse(writer, context, binary: null);
             await writer.FlushAsync(http.RequestAborted).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Reads and decodes the body (once admitted) into the front door's request.</summary>
-    private static async ValueTask<InferenceRequest> Decode(HttpContext http, string requestId, string name, string? version, LimitsOptions limits, CancellationToken cancellationToken)
+    /// <summary>Reads and decodes the body (once admitted) into the front door's request; what the caller asked of
+    /// the answer's encoding is left in <paramref name="decoding"/>.</summary>
+    private static async ValueTask<InferenceRequest> Decode(HttpContext http, string requestId, string name, string? version, LimitsOptions limits, DecodedBody decoding, CancellationToken cancellationToken)
     {
         var services = http.RequestServices;
         var (body, readRejection) = await services.GetRequiredService<RestBodyReader>().ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
         RestInferRequest decoded;
         using (body)
         {
-            decoded = body is null
-                ? new RestInferRequest(string.Empty, new Protocol.DecodedTensors(null, readRejection), [])
-                : RestInferDecoder.Decode(body.Span, limits);
+            if (body is null)
+            {
+                decoded = new RestInferRequest(string.Empty, new Protocol.DecodedTensors(null, readRejection), []);
+            }
+            else
+            {
+                var jsonLength = BinaryHeaderLength.Read(http.Request.Headers[BinaryHeaderLength.HeaderName], body.Length, out var headerError);
+                decoded = headerError is not null
+                    ? new RestInferRequest(string.Empty, Protocol.DecodedTensors.Fail("bad_binary_data", headerError), [])
+                    : RestInferDecoder.Decode(body.Span, limits, jsonLength);
+            }
         }
+
+        decoding.Request = decoded;
 
         if (decoded is { NotJson: true, Inputs.Rejection: { } bad })
         {
@@ -186,6 +204,12 @@ internal static class RestEndpoints
     {
         Stamp(http);
         return result;
+    }
+
+    /// <summary>The decoded body, kept for the answer's encoding (binary or JSON) once the pipeline has run.</summary>
+    private sealed class DecodedBody
+    {
+        public RestInferRequest? Request { get; set; }
     }
 
     /// <summary>A 200 whose JSON body is written straight to the response by <paramref name="write"/>.</summary>
