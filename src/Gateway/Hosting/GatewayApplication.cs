@@ -83,6 +83,16 @@ internal static class GatewayApplication
             }
         });
         builder.Services.AddSingleton<HealthServiceImpl>();
+        if (options.Server.EnableReflection)
+        {
+            // The descriptors are named, not discovered: discovery goes by the generated BindService attribute,
+            // which the inference service (bound by InferenceServiceMethods) does not carry.
+            builder.Services.AddSingleton(new Grpc.Reflection.ReflectionServiceImpl(
+                NeuralSec.Protocol.Inference.GRPCInferenceService.Descriptor,
+                Grpc.Health.V1.Health.Descriptor,
+                Grpc.Reflection.V1Alpha.ServerReflection.Descriptor));
+        }
+
         builder.Services.AddSingleton<ShutdownState>();
         builder.Services.AddHostedService<ReadinessMonitor>();
         builder.Services.AddHostedService(sp => new ShutdownDrain(
@@ -123,6 +133,11 @@ internal static class GatewayApplication
         app.UseMiddleware<GrpcFrameGuard>();
         app.MapGrpcService<InferenceGrpcService>();
         app.MapGrpcService<HealthServiceImpl>();
+        if (options.Server.EnableReflection)
+        {
+            app.MapGrpcService<Grpc.Reflection.ReflectionServiceImpl>().WithMetadata(new GrpcPortOnlyEndpoint());
+        }
+
         app.MapOipRest();
         app.MapMetrics("/metrics").WithMetadata(new MetricsEndpoint());
 
