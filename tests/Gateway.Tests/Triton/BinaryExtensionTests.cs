@@ -20,6 +20,14 @@ public sealed class BinaryExtensionTests(PassThroughFixture fixture) : IClassFix
     private HttpClient Http => fixture.Server.Http;
 
     [Fact]
+    public async Task Server_metadata_names_the_extension_on_both_transports()
+    {
+        Assert.Contains("binary_tensor_data", (await fixture.Server.Client.ServerMetadataAsync(new NeuralSec.Protocol.Inference.ServerMetadataRequest())).Extensions);
+        var rest = await Http.GetFromJsonAsync<JsonElement>(new Uri("/v2", UriKind.Relative));
+        Assert.Contains("binary_tensor_data", rest.GetProperty("extensions").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public async Task A_binary_input_classifies_the_digit_exactly_as_gRPC_does_and_answers_JSON()
     {
         var image = TestDigits.Image(7);
