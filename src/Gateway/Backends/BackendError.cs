@@ -15,6 +15,10 @@ internal enum BackendError
     /// <summary>The model did not answer within the deadline: DEADLINE_EXCEEDED.</summary>
     DeadlineExceeded,
 
+    /// <summary>The model server does not offer the call at all (a KServe server asked for a Triton extension):
+    /// UNIMPLEMENTED.</summary>
+    Unimplemented,
+
     /// <summary>Anything else: INTERNAL, with no detail to the caller.</summary>
     Internal,
 }

@@ -6,6 +6,7 @@ using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Gateway.Pipeline.Stages;
 using NeuralSec.Gateway.Protocol;
 using NeuralSec.Gateway.Services;
+using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.Gateway.FrontDoor;
 
@@ -16,7 +17,13 @@ namespace NeuralSec.Gateway.FrontDoor;
 /// refuse the same request with the same status, reason code and message.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "The front door is the one instance both transports ask; that some answers are constant today is its own business.")]
-internal sealed class InferenceFrontDoor(InferencePipeline pipeline, InferenceAdmission admission, IModelBackend backend, ShutdownState shutdown, IOptions<GatewayOptions> options) : IReadinessSource
+internal sealed class InferenceFrontDoor(
+    InferencePipeline pipeline,
+    InferenceAdmission admission,
+    IModelBackend backend,
+    IModelRepository repository,
+    ShutdownState shutdown,
+    IOptions<GatewayOptions> options) : IReadinessSource
 {
     private readonly ServerOptions _server = options.Value.Server;
 
@@ -45,6 +52,62 @@ internal sealed class InferenceFrontDoor(InferencePipeline pipeline, InferenceAd
         {
             var model = await backend.GetModelAsync(name, NullIfEmpty(version), cancellationToken).ConfigureAwait(false);
             return model is null ? NotFound(name, version) : model;
+        }
+        catch (BackendException ex)
+        {
+            return BackendFaults.ToRejection(ex);
+        }
+        catch (OperationCanceledException)
+        {
+            return Cancelled();
+        }
+    }
+
+    /// <summary>A model's Triton configuration. Like metadata, it describes the model and runs no stage of the
+    /// pipeline.</summary>
+    public async ValueTask<FrontDoorResult<ModelConfigResponse>> ModelConfigAsync(string name, string? version, CancellationToken cancellationToken)
+    {
+        if (CheckIdentifiers(name, version, callerRequestId: null) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var request = new ModelConfigRequest { Name = name, Version = version ?? string.Empty };
+        return await AskAsync(name, version, repository.GetModelConfigAsync(request, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Cumulative statistics of one model (or version), or of every model when <paramref name="name"/> is
+    /// empty. Statistics exist only for models the backend serves: an unknown name is NOT_FOUND, never a new entry.</summary>
+    public async ValueTask<FrontDoorResult<ModelStatisticsResponse>> ModelStatisticsAsync(string? name, string? version, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            if (!string.IsNullOrEmpty(version))
+            {
+                return PipelineRejection.Invalid("bad_model_name", "a model version needs a model name");
+            }
+        }
+        else if (CheckIdentifiers(name, version, callerRequestId: null) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var request = new ModelStatisticsRequest { Name = name ?? string.Empty, Version = version ?? string.Empty };
+        return await AskAsync(name ?? string.Empty, version, repository.GetModelStatisticsAsync(request, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>The models the backend serves, each with its state.</summary>
+    public async ValueTask<FrontDoorResult<RepositoryIndexResponse>> RepositoryIndexAsync(string? repositoryName, bool readyOnly, CancellationToken cancellationToken)
+    {
+        if (repositoryName is { Length: > CallerText.MaxIdentifierLength })
+        {
+            return PipelineRejection.Invalid("bad_repository_name", $"the repository name is {repositoryName.Length} characters long; at most {CallerText.MaxIdentifierLength} are accepted");
+        }
+
+        var request = new RepositoryIndexRequest { RepositoryName = repositoryName ?? string.Empty, Ready = readyOnly };
+        try
+        {
+            return await repository.GetRepositoryIndexAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (BackendException ex)
         {
@@ -141,6 +204,25 @@ internal sealed class InferenceFrontDoor(InferencePipeline pipeline, InferenceAd
         return callerRequestId is { Length: > CallerText.MaxIdentifierLength }
             ? PipelineRejection.Invalid("bad_request_id", $"the request id is {callerRequestId.Length} characters long; at most {CallerText.MaxIdentifierLength} are accepted")
             : null;
+    }
+
+    /// <summary>Awaits a repository answer: null is the model not found, in the same words as ModelMetadata.</summary>
+    private static async ValueTask<FrontDoorResult<T>> AskAsync<T>(string name, string? version, ValueTask<T?> answer)
+        where T : class
+    {
+        try
+        {
+            var value = await answer.ConfigureAwait(false);
+            return value is null ? NotFound(name, version) : value;
+        }
+        catch (BackendException ex)
+        {
+            return BackendFaults.ToRejection(ex);
+        }
+        catch (OperationCanceledException)
+        {
+            return Cancelled();
+        }
     }
 
     private static PipelineRejection NotFound(string name, string? version) => string.IsNullOrEmpty(version)

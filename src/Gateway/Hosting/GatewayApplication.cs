@@ -86,6 +86,16 @@ internal static class GatewayApplication
             }
         });
         builder.Services.AddSingleton<HealthServiceImpl>();
+        if (options.Server.EnableReflection)
+        {
+            // The descriptors are named, not discovered: discovery goes by the generated BindService attribute,
+            // which the inference service (bound by InferenceServiceMethods) does not carry.
+            builder.Services.AddSingleton(new Grpc.Reflection.ReflectionServiceImpl(
+                NeuralSec.Protocol.Inference.GRPCInferenceService.Descriptor,
+                Grpc.Health.V1.Health.Descriptor,
+                Grpc.Reflection.V1Alpha.ServerReflection.Descriptor));
+        }
+
         builder.Services.AddSingleton<ShutdownState>();
         builder.Services.AddSingleton<StartupFailure>();
         builder.Services.AddHostedService<ReadinessMonitor>();
@@ -128,6 +138,11 @@ internal static class GatewayApplication
         app.UseMiddleware<GrpcFrameGuard>();
         app.MapGrpcService<InferenceGrpcService>();
         app.MapGrpcService<HealthServiceImpl>();
+        if (options.Server.EnableReflection)
+        {
+            app.MapGrpcService<Grpc.Reflection.ReflectionServiceImpl>().WithMetadata(new GrpcPortOnlyEndpoint());
+        }
+
         app.MapOipRest();
         app.MapMetrics("/metrics").WithMetadata(new MetricsEndpoint());
 
@@ -172,6 +187,7 @@ internal static class GatewayApplication
             case BackendKind.OnnxRuntime:
                 services.AddSingleton<OnnxRuntimeBackend>();
                 services.AddSingleton<IModelBackend>(sp => sp.GetRequiredService<OnnxRuntimeBackend>());
+                services.AddSingleton<IModelRepository>(sp => sp.GetRequiredService<OnnxRuntimeBackend>());
                 services.AddHostedService(sp => sp.GetRequiredService<OnnxRuntimeBackend>());
                 break;
             case BackendKind.Upstream:

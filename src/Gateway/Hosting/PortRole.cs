@@ -25,7 +25,8 @@ internal static class PortRole
     public static string? Of(HttpContext context) =>
         context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(Key, out var role) == true ? role as string : null;
 
-    /// <summary>Middleware: the metrics port answers <c>/metrics</c> only; the other ports never do.
+    /// <summary>Middleware: the metrics port answers <c>/metrics</c> only; the other ports never do; endpoints marked
+    /// <see cref="GrpcPortOnlyEndpoint"/> (server reflection) answer on the gRPC port alone.
     /// Routing matches paths case-insensitively, so the path test does too (<c>/METRICS</c> once read the scrape
     /// on the client ports); the endpoint routing picked is checked as well, so no other spelling routing might
     /// accept can slip past a string comparison.</summary>
@@ -34,7 +35,8 @@ internal static class PortRole
         var isMetricsPort = Of(context) == Metrics;
         var isMetricsRequest = context.Request.Path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
             || context.GetEndpoint()?.Metadata.GetMetadata<MetricsEndpoint>() is not null;
-        if (isMetricsPort != isMetricsRequest)
+        if (isMetricsPort != isMetricsRequest
+            || (context.GetEndpoint()?.Metadata.GetMetadata<GrpcPortOnlyEndpoint>() is not null && Of(context) != Grpc))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;

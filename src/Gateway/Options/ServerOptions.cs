@@ -47,6 +47,11 @@ internal sealed class ServerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ShutdownDrainDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Serve gRPC server reflection (<c>grpc.reflection.v1alpha.ServerReflection</c>) on the gRPC port, so
+    /// grpcurl-style tools work without the proto. Off by default: it describes the service to anyone who can
+    /// reach the port, which a firewall should not do unasked.</summary>
+    public bool EnableReflection { get; set; }
+
     /// <summary>Server name reported by ServerMetadata.</summary>
     [Required]
     public string Name { get; set; } = "neuralsec";

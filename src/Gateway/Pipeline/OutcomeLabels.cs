@@ -14,6 +14,7 @@ internal static class OutcomeLabels
         RejectionKind.DeadlineExceeded => "deadline",
         RejectionKind.TooLarge => "too_large",
         RejectionKind.ClientTimeout => "client_timeout",
+        RejectionKind.Unimplemented => "unimplemented",
         _ => "error",
     };
 }

@@ -17,5 +17,8 @@ internal enum RejectionKind
     /// <summary>The caller was too slow sending its request (a stalled REST body).</summary>
     ClientTimeout,
 
+    /// <summary>The call is not offered (the model server behind the sidecar does not implement it).</summary>
+    Unimplemented,
+
     Internal,
 }

@@ -15,6 +15,9 @@ namespace NeuralSec.Gateway.Rest;
 /// tensors (bounded by <see cref="LimitsOptions.MaxInputBytes"/>, checked against the declared shape before the
 /// element buffer is allocated, exactly as on the gRPC path). A first pass reads names, datatypes and shapes and
 /// marks where each <c>data</c> lies; the second fills each tensor's buffer from its mark.
+/// With Triton's binary extension (<see cref="BinaryHeaderLength"/>), an input whose parameters give
+/// <c>binary_data_size</c> takes that many bytes of the body after the JSON instead, in input order; the sizes must
+/// match the shapes and add up to the binary part exactly, and the input becomes the same tensor a JSON input would.
 /// </summary>
 internal static class RestInferDecoder
 {
@@ -24,9 +27,19 @@ internal static class RestInferDecoder
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
-    public static RestInferRequest Decode(ReadOnlySpan<byte> body, LimitsOptions limits)
+    private const string BinaryReason = "bad_binary_data";
+
+    public static RestInferRequest Decode(ReadOnlySpan<byte> body, LimitsOptions limits) => Decode(body, limits, jsonLength: null);
+
+    /// <param name="body">The whole body.</param>
+    /// <param name="limits">The request limits.</param>
+    /// <param name="jsonLength">The binary extension's JSON header length (already checked to lie within the body),
+    /// or null when the body is JSON only.</param>
+    public static RestInferRequest Decode(ReadOnlySpan<byte> body, LimitsOptions limits, int? jsonLength)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        var binary = jsonLength is { } split ? body[split..] : default;
+        body = jsonLength is { } end ? body[..end] : body;
         if (!System.Text.Unicode.Utf8.IsValid(body))
         {
             return Fail(string.Empty, "the body is not valid UTF-8") with { NotJson = true };
@@ -49,6 +62,7 @@ internal static class RestInferDecoder
 
         var tensors = new List<InferenceTensor>(header.Inputs.Count);
         long total = 0;
+        var binaryOffset = 0;
         foreach (var input in header.Inputs)
         {
             var error = TensorSizeGuard.Check(input.Name, input.DataType, input.Shape!, limits, out var dataType, out var elementCount);
@@ -57,29 +71,42 @@ internal static class RestInferDecoder
                 return Fail(header.Id, error);
             }
 
-            if (dataType == TensorDataType.BF16)
+            byte[] data;
+            if (input.BinarySize is { } size)
             {
-                return Fail(header.Id, $"input {CallerText.Quote(input.Name)}: BF16 cannot be sent as JSON");
+                error = TakeBinary(input, dataType, elementCount, size, jsonLength is not null, binary, ref binaryOffset, out data);
+                if (error is not null)
+                {
+                    return Fail(header.Id, error, BinaryReason);
+                }
+            }
+            else
+            {
+                if (dataType == TensorDataType.BF16)
+                {
+                    return Fail(header.Id, $"input {CallerText.Quote(input.Name)}: BF16 cannot be sent as JSON");
+                }
+
+                if (input.Data is not var (start, length))
+                {
+                    return Fail(header.Id, $"input {CallerText.Quote(input.Name)}: 'data' is required");
+                }
+
+                var sink = new ElementSink(dataType, elementCount);
+                error = Fill(body.Slice(start, length), ref sink, input.Name);
+                if (error is not null)
+                {
+                    return Fail(header.Id, error);
+                }
+
+                if (sink.Count != elementCount)
+                {
+                    return Fail(header.Id, $"input {CallerText.Quote(input.Name)}: data holds {sink.Count} elements but the shape needs {elementCount}");
+                }
+
+                data = sink.ToArray();
             }
 
-            if (input.Data is not var (start, length))
-            {
-                return Fail(header.Id, $"input {CallerText.Quote(input.Name)}: 'data' is required");
-            }
-
-            var sink = new ElementSink(dataType, elementCount);
-            error = Fill(body.Slice(start, length), ref sink, input.Name);
-            if (error is not null)
-            {
-                return Fail(header.Id, error);
-            }
-
-            if (sink.Count != elementCount)
-            {
-                return Fail(header.Id, $"input {CallerText.Quote(input.Name)}: data holds {sink.Count} elements but the shape needs {elementCount}");
-            }
-
-            var data = sink.ToArray();
             total += data.Length;
             if (total > limits.MaxInputBytes)
             {
@@ -89,10 +116,55 @@ internal static class RestInferDecoder
             tensors.Add(new InferenceTensor(input.Name, dataType, input.Shape!.ToArray(), data));
         }
 
-        return new RestInferRequest(header.Id, new DecodedTensors(tensors, null), header.Outputs);
+        if (binaryOffset != binary.Length)
+        {
+            return Fail(header.Id, $"the body has {binary.Length - binaryOffset} bytes after the JSON header that no input's binary_data_size accounts for", BinaryReason);
+        }
+
+        return new RestInferRequest(header.Id, new DecodedTensors(tensors, null), header.Outputs)
+        {
+            BinaryOutput = header.BinaryOutput,
+            OutputBinary = header.OutputBinary,
+        };
     }
 
-    private static RestInferRequest Fail(string id, string message) => new(id, DecodedTensors.Fail("bad_json", message), []);
+    private static RestInferRequest Fail(string id, string message, string reason = "bad_json") => new(id, DecodedTensors.Fail(reason, message), []);
+
+    /// <summary>One input's bytes from the binary part, checked against its shape before they are copied.</summary>
+    private static string? TakeBinary(InputHeader input, TensorDataType dataType, long elementCount, long size, bool extension, ReadOnlySpan<byte> binary, ref int offset, out byte[] data)
+    {
+        data = [];
+        var name = CallerText.Quote(input.Name);
+        if (!extension)
+        {
+            return $"input {name}: 'binary_data_size' needs the {BinaryHeaderLength.HeaderName} header";
+        }
+
+        if (input.Data is not null)
+        {
+            return $"input {name}: has both 'data' and 'binary_data_size'";
+        }
+
+        if (dataType != TensorDataType.Bytes && size != elementCount * dataType.ElementSize())
+        {
+            return $"input {name}: binary_data_size is {size} bytes but its shape needs {elementCount * dataType.ElementSize()}";
+        }
+
+        if (size > binary.Length - offset)
+        {
+            return $"input {name}: binary_data_size is {size} bytes but only {binary.Length - offset} remain in the body";
+        }
+
+        var slice = binary.Slice(offset, (int)size);
+        if (dataType == TensorDataType.Bytes && RawBytesElements.Count(slice) != elementCount)
+        {
+            return $"input {name}: the binary data is not {elementCount} length-prefixed BYTES elements";
+        }
+
+        offset += (int)size;
+        data = slice.ToArray();
+        return null;
+    }
 
     /// <summary>Pass one: everything but the tensors' data, whose extents are marked.</summary>
     private static Header ReadHeader(ReadOnlySpan<byte> body, LimitsOptions limits)
@@ -109,6 +181,7 @@ internal static class RestInferDecoder
             var property = reader.ValueTextEquals("id"u8) ? "id"
                 : reader.ValueTextEquals("inputs"u8) ? "inputs"
                 : reader.ValueTextEquals("outputs"u8) ? "outputs"
+                : reader.ValueTextEquals("parameters"u8) ? "parameters"
                 : null;
             Next(ref reader);
             switch (property)
@@ -135,6 +208,14 @@ internal static class RestInferDecoder
                     }
 
                     break;
+                case "parameters":
+                    if (ReadParameters(ref reader, "request", "binary_data_output"u8, out var binaryOutput) is { } parametersError)
+                    {
+                        return header.WithError(parametersError);
+                    }
+
+                    header.BinaryOutput = binaryOutput is true;
+                    break;
                 default:
                     reader.Skip();
                     break;
@@ -159,15 +240,23 @@ internal static class RestInferDecoder
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
             string? name = null;
+            bool? binary = null;
             if (reader.TokenType == JsonTokenType.StartObject)
             {
                 while (Next(ref reader) == JsonTokenType.PropertyName)
                 {
-                    var isName = reader.ValueTextEquals("name"u8);
+                    var key = reader.ValueTextEquals("name"u8) ? 1 : reader.ValueTextEquals("parameters"u8) ? 2 : 0;
                     Next(ref reader);
-                    if (isName && reader.TokenType == JsonTokenType.String)
+                    if (key == 1 && reader.TokenType == JsonTokenType.String)
                     {
                         name = reader.GetString();
+                    }
+                    else if (key == 2)
+                    {
+                        if (ReadParameters(ref reader, "output", "binary_data"u8, out binary) is { } parametersError)
+                        {
+                            return parametersError;
+                        }
                     }
                     else
                     {
@@ -187,6 +276,10 @@ internal static class RestInferDecoder
             }
 
             header.Outputs.Add(name);
+            if (binary is { } explicitBinary)
+            {
+                (header.OutputBinary ??= new Dictionary<string, bool>(StringComparer.Ordinal))[name] = explicitBinary;
+            }
         }
 
         return null;
@@ -215,7 +308,8 @@ internal static class RestInferDecoder
             var input = new InputHeader();
             while (Next(ref reader) == JsonTokenType.PropertyName)
             {
-                var key = reader.ValueTextEquals("name"u8) ? 1 : reader.ValueTextEquals("datatype"u8) ? 2 : reader.ValueTextEquals("shape"u8) ? 3 : reader.ValueTextEquals("data"u8) ? 4 : 0;
+                var key = reader.ValueTextEquals("name"u8) ? 1 : reader.ValueTextEquals("datatype"u8) ? 2 : reader.ValueTextEquals("shape"u8) ? 3 : reader.ValueTextEquals("data"u8) ? 4
+                    : reader.ValueTextEquals("parameters"u8) ? 5 : 0;
                 Next(ref reader);
                 switch (key)
                 {
@@ -237,6 +331,13 @@ internal static class RestInferDecoder
                         reader.Skip();
                         input.Data = (start, (int)reader.BytesConsumed - start);
                         break;
+                    case 5:
+                        if (ReadBinarySize(ref reader, input) is { } sizeError)
+                        {
+                            return sizeError;
+                        }
+
+                        break;
                     default:
                         reader.Skip();
                         break;
@@ -249,6 +350,66 @@ internal static class RestInferDecoder
             }
 
             header.Inputs.Add(input);
+        }
+
+        return null;
+    }
+
+    /// <summary>An input's <c>parameters</c>: only <c>binary_data_size</c> means anything here.</summary>
+    private static string? ReadBinarySize(ref Utf8JsonReader reader, InputHeader input)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return $"input {CallerText.Quote(input.Name)}: 'parameters' must be an object";
+        }
+
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            var isSize = reader.ValueTextEquals("binary_data_size"u8);
+            Next(ref reader);
+            if (!isSize)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var size) || size < 0)
+            {
+                return $"input {CallerText.Quote(input.Name)}: 'binary_data_size' must be a non-negative integer";
+            }
+
+            input.BinarySize = size;
+        }
+
+        return null;
+    }
+
+    /// <summary>A request's or an output's <c>parameters</c>: the one boolean named <paramref name="flag"/> is read,
+    /// the rest skipped.</summary>
+    private static string? ReadParameters(ref Utf8JsonReader reader, string owner, ReadOnlySpan<byte> flag, out bool? value)
+    {
+        value = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return $"the {owner}'s 'parameters' must be an object";
+        }
+
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            var isFlag = reader.ValueTextEquals(flag);
+            Next(ref reader);
+            if (!isFlag)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+            {
+                return $"the {owner}'s '{System.Text.Encoding.UTF8.GetString(flag)}' must be a boolean";
+            }
+
+            value = reader.GetBoolean();
         }
 
         return null;
@@ -351,6 +512,12 @@ internal static class RestInferDecoder
 
         public bool SawInputs { get; set; }
 
+        /// <summary>The request's <c>binary_data_output</c>.</summary>
+        public bool BinaryOutput { get; set; }
+
+        /// <summary>Outputs whose own <c>binary_data</c> says how they are answered; null when none says.</summary>
+        public Dictionary<string, bool>? OutputBinary { get; set; }
+
         public string? Error { get; private set; }
 
         public Header WithError(string error)
@@ -370,6 +537,9 @@ internal static class RestInferDecoder
 
         /// <summary>Offset and length of the <c>data</c> value in the body.</summary>
         public (int Start, int Length)? Data { get; set; }
+
+        /// <summary>The <c>binary_data_size</c> parameter: the input's bytes follow the JSON header.</summary>
+        public long? BinarySize { get; set; }
     }
 
     /// <summary>Collects flattened JSON elements into the raw layout, refusing more than the shape allows.</summary>

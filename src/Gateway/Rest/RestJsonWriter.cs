@@ -10,7 +10,11 @@ namespace NeuralSec.Gateway.Rest;
 /// <see cref="RestInferDecoder"/>.</summary>
 internal static class RestJsonWriter
 {
-    public static void WriteResponse(Utf8JsonWriter writer, InferenceContext context)
+    /// <param name="writer">Where the JSON goes.</param>
+    /// <param name="context">The answered request.</param>
+    /// <param name="binary">With Triton's binary extension, the request that says which outputs travel as raw bytes
+    /// after the JSON: those carry <c>parameters.binary_data_size</c> instead of <c>data</c>. Null: all JSON.</param>
+    public static void WriteResponse(Utf8JsonWriter writer, InferenceContext context, RestInferRequest? binary)
     {
         writer.WriteStartObject();
         writer.WriteString("model_name", context.ModelName);
@@ -29,9 +33,19 @@ internal static class RestJsonWriter
             }
 
             writer.WriteEndArray();
-            writer.WriteStartArray("data");
-            WriteData(writer, output);
-            writer.WriteEndArray();
+            if (binary is not null && binary.IsBinary(output.Name))
+            {
+                writer.WriteStartObject("parameters");
+                writer.WriteNumber("binary_data_size", output.Data.Length);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteStartArray("data");
+                WriteData(writer, output);
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 

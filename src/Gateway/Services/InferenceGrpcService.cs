@@ -57,6 +57,27 @@ internal sealed class InferenceGrpcService(
         return ModelMetadataMapper.ToResponse(model!);
     }
 
+    public async Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context)
+    {
+        var requestId = Answer(context);
+        Refuse(requestId, request);
+        return Unwrap(await frontDoor.ModelConfigAsync(request.Name, request.Version, context.CancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
+    {
+        var requestId = Answer(context);
+        Refuse(requestId, request);
+        return Unwrap(await frontDoor.ModelStatisticsAsync(request.Name, request.Version, context.CancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context)
+    {
+        var requestId = Answer(context);
+        Refuse(requestId, request);
+        return Unwrap(await frontDoor.RepositoryIndexAsync(request.RepositoryName, request.Ready, context.CancellationToken).ConfigureAwait(false));
+    }
+
     public async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
         var requestId = Answer(context);

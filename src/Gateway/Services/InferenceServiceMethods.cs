@@ -24,6 +24,9 @@ internal sealed class InferenceServiceMethods : IServiceMethodProvider<Inference
         Add<ServerMetadataRequest, ServerMetadataResponse>(context, "ServerMetadata", static (s, r, c) => s.ServerMetadata(r, c));
         Add<ModelMetadataRequest, ModelMetadataResponse>(context, "ModelMetadata", static (s, r, c) => s.ModelMetadata(r, c));
         Add<ModelInferRequest, ModelInferResponse>(context, "ModelInfer", static (s, r, c) => s.ModelInfer(r, c));
+        Add<ModelConfigRequest, ModelConfigResponse>(context, "ModelConfig", static (s, r, c) => s.ModelConfig(r, c));
+        Add<ModelStatisticsRequest, ModelStatisticsResponse>(context, "ModelStatistics", static (s, r, c) => s.ModelStatistics(r, c));
+        Add<RepositoryIndexRequest, RepositoryIndexResponse>(context, "RepositoryIndex", static (s, r, c) => s.RepositoryIndex(r, c));
     }
 
     private static void Add<TRequest, TResponse>(

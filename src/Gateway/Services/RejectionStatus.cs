@@ -23,6 +23,7 @@ internal static class RejectionStatus
         RejectionKind.ResourceExhausted or RejectionKind.TooLarge => StatusCode.ResourceExhausted,
         RejectionKind.Unavailable => StatusCode.Unavailable,
         RejectionKind.DeadlineExceeded or RejectionKind.ClientTimeout => StatusCode.DeadlineExceeded,
+        RejectionKind.Unimplemented => StatusCode.Unimplemented,
         _ => StatusCode.Internal,
     };
 
@@ -37,6 +38,7 @@ internal static class RejectionStatus
         RejectionKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         RejectionKind.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
         RejectionKind.ClientTimeout => StatusCodes.Status408RequestTimeout,
+        RejectionKind.Unimplemented => StatusCodes.Status501NotImplemented,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -10,15 +10,18 @@ internal sealed class OnnxModel : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string[] _allOutputs;
+    private readonly TimeProvider _time;
 
-    private OnnxModel(string name, string version, InferenceSession session, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs)
+    private OnnxModel(string name, string version, InferenceSession session, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs, TimeProvider time)
     {
         Name = name;
         Version = version;
         _session = session;
+        _time = time;
         Inputs = inputs;
         Outputs = outputs;
         _allOutputs = outputs.Select(o => o.Name).ToArray();
+        Statistics = new ModelVersionStatistics(name, version, time);
     }
 
     public string Name { get; }
@@ -29,7 +32,10 @@ internal sealed class OnnxModel : IDisposable
 
     public IReadOnlyList<TensorSpec> Outputs { get; }
 
-    public static OnnxModel Load(string name, string version, string path, SessionOptions options, ModelConfig config)
+    /// <summary>This version's cumulative statistics (Triton's ModelStatistics).</summary>
+    public ModelVersionStatistics Statistics { get; }
+
+    public static OnnxModel Load(string name, string version, string path, SessionOptions options, ModelConfig config, TimeProvider? time = null)
     {
         var session = new InferenceSession(path, options);
         try
@@ -44,7 +50,7 @@ internal sealed class OnnxModel : IDisposable
                 }
             }
 
-            return new OnnxModel(name, version, session, inputs, outputs);
+            return new OnnxModel(name, version, session, inputs, outputs, time ?? TimeProvider.System);
         }
         catch
         {
@@ -53,8 +59,13 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
-    public IReadOnlyList<InferenceTensor> Run(IReadOnlyList<InferenceTensor> inputs, IReadOnlyList<string> requestedOutputs, CancellationToken cancellationToken)
+    public IReadOnlyList<InferenceTensor> Run(IReadOnlyList<InferenceTensor> inputs, IReadOnlyList<string> requestedOutputs, CancellationToken cancellationToken) =>
+        Run(inputs, requestedOutputs, cancellationToken, out _);
+
+    /// <summary>Runs the graph; <paramref name="phases"/> says how long each phase took (for the statistics).</summary>
+    public IReadOnlyList<InferenceTensor> Run(IReadOnlyList<InferenceTensor> inputs, IReadOnlyList<string> requestedOutputs, CancellationToken cancellationToken, out RunPhases phases)
     {
+        var started = _time.GetTimestamp();
         var names = new string[inputs.Count];
         var values = new OrtValue[inputs.Count];
         using var runOptions = new RunOptions();
@@ -71,7 +82,9 @@ internal sealed class OnnxModel : IDisposable
             }
 
             var outputNames = requestedOutputs.Count == 0 ? _allOutputs : requestedOutputs;
+            var inputsCopied = _time.GetTimestamp();
             using var results = _session.Run(runOptions, names, values, outputNames as IReadOnlyCollection<string> ?? outputNames.ToArray());
+            var ran = _time.GetTimestamp();
             var outputs = new InferenceTensor[outputNames.Count];
             var index = 0;
             foreach (var name in outputNames)
@@ -84,6 +97,7 @@ internal sealed class OnnxModel : IDisposable
                 index++;
             }
 
+            phases = new RunPhases(inputsCopied - started, ran - inputsCopied, _time.GetTimestamp() - ran);
             return outputs;
         }
         finally

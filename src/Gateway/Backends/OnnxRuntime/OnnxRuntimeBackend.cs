@@ -8,6 +8,8 @@ using NeuralSec.Gateway.Logging;
 using NeuralSec.Gateway.Metrics;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Gateway.Protocol;
+using NeuralSec.Protocol.Inference;
+using ModelConfig = NeuralSec.Gateway.Backends.OnnxRuntime.ModelConfig;
 
 namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 
@@ -19,21 +21,29 @@ namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 /// (<see cref="StartupFailure"/>); a model found by scanning the repository that fails keeps it not ready, and its
 /// requests are answered UNAVAILABLE with the reason in the log, not "not served here".
 /// </summary>
-internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDisposable
+internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHostedService, IDisposable
 {
+    /// <summary>Triton's backend name for ONNX Runtime models, reported in their configuration.</summary>
+    private const string BackendName = "onnxruntime";
+
+    /// <summary>What the index says of a model that did not load: the cause (paths, file contents) is for the log.</summary>
+    private const string LoadFailedReason = "the model failed to load; the sidecar's log says why";
+
     private readonly OnnxRuntimeOptions _options;
     private readonly string _repository;
     private readonly ILogger<OnnxRuntimeBackend> _logger;
     private readonly StartupFailure _startup;
+    private readonly TimeProvider _time;
     private volatile FrozenDictionary<string, LoadedModel> _models = FrozenDictionary<string, LoadedModel>.Empty;
     private volatile FrozenSet<string> _failed = FrozenSet<string>.Empty;
     private volatile bool _ready;
     private Task? _loading;
 
-    public OnnxRuntimeBackend(IOptions<GatewayOptions> options, IHostEnvironment environment, StartupFailure startup, ILogger<OnnxRuntimeBackend> logger)
+    public OnnxRuntimeBackend(IOptions<GatewayOptions> options, IHostEnvironment environment, TimeProvider time, StartupFailure startup, ILogger<OnnxRuntimeBackend> logger)
     {
         _options = options.Value.OnnxRuntime;
         _repository = Path.GetFullPath(_options.ModelRepository, environment.ContentRootPath);
+        _time = time;
         _startup = startup;
         _logger = logger;
     }
@@ -79,20 +89,81 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDispo
                 : new BackendException(BackendError.ModelNotFound, $"model {CallerText.Quote(request.ModelName)} is not served here");
         }
 
+        var started = _time.GetTimestamp();
         try
         {
-            var outputs = session.Run(request.Inputs, request.RequestedOutputs, cancellationToken);
+            var outputs = session.Run(request.Inputs, request.RequestedOutputs, cancellationToken, out var phases);
+            session.Statistics.RecordSuccess(model.BatchOf(request.Inputs), _time.GetTimestamp() - started, phases);
             return ValueTask.FromResult(new BackendInferResult(session.Version, outputs));
         }
         catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
         {
+            session.Statistics.RecordFailure(_time.GetTimestamp() - started);
             throw new BackendException(BackendError.DeadlineExceeded, "the request was cancelled or its deadline passed while the model ran");
         }
         catch (OnnxRuntimeException ex)
         {
+            session.Statistics.RecordFailure(_time.GetTimestamp() - started);
             Log.BackendFault(_logger, ex, nameof(BackendError.Internal), ex.Message);
             throw new BackendException(BackendError.Internal, "the model failed to run", ex);
         }
+    }
+
+    public ValueTask<ModelConfigResponse?> GetModelConfigAsync(ModelConfigRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!_models.TryGetValue(request.Name, out var model) || model.Resolve(request.Version) is null)
+        {
+            return ValueTask.FromResult<ModelConfigResponse?>(null);
+        }
+
+        return ValueTask.FromResult<ModelConfigResponse?>(new ModelConfigResponse { Config = ModelConfigMapper.ToConfig(model.Descriptor, BackendName) });
+    }
+
+    public ValueTask<ModelStatisticsResponse?> GetModelStatisticsAsync(ModelStatisticsRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = new ModelStatisticsResponse();
+        var models = _models;
+        if (string.IsNullOrEmpty(request.Name))
+        {
+            foreach (var model in models.Values.OrderBy(m => m.Descriptor.Name, StringComparer.Ordinal))
+            {
+                model.AddStatistics(response, version: null);
+            }
+
+            return ValueTask.FromResult<ModelStatisticsResponse?>(response);
+        }
+
+        if (!models.TryGetValue(request.Name, out var named) || !named.AddStatistics(response, request.Version))
+        {
+            return ValueTask.FromResult<ModelStatisticsResponse?>(null);
+        }
+
+        return ValueTask.FromResult<ModelStatisticsResponse?>(response);
+    }
+
+    public ValueTask<RepositoryIndexResponse> GetRepositoryIndexAsync(RepositoryIndexRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var index = new RepositoryIndexResponse();
+        foreach (var model in _models.Values.OrderBy(m => m.Descriptor.Name, StringComparer.Ordinal))
+        {
+            foreach (var version in model.Descriptor.Versions)
+            {
+                index.Models.Add(new RepositoryIndexResponse.Types.ModelIndex { Name = model.Descriptor.Name, Version = version, State = "READY" });
+            }
+        }
+
+        if (!request.Ready)
+        {
+            foreach (var failed in _failed.Order(StringComparer.Ordinal))
+            {
+                index.Models.Add(new RepositoryIndexResponse.Types.ModelIndex { Name = failed, State = "UNAVAILABLE", Reason = LoadFailedReason });
+            }
+        }
+
+        return ValueTask.FromResult(index);
     }
 
     public void Dispose()
@@ -123,7 +194,7 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDispo
                     foreach (var (version, path) in entry.Versions)
                     {
                         using var sessionOptions = selector.Create();
-                        var model = OnnxModel.Load(entry.Name, version, path, sessionOptions, config);
+                        var model = OnnxModel.Load(entry.Name, version, path, sessionOptions, config, _time);
                         sessions.Add(model);
                         Log.ModelLoaded(_logger, entry.Name, version, path, Describe(model.Inputs), Describe(model.Outputs));
                     }
@@ -197,6 +268,34 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IHostedService, IDispo
         }
 
         public ModelDescriptor Descriptor { get; }
+
+        /// <summary>Inferences one execution performs: the batch dimension of a model that batches, otherwise one
+        /// (Triton's inference_count).</summary>
+        public long BatchOf(IReadOnlyList<Detectors.Tensors.InferenceTensor> inputs) =>
+            Descriptor.MaxBatch is > 0 && inputs.Count > 0 && inputs[0].Shape.Count > 0 ? inputs[0].Shape[0] : 1;
+
+        /// <summary>Adds the named version's statistics (every version's when none is named); false when the
+        /// version is unknown.</summary>
+        public bool AddStatistics(ModelStatisticsResponse response, string? version)
+        {
+            if (!string.IsNullOrEmpty(version))
+            {
+                if (Resolve(version) is not { } one)
+                {
+                    return false;
+                }
+
+                response.ModelStats.Add(one.Statistics.ToMessage());
+                return true;
+            }
+
+            foreach (var each in _versions)
+            {
+                response.ModelStats.Add(each.Statistics.ToMessage());
+            }
+
+            return true;
+        }
 
         /// <summary>The named version, or the latest when none is named; null when the version is unknown.</summary>
         public OnnxModel? Resolve(string? version) =>

@@ -57,6 +57,7 @@ internal static class UpstreamFailureClassifier
         StatusCode.DeadlineExceeded => new(BackendError.DeadlineExceeded, "The model server did not answer in time.", "deadline_exceeded"),
         StatusCode.NotFound => new(BackendError.ModelNotFound, "The model is not served.", "not_found"),
         StatusCode.InvalidArgument => new(BackendError.InvalidInput, "The model rejected the input.", "invalid_argument"),
+        StatusCode.Unimplemented => new(BackendError.Unimplemented, "The model server does not implement this call.", "unimplemented"),
         _ => new(BackendError.Internal, "The model call failed.", "status_" + status.ToString().ToLowerInvariant()),
     };
 }

@@ -13,7 +13,7 @@ namespace NeuralSec.Gateway.Backends.Upstream;
 /// <see cref="BackendException"/> with a caller-safe message, except the caller's own cancellation, which
 /// stays an <see cref="OperationCanceledException"/>.
 /// </summary>
-internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
+internal sealed class UpstreamOipBackend : IModelBackend, IModelRepository, IDisposable
 {
     /// <summary>Long enough to spare the server a metadata call per request, short enough that a reloaded model's
     /// new signature is seen promptly.</summary>
@@ -116,6 +116,42 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
         }
     }
 
+    /// <summary>Triton's ModelConfig, forwarded as the model server answers it (fields our proto subset does not
+    /// declare pass through as unknown fields); null when it says NOT_FOUND.</summary>
+    public async ValueTask<ModelConfigResponse?> GetModelConfigAsync(ModelConfigRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return await ExecuteAsync("ModelConfig", request.Name, static (c, r, options) => c.ModelConfigAsync(r, options), request, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackendException ex) when (ex.Error == BackendError.ModelNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Triton's ModelStatistics, forwarded as the model server answers it; null when it says NOT_FOUND.</summary>
+    public async ValueTask<ModelStatisticsResponse?> GetModelStatisticsAsync(ModelStatisticsRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return await ExecuteAsync("ModelStatistics", request.Name, static (c, r, options) => c.ModelStatisticsAsync(r, options), request, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackendException ex) when (ex.Error == BackendError.ModelNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Triton's RepositoryIndex, forwarded as the model server answers it.</summary>
+    public async ValueTask<RepositoryIndexResponse> GetRepositoryIndexAsync(RepositoryIndexRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await ExecuteAsync("RepositoryIndex", string.Empty, static (c, r, options) => c.RepositoryIndexAsync(r, options), request, null, cancellationToken).ConfigureAwait(false);
+    }
+
     public ValueTask<BackendInferResult> InferAsync(BackendInferRequest request, CancellationToken cancellationToken) =>
         InferAsync(request, request.Deadline, cancellationToken);
 
@@ -216,7 +252,7 @@ internal sealed class UpstreamOipBackend : IModelBackend, IDisposable
         }
 
         GatewayMetrics.UpstreamErrors.WithLabels(failure.Reason).Inc();
-        if (failure.Error != BackendError.ModelNotFound)
+        if (failure.Error is not (BackendError.ModelNotFound or BackendError.Unimplemented))
         {
             Log.CallFailed(_logger, operation, model, failure.Error, failure.Reason, exception);
         }

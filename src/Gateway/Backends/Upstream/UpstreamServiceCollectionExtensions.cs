@@ -20,6 +20,7 @@ internal static class UpstreamServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IModelBackend>(sp => sp.GetRequiredService<UpstreamOipBackend>());
+        services.AddSingleton<IModelRepository>(sp => sp.GetRequiredService<UpstreamOipBackend>());
         services.AddHostedService(sp => sp.GetRequiredService<UpstreamOipBackend>().Readiness);
         return services;
     }

@@ -11,6 +11,7 @@ internal static class BackendFaults
         BackendError.InvalidInput => new PipelineRejection(RejectionKind.InvalidArgument, "model_rejected_input", ex.Message),
         BackendError.Unavailable => new PipelineRejection(RejectionKind.Unavailable, "backend_unavailable", ex.Message),
         BackendError.DeadlineExceeded => new PipelineRejection(RejectionKind.DeadlineExceeded, "backend_timeout", ex.Message),
+        BackendError.Unimplemented => new PipelineRejection(RejectionKind.Unimplemented, "not_implemented", ex.Message),
         _ => new PipelineRejection(RejectionKind.Internal, "backend_error", "the model failed to answer"),
     };
 }
