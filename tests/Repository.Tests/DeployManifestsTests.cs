@@ -88,6 +88,14 @@ public sealed partial class DeployManifestsTests
         Assert.True(Read("deploy/prometheusrule.yaml") == Read(Chart + "/files/prometheusrule.yaml"), $"cp deploy/prometheusrule.yaml {Chart}/files/");
     }
 
+    [Fact]
+    public void The_chart_dashboard_is_the_one_checked_against_the_scrape()
+    {
+        Assert.True(
+            Read("deploy/dashboards/neuralsec.json") == Read(Chart + "/files/neuralsec-dashboard.json"),
+            $"cp deploy/dashboards/neuralsec.json {Chart}/files/neuralsec-dashboard.json");
+    }
+
     /// <summary>The auxiliary models the deployed policy names (autoencoders, STRIP pools) are in the repository's
     /// models/, which the Gateway project copies into its output and the image publishes at /app/models — the
     /// folder the Deployment points the sidecar at.</summary>

@@ -18,7 +18,7 @@ internal static class StreamCommand
         var quick = new Option<bool>("--quick") { Description = "small counts (a smoke run of about a minute)" };
         var policies = new Option<string>("--policies") { Description = "a policy folder for every phase (default: policies/mnist.yaml plus a spec.extraction block, as 'full' and 'hardened' output variants)", HelpName = "DIR" };
         var neuralsec = new Option<string>("--neuralsec") { Description = "the sidecar binary (neuralsec.dll or a native neuralsec; default: src/Gateway's Release build, built when missing)", HelpName = "PATH" };
-        var json = new Option<string>("--json") { Description = "the JSON results to write (default: stream-results.json)", HelpName = "FILE" };
+        var json = new Option<string>("--json") { Description = "the JSON results to write (default: artifacts/stream-results.json; --json docs/extraction-results.json updates the committed results)", HelpName = "FILE" };
         var markdown = new Option<string>("--markdown") { Description = "also write the markdown tables here", HelpName = "FILE" };
         var data = RedTeamCli.DataOption();
         var models = RedTeamCli.ModelsOption();
@@ -37,7 +37,8 @@ internal static class StreamCommand
                 Neuralsec = parseResult.GetValue(neuralsec),
                 Data = parseResult.GetValue(data),
                 Models = parseResult.GetValue(models),
-                Json = parseResult.GetValue(json) ?? "stream-results.json",
+                // Out of the tracked docs by default, as evaluate's report: a trial run must not replace committed results.
+                Json = parseResult.GetValue(json) ?? RepositoryPaths.Artifacts("stream-results.json"),
                 Markdown = parseResult.GetValue(markdown),
                 Arguments = string.Join(' ', parseResult.Tokens.SkipWhile(t => t.Type != TokenType.Command || t.Value != "stream").Skip(1).Select(t => t.Value)),
             };

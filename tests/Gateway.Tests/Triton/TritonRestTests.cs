@@ -114,12 +114,12 @@ public sealed class TritonRestTests(PassThroughFixture fixture) : IClassFixture<
             await using var server = await GatewayServer.StartAsync(
                 new Dictionary<string, string?>
                 {
+                    // Every model of the repository, none named: a named model that fails stops the sidecar instead.
                     ["NeuralSec:OnnxRuntime:ModelRepository"] = repository.FullName,
-                    ["NeuralSec:OnnxRuntime:Models:0"] = "mnist",
-                    ["NeuralSec:OnnxRuntime:Models:1"] = "broken",
                     ["NeuralSec:Policies:Directory"] = RepoPaths.PassThroughPolicies,
                 },
-                waitUntilReady: false);
+                waitUntilReady: false,
+                withoutAppSettings: true);
             await server.Services.GetRequiredService<OnnxRuntimeBackend>().WhenLoaded;
 
             var all = await server.Client.RepositoryIndexAsync(new RepositoryIndexRequest());
