@@ -11,7 +11,7 @@ namespace NeuralSec.Gateway.Tests.Tracing;
 /// the sidecar's server span, its <c>neuralsec.infer</c> span, and one span per pipeline stage beneath it. (A separate
 /// process, as in a pod: in this one, the test's own gRPC client would be traced too and rewrite the header.)
 /// </summary>
-public sealed class PipelineTracingTests
+public sealed class PipelineTracingTests(PipelineTracingTests.TracedSidecar traced) : IClassFixture<PipelineTracingTests.TracedSidecar>
 {
     private static readonly string[] AnsweredStages =
     [
@@ -23,11 +23,7 @@ public sealed class PipelineTracingTests
     [Fact]
     public async Task A_traced_request_has_a_span_per_stage_under_the_callers_trace()
     {
-        await using var collector = await OtlpCollector.StartAsync();
-        await using var sidecar = await ChildGateway.StartAsync(Tracing(collector));
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sidecar.Grpc);
-        var client = new NeuralSec.Protocol.Inference.GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        await WaitUntilReady(client);
+        var (collector, client) = (traced.Collector, traced.Client);
         var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
 
         var answered = await client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(0)), TraceParent(traceId, "00f067aa0ba902b7"));
@@ -48,11 +44,7 @@ public sealed class PipelineTracingTests
     [Fact]
     public async Task A_refused_request_carries_its_outcome_and_reason_and_stops_before_the_model()
     {
-        await using var collector = await OtlpCollector.StartAsync();
-        await using var sidecar = await ChildGateway.StartAsync(Tracing(collector));
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sidecar.Grpc);
-        var client = new NeuralSec.Protocol.Inference.GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        await WaitUntilReady(client);
+        var (collector, client) = (traced.Collector, traced.Client);
         var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
         var request = InferRequests.Raw(TestDigits.Image(0));
         request.Inputs[0].Shape[1] = 3;
@@ -68,16 +60,41 @@ public sealed class PipelineTracingTests
         Assert.DoesNotContain(spans, s => s.Name == "neuralsec.stage.forward");
     }
 
-    private static string[] Tracing(OtlpCollector collector) =>
-    [
-        "--NeuralSec:Tracing:Enabled=true",
-        "--NeuralSec:Tracing:Protocol=HttpProtobuf",
-        $"--NeuralSec:Tracing:OtlpEndpoint={collector.TracesEndpoint}",
-        "--NeuralSec:Tracing:ExportInterval=00:00:00.100",
-    ];
+    /// <summary>One receiver and one traced sidecar for the class: each test's spans are told apart by its own
+    /// trace id.</summary>
+    public sealed class TracedSidecar : IAsyncLifetime
+    {
+        private ChildGateway? _sidecar;
+        private Grpc.Net.Client.GrpcChannel? _channel;
 
-    private static Task WaitUntilReady(NeuralSec.Protocol.Inference.GRPCInferenceService.GRPCInferenceServiceClient client) =>
-        Wait.Until(async () => (await client.ServerReadyAsync(new NeuralSec.Protocol.Inference.ServerReadyRequest())).Ready, "the sidecar ready", TimeSpan.FromSeconds(60));
+        internal OtlpCollector Collector { get; private set; } = null!;
+
+        internal NeuralSec.Protocol.Inference.GRPCInferenceService.GRPCInferenceServiceClient Client { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Collector = await OtlpCollector.StartAsync();
+            _sidecar = await ChildGateway.StartAsync(
+                "--NeuralSec:Tracing:Enabled=true",
+                "--NeuralSec:Tracing:Protocol=HttpProtobuf",
+                $"--NeuralSec:Tracing:OtlpEndpoint={Collector.TracesEndpoint}",
+                "--NeuralSec:Tracing:ExportInterval=00:00:00.100");
+            _channel = Grpc.Net.Client.GrpcChannel.ForAddress(_sidecar.Grpc);
+            Client = new NeuralSec.Protocol.Inference.GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+            await Wait.Until(async () => (await Client.ServerReadyAsync(new NeuralSec.Protocol.Inference.ServerReadyRequest())).Ready, "the sidecar ready", TimeSpan.FromSeconds(60));
+        }
+
+        public async Task DisposeAsync()
+        {
+            _channel?.Dispose();
+            if (_sidecar is not null)
+            {
+                await _sidecar.DisposeAsync();
+            }
+
+            await Collector.DisposeAsync();
+        }
+    }
 
     private static Metadata TraceParent(string traceId, string parentSpanId) => new() { { "traceparent", $"00-{traceId}-{parentSpanId}-01" } };
 
