@@ -15,6 +15,7 @@ internal static class CommandLine
 
     /// <summary>Hard ceilings, so a slip of the keyboard cannot start an unbounded run.</summary>
     private const int MaxRequests = 10_000_000;
+    private const int MaxConcurrency = 4_096;
     private static readonly TimeSpan MaxRunDuration = TimeSpan.FromMinutes(30);
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -56,7 +57,7 @@ internal static class CommandLine
             DefaultValueFactory = _ => defaults.Model,
         };
         var batch = Values.Integer("--batch", "batch size substituted for a -1 first dimension", defaults.BatchSize, 1, 65_536);
-        var concurrency = Values.Integer("--concurrency", "closed loop: workers with one request in flight each", defaults.Concurrency, 1, 4_096);
+        var concurrency = Values.Integer("--concurrency", "closed loop: workers with one request in flight each", defaults.Concurrency, 1, MaxConcurrency);
         var rate = Values.OptionalNumber("--rate", "open loop instead: R requests/s per target, latency from the scheduled time", r => r is > 0 and <= 1_000_000, "a number of requests/s in (0, 1000000]");
         rate.HelpName = "R";
         var requests = Values.Integer("--requests", "measured requests per target over all rounds", defaults.Requests, 1, MaxRequests);
@@ -66,6 +67,12 @@ internal static class CommandLine
             "--max-duration", "hard cap on the run's wall time, in seconds", defaults.MaxDuration.TotalSeconds, s => s > 0 && s <= MaxRunDuration.TotalSeconds, $"seconds in (0, {MaxRunDuration.TotalSeconds}]");
         maxDuration.HelpName = "SECONDS";
         var markdown = new Option<string>("--markdown") { Description = "also write the result table to FILE", HelpName = "FILE" };
+        var nginx = new Option<bool>("--nginx")
+        {
+            Description = "with --self-host: also measure nginx (grpc_pass, its own process) in front of the same model server, the reverse proxy the sidecar is compared with",
+        };
+        var nginxBinary = new Option<string>("--nginx-binary") { Description = "the nginx to start for --nginx (default: nginx on PATH, then /usr/sbin/nginx)", HelpName = "PATH" };
+        var levels = LevelsOption.Create(MaxConcurrency, MaxRequests);
 
         var root = new RootCommand("""
             Measures the sidecar's added latency: the same requests go to the model server directly and through the
@@ -77,7 +84,7 @@ internal static class CommandLine
             """)
         {
             selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, distinctDigits, direct, sidecar, model,
-            batch, concurrency, rate, requests, warmup, rounds, maxDuration, markdown,
+            batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, markdown,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
             OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
         };
@@ -97,6 +104,25 @@ internal static class CommandLine
                 result.AddError("--direct and --sidecar go together");
             }
         });
+        root.Validators.Add(result =>
+        {
+            if (Given(result, nginx) && !Given(result, selfHost))
+            {
+                result.AddError("--nginx starts nginx in front of the self-hosted model server: give it with --self-host");
+            }
+            else if (Given(result, nginxBinary) && !Given(result, nginx))
+            {
+                result.AddError("--nginx-binary goes with --nginx");
+            }
+            else if (Given(result, levels) && (Given(result, concurrency) || Given(result, requests)))
+            {
+                result.AddError("--levels gives the concurrency and requests of each level: not with --concurrency or --requests");
+            }
+            else if (Given(result, rate) && Given(result, levels))
+            {
+                result.AddError("--levels is for the closed loop: not with --rate");
+            }
+        });
         root.SetAction(parseResult => run(
             new LoadTestOptions
             {
@@ -110,16 +136,23 @@ internal static class CommandLine
                 Sidecar = parseResult.GetValue(sidecar),
                 Model = parseResult.GetRequiredValue(model),
                 BatchSize = parseResult.GetValue(batch),
+                Nginx = parseResult.GetValue(nginx),
+                NginxBinary = parseResult.GetValue(nginxBinary),
                 Concurrency = parseResult.GetValue(concurrency),
+                Levels = parseResult.GetValue(levels) ?? [],
                 Rate = parseResult.GetValue(rate) ?? 0,
                 Requests = parseResult.GetValue(requests),
                 Warmup = parseResult.GetValue(warmup),
                 Rounds = parseResult.GetValue(rounds),
                 MaxDuration = TimeSpan.FromSeconds(parseResult.GetValue(maxDuration)),
                 MarkdownPath = parseResult.GetValue(markdown),
+                Arguments = [.. parseResult.Tokens.Select(t => t.Value)],
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error));
         return new CliProgram(Name, root, e => e is InvalidOperationException or Grpc.Core.RpcException);
     }
+
+    /// <summary>Whether <paramref name="option"/> was on the command line (a default does not count).</summary>
+    private static bool Given(System.CommandLine.Parsing.CommandResult result, Option option) => result.GetResult(option) is { Implicit: false };
 }
