@@ -73,6 +73,12 @@ internal static class CommandLine
         };
         var nginxBinary = new Option<string>("--nginx-binary") { Description = "the nginx to start for --nginx (default: nginx on PATH, then /usr/sbin/nginx)", HelpName = "PATH" };
         var levels = LevelsOption.Create(MaxConcurrency, MaxRequests);
+        var h2load = new Option<bool>("--h2load")
+        {
+            Description = "after the measurement, cross-check every level against every path with h2load (1 connection, as many streams as workers; HTTP status only)",
+        };
+        var h2loadBinary = new Option<string>("--h2load-binary") { Description = "the h2load to run for --h2load (default: h2load on PATH, then /usr/bin/h2load)", HelpName = "PATH" };
+        var h2loadRequests = Values.Integer("--h2load-requests", "requests per h2load run (one per level and path), at most the level's own", defaults.H2LoadRequests, 1, MaxRequests);
 
         var root = new RootCommand("""
             Measures the sidecar's added latency: the same requests go to the model server directly and through the
@@ -84,7 +90,8 @@ internal static class CommandLine
             """)
         {
             selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, distinctDigits, direct, sidecar, model,
-            batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, markdown,
+            batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, h2load, h2loadBinary, h2loadRequests,
+            markdown,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
             OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
         };
@@ -118,9 +125,13 @@ internal static class CommandLine
             {
                 result.AddError("--levels gives the concurrency and requests of each level: not with --concurrency or --requests");
             }
-            else if (Given(result, rate) && Given(result, levels))
+            else if (Given(result, rate) && (Given(result, levels) || Given(result, h2load)))
             {
-                result.AddError("--levels is for the closed loop: not with --rate");
+                result.AddError($"{(Given(result, levels) ? "--levels" : "--h2load")} is for the closed loop: not with --rate");
+            }
+            else if ((Given(result, h2loadBinary) || Given(result, h2loadRequests)) && !Given(result, h2load))
+            {
+                result.AddError($"{(Given(result, h2loadBinary) ? "--h2load-binary" : "--h2load-requests")} goes with --h2load");
             }
         });
         root.SetAction(parseResult => run(
@@ -146,6 +157,9 @@ internal static class CommandLine
                 Rounds = parseResult.GetValue(rounds),
                 MaxDuration = TimeSpan.FromSeconds(parseResult.GetValue(maxDuration)),
                 MarkdownPath = parseResult.GetValue(markdown),
+                H2Load = parseResult.GetValue(h2load),
+                H2LoadBinary = parseResult.GetValue(h2loadBinary),
+                H2LoadRequests = parseResult.GetValue(h2loadRequests),
                 Arguments = [.. parseResult.Tokens.Select(t => t.Value)],
             },
             parseResult.InvocationConfiguration.Output,

@@ -1,6 +1,6 @@
 namespace NeuralSec.LoadTest;
 
-/// <summary>Finds the external tools a run starts (nginx): the path given, else the name on PATH, else the
+/// <summary>Finds the external tools a run starts (nginx, h2load): the path given, else the name on PATH, else the
 /// Debian location (a non-root PATH often lacks /usr/sbin). Missing is an error that says what to install.</summary>
 internal static class ExecutableLocator
 {

@@ -69,6 +69,15 @@ internal sealed record LoadTestOptions
     /// <summary>Also write the Markdown table here.</summary>
     public string? MarkdownPath { get; init; }
 
+    /// <summary>Cross-check every level with h2load against every path after the tool's own measurement.</summary>
+    public bool H2Load { get; init; }
+
+    /// <summary>The h2load binary for <see cref="H2Load"/>; <c>h2load</c> on PATH, then <c>/usr/bin/h2load</c>, when unset.</summary>
+    public string? H2LoadBinary { get; init; }
+
+    /// <summary>Requests per h2load run (one run per level and path), at most the level's own count.</summary>
+    public int H2LoadRequests { get; init; } = 5_000;
+
     /// <summary>The arguments the tool was started with, for the record in the report.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 

@@ -4,7 +4,7 @@ using NeuralSec.Protocol.Inference;
 namespace NeuralSec.LoadTest;
 
 /// <summary>One load-test run with its options parsed: start the targets, measure every level with them (the time
-/// budget shared out by the levels' request counts), print the tables and write the files.</summary>
+/// budget shared out by the levels' request counts), cross-check with h2load, print the tables and write the files.</summary>
 internal static class LoadTestRun
 {
     private static readonly TimeSpan RssInterval = TimeSpan.FromMilliseconds(250);
@@ -12,6 +12,11 @@ internal static class LoadTestRun
     public static async Task<int> RunAsync(LoadTestOptions options, TextWriter output, TextWriter error)
     {
         var started = DateTimeOffset.Now;
+
+        // External tools are found first: a missing one fails the run before minutes of measuring, not after.
+        var h2load = options.H2Load
+            ? ExecutableLocator.Find(options.H2LoadBinary, "h2load", "/usr/bin/h2load", "nghttp2-client", "--h2load-binary")
+            : null;
         SelfHostedTargets? selfHosted = null;
         var targets = new List<Target>();
         try
@@ -39,6 +44,9 @@ internal static class LoadTestRun
                 : new RequestSet([RequestFactory.Build(metadata, options.BatchSize, options.MnistDigit ? MnistDigit.First() : null)]);
 
             var levels = await MeasureLevelsAsync(options, targets, requests, error);
+            var crossCheck = h2load is null
+                ? null
+                : await H2LoadRunner.RunAsync(h2load, targets, options.MeasuredLevels(), options.H2LoadRequests, requests.Next(), error);
 
             var run = new RunResult(
                 options,
@@ -48,7 +56,8 @@ internal static class LoadTestRun
                 options.DistinctDigits ? "a different real MNIST digit per request (10,000, cycling)" : options.MnistDigit ? "one real MNIST digit" : "uniform noise in [0, 1) from a fixed seed",
                 targets,
                 levels,
-                Goals.Evaluate(levels, options.Rate > 0));
+                Goals.Evaluate(levels, options.Rate > 0),
+                crossCheck);
             await WriteAsync(run, output);
             return levels.Count == options.MeasuredLevels().Count && levels.All(l => l.Paths.All(p => p.Result.Successes > 0)) ? 0 : 1;
         }

@@ -6,7 +6,7 @@ namespace NeuralSec.LoadTest;
 /// <summary>
 /// Formats a run as Markdown for the README: per level one row per path and what each path adds over the direct
 /// one; then the summary the performance issue asks for (mean and added latency at the lowest concurrency,
-/// throughput at the highest, memory) and the goals with their ratios. Rows are picked by
+/// throughput at the highest, memory), the goals with their ratios, and the h2load cross-check. Rows are picked by
 /// <see cref="TargetKind"/>, never by position.
 /// </summary>
 internal static class Report
@@ -25,6 +25,10 @@ internal static class Report
 
         Summary(md, run.Levels);
         GoalsTable(md, run.Goals);
+        if (run.H2Load is not null)
+        {
+            H2LoadTable(md, run.Levels, run.H2Load);
+        }
 
         md.AppendLine();
         md.AppendLine("Added latency is the difference of two paths' figures (not a figure of per-request differences, which cannot be measured: a request takes one path or the other); the ratio is the first path ÷ the second.");
@@ -125,6 +129,35 @@ internal static class Report
                 null => $"n/a: {goal.Missing}",
             };
             md.AppendLine(CultureInfo.InvariantCulture, $"| {goal.Name} | {Number(goal.Value, "F2")} | {goal.Goal} | {verdict} |");
+        }
+    }
+
+    private static void H2LoadTable(StringBuilder md, IReadOnlyList<LevelResult> levels, H2LoadCrossCheck h2load)
+    {
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"### h2load cross-check ({h2load.Version})");
+        md.AppendLine();
+        md.AppendLine(H2LoadCrossCheck.Caveat);
+        md.AppendLine();
+        md.AppendLine("| level | path | h2load settings | 2xx / total | h2load req/s | h2load mean (µs) | h2load sd (µs) | h2load max (µs) | tool's req/s | tool's mean (µs) |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var run in h2load.Runs)
+        {
+            var own = levels.First(l => l.Label == run.Level).Paths.First(p => ReferenceEquals(p.Target, run.Target)).Result;
+            var settings = FormattableString.Invariant($"-n {run.Requests} -c {run.Connections} -m {run.Streams}");
+            var r = run.Result;
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {run.Level} | {run.Target.Name} | {settings} | {(r is null ? "—" : FormattableString.Invariant($"{r.Status2xx} / {r.Total}"))} | {Number(r?.RequestsPerSecond)} | {Number(r?.MeanMicros)} | {Number(r?.SdMicros)} | {Number(r?.MaxMicros)} | {Number(Figures.Throughput(own))} | {Number(Figures.MeanMicros(own))} |");
+        }
+
+        foreach (var (path, failed) in h2load.BodyChecks)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"\nBody check on {path}: {failed ?? "grpc-status 0 (OK)"}.");
+        }
+
+        foreach (var run in h2load.Runs.Where(r => r.Error is not null))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"\nh2load {run.Level} {run.Target.Name}: {run.Error}");
         }
     }
 

@@ -3,6 +3,7 @@ namespace NeuralSec.LoadTest;
 /// <summary>Everything one run measured, for the Markdown report.</summary>
 /// <param name="Mode">"closed loop" or "open loop 500 req/s".</param>
 /// <param name="Request">What every call sends, in words.</param>
+/// <param name="H2Load">The h2load cross-check, with <see cref="LoadTestOptions.H2Load"/>.</param>
 internal sealed record RunResult(
     LoadTestOptions Options,
     MachineDescription Machine,
@@ -11,7 +12,8 @@ internal sealed record RunResult(
     string Request,
     IReadOnlyList<Target> Targets,
     IReadOnlyList<LevelResult> Levels,
-    IReadOnlyList<GoalCheck> Goals)
+    IReadOnlyList<GoalCheck> Goals,
+    H2LoadCrossCheck? H2Load)
 {
     /// <summary>"neuralsec-loadtest --self-host …", as given (a word with a space or quote single-quoted).</summary>
     public string CommandLine => string.Join(' ', Options.Arguments.Prepend(LoadTest.CommandLine.Name).Select(Quote));
