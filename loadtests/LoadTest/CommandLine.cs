@@ -73,6 +73,7 @@ internal static class CommandLine
         };
         var nginxBinary = new Option<string>("--nginx-binary") { Description = "the nginx to start for --nginx (default: nginx on PATH, then /usr/sbin/nginx)", HelpName = "PATH" };
         var levels = LevelsOption.Create(MaxConcurrency, MaxRequests);
+        var json = new Option<string>("--json") { Description = "also write every figure of the run (per level and path, the goal ratios, the machine, the command line) to FILE as JSON", HelpName = "FILE" };
         var h2load = new Option<bool>("--h2load")
         {
             Description = "after the measurement, cross-check every level against every path with h2load (1 connection, as many streams as workers; HTTP status only)",
@@ -91,7 +92,7 @@ internal static class CommandLine
         {
             selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, distinctDigits, direct, sidecar, model,
             batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, h2load, h2loadBinary, h2loadRequests,
-            markdown,
+            markdown, json,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
             OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
         };
@@ -157,6 +158,7 @@ internal static class CommandLine
                 Rounds = parseResult.GetValue(rounds),
                 MaxDuration = TimeSpan.FromSeconds(parseResult.GetValue(maxDuration)),
                 MarkdownPath = parseResult.GetValue(markdown),
+                JsonPath = parseResult.GetValue(json),
                 H2Load = parseResult.GetValue(h2load),
                 H2LoadBinary = parseResult.GetValue(h2loadBinary),
                 H2LoadRequests = parseResult.GetValue(h2loadRequests),

@@ -69,6 +69,9 @@ internal sealed record LoadTestOptions
     /// <summary>Also write the Markdown table here.</summary>
     public string? MarkdownPath { get; init; }
 
+    /// <summary>Also write every figure of the run here, as JSON.</summary>
+    public string? JsonPath { get; init; }
+
     /// <summary>Cross-check every level with h2load against every path after the tool's own measurement.</summary>
     public bool H2Load { get; init; }
 
@@ -78,7 +81,7 @@ internal sealed record LoadTestOptions
     /// <summary>Requests per h2load run (one run per level and path), at most the level's own count.</summary>
     public int H2LoadRequests { get; init; } = 5_000;
 
-    /// <summary>The arguments the tool was started with, for the record in the report.</summary>
+    /// <summary>The arguments the tool was started with, for the record in <see cref="JsonPath"/>.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 
     /// <summary>The levels this run measures: <see cref="Levels"/>, or the one of <see cref="Concurrency"/> and

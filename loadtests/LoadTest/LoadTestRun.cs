@@ -58,7 +58,7 @@ internal static class LoadTestRun
                 levels,
                 Goals.Evaluate(levels, options.Rate > 0),
                 crossCheck);
-            await WriteAsync(run, output);
+            await WriteAsync(run, output, error);
             return levels.Count == options.MeasuredLevels().Count && levels.All(l => l.Paths.All(p => p.Result.Successes > 0)) ? 0 : 1;
         }
         finally
@@ -137,13 +137,19 @@ internal static class LoadTestRun
         return results;
     }
 
-    private static async Task WriteAsync(RunResult run, TextWriter output)
+    private static async Task WriteAsync(RunResult run, TextWriter output, TextWriter error)
     {
         var markdown = Report.Markdown(run);
         await output.WriteLineAsync(markdown);
         if (run.Options.MarkdownPath is { } markdownPath)
         {
             await File.WriteAllTextAsync(InFolder(markdownPath), markdown);
+        }
+
+        if (run.Options.JsonPath is { } jsonPath)
+        {
+            await JsonReport.WriteAsync(InFolder(jsonPath), run);
+            await error.WriteLineAsync($"wrote {jsonPath}");
         }
     }
 
