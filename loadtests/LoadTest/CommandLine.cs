@@ -74,6 +74,18 @@ internal static class CommandLine
         var nginxBinary = new Option<string>("--nginx-binary") { Description = "the nginx to start for --nginx (default: nginx on PATH, then /usr/sbin/nginx)", HelpName = "PATH" };
         var levels = LevelsOption.Create(MaxConcurrency, MaxRequests);
         var json = new Option<string>("--json") { Description = "also write every figure of the run (per level and path, the goal ratios, the machine, the command line) to FILE as JSON", HelpName = "FILE" };
+        var chart = new Option<string>("--chart")
+        {
+            Description = "also draw the latency percentiles of every path, one panel per level, to FILE (.png or .svg)",
+            HelpName = "FILE",
+        };
+        chart.Validators.Add(result =>
+        {
+            if (ChartExtensionError(result.GetValueOrDefault<string>()) is { } error)
+            {
+                result.AddError(error);
+            }
+        });
         var h2load = new Option<bool>("--h2load")
         {
             Description = "after the measurement, cross-check every level against every path with h2load (1 connection, as many streams as workers; HTTP status only)",
@@ -92,7 +104,7 @@ internal static class CommandLine
         {
             selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, distinctDigits, direct, sidecar, model,
             batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, h2load, h2loadBinary, h2loadRequests,
-            markdown, json,
+            markdown, json, chart,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
             OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
         };
@@ -159,6 +171,7 @@ internal static class CommandLine
                 MaxDuration = TimeSpan.FromSeconds(parseResult.GetValue(maxDuration)),
                 MarkdownPath = parseResult.GetValue(markdown),
                 JsonPath = parseResult.GetValue(json),
+                ChartPath = parseResult.GetValue(chart),
                 H2Load = parseResult.GetValue(h2load),
                 H2LoadBinary = parseResult.GetValue(h2loadBinary),
                 H2LoadRequests = parseResult.GetValue(h2loadRequests),
@@ -171,4 +184,7 @@ internal static class CommandLine
 
     /// <summary>Whether <paramref name="option"/> was on the command line (a default does not count).</summary>
     private static bool Given(System.CommandLine.Parsing.CommandResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+    private static string? ChartExtensionError(string? path) =>
+        path is null || LatencyChart.FormatOf(path) is not null ? null : $"--chart draws .png or .svg, not '{Path.GetExtension(path)}'";
 }

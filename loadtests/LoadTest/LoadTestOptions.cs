@@ -72,6 +72,9 @@ internal sealed record LoadTestOptions
     /// <summary>Also write every figure of the run here, as JSON.</summary>
     public string? JsonPath { get; init; }
 
+    /// <summary>Also draw the latency percentiles of every path, one panel per level, here (<c>.png</c> or <c>.svg</c>).</summary>
+    public string? ChartPath { get; init; }
+
     /// <summary>Cross-check every level with h2load against every path after the tool's own measurement.</summary>
     public bool H2Load { get; init; }
 

@@ -151,6 +151,12 @@ internal static class LoadTestRun
             await JsonReport.WriteAsync(InFolder(jsonPath), run);
             await error.WriteLineAsync($"wrote {jsonPath}");
         }
+
+        if (run.Options.ChartPath is { } chartPath)
+        {
+            LatencyChart.Save(InFolder(chartPath), run);
+            await error.WriteLineAsync($"wrote {chartPath}");
+        }
     }
 
     /// <summary><paramref name="path"/>, its folder made first (artifacts/ need not exist).</summary>

@@ -1,6 +1,6 @@
 namespace NeuralSec.LoadTest;
 
-/// <summary>Everything one run measured, for the Markdown report and the JSON.</summary>
+/// <summary>Everything one run measured, for the Markdown report, the JSON and the chart.</summary>
 /// <param name="Mode">"closed loop" or "open loop 500 req/s".</param>
 /// <param name="Request">What every call sends, in words.</param>
 /// <param name="H2Load">The h2load cross-check, with <see cref="LoadTestOptions.H2Load"/>.</param>
