@@ -20,7 +20,7 @@ internal static class H2LoadRunner
 
     /// <summary>The body of a unary gRPC call: the length-prefixed message (flag 0, uncompressed; 4-byte big-endian
     /// length; the serialized message).</summary>
-    public static byte[] GrpcBody(ModelInferRequest request)
+    public static byte[] GrpcBody(IMessage request)
     {
         var message = request.ToByteArray();
         var body = new byte[5 + message.Length];
