@@ -4,8 +4,8 @@ namespace NeuralSec.LoadTest;
 
 /// <summary>
 /// Runs every target in one process, alternating them in rounds in mirrored order (A B C, C B A, …: ABBA for
-/// two) so that machine noise, thermal drift and GC state fall on all paths alike. The time budget is shared
-/// out as the run goes: each phase gets an equal slice of what is left.
+/// two) so that machine noise, thermal drift and GC state fall on all paths alike, at one load level. The level's
+/// time budget is shared out as it goes: a tenth to the warm-up, then each phase gets an equal slice of what is left.
 /// </summary>
 internal sealed class AlternatingRun
 {
@@ -18,35 +18,36 @@ internal sealed class AlternatingRun
         this.request = request;
     }
 
-    /// <summary>Measures each target; the results come back in the targets' order.</summary>
-    public async Task<PhaseResult[]> RunAsync(IReadOnlyList<Target> targets)
+    /// <summary>Measures each target at <paramref name="level"/> within <paramref name="budget"/> (warm-up
+    /// included); the results come back in the targets' order.</summary>
+    public async Task<PhaseResult[]> RunAsync(IReadOnlyList<Target> targets, LoadLevel level, TimeSpan budget)
     {
         var started = Stopwatch.GetTimestamp();
-        var warmupBudget = options.MaxDuration / 10;
+        var warmupBudget = budget / 10;
+        var label = options.Rate > 0 ? "open loop" : level.Label;
         foreach (var target in targets)
         {
-            await Console.Error.WriteLineAsync($"warm-up {target.Name}: {options.Warmup} requests");
-            await RunPhaseAsync(target, options.Warmup, warmupBudget / targets.Count, record: false);
+            await Console.Error.WriteLineAsync($"{label} warm-up {target.Name}: {options.Warmup} requests");
+            await RunPhaseAsync(target, level, options.Warmup, warmupBudget / targets.Count, record: false);
         }
 
         var totals = targets.Select(_ => new PhaseResult()).ToArray();
         var phases = options.Rounds * targets.Count;
         for (var round = 0; round < options.Rounds; round++)
         {
-            var perPhase = options.Requests / options.Rounds + (round == options.Rounds - 1 ? options.Requests % options.Rounds : 0);
+            var perPhase = level.Requests / options.Rounds + (round == options.Rounds - 1 ? level.Requests % options.Rounds : 0);
             var order = round % 2 == 0 ? targets : targets.Reverse().ToArray();
             foreach (var target in order)
             {
-                var left = options.MaxDuration - Stopwatch.GetElapsedTime(started);
+                var left = budget - Stopwatch.GetElapsedTime(started);
                 if (left <= TimeSpan.Zero)
                 {
-                    await Console.Error.WriteLineAsync("max duration reached; reporting what was measured");
+                    await Console.Error.WriteLineAsync($"{label}: its share of --max-duration is spent; reporting what was measured");
                     return totals;
                 }
 
-                var budget = left / phases--;
-                var result = await RunPhaseAsync(target, perPhase, budget, record: true);
-                await Console.Error.WriteLineAsync($"round {round + 1}/{options.Rounds} {target.Name,-9}: {result.Successes} ok, {result.Failures} failed in {result.Elapsed.TotalSeconds:F1} s");
+                var result = await RunPhaseAsync(target, level, perPhase, left / phases--, record: true);
+                await Console.Error.WriteLineAsync($"{label} round {round + 1}/{options.Rounds} {target.Name,-9}: {result.Successes} ok, {result.Failures} failed in {result.Elapsed.TotalSeconds:F1} s");
                 totals[IndexOf(targets, target)].Add(result);
             }
         }
@@ -67,10 +68,10 @@ internal sealed class AlternatingRun
         throw new ArgumentException("unknown target", nameof(target));
     }
 
-    private Task<PhaseResult> RunPhaseAsync(Target target, int requests, TimeSpan budget, bool record) =>
+    private Task<PhaseResult> RunPhaseAsync(Target target, LoadLevel level, int requests, TimeSpan budget, bool record) =>
         requests == 0
             ? Task.FromResult(new PhaseResult())
             : options.Rate > 0
                 ? OpenLoopRunner.RunAsync(target, request, requests, options.Rate, budget, record)
-                : ClosedLoopRunner.RunAsync(target, request, requests, options.Concurrency, budget, record);
+                : ClosedLoopRunner.RunAsync(target, request, requests, level.Concurrency, budget, record);
 }

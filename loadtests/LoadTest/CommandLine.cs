@@ -15,6 +15,7 @@ internal static class CommandLine
 
     /// <summary>Hard ceilings, so a slip of the keyboard cannot start an unbounded run.</summary>
     private const int MaxRequests = 10_000_000;
+    private const int MaxConcurrency = 4_096;
     private static readonly TimeSpan MaxRunDuration = TimeSpan.FromMinutes(30);
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -56,7 +57,7 @@ internal static class CommandLine
             DefaultValueFactory = _ => defaults.Model,
         };
         var batch = Values.Integer("--batch", "batch size substituted for a -1 first dimension", defaults.BatchSize, 1, 65_536);
-        var concurrency = Values.Integer("--concurrency", "closed loop: workers with one request in flight each", defaults.Concurrency, 1, 4_096);
+        var concurrency = Values.Integer("--concurrency", "closed loop: workers with one request in flight each", defaults.Concurrency, 1, MaxConcurrency);
         var rate = Values.OptionalNumber("--rate", "open loop instead: R requests/s per target, latency from the scheduled time", r => r is > 0 and <= 1_000_000, "a number of requests/s in (0, 1000000]");
         rate.HelpName = "R";
         var requests = Values.Integer("--requests", "measured requests per target over all rounds", defaults.Requests, 1, MaxRequests);
@@ -66,6 +67,31 @@ internal static class CommandLine
             "--max-duration", "hard cap on the run's wall time, in seconds", defaults.MaxDuration.TotalSeconds, s => s > 0 && s <= MaxRunDuration.TotalSeconds, $"seconds in (0, {MaxRunDuration.TotalSeconds}]");
         maxDuration.HelpName = "SECONDS";
         var markdown = new Option<string>("--markdown") { Description = "also write the result table to FILE", HelpName = "FILE" };
+        var nginx = new Option<bool>("--nginx")
+        {
+            Description = "with --self-host: also measure nginx (grpc_pass, its own process) in front of the same model server, the reverse proxy the sidecar is compared with",
+        };
+        var nginxBinary = new Option<string>("--nginx-binary") { Description = "the nginx to start for --nginx (default: nginx on PATH, then /usr/sbin/nginx)", HelpName = "PATH" };
+        var levels = LevelsOption.Create(MaxConcurrency, MaxRequests);
+        var json = new Option<string>("--json") { Description = "also write every figure of the run (per level and path, the goal ratios, the machine, the command line) to FILE as JSON", HelpName = "FILE" };
+        var chart = new Option<string>("--chart")
+        {
+            Description = "also draw the latency percentiles of every path, one panel per level, to FILE (.png or .svg)",
+            HelpName = "FILE",
+        };
+        chart.Validators.Add(result =>
+        {
+            if (ChartExtensionError(result.GetValueOrDefault<string>()) is { } error)
+            {
+                result.AddError(error);
+            }
+        });
+        var h2load = new Option<bool>("--h2load")
+        {
+            Description = "after the measurement, cross-check every level against every path with h2load (1 connection, as many streams as workers; HTTP status only)",
+        };
+        var h2loadBinary = new Option<string>("--h2load-binary") { Description = "the h2load to run for --h2load (default: h2load on PATH, then /usr/bin/h2load)", HelpName = "PATH" };
+        var h2loadRequests = Values.Integer("--h2load-requests", "requests per h2load run (one per level and path), at most the level's own", defaults.H2LoadRequests, 1, MaxRequests);
 
         var root = new RootCommand("""
             Measures the sidecar's added latency: the same requests go to the model server directly and through the
@@ -77,7 +103,8 @@ internal static class CommandLine
             """)
         {
             selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, distinctDigits, direct, sidecar, model,
-            batch, concurrency, rate, requests, warmup, rounds, maxDuration, markdown,
+            batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, h2load, h2loadBinary, h2loadRequests,
+            markdown, json, chart,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
             OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
         };
@@ -97,6 +124,29 @@ internal static class CommandLine
                 result.AddError("--direct and --sidecar go together");
             }
         });
+        root.Validators.Add(result =>
+        {
+            if (Given(result, nginx) && !Given(result, selfHost))
+            {
+                result.AddError("--nginx starts nginx in front of the self-hosted model server: give it with --self-host");
+            }
+            else if (Given(result, nginxBinary) && !Given(result, nginx))
+            {
+                result.AddError("--nginx-binary goes with --nginx");
+            }
+            else if (Given(result, levels) && (Given(result, concurrency) || Given(result, requests)))
+            {
+                result.AddError("--levels gives the concurrency and requests of each level: not with --concurrency or --requests");
+            }
+            else if (Given(result, rate) && (Given(result, levels) || Given(result, h2load)))
+            {
+                result.AddError($"{(Given(result, levels) ? "--levels" : "--h2load")} is for the closed loop: not with --rate");
+            }
+            else if ((Given(result, h2loadBinary) || Given(result, h2loadRequests)) && !Given(result, h2load))
+            {
+                result.AddError($"{(Given(result, h2loadBinary) ? "--h2load-binary" : "--h2load-requests")} goes with --h2load");
+            }
+        });
         root.SetAction(parseResult => run(
             new LoadTestOptions
             {
@@ -110,16 +160,31 @@ internal static class CommandLine
                 Sidecar = parseResult.GetValue(sidecar),
                 Model = parseResult.GetRequiredValue(model),
                 BatchSize = parseResult.GetValue(batch),
+                Nginx = parseResult.GetValue(nginx),
+                NginxBinary = parseResult.GetValue(nginxBinary),
                 Concurrency = parseResult.GetValue(concurrency),
+                Levels = parseResult.GetValue(levels) ?? [],
                 Rate = parseResult.GetValue(rate) ?? 0,
                 Requests = parseResult.GetValue(requests),
                 Warmup = parseResult.GetValue(warmup),
                 Rounds = parseResult.GetValue(rounds),
                 MaxDuration = TimeSpan.FromSeconds(parseResult.GetValue(maxDuration)),
                 MarkdownPath = parseResult.GetValue(markdown),
+                JsonPath = parseResult.GetValue(json),
+                ChartPath = parseResult.GetValue(chart),
+                H2Load = parseResult.GetValue(h2load),
+                H2LoadBinary = parseResult.GetValue(h2loadBinary),
+                H2LoadRequests = parseResult.GetValue(h2loadRequests),
+                Arguments = [.. parseResult.Tokens.Select(t => t.Value)],
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error));
         return new CliProgram(Name, root, e => e is InvalidOperationException or Grpc.Core.RpcException);
     }
+
+    /// <summary>Whether <paramref name="option"/> was on the command line (a default does not count).</summary>
+    private static bool Given(System.CommandLine.Parsing.CommandResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+    private static string? ChartExtensionError(string? path) =>
+        path is null || LatencyChart.FormatOf(path) is not null ? null : $"--chart draws .png or .svg, not '{Path.GetExtension(path)}'";
 }

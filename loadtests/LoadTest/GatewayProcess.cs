@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using NeuralSec.Protocol.Inference;
 
@@ -62,7 +60,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// sidecar's).</summary>
     public static GatewayProcess Start(string name, string binary, IEnumerable<string> settings, IReadOnlyCollection<int>? cores = null)
     {
-        var (grpc, http, metrics) = (FreePort(), FreePort(), FreePort());
+        var (grpc, http, metrics) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
         var start = binary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
             ? new ProcessStartInfo("dotnet") { ArgumentList = { "exec", binary } }
             : new ProcessStartInfo(binary);
@@ -119,7 +117,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public async Task WaitReadyAsync()
     {
         var server = this;
-        using var target = new Target("probe", server.Grpc);
+        using var target = new Target("probe", server.Grpc, TargetKind.Direct); // a readiness probe, outside any measurement
         using var limit = new CancellationTokenSource(ReadyLimit);
         while (true)
         {
@@ -173,13 +171,6 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
 
         process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     private void Keep(string? line)

@@ -36,8 +36,19 @@ internal sealed record LoadTestOptions
     /// <summary>First dimension of each request, substituted for a -1 batch dimension.</summary>
     public int BatchSize { get; init; } = 1;
 
+    /// <summary>With <see cref="SelfHost"/>: also measure nginx (<c>grpc_pass</c>) in front of the same model server,
+    /// the reverse proxy the sidecar is compared with.</summary>
+    public bool Nginx { get; init; }
+
+    /// <summary>The nginx binary for <see cref="Nginx"/>; <c>nginx</c> on PATH, then <c>/usr/sbin/nginx</c>, when unset.</summary>
+    public string? NginxBinary { get; init; }
+
     /// <summary>Closed loop: workers each with one request in flight.</summary>
     public int Concurrency { get; init; } = 8;
+
+    /// <summary>Closed-loop levels measured one after the other with the same processes; empty means the one level
+    /// of <see cref="Concurrency"/> and <see cref="Requests"/>.</summary>
+    public IReadOnlyList<LoadLevel> Levels { get; init; } = [];
 
     /// <summary>Open loop: requests per second per target; 0 means closed loop.</summary>
     public double Rate { get; init; }
@@ -51,9 +62,32 @@ internal sealed record LoadTestOptions
     /// <summary>Rounds; each runs both targets, in ABBA order, so drift and noise land on both alike.</summary>
     public int Rounds { get; init; } = 4;
 
-    /// <summary>Hard cap on the whole run's wall time; a phase stops early when it would exceed its share.</summary>
-    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>Hard cap on the measured levels' wall time, shared out over the levels by their request counts; a
+    /// phase stops early when it would exceed its share. Four paths at two levels of the default sizes take minutes.</summary>
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(600);
 
     /// <summary>Also write the Markdown table here.</summary>
     public string? MarkdownPath { get; init; }
+
+    /// <summary>Also write every figure of the run here, as JSON.</summary>
+    public string? JsonPath { get; init; }
+
+    /// <summary>Also draw the latency percentiles of every path, one panel per level, here (<c>.png</c> or <c>.svg</c>).</summary>
+    public string? ChartPath { get; init; }
+
+    /// <summary>Cross-check every level with h2load against every path after the tool's own measurement.</summary>
+    public bool H2Load { get; init; }
+
+    /// <summary>The h2load binary for <see cref="H2Load"/>; <c>h2load</c> on PATH, then <c>/usr/bin/h2load</c>, when unset.</summary>
+    public string? H2LoadBinary { get; init; }
+
+    /// <summary>Requests per h2load run (one run per level and path), at most the level's own count.</summary>
+    public int H2LoadRequests { get; init; } = 5_000;
+
+    /// <summary>The arguments the tool was started with, for the record in <see cref="JsonPath"/>.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>The levels this run measures: <see cref="Levels"/>, or the one of <see cref="Concurrency"/> and
+    /// <see cref="Requests"/> (in an open loop only its request count matters).</summary>
+    public IReadOnlyList<LoadLevel> MeasuredLevels() => Levels.Count > 0 ? Levels : [new LoadLevel(Concurrency, Requests)];
 }

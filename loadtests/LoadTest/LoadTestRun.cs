@@ -1,30 +1,36 @@
+using System.Diagnostics;
 using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.LoadTest;
 
-/// <summary>One load-test run with its options parsed: start the targets, alternate the rounds, print the table.</summary>
+/// <summary>One load-test run with its options parsed: start the targets, measure every level with them (the time
+/// budget shared out by the levels' request counts), cross-check with h2load, print the tables and write the files.</summary>
 internal static class LoadTestRun
 {
+    private static readonly TimeSpan RssInterval = TimeSpan.FromMilliseconds(250);
+
     public static async Task<int> RunAsync(LoadTestOptions options, TextWriter output, TextWriter error)
     {
+        var started = DateTimeOffset.Now;
+
+        // External tools are found first: a missing one fails the run before minutes of measuring, not after.
+        var h2load = options.H2Load
+            ? ExecutableLocator.Find(options.H2LoadBinary, "h2load", "/usr/bin/h2load", "nghttp2-client", "--h2load-binary")
+            : null;
         SelfHostedTargets? selfHosted = null;
+        var targets = new List<Target>();
         try
         {
             if (options.SelfHost)
             {
-                await error.WriteLineAsync("starting model server (ONNX Runtime) and sidecar (Upstream) on 127.0.0.1 …");
+                await error.WriteLineAsync($"starting model server (ONNX Runtime){(options.Nginx ? ", nginx" : string.Empty)} and sidecar (Upstream) on 127.0.0.1 …");
                 selfHosted = await SelfHostedTargets.StartAsync(options);
-                options = options with { Direct = selfHosted.ModelServer, Sidecar = selfHosted.Sidecar };
+                targets.AddRange(SelfHostedTargetList(selfHosted, options));
             }
-
-            var targets = new List<Target>
+            else
             {
-                new("direct", options.Direct!, "direct (model server)"),
-                new("sidecar", options.Sidecar!, options.SelfHost ? "through sidecar, pass-through policy" : "through sidecar"),
-            };
-            for (var i = 0; i < (selfHosted?.DefendedSidecars.Count ?? 0); i++)
-            {
-                targets.Add(new Target(SelfHostedTargets.DefendedName(i), selfHosted!.DefendedSidecars[i], $"through sidecar, policies of {options.DefendedPolicies[i]}"));
+                targets.Add(new Target("direct", options.Direct!, TargetKind.Direct, "direct (model server)"));
+                targets.Add(new Target("sidecar", options.Sidecar!, TargetKind.Sidecar, "through sidecar"));
             }
 
             foreach (var target in targets)
@@ -36,28 +42,131 @@ internal static class LoadTestRun
             var requests = options.DistinctDigits
                 ? new RequestSet([.. MnistDigit.All().Select(digit => RequestFactory.Build(metadata, options.BatchSize, digit))])
                 : new RequestSet([RequestFactory.Build(metadata, options.BatchSize, options.MnistDigit ? MnistDigit.First() : null)]);
-            var results = await new AlternatingRun(options, requests).RunAsync(targets);
+
+            var levels = await MeasureLevelsAsync(options, targets, requests, error);
+            var crossCheck = h2load is null
+                ? null
+                : await H2LoadRunner.RunAsync(h2load, targets, options.MeasuredLevels(), options.H2LoadRequests, requests.Next(), error);
+
+            var run = new RunResult(
+                options,
+                MachineDescription.OfThisMachine(),
+                started,
+                options.Rate > 0 ? $"open loop {options.Rate:F0} req/s" : "closed loop",
+                options.DistinctDigits ? "a different real MNIST digit per request (10,000, cycling)" : options.MnistDigit ? "one real MNIST digit" : "uniform noise in [0, 1) from a fixed seed",
+                targets,
+                levels,
+                Goals.Evaluate(levels, options.Rate > 0),
+                crossCheck);
+            await WriteAsync(run, output, error);
+            return levels.Count == options.MeasuredLevels().Count && levels.All(l => l.Paths.All(p => p.Result.Successes > 0)) ? 0 : 1;
+        }
+        finally
+        {
             foreach (var target in targets)
             {
                 target.Dispose();
             }
 
-            var mode = options.Rate > 0 ? $"open loop {options.Rate:F0} req/s" : $"closed loop, {options.Concurrency} workers";
-            var markdown = Report.Markdown(options, mode, targets, results);
-            await output.WriteLineAsync(markdown);
-            if (options.MarkdownPath is not null)
-            {
-                await File.WriteAllTextAsync(options.MarkdownPath, markdown);
-            }
-
-            return results.All(r => r.Successes > 0) ? 0 : 1;
-        }
-        finally
-        {
             if (selfHosted is not null)
             {
                 await selfHosted.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Direct, nginx, pass-through sidecar, defended sidecars: the order of the rows and of the first round.</summary>
+    private static IEnumerable<Target> SelfHostedTargetList(SelfHostedTargets hosted, LoadTestOptions options)
+    {
+        yield return new Target("direct", hosted.ModelServer.Grpc, TargetKind.Direct, "direct (model server)", hosted.ModelServer.ProcessId);
+        if (hosted.Nginx is { } nginx)
+        {
+            yield return new Target("nginx", nginx.Grpc, TargetKind.Nginx, $"through {nginx.Version}, grpc_pass", nginx.ProcessId);
+        }
+
+        yield return new Target("sidecar", hosted.Sidecar.Grpc, TargetKind.Sidecar, "through sidecar, pass-through policy", hosted.Sidecar.ProcessId);
+        for (var i = 0; i < hosted.DefendedSidecars.Count; i++)
+        {
+            var defended = hosted.DefendedSidecars[i];
+            yield return new Target(SelfHostedTargets.DefendedName(i), defended.Grpc, TargetKind.Defended, $"through sidecar, policies of {options.DefendedPolicies[i]}", defended.ProcessId);
+        }
+    }
+
+    /// <summary>Every level in turn with the same targets; each gets the share of what is left of
+    /// <see cref="LoadTestOptions.MaxDuration"/> that its request count is of the requests still to send.</summary>
+    private static async Task<IReadOnlyList<LevelResult>> MeasureLevelsAsync(LoadTestOptions options, IReadOnlyList<Target> targets, RequestSet requests, TextWriter error)
+    {
+        var idle = targets.Select(t => t.ProcessId is { } pid ? RssSampler.Read(pid) : null).ToArray();
+        var alternating = new AlternatingRun(options, requests);
+        var levels = options.MeasuredLevels();
+        var results = new List<LevelResult>();
+        var started = Stopwatch.GetTimestamp();
+        var requestsLeft = levels.Sum(l => (long)l.Requests);
+        foreach (var level in levels)
+        {
+            var left = options.MaxDuration - Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                await error.WriteLineAsync($"--max-duration spent before {level.Label}; reporting the levels measured");
+                break;
+            }
+
+            var budget = left * ((double)level.Requests / requestsLeft);
+            requestsLeft -= level.Requests;
+            var samplers = targets.Select(t => t.ProcessId is { } pid ? RssSampler.Start(pid, RssInterval) : null).ToArray();
+            PhaseResult[] phases;
+            try
+            {
+                phases = await alternating.RunAsync(targets, level, budget);
+            }
+            finally
+            {
+                foreach (var sampler in samplers)
+                {
+                    if (sampler is not null)
+                    {
+                        await sampler.DisposeAsync();
+                    }
+                }
+            }
+
+            var label = options.Rate > 0 ? $"open loop {options.Rate:F0} req/s" : level.Label;
+            results.Add(new LevelResult(level, label, [.. targets.Select((t, i) => new PathMeasurement(t, phases[i], idle[i], samplers[i]?.PeakBytes))]));
+        }
+
+        return results;
+    }
+
+    private static async Task WriteAsync(RunResult run, TextWriter output, TextWriter error)
+    {
+        var markdown = Report.Markdown(run);
+        await output.WriteLineAsync(markdown);
+        if (run.Options.MarkdownPath is { } markdownPath)
+        {
+            await File.WriteAllTextAsync(InFolder(markdownPath), markdown);
+        }
+
+        if (run.Options.JsonPath is { } jsonPath)
+        {
+            await JsonReport.WriteAsync(InFolder(jsonPath), run);
+            await error.WriteLineAsync($"wrote {jsonPath}");
+        }
+
+        if (run.Options.ChartPath is { } chartPath)
+        {
+            LatencyChart.Save(InFolder(chartPath), run);
+            await error.WriteLineAsync($"wrote {chartPath}");
+        }
+    }
+
+    /// <summary><paramref name="path"/>, its folder made first (artifacts/ need not exist).</summary>
+    private static string InFolder(string path)
+    {
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        return path;
     }
 }

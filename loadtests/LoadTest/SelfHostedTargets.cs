@@ -6,20 +6,24 @@ namespace NeuralSec.LoadTest;
 /// <summary>
 /// The servers of <c>--self-host</c>, each its own <c>neuralsec</c> process on 127.0.0.1, as they run in a pod: a
 /// model server (the gateway with the embedded ONNX Runtime backend, standing in for Triton), the sidecar (a second
-/// process, Upstream backend pointing at the first) and optionally a defended sidecar. They share the machine's cores
-/// with the load generator, which is a handicap for every path alike.
+/// process, Upstream backend pointing at the first), optionally nginx (<c>grpc_pass</c>) in front of the same model
+/// server and defended sidecars. They share the machine's cores with the load generator, which is a handicap for every
+/// path alike.
 /// </summary>
 internal sealed class SelfHostedTargets : IAsyncDisposable
 {
     private readonly List<GatewayProcess> processes = [];
-    private readonly List<Uri> defended = [];
+    private readonly List<GatewayProcess> defended = [];
 
-    public Uri ModelServer { get; private set; } = null!;
+    public GatewayProcess ModelServer { get; private set; } = null!;
 
-    public Uri Sidecar { get; private set; } = null!;
+    public GatewayProcess Sidecar { get; private set; } = null!;
+
+    /// <summary>nginx in front of the model server, with <see cref="LoadTestOptions.Nginx"/>.</summary>
+    public NginxProcess? Nginx { get; private set; }
 
     /// <summary>The sidecars enforcing <see cref="LoadTestOptions.DefendedPolicies"/>, in their order.</summary>
-    public IReadOnlyList<Uri> DefendedSidecars => defended;
+    public IReadOnlyList<GatewayProcess> DefendedSidecars => defended;
 
     public static async Task<SelfHostedTargets> StartAsync(LoadTestOptions options)
     {
@@ -33,6 +37,9 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
         // models/repository → the repository root, where the pass-through policy lives.
         var root = Path.GetFullPath(Path.Combine(repository, "..", ".."));
         var passThrough = Path.Combine(root, "loadtests", "policies", "passthrough");
+        var nginxBinary = options.Nginx
+            ? ExecutableLocator.Find(options.NginxBinary, "nginx", "/usr/sbin/nginx", "nginx-light", "--nginx-binary")
+            : null;
         var binary = options.NeuralsecBinary ?? await GatewayProcess.BuiltBinaryAsync(root);
         var targets = new SelfHostedTargets();
         try
@@ -43,16 +50,20 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
                 $"--NeuralSec:OnnxRuntime:Models:0={options.Model}",
                 $"--NeuralSec:Policies:Directory={passThrough}");
             targets.ModelServer = modelServer;
+            if (nginxBinary is not null)
+            {
+                targets.Nginx = await NginxProcess.StartAsync(nginxBinary, modelServer.Grpc, options.Model);
+            }
 
             targets.Sidecar = await targets.StartGatewayAsync(binary, "sidecar",
                 "--NeuralSec:Backend=Upstream",
-                $"--NeuralSec:Upstream:Address={modelServer}",
+                $"--NeuralSec:Upstream:Address={modelServer.Grpc}",
                 $"--NeuralSec:Policies:Directory={passThrough}");
             for (var i = 0; i < options.DefendedPolicies.Count; i++)
             {
                 targets.defended.Add(await targets.StartGatewayAsync(binary, DefendedName(i),
                     "--NeuralSec:Backend=Upstream",
-                    $"--NeuralSec:Upstream:Address={modelServer}",
+                    $"--NeuralSec:Upstream:Address={modelServer.Grpc}",
                     $"--NeuralSec:Policies:Directory={Path.GetFullPath(options.DefendedPolicies[i])}",
                     $"--NeuralSec:OnnxRuntime:ModelRepository={Path.GetFullPath(repository)}",
                     "--NeuralSec:Alerts:Enabled=false"));
@@ -74,7 +85,13 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Sidecars first, then the server they forward to.
+        // Proxies first, then the server they forward to.
+        if (Nginx is not null)
+        {
+            await Nginx.DisposeAsync();
+            Nginx = null;
+        }
+
         for (var i = processes.Count - 1; i >= 0; i--)
         {
             await processes[i].DisposeAsync();
@@ -83,11 +100,11 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
         processes.Clear();
     }
 
-    private async Task<Uri> StartGatewayAsync(string binary, string name, params string[] settings)
+    private async Task<GatewayProcess> StartGatewayAsync(string binary, string name, params string[] settings)
     {
         var server = GatewayProcess.Start(name, binary, settings);
         processes.Add(server);
         await server.WaitReadyAsync();
-        return server.Grpc;
+        return server;
     }
 }

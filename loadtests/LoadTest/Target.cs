@@ -9,11 +9,15 @@ internal sealed class Target : IDisposable
 {
     private readonly GrpcChannel channel;
 
-    public Target(string name, Uri address, string? description = null)
+    /// <param name="processId">The process this path adds in front of the model (the model server itself for the
+    /// direct path), for its memory figures; null when the tool did not start it.</param>
+    public Target(string name, Uri address, TargetKind kind, string? description = null, int? processId = null)
     {
         Name = name;
+        Kind = kind;
         Description = description ?? name;
         Address = address;
+        ProcessId = processId;
         channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
@@ -29,10 +33,14 @@ internal sealed class Target : IDisposable
 
     public string Name { get; }
 
+    public TargetKind Kind { get; }
+
     /// <summary>The row label in the report.</summary>
     public string Description { get; }
 
     public Uri Address { get; }
+
+    public int? ProcessId { get; }
 
     public GRPCInferenceService.GRPCInferenceServiceClient Client { get; }
 

@@ -38,7 +38,8 @@ public sealed class LoadTestCommandLineTests
         var (code, _, error, options) = Run("--self-host");
 
         Assert.True(code == 0, error);
-        Assert.Equal(new LoadTestOptions { SelfHost = true }, options);
+        Assert.Equal(["--self-host"], options!.Arguments);
+        Assert.Equal(new LoadTestOptions { SelfHost = true }, options with { Arguments = [] });
     }
 
     [Fact]
@@ -75,7 +76,77 @@ public sealed class LoadTestCommandLineTests
                 MnistDigit = true,
                 DistinctDigits = true,
             },
-            options);
+            options! with { Arguments = [] });
+    }
+
+    [Fact]
+    public void Levels_are_concurrency_requests_pairs_in_the_order_given()
+    {
+        var (code, _, error, options) = Run("--self-host", "--levels", "8:20000,1:5000");
+
+        Assert.True(code == 0, error);
+        Assert.Equal([new LoadLevel(8, 20_000), new LoadLevel(1, 5_000)], options!.Levels);
+        Assert.Equal(options.Levels, options.MeasuredLevels());
+    }
+
+    [Fact]
+    public void Without_levels_the_one_level_is_concurrency_and_requests()
+    {
+        var (code, _, error, options) = Run("--self-host", "--concurrency", "3", "--requests", "700");
+
+        Assert.True(code == 0, error);
+        Assert.Empty(options!.Levels);
+        Assert.Equal([new LoadLevel(3, 700)], options.MeasuredLevels());
+    }
+
+    [Fact]
+    public void Every_option_of_the_comparison_run_is_bound()
+    {
+        var (code, _, error, options) = Run(
+            "--self-host", "--nginx", "--nginx-binary", "/opt/nginx/sbin/nginx", "--levels", "1:50,2:100", "--h2load", "--h2load-binary", "/opt/h2load",
+            "--h2load-requests", "40", "--json", "/tmp/x.json", "--chart", "/tmp/x.svg");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(
+            new LoadTestOptions
+            {
+                SelfHost = true,
+                Nginx = true,
+                NginxBinary = "/opt/nginx/sbin/nginx",
+                H2Load = true,
+                H2LoadBinary = "/opt/h2load",
+                H2LoadRequests = 40,
+                JsonPath = "/tmp/x.json",
+                ChartPath = "/tmp/x.svg",
+            },
+            options! with { Levels = [], Arguments = [] });
+        Assert.Equal([new LoadLevel(1, 50), new LoadLevel(2, 100)], options.Levels);
+        Assert.Equal("--chart", options.Arguments[^2]);
+    }
+
+    [Theory]
+    [InlineData("neuralsec-loadtest: --levels: '1-5000' is not CONCURRENCY:REQUESTS (e.g. 1:5000,8:20000)", "--self-host", "--levels", "1-5000")]
+    [InlineData("neuralsec-loadtest: --levels: '8:' is not CONCURRENCY:REQUESTS (e.g. 1:5000,8:20000)", "--self-host", "--levels", "1:5000,8:")]
+    [InlineData("neuralsec-loadtest: --levels: '1:2:3' is not CONCURRENCY:REQUESTS (e.g. 1:5000,8:20000)", "--self-host", "--levels", "1:2:3")]
+    [InlineData("neuralsec-loadtest: --levels: concurrency 0 in '0:50' is not in [1, 4096]", "--self-host", "--levels", "0:50")]
+    [InlineData("neuralsec-loadtest: --levels: requests 20000000 in '8:20000000' is not in [1, 10000000]", "--self-host", "--levels", "8:20000000")]
+    [InlineData("neuralsec-loadtest: --levels: concurrency 1 is given twice", "--self-host", "--levels", "1:50,1:100")]
+    [InlineData("neuralsec-loadtest: --levels: at most 8 levels, got 9", "--self-host", "--levels", "1:1,2:1,3:1,4:1,5:1,6:1,7:1,8:1,9:1")]
+    [InlineData("neuralsec-loadtest: --levels gives the concurrency and requests of each level: not with --concurrency or --requests", "--self-host", "--levels", "1:50", "--concurrency", "4")]
+    [InlineData("neuralsec-loadtest: --levels is for the closed loop: not with --rate", "--self-host", "--levels", "1:50", "--rate", "100")]
+    [InlineData("neuralsec-loadtest: --h2load is for the closed loop: not with --rate", "--self-host", "--h2load", "--rate", "100")]
+    [InlineData("neuralsec-loadtest: --nginx starts nginx in front of the self-hosted model server: give it with --self-host", "--direct", "http://127.0.0.1:9001", "--sidecar", "http://127.0.0.1:8001", "--nginx")]
+    [InlineData("neuralsec-loadtest: --nginx-binary goes with --nginx", "--self-host", "--nginx-binary", "/usr/sbin/nginx")]
+    [InlineData("neuralsec-loadtest: --h2load-requests goes with --h2load", "--self-host", "--h2load-requests", "10")]
+    [InlineData("neuralsec-loadtest: --chart draws .png or .svg, not '.jpg'", "--self-host", "--chart", "/tmp/chart.jpg")]
+    public void Comparison_run_usage_errors_exit_two_before_anything_starts(string expected, params string[] args)
+    {
+        var (code, output, error, options) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Null(options);
+        Assert.StartsWith(expected, Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -46,7 +46,7 @@ internal static class OverloadRun
                 (address, pid) = (process.Grpc, process.ProcessId);
             }
 
-            using var client = new Target("sidecar", address);
+            using var client = new Target("sidecar", address, TargetKind.Sidecar);
             var metadata = await client.Client.ModelMetadataAsync(new ModelMetadataRequest { Name = options.Model }, deadline: DateTime.UtcNow.AddSeconds(10));
             var request = RequestFactory.Build(metadata, options.BatchSize, options.Model == "mnist" ? MnistDigit.First() : null);
             await using var rss = pid is { } p ? RssSampler.Start(p, TimeSpan.FromMilliseconds(500)) : null;

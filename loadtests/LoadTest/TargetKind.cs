@@ -1,0 +1,18 @@
+namespace NeuralSec.LoadTest;
+
+/// <summary>What stands between the load generator and the model on a path: the report and the goals pick their rows
+/// by it, not by position.</summary>
+internal enum TargetKind
+{
+    /// <summary>The model server itself: the baseline every other path is compared with.</summary>
+    Direct,
+
+    /// <summary>nginx <c>grpc_pass</c> in front of the model server: what a plain reverse proxy costs.</summary>
+    Nginx,
+
+    /// <summary>The sidecar with the pass-through policy (validation only).</summary>
+    Sidecar,
+
+    /// <summary>A sidecar enforcing a policy folder with defenses.</summary>
+    Defended,
+}
