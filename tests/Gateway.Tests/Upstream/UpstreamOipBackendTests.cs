@@ -285,6 +285,59 @@ public sealed class UpstreamOipBackendTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
     }
 
+
+    /// <summary>A call queued behind a busy server waits no longer than its deadline, never reaches the server, and
+    /// its wait is not held against the server: the breaker stays closed however many such calls give up.</summary>
+    [Fact]
+    public async Task Limiter_QueuedPastTheDeadline_IsDeadlineExceeded_AndDoesNotOpenTheBreaker()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o =>
+        {
+            o.MaxConcurrency = 1;
+            o.QueueLimit = 4;
+            o.MaxRetries = 0;
+            o.BreakerMinimumThroughput = 2;
+            o.BreakerFailureRatio = 0.1;
+        }));
+        server.Behavior.Delay = TimeSpan.FromSeconds(30);
+        using var cts = new CancellationTokenSource();
+
+        var first = backend.InferAsync(UpstreamTestOptions.EchoRequest(), cts.Token).AsTask();
+        await server.Behavior.InferStarted.Task.WaitAsync(Limit);
+        for (var i = 0; i < 3; i++)
+        {
+            var ex = await Assert.ThrowsAsync<BackendException>(() =>
+                backend.InferAsync(UpstreamTestOptions.EchoRequest(), DateTime.UtcNow.AddMilliseconds(100), CancellationToken.None).AsTask());
+            Assert.Equal(BackendError.DeadlineExceeded, ex.Error);
+        }
+
+        Assert.Equal(1, server.Behavior.InferCalls);
+        Assert.Equal(CircuitState.Closed, backend.CircuitState);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+    }
+
+    /// <summary>The total timeout is one budget over every attempt and backoff: an upstream that keeps answering
+    /// UNAVAILABLE is asked again only while time is left, and the last answer is the caller's.</summary>
+    [Fact]
+    public async Task Retries_StopWhenTheTotalBudgetIsSpent()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o =>
+        {
+            o.MaxRetries = 50;
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
+            o.TotalTimeout = TimeSpan.FromMilliseconds(400);
+            o.BreakerMinimumThroughput = 1_000;
+        }));
+        server.Behavior.FailNext(1_000, StatusCode.Unavailable);
+
+        var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+
+        Assert.Contains(ex.Error, new[] { BackendError.Unavailable, BackendError.DeadlineExceeded });
+
+        // Backoff doubles from 100 ms (jittered, capped at 2 s): far fewer than 51 attempts fit in 400 ms.
+        Assert.InRange(server.Behavior.InferCalls, 1, 20);
+    }
     [Fact]
     public async Task GetModel_MapsMetadata_AndCachesIt()
     {

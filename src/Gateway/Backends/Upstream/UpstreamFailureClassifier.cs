@@ -23,10 +23,11 @@ internal static class UpstreamFailureClassifier
         && rpc.Status.DebugException is HttpRequestException or IOException;
 
     /// <summary>Failures that speak about the server's health rather than the request's content. The caller's own
-    /// mistakes must not open the circuit for everyone else.</summary>
+    /// mistakes must not open the circuit for everyone else. An attempt the server did not answer in time is
+    /// DEADLINE_EXCEEDED; a <see cref="TimeoutRejectedException"/> is time spent before any attempt (queued behind
+    /// other calls, or a backoff past the budget), which says nothing new about the server.</summary>
     public static bool IndicatesUnhealthyServer(Exception exception) => exception switch
     {
-        TimeoutRejectedException => true,
         RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted
             or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown or StatusCode.DataLoss,
         _ => false,

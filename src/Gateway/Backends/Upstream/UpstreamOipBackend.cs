@@ -1,9 +1,12 @@
+using System.Threading.RateLimiting;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using NeuralSec.Gateway.Metrics;
 using NeuralSec.Gateway.Options;
 using NeuralSec.Protocol.Inference;
+using Polly.RateLimiting;
+using Polly.Timeout;
 
 namespace NeuralSec.Gateway.Backends.Upstream;
 
@@ -192,9 +195,9 @@ internal sealed class UpstreamOipBackend : IModelBackend, IModelRepository, IDis
         _channel.Dispose();
     }
 
-    /// <summary>Runs one unary call through the pipeline. Each attempt gets its own gRPC deadline (attempt timeout,
-    /// capped by the caller's deadline) and the pipeline's token, which carries the caller's cancellation and
-    /// both timeouts.</summary>
+    /// <summary>Runs one unary call through the pipeline (retry, breaker) with one time budget: the total timeout,
+    /// or the caller's deadline when earlier. Each attempt takes a permit of the concurrency limiter and carries
+    /// the earliest of its attempt timeout and that budget as its gRPC deadline (see <see cref="UpstreamResiliencePipeline"/>).</summary>
     private async ValueTask<TResponse> ExecuteAsync<TRequest, TResponse>(
         string operation,
         string model,
@@ -203,34 +206,19 @@ internal sealed class UpstreamOipBackend : IModelBackend, IModelRepository, IDis
         DateTime? callerDeadline,
         CancellationToken cancellationToken)
     {
-        var state = (Backend: this, Call: call, Request: request, CallerDeadline: callerDeadline);
+        var budget = _timeProvider.GetUtcNow().UtcDateTime + _resilience.TotalTimeout;
+        if (callerDeadline is { } caller && caller < budget)
+        {
+            budget = caller;
+        }
+
+        var state = (Backend: this, Call: call, Request: request, Budget: budget);
         try
         {
-            var response = await _resilience.Pipeline.ExecuteAsync(
-                static async (s, token) =>
-                {
-                    var deadline = s.Backend._timeProvider.GetUtcNow().UtcDateTime + s.Backend._resilience.AttemptTimeout;
-                    if (s.CallerDeadline is { } caller && caller < deadline)
-                    {
-                        deadline = caller;
-                    }
-
-                    try
-                    {
-                        return await s.Call(s.Backend._client, s.Request, new CallOptions(deadline: deadline, cancellationToken: token));
-                    }
-                    catch (OperationCanceledException ex) when (!token.IsCancellationRequested)
-                    {
-                        // The channel reports its own expired deadline as a cancellation
-                        // (ThrowOperationCanceledOnCancellation). No token fired, so it was the deadline: the server
-                        // did not answer in time. Said as such, it reads DEADLINE_EXCEEDED (not INTERNAL) and counts
-                        // against the breaker like any other unanswered call.
-                        throw new RpcException(new Status(StatusCode.DeadlineExceeded, "the upstream call's deadline passed", ex));
-                    }
-                },
+            return await _resilience.Pipeline.ExecuteAsync(
+                static (s, token) => s.Backend.AttemptAsync(s.Call, s.Request, s.Budget, token),
                 state,
                 cancellationToken).ConfigureAwait(false);
-            return response;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -241,6 +229,73 @@ internal sealed class UpstreamOipBackend : IModelBackend, IModelRepository, IDis
         {
             throw Fail(operation, model, ex);
         }
+    }
+
+    /// <summary>One attempt: a limiter permit, then the call with its deadline.</summary>
+    private async ValueTask<TResponse> AttemptAsync<TRequest, TResponse>(
+        Func<GRPCInferenceService.GRPCInferenceServiceClient, TRequest, CallOptions, AsyncUnaryCall<TResponse>> call,
+        TRequest request,
+        DateTime budget,
+        CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow().UtcDateTime;
+        var deadline = now + _resilience.AttemptTimeout;
+        if (budget < deadline)
+        {
+            deadline = budget;
+        }
+
+        if (deadline <= now)
+        {
+            // A retry's backoff ran past the budget: no time is left to ask again.
+            throw new TimeoutRejectedException("the call's time budget was spent before this attempt", _resilience.TotalTimeout);
+        }
+
+        using var permit = await AcquirePermitAsync(deadline - now, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await call(_client, request, new CallOptions(deadline: deadline, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The channel reports its own expired deadline as a cancellation (ThrowOperationCanceledOnCancellation).
+            // No token fired, so it was the deadline: the server did not answer in time. Said as such, it reads
+            // DEADLINE_EXCEEDED (not INTERNAL) and counts against the breaker like any other unanswered call.
+            Log.AttemptTimedOut(_logger, deadline - now);
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "the upstream call's deadline passed", ex));
+        }
+    }
+
+    /// <summary>A permit to call the model server: at once when one is free (no allocation, no timer), else from the
+    /// queue for at most <paramref name="wait"/>. A full queue is <see cref="RateLimiterRejectedException"/>, a wait past
+    /// the deadline <see cref="TimeoutRejectedException"/>; neither speaks of the server's health.</summary>
+    private async ValueTask<RateLimitLease> AcquirePermitAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var lease = _resilience.Limiter.AttemptAcquire();
+        if (lease.IsAcquired)
+        {
+            return lease;
+        }
+
+        lease.Dispose();
+        using var timeout = new CancellationTokenSource(wait, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            lease = await _resilience.Limiter.AcquireAsync(1, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutRejectedException("queued for the model server until the deadline passed", wait);
+        }
+
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            throw new RateLimiterRejectedException();
+        }
+
+        return lease;
     }
 
     private BackendException Fail(string operation, string model, Exception exception)

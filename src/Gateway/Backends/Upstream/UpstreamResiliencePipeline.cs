@@ -5,35 +5,32 @@ using NeuralSec.Gateway.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using Polly.Timeout;
 
 namespace NeuralSec.Gateway.Backends.Upstream;
 
 /// <summary>
-/// The Polly v8 pipeline in front of the model server, outermost first:
+/// What stands between a call and the model server, outermost first:
 /// <list type="number">
-/// <item>total timeout: the whole call, retries and queueing included, has one budget;</item>
-/// <item>retry: transient failures only (<see cref="UpstreamFailureClassifier.IsTransient"/>), jittered
+/// <item>retry (Polly): transient failures only (<see cref="UpstreamFailureClassifier.IsTransient"/>), jittered
 /// exponential backoff, so a restarting model server is ridden over without a thundering herd;</item>
-/// <item>concurrency limiter with a queue: bounds what the sidecar puts on the model server; placed outside the
-/// breaker so that local queue overflow never counts as the server's failure;</item>
-/// <item>circuit breaker: after a failure ratio over the sampling window, calls fail fast instead of piling up
-/// on a sick server; one trial call after <see cref="UpstreamOptions.BreakDuration"/>;</item>
-/// <item>attempt timeout: one slow attempt cannot eat the whole budget. A timed-out attempt is not retried
-/// (a model that is slow now will be slow again, and a retry would double its load), so it also bounds
-/// a call that fails fast on nothing else.</item>
+/// <item>circuit breaker (Polly): after a failure ratio over the sampling window, calls fail fast instead of
+/// piling up on a sick server; one trial call after <see cref="UpstreamOptions.BreakDuration"/>;</item>
+/// <item>concurrency limiter with a queue (<see cref="Limiter"/>, taken inside each attempt by the backend): bounds
+/// what the sidecar puts on the model server; its rejections never count as the server's failure;</item>
+/// <item>time: no timer strategy. Each attempt carries a gRPC deadline — the earliest of its
+/// <see cref="AttemptTimeout"/>, the whole call's <see cref="TotalTimeout"/> (retries and queueing included)
+/// and the caller's own deadline — which the client enforces and the model server is told. A timed-out attempt
+/// is not retried (a model that is slow now will be slow again, and a retry would double its load).</item>
 /// </list>
+/// Two Polly timeout strategies did the same before, at two timers, two linked cancellation sources and two
+/// async layers per call; the deadline the call already carried made them redundant on the pass-through path.
 /// </summary>
 internal sealed class UpstreamResiliencePipeline : IDisposable
 {
-    /// <summary>Polly's smallest timeout; the options allow 1 ms, which Polly would refuse at build time.</summary>
-    private static readonly TimeSpan MinimumPollyTimeout = TimeSpan.FromMilliseconds(10);
-
     /// <summary>Caps the exponential backoff so a large MaxRetries does not wait for minutes.</summary>
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly CircuitBreakerStateProvider _circuitState = new();
-    private readonly ConcurrencyLimiter _limiter;
 
     public UpstreamResiliencePipeline(UpstreamOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -41,8 +38,9 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
 
-        AttemptTimeout = Max(options.AttemptTimeout, MinimumPollyTimeout);
-        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        AttemptTimeout = options.AttemptTimeout;
+        TotalTimeout = options.TotalTimeout;
+        Limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = options.MaxConcurrency,
             QueueLimit = options.QueueLimit,
@@ -50,8 +48,6 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
         });
 
         var builder = new ResiliencePipelineBuilder { Name = "upstream", TimeProvider = timeProvider };
-        builder.AddTimeout(Max(options.TotalTimeout, MinimumPollyTimeout));
-
         // Polly refuses MaxRetryAttempts = 0; "no retries" simply means no retry strategy.
         if (options.MaxRetries > 0)
         {
@@ -70,8 +66,6 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
                 },
             });
         }
-
-        builder.AddRateLimiter(_limiter);
 
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
@@ -101,28 +95,22 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
             },
         });
 
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            Timeout = AttemptTimeout,
-            OnTimeout = args =>
-            {
-                Log.AttemptTimedOut(logger, args.Timeout);
-                return default;
-            },
-        });
-
         Pipeline = builder.Build();
         GatewayMetrics.UpstreamCircuitState.Set(0);
     }
 
     public ResiliencePipeline Pipeline { get; }
 
-    /// <summary>The timeout of one attempt as enforced; also sent to the server as the gRPC deadline.</summary>
+    /// <summary>The timeout of one attempt, sent to the server as the gRPC deadline.</summary>
     public TimeSpan AttemptTimeout { get; }
+
+    /// <summary>The budget of the whole call, retries and queueing included.</summary>
+    public TimeSpan TotalTimeout { get; }
+
+    /// <summary>Bounds the calls in flight to the model server, with a queue.</summary>
+    public ConcurrencyLimiter Limiter { get; }
 
     public CircuitState CircuitState => _circuitState.CircuitState;
 
-    public void Dispose() => _limiter.Dispose();
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    public void Dispose() => Limiter.Dispose();
 }
