@@ -105,7 +105,7 @@ internal sealed class InferenceGrpcService(
             Protocol = "grpc",
             Encoding = request.RawInputContents.Count > 0 ? ResponseEncoding.Raw : ResponseEncoding.Typed,
             RequestedOutputs = request.Outputs.Select(o => o.Name).ToArray(),
-            Headers = CallerHeaders.Text(http.Request.Headers),
+            Headers = CallerHeaders.Of(http.Request.Headers),
             Deadline = context.Deadline == DateTime.MaxValue ? null : context.Deadline,
             ClientCertificate = http.Connection.ClientCertificate,
             RemoteAddress = http.Connection.RemoteIpAddress?.ToString(),
