@@ -24,4 +24,9 @@ internal sealed class OnnxRuntimeOptions
 
     [Range(0, 1024)]
     public int InterOpThreads { get; set; }
+
+    /// <summary>Whether ONNX Runtime's pool threads spin waiting for work instead of sleeping. Spinning shaves a few
+    /// microseconds off a busy dedicated machine; in a pod that shares its cores with the request path (Kestrel, the
+    /// upstream client, the detectors) the spinning threads take the CPU those need. Off by default.</summary>
+    public bool AllowSpinning { get; set; }
 }

@@ -27,6 +27,9 @@ internal sealed class ExecutionProviderSelector(OnnxRuntimeOptions options, ILog
             IntraOpNumThreads = options.IntraOpThreads,
             InterOpNumThreads = options.InterOpThreads,
         };
+        var spinning = options.AllowSpinning ? "1" : "0";
+        session.AddSessionConfigEntry("session.intra_op.allow_spinning", spinning);
+        session.AddSessionConfigEntry("session.inter_op.allow_spinning", spinning);
 
         if (_chosen is null)
         {
