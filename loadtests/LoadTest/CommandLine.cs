@@ -2,6 +2,7 @@ using System.CommandLine;
 using NeuralSec.CommandLine;
 using NeuralSec.LoadTest.Fuzz;
 using NeuralSec.LoadTest.Overload;
+using NeuralSec.LoadTest.ReferenceProxy;
 
 namespace NeuralSec.LoadTest;
 
@@ -24,10 +25,12 @@ internal static class CommandLine
     /// <param name="run">What a valid command line does with its options (tests pass a recorder).</param>
     /// <param name="fuzz">What <c>fuzz</c> does with its options; <see cref="FuzzRun.RunAsync"/> when null.</param>
     /// <param name="overload">What <c>overload</c> does with its options; <see cref="OverloadRun.RunAsync"/> when null.</param>
+    /// <param name="referenceProxy">What <c>reference-proxy</c> does with its options; <see cref="ReferenceProxyServer.RunAsync"/> when null.</param>
     public static CliProgram Create(
         Func<LoadTestOptions, TextWriter, TextWriter, Task<int>> run,
         Func<FuzzOptions, TextWriter, TextWriter, Task<int>>? fuzz = null,
-        Func<OverloadOptions, TextWriter, TextWriter, Task<int>>? overload = null)
+        Func<OverloadOptions, TextWriter, TextWriter, Task<int>>? overload = null,
+        Func<ReferenceProxyOptions, TextWriter, CancellationToken, Task<int>>? referenceProxy = null)
     {
         var defaults = new LoadTestOptions();
         var selfHost = new Option<bool>("--self-host")
@@ -100,6 +103,8 @@ internal static class CommandLine
               neuralsec-loadtest --direct http://127.0.0.1:9001 --sidecar http://127.0.0.1:8001 [options]
               neuralsec-loadtest fuzz [options]       hostile requests against a live sidecar (see fuzz --help)
               neuralsec-loadtest overload [options]   open-loop load far above capacity (see overload --help)
+              neuralsec-loadtest reference-proxy --listen-port P --upstream URL
+                                                      the minimal .NET gRPC proxy --reference-proxy starts (see reference-proxy --help)
             """)
         {
             selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, distinctDigits, direct, sidecar, model,
@@ -107,6 +112,7 @@ internal static class CommandLine
             markdown, json, chart,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
             OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
+            ReferenceProxyCommand.Create(referenceProxy ?? ReferenceProxyServer.RunAsync),
         };
         root.Validators.Add(result =>
         {
