@@ -74,6 +74,10 @@ internal static class CommandLine
         {
             Description = "with --self-host: also measure nginx (grpc_pass, its own process) in front of the same model server, the reverse proxy the sidecar is compared with",
         };
+        var referenceProxyPath = new Option<bool>("--reference-proxy")
+        {
+            Description = "with --self-host: also measure a minimal ASP.NET Core gRPC proxy (its own process) in front of the same model server, to split the sidecar's added latency into the .NET HTTP/2 stack's and NeuralSec's own",
+        };
         var nginxBinary = new Option<string>("--nginx-binary") { Description = "the nginx to start for --nginx (default: nginx on PATH, then /usr/sbin/nginx)", HelpName = "PATH" };
         var levels = LevelsOption.Create(MaxConcurrency, MaxRequests);
         var json = new Option<string>("--json") { Description = "also write every figure of the run (per level and path, the goal ratios, the machine, the command line) to FILE as JSON", HelpName = "FILE" };
@@ -108,7 +112,7 @@ internal static class CommandLine
             """)
         {
             selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, distinctDigits, direct, sidecar, model,
-            batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, h2load, h2loadBinary, h2loadRequests,
+            batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, referenceProxyPath, h2load, h2loadBinary, h2loadRequests,
             markdown, json, chart,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
             OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
@@ -135,6 +139,10 @@ internal static class CommandLine
             if (Given(result, nginx) && !Given(result, selfHost))
             {
                 result.AddError("--nginx starts nginx in front of the self-hosted model server: give it with --self-host");
+            }
+            else if (Given(result, referenceProxyPath) && !Given(result, selfHost))
+            {
+                result.AddError("--reference-proxy starts a proxy in front of the self-hosted model server: give it with --self-host");
             }
             else if (Given(result, nginxBinary) && !Given(result, nginx))
             {
@@ -168,6 +176,7 @@ internal static class CommandLine
                 BatchSize = parseResult.GetValue(batch),
                 Nginx = parseResult.GetValue(nginx),
                 NginxBinary = parseResult.GetValue(nginxBinary),
+                ReferenceProxy = parseResult.GetValue(referenceProxyPath),
                 Concurrency = parseResult.GetValue(concurrency),
                 Levels = parseResult.GetValue(levels) ?? [],
                 Rate = parseResult.GetValue(rate) ?? 0,

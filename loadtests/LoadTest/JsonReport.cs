@@ -78,7 +78,8 @@ internal static class JsonReport
             path.RssPeakBytes);
     }
 
-    private static string Kind(Target target) => target.Kind.ToString().ToLowerInvariant();
+    /// <summary>"direct", "nginx", "reference-proxy", "sidecar", "defended".</summary>
+    private static string Kind(Target target) => JsonNamingPolicy.KebabCaseLower.ConvertName(target.Kind.ToString());
 }
 
 [JsonSerializable(typeof(JsonRun))]

@@ -16,7 +16,7 @@ internal sealed record JsonRun(
 
 internal sealed record JsonSettings(string Model, int Batch, string Request, string Mode, double? Rate, int Rounds, int Warmup, double MaxDurationSeconds);
 
-/// <summary>A path of the run, as set up: <paramref name="Kind"/> is direct, nginx, sidecar or defended.</summary>
+/// <summary>A path of the run, as set up: <paramref name="Kind"/> is direct, nginx, reference-proxy, sidecar or defended.</summary>
 internal sealed record JsonPath(string Name, string Kind, string Description, string Address, int? ProcessId);
 
 internal sealed record JsonLevel(string Label, int Concurrency, int Requests, IReadOnlyList<JsonPathFigures> Paths);
