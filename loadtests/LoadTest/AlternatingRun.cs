@@ -47,7 +47,7 @@ internal sealed class AlternatingRun
                 }
 
                 var result = await RunPhaseAsync(target, level, perPhase, left / phases--, record: true);
-                await Console.Error.WriteLineAsync($"{label} round {round + 1}/{options.Rounds} {target.Name,-9}: {result.Successes} ok, {result.Failures} failed in {result.Elapsed.TotalSeconds:F1} s");
+                await Console.Error.WriteLineAsync($"{label} round {round + 1}/{options.Rounds} {target.Name,-15}: {result.Successes} ok, {result.Failures} failed in {result.Elapsed.TotalSeconds:F1} s");
                 totals[IndexOf(targets, target)].Add(result);
             }
         }

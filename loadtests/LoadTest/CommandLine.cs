@@ -2,6 +2,7 @@ using System.CommandLine;
 using NeuralSec.CommandLine;
 using NeuralSec.LoadTest.Fuzz;
 using NeuralSec.LoadTest.Overload;
+using NeuralSec.LoadTest.ReferenceProxy;
 
 namespace NeuralSec.LoadTest;
 
@@ -24,10 +25,12 @@ internal static class CommandLine
     /// <param name="run">What a valid command line does with its options (tests pass a recorder).</param>
     /// <param name="fuzz">What <c>fuzz</c> does with its options; <see cref="FuzzRun.RunAsync"/> when null.</param>
     /// <param name="overload">What <c>overload</c> does with its options; <see cref="OverloadRun.RunAsync"/> when null.</param>
+    /// <param name="referenceProxy">What <c>reference-proxy</c> does with its options; <see cref="ReferenceProxyServer.RunAsync"/> when null.</param>
     public static CliProgram Create(
         Func<LoadTestOptions, TextWriter, TextWriter, Task<int>> run,
         Func<FuzzOptions, TextWriter, TextWriter, Task<int>>? fuzz = null,
-        Func<OverloadOptions, TextWriter, TextWriter, Task<int>>? overload = null)
+        Func<OverloadOptions, TextWriter, TextWriter, Task<int>>? overload = null,
+        Func<ReferenceProxyOptions, TextWriter, CancellationToken, Task<int>>? referenceProxy = null)
     {
         var defaults = new LoadTestOptions();
         var selfHost = new Option<bool>("--self-host")
@@ -71,6 +74,10 @@ internal static class CommandLine
         {
             Description = "with --self-host: also measure nginx (grpc_pass, its own process) in front of the same model server, the reverse proxy the sidecar is compared with",
         };
+        var referenceProxyPath = new Option<bool>("--reference-proxy")
+        {
+            Description = "with --self-host: also measure a minimal ASP.NET Core gRPC proxy (its own process) in front of the same model server, to split the sidecar's added latency into the .NET HTTP/2 stack's and NeuralSec's own",
+        };
         var nginxBinary = new Option<string>("--nginx-binary") { Description = "the nginx to start for --nginx (default: nginx on PATH, then /usr/sbin/nginx)", HelpName = "PATH" };
         var levels = LevelsOption.Create(MaxConcurrency, MaxRequests);
         var json = new Option<string>("--json") { Description = "also write every figure of the run (per level and path, the goal ratios, the machine, the command line) to FILE as JSON", HelpName = "FILE" };
@@ -100,13 +107,16 @@ internal static class CommandLine
               neuralsec-loadtest --direct http://127.0.0.1:9001 --sidecar http://127.0.0.1:8001 [options]
               neuralsec-loadtest fuzz [options]       hostile requests against a live sidecar (see fuzz --help)
               neuralsec-loadtest overload [options]   open-loop load far above capacity (see overload --help)
+              neuralsec-loadtest reference-proxy --listen-port P --upstream URL
+                                                      the minimal .NET gRPC proxy --reference-proxy starts (see reference-proxy --help)
             """)
         {
             selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, distinctDigits, direct, sidecar, model,
-            batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, h2load, h2loadBinary, h2loadRequests,
+            batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, referenceProxyPath, h2load, h2loadBinary, h2loadRequests,
             markdown, json, chart,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
             OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
+            ReferenceProxyCommand.Create(referenceProxy ?? ReferenceProxyServer.RunAsync),
         };
         root.Validators.Add(result =>
         {
@@ -129,6 +139,10 @@ internal static class CommandLine
             if (Given(result, nginx) && !Given(result, selfHost))
             {
                 result.AddError("--nginx starts nginx in front of the self-hosted model server: give it with --self-host");
+            }
+            else if (Given(result, referenceProxyPath) && !Given(result, selfHost))
+            {
+                result.AddError("--reference-proxy starts a proxy in front of the self-hosted model server: give it with --self-host");
             }
             else if (Given(result, nginxBinary) && !Given(result, nginx))
             {
@@ -162,6 +176,7 @@ internal static class CommandLine
                 BatchSize = parseResult.GetValue(batch),
                 Nginx = parseResult.GetValue(nginx),
                 NginxBinary = parseResult.GetValue(nginxBinary),
+                ReferenceProxy = parseResult.GetValue(referenceProxyPath),
                 Concurrency = parseResult.GetValue(concurrency),
                 Levels = parseResult.GetValue(levels) ?? [],
                 Rate = parseResult.GetValue(rate) ?? 0,

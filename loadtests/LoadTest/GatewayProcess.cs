@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.LoadTest;
 
@@ -11,12 +9,10 @@ namespace NeuralSec.LoadTest;
 /// </summary>
 internal sealed class GatewayProcess : IAsyncDisposable
 {
-    private const int OutputLinesKept = 40;
-
     private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(60);
 
     private readonly Process process;
-    private readonly Queue<string> output = new();
+    private readonly OutputTail output;
 
     private GatewayProcess(string name, Process process, Uri grpc, Uri http)
     {
@@ -24,10 +20,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         this.process = process;
         Grpc = grpc;
         Http = http;
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        output = OutputTail.Of(process);
     }
 
     public string Name { get; }
@@ -43,16 +36,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public bool HasExited => process.HasExited;
 
     /// <summary>The last lines the process wrote, for an error message when it fails to start.</summary>
-    public string RecentOutput
-    {
-        get
-        {
-            lock (output)
-            {
-                return string.Join(Environment.NewLine, output);
-            }
-        }
-    }
+    public string RecentOutput => output.ToString();
 
     /// <summary>Starts <paramref name="binary"/> (<c>neuralsec.dll</c>, run with <c>dotnet</c>, or a native
     /// <c>neuralsec</c>) with the given configuration switches plus loopback listeners on free ports; with
@@ -114,38 +98,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     /// <summary>Waits until the process answers ServerReady true; throws with its last output when it exits or
     /// is not ready within a minute.</summary>
-    public async Task WaitReadyAsync()
-    {
-        var server = this;
-        using var target = new Target("probe", server.Grpc, TargetKind.Direct); // a readiness probe, outside any measurement
-        using var limit = new CancellationTokenSource(ReadyLimit);
-        while (true)
-        {
-            if (server.HasExited)
-            {
-                throw new InvalidOperationException($"the {server.Name} process exited during start-up:{Environment.NewLine}{server.RecentOutput}");
-            }
-
-            try
-            {
-                var response = await target.Client.ServerReadyAsync(new ServerReadyRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: limit.Token);
-                if (response.Ready)
-                {
-                    return;
-                }
-            }
-            catch (Grpc.Core.RpcException) when (!limit.IsCancellationRequested)
-            {
-                // Still starting.
-            }
-            catch (OperationCanceledException)
-            {
-                throw new InvalidOperationException($"the {server.Name} process was not ready within {ReadyLimit.TotalSeconds:F0} s:{Environment.NewLine}{server.RecentOutput}");
-            }
-
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
+    public Task WaitReadyAsync() => ServerReadyProbe.WaitAsync(Grpc, Name, () => HasExited, output, ReadyLimit);
 
     /// <summary>Resident memory of the process now, in bytes.</summary>
     public long ResidentBytes()
@@ -171,22 +124,5 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
 
         process.Dispose();
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.Enqueue(line.Length > 500 ? line[..500] : line);
-            while (output.Count > OutputLinesKept)
-            {
-                output.Dequeue();
-            }
-        }
     }
 }

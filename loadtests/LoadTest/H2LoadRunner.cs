@@ -57,7 +57,7 @@ internal static class H2LoadRunner
                         continue;
                     }
 
-                    await progress.WriteLineAsync($"h2load {level.Label} {target.Name,-9}: -n {requests} -c 1 -m {level.Concurrency}");
+                    await progress.WriteLineAsync($"h2load {level.Label} {target.Name,-15}: -n {requests} -c 1 -m {level.Concurrency}");
                     runs.Add(await RunOnceAsync(binary, file, level, target, requests));
                 }
             }

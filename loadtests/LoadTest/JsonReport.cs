@@ -35,7 +35,7 @@ internal static class JsonReport
             new JsonSettings(options.Model, options.BatchSize, run.Request, run.Mode, options.Rate > 0 ? options.Rate : null, options.Rounds, options.Warmup, options.MaxDuration.TotalSeconds),
             [.. run.Targets.Select(t => new JsonPath(t.Name, Kind(t), t.Description, t.Address.ToString(), t.ProcessId))],
             [.. run.Levels.Select(Level)],
-            [.. run.Goals.Select(g => new JsonGoal(g.Name, g.Value, g.AtMost ? "<=" : ">=", g.Bound, g.Met, g.Missing))],
+            [.. run.Goals.Select(g => new JsonGoal(g.Name, g.Value, g.Bound is null ? null : g.AtMost ? "<=" : ">=", g.Bound, g.Met, g.Missing))],
             run.H2Load is { } h2load
                 ? new JsonH2Load(
                     h2load.Binary,
@@ -78,7 +78,8 @@ internal static class JsonReport
             path.RssPeakBytes);
     }
 
-    private static string Kind(Target target) => target.Kind.ToString().ToLowerInvariant();
+    /// <summary>"direct", "nginx", "reference-proxy", "sidecar", "defended".</summary>
+    private static string Kind(Target target) => JsonNamingPolicy.KebabCaseLower.ConvertName(target.Kind.ToString());
 }
 
 [JsonSerializable(typeof(JsonRun))]

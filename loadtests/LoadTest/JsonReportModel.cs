@@ -16,7 +16,7 @@ internal sealed record JsonRun(
 
 internal sealed record JsonSettings(string Model, int Batch, string Request, string Mode, double? Rate, int Rounds, int Warmup, double MaxDurationSeconds);
 
-/// <summary>A path of the run, as set up: <paramref name="Kind"/> is direct, nginx, sidecar or defended.</summary>
+/// <summary>A path of the run, as set up: <paramref name="Kind"/> is direct, nginx, reference-proxy, sidecar or defended.</summary>
 internal sealed record JsonPath(string Name, string Kind, string Description, string Address, int? ProcessId);
 
 internal sealed record JsonLevel(string Label, int Concurrency, int Requests, IReadOnlyList<JsonPathFigures> Paths);
@@ -42,8 +42,9 @@ internal sealed record JsonPathFigures(
     long? RssIdleBytes,
     long? RssPeakBytes);
 
-/// <summary>A goal ratio: <paramref name="Met"/> null when <paramref name="Value"/> could not be measured (<paramref name="Missing"/> says why).</summary>
-internal sealed record JsonGoal(string Name, double? Value, string Comparison, double Bound, bool? Met, string? Missing);
+/// <summary>A goal ratio: <paramref name="Met"/> null when <paramref name="Value"/> could not be measured (<paramref name="Missing"/> says why);
+/// <paramref name="Comparison"/>, <paramref name="Bound"/> and <paramref name="Met"/> all null for a ratio given for information, without a goal.</summary>
+internal sealed record JsonGoal(string Name, double? Value, string? Comparison, double? Bound, bool? Met, string? Missing);
 
 internal sealed record JsonH2Load(string Binary, string Version, string Caveat, IReadOnlyDictionary<string, string?> BodyChecks, IReadOnlyList<JsonH2LoadRun> Runs);
 

@@ -43,6 +43,11 @@ internal sealed record LoadTestOptions
     /// <summary>The nginx binary for <see cref="Nginx"/>; <c>nginx</c> on PATH, then <c>/usr/sbin/nginx</c>, when unset.</summary>
     public string? NginxBinary { get; init; }
 
+    /// <summary>With <see cref="SelfHost"/>: also measure a minimal ASP.NET Core gRPC proxy (its own process, the
+    /// <c>reference-proxy</c> subcommand) in front of the same model server: what the .NET HTTP/2 server and client
+    /// stack costs without any of NeuralSec's work, the yardstick that splits the sidecar's added latency.</summary>
+    public bool ReferenceProxy { get; init; }
+
     /// <summary>Closed loop: workers each with one request in flight.</summary>
     public int Concurrency { get; init; } = 8;
 

@@ -23,7 +23,7 @@ internal static class LoadTestRun
         {
             if (options.SelfHost)
             {
-                await error.WriteLineAsync($"starting model server (ONNX Runtime){(options.Nginx ? ", nginx" : string.Empty)} and sidecar (Upstream) on 127.0.0.1 …");
+                await error.WriteLineAsync($"starting model server (ONNX Runtime){(options.Nginx ? ", nginx" : string.Empty)}{(options.ReferenceProxy ? ", reference proxy" : string.Empty)} and sidecar (Upstream) on 127.0.0.1 …");
                 selfHosted = await SelfHostedTargets.StartAsync(options);
                 targets.AddRange(SelfHostedTargetList(selfHosted, options));
             }
@@ -35,7 +35,7 @@ internal static class LoadTestRun
 
             foreach (var target in targets)
             {
-                await error.WriteLineAsync($"{target.Name,-9} {target.Address}");
+                await error.WriteLineAsync($"{target.Name,-15} {target.Address}");
             }
 
             var metadata = await targets[0].Client.ModelMetadataAsync(new ModelMetadataRequest { Name = options.Model }, deadline: DateTime.UtcNow.AddSeconds(10));
@@ -75,13 +75,18 @@ internal static class LoadTestRun
         }
     }
 
-    /// <summary>Direct, nginx, pass-through sidecar, defended sidecars: the order of the rows and of the first round.</summary>
+    /// <summary>Direct, nginx, reference proxy, pass-through sidecar, defended sidecars: the order of the rows and of the first round.</summary>
     private static IEnumerable<Target> SelfHostedTargetList(SelfHostedTargets hosted, LoadTestOptions options)
     {
         yield return new Target("direct", hosted.ModelServer.Grpc, TargetKind.Direct, "direct (model server)", hosted.ModelServer.ProcessId);
         if (hosted.Nginx is { } nginx)
         {
             yield return new Target("nginx", nginx.Grpc, TargetKind.Nginx, $"through {nginx.Version}, grpc_pass", nginx.ProcessId);
+        }
+
+        if (hosted.ReferenceProxy is { } reference)
+        {
+            yield return new Target("reference-proxy", reference.Grpc, TargetKind.ReferenceProxy, ReferenceProxyProcess.Description, reference.ProcessId);
         }
 
         yield return new Target("sidecar", hosted.Sidecar.Grpc, TargetKind.Sidecar, "through sidecar, pass-through policy", hosted.Sidecar.ProcessId);

@@ -58,6 +58,7 @@ internal static class Report
 
         var direct = level.Of(TargetKind.Direct);
         var nginx = level.Of(TargetKind.Nginx);
+        var reference = level.Of(TargetKind.ReferenceProxy);
         var sidecar = level.Of(TargetKind.Sidecar);
         var defended = level.Paths.Where(p => p.Target.Kind == TargetKind.Defended).ToList();
         if (direct is not null)
@@ -71,6 +72,11 @@ internal static class Report
         if (sidecar is not null && nginx is not null)
         {
             Difference(md, $"**{sidecar.Target.Name} − {nginx.Target.Name}** (the sidecar over a plain reverse proxy)", sidecar, nginx);
+        }
+
+        if (sidecar is not null && reference is not null)
+        {
+            Difference(md, $"**{sidecar.Target.Name} − {reference.Target.Name}** (NeuralSec's own cost over the .NET stack)", sidecar, reference);
         }
 
         if (sidecar is not null && defended.Count > 0)
@@ -122,11 +128,12 @@ internal static class Report
         md.AppendLine("|---|---:|---:|---|");
         foreach (var goal in goals)
         {
-            var verdict = goal.Met switch
+            var verdict = (goal.Met, goal.Missing) switch
             {
-                true => "met",
-                false => "**not met**",
-                null => $"n/a: {goal.Missing}",
+                (true, _) => "met",
+                (false, _) => "**not met**",
+                (null, { } missing) => $"n/a: {missing}",
+                (null, null) => "information, no goal",
             };
             md.AppendLine(CultureInfo.InvariantCulture, $"| {goal.Name} | {Number(goal.Value, "F2")} | {goal.Goal} | {verdict} |");
         }

@@ -6,8 +6,8 @@ namespace NeuralSec.LoadTest;
 /// <summary>
 /// The servers of <c>--self-host</c>, each its own <c>neuralsec</c> process on 127.0.0.1, as they run in a pod: a
 /// model server (the gateway with the embedded ONNX Runtime backend, standing in for Triton), the sidecar (a second
-/// process, Upstream backend pointing at the first), optionally nginx (<c>grpc_pass</c>) in front of the same model
-/// server and defended sidecars. They share the machine's cores with the load generator, which is a handicap for every
+/// process, Upstream backend pointing at the first), optionally nginx (<c>grpc_pass</c>) and the reference proxy (a
+/// minimal ASP.NET Core gRPC proxy) in front of the same model server, and defended sidecars. They share the machine's cores with the load generator, which is a handicap for every
 /// path alike.
 /// </summary>
 internal sealed class SelfHostedTargets : IAsyncDisposable
@@ -21,6 +21,9 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
 
     /// <summary>nginx in front of the model server, with <see cref="LoadTestOptions.Nginx"/>.</summary>
     public NginxProcess? Nginx { get; private set; }
+
+    /// <summary>The minimal ASP.NET Core gRPC proxy in front of the model server, with <see cref="LoadTestOptions.ReferenceProxy"/>.</summary>
+    public ReferenceProxyProcess? ReferenceProxy { get; private set; }
 
     /// <summary>The sidecars enforcing <see cref="LoadTestOptions.DefendedPolicies"/>, in their order.</summary>
     public IReadOnlyList<GatewayProcess> DefendedSidecars => defended;
@@ -53,6 +56,11 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
             if (nginxBinary is not null)
             {
                 targets.Nginx = await NginxProcess.StartAsync(nginxBinary, modelServer.Grpc, options.Model);
+            }
+
+            if (options.ReferenceProxy)
+            {
+                targets.ReferenceProxy = await ReferenceProxyProcess.StartAsync(modelServer.Grpc);
             }
 
             targets.Sidecar = await targets.StartGatewayAsync(binary, "sidecar",
@@ -90,6 +98,12 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
         {
             await Nginx.DisposeAsync();
             Nginx = null;
+        }
+
+        if (ReferenceProxy is not null)
+        {
+            await ReferenceProxy.DisposeAsync();
+            ReferenceProxy = null;
         }
 
         for (var i = processes.Count - 1; i >= 0; i--)

@@ -10,6 +10,10 @@ internal enum TargetKind
     /// <summary>nginx <c>grpc_pass</c> in front of the model server: what a plain reverse proxy costs.</summary>
     Nginx,
 
+    /// <summary>A minimal ASP.NET Core gRPC proxy (Kestrel and Grpc.Net.Client, nothing else) in front of the model
+    /// server: what the .NET HTTP/2 stack the sidecar is built on costs by itself.</summary>
+    ReferenceProxy,
+
     /// <summary>The sidecar with the pass-through policy (validation only).</summary>
     Sidecar,
 

@@ -1,4 +1,5 @@
 using NeuralSec.LoadTest;
+using NeuralSec.LoadTest.ReferenceProxy;
 
 namespace NeuralSec.CommandLine.Tests;
 
@@ -19,6 +20,22 @@ public sealed class LoadTestCommandLineTests
         return (code, output.ToString(), error.ToString(), seen);
     }
 
+    private static (int Code, string Error, ReferenceProxyOptions? Options) RunReferenceProxy(params string[] args)
+    {
+        ReferenceProxyOptions? seen = null;
+        var program = LoadTest.CommandLine.Create(
+            (_, _, _) => throw new InvalidOperationException("the root command ran"),
+            referenceProxy: (options, _, _) =>
+            {
+                seen = options;
+                return Task.FromResult(0);
+            });
+        using var output = new StringWriter { NewLine = "\n" };
+        using var error = new StringWriter { NewLine = "\n" };
+        var code = program.Run(["reference-proxy", .. args], output, error);
+        return (code, error.ToString(), seen);
+    }
+
     [Fact]
     public void Help_exits_zero_and_lists_the_bounded_options()
     {
@@ -30,6 +47,8 @@ public sealed class LoadTestCommandLineTests
         Assert.Contains("--self-host", output, StringComparison.Ordinal);
         Assert.Contains("--max-duration <SECONDS>", output, StringComparison.Ordinal);
         Assert.Contains("Targets must be loopback", output, StringComparison.Ordinal);
+        Assert.Contains("--reference-proxy", output, StringComparison.Ordinal);
+        Assert.Contains("neuralsec-loadtest reference-proxy --listen-port P --upstream URL", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,7 +122,7 @@ public sealed class LoadTestCommandLineTests
     public void Every_option_of_the_comparison_run_is_bound()
     {
         var (code, _, error, options) = Run(
-            "--self-host", "--nginx", "--nginx-binary", "/opt/nginx/sbin/nginx", "--levels", "1:50,2:100", "--h2load", "--h2load-binary", "/opt/h2load",
+            "--self-host", "--nginx", "--nginx-binary", "/opt/nginx/sbin/nginx", "--reference-proxy", "--levels", "1:50,2:100", "--h2load", "--h2load-binary", "/opt/h2load",
             "--h2load-requests", "40", "--json", "/tmp/x.json", "--chart", "/tmp/x.svg");
 
         Assert.True(code == 0, error);
@@ -113,6 +132,7 @@ public sealed class LoadTestCommandLineTests
                 SelfHost = true,
                 Nginx = true,
                 NginxBinary = "/opt/nginx/sbin/nginx",
+                ReferenceProxy = true,
                 H2Load = true,
                 H2LoadBinary = "/opt/h2load",
                 H2LoadRequests = 40,
@@ -136,6 +156,7 @@ public sealed class LoadTestCommandLineTests
     [InlineData("neuralsec-loadtest: --levels is for the closed loop: not with --rate", "--self-host", "--levels", "1:50", "--rate", "100")]
     [InlineData("neuralsec-loadtest: --h2load is for the closed loop: not with --rate", "--self-host", "--h2load", "--rate", "100")]
     [InlineData("neuralsec-loadtest: --nginx starts nginx in front of the self-hosted model server: give it with --self-host", "--direct", "http://127.0.0.1:9001", "--sidecar", "http://127.0.0.1:8001", "--nginx")]
+    [InlineData("neuralsec-loadtest: --reference-proxy starts a proxy in front of the self-hosted model server: give it with --self-host", "--direct", "http://127.0.0.1:9001", "--sidecar", "http://127.0.0.1:8001", "--reference-proxy")]
     [InlineData("neuralsec-loadtest: --nginx-binary goes with --nginx", "--self-host", "--nginx-binary", "/usr/sbin/nginx")]
     [InlineData("neuralsec-loadtest: --h2load-requests goes with --h2load", "--self-host", "--h2load-requests", "10")]
     [InlineData("neuralsec-loadtest: --chart draws .png or .svg, not '.jpg'", "--self-host", "--chart", "/tmp/chart.jpg")]
@@ -167,6 +188,31 @@ public sealed class LoadTestCommandLineTests
 
         Assert.Equal(2, code);
         Assert.Empty(output);
+        Assert.Null(options);
+        Assert.StartsWith(expected, Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_reference_proxy_subcommand_binds_its_port_and_upstream()
+    {
+        var (code, error, options) = RunReferenceProxy("--listen-port", "18001", "--upstream", "http://127.0.0.1:9001");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(new ReferenceProxyOptions(18001, new Uri("http://127.0.0.1:9001")), options);
+    }
+
+    [Theory]
+    [InlineData("neuralsec-loadtest reference-proxy: --upstream: refusing non-loopback target 'http://10.0.0.1:9001'", "--listen-port", "18001", "--upstream", "http://10.0.0.1:9001")]
+    [InlineData("neuralsec-loadtest reference-proxy: --upstream: refusing non-loopback target 'http://example.com:9001'", "--listen-port", "18001", "--upstream", "http://example.com:9001")]
+    [InlineData("neuralsec-loadtest reference-proxy: --listen-port must be an integer in [1, 65535], got '0'", "--listen-port", "0", "--upstream", "http://127.0.0.1:9001")]
+    [InlineData("neuralsec-loadtest reference-proxy: --listen-port must be an integer in [1, 65535], got '65536'", "--listen-port", "65536", "--upstream", "http://127.0.0.1:9001")]
+    [InlineData("neuralsec-loadtest reference-proxy: --upstream is required", "--listen-port", "18001")]
+    [InlineData("neuralsec-loadtest reference-proxy: --listen-port is required", "--upstream", "http://127.0.0.1:9001")]
+    public void Reference_proxy_usage_errors_exit_two_before_it_listens(string expected, params string[] args)
+    {
+        var (code, error, options) = RunReferenceProxy(args);
+
+        Assert.Equal(2, code);
         Assert.Null(options);
         Assert.StartsWith(expected, Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }

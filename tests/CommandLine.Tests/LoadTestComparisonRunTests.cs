@@ -6,14 +6,14 @@ using NeuralSec.LoadTest;
 namespace NeuralSec.CommandLine.Tests;
 
 /// <summary>
-/// The whole comparison run of <c>neuralsec-loadtest</c> at a few requests: model server, nginx, pass-through and
-/// defended sidecars as real processes, two levels, the h2load cross-check, the JSON and the chart. What is asserted is
+/// The whole comparison run of <c>neuralsec-loadtest</c> at a few requests: model server, nginx, the reference proxy,
+/// pass-through and defended sidecars as real processes, two levels, the h2load cross-check, the JSON and the chart. What is asserted is
 /// the shape and that every call succeeded — never a latency or a goal met: those are the run's verdict on a machine.
 /// nginx and h2load are required (.ci/run installs nginx-light and nghttp2-client); without them the test fails, saying so.
 /// </summary>
 public sealed class LoadTestComparisonRunTests
 {
-    private static readonly string[] Kinds = ["direct", "nginx", "sidecar", "defended"];
+    private static readonly string[] Kinds = ["direct", "nginx", "reference-proxy", "sidecar", "defended"];
 
     [Fact]
     public void A_missing_tool_is_an_error_that_names_its_package()
@@ -91,7 +91,7 @@ public sealed class LoadTestComparisonRunTests
         {
             var code = await LoadTest.CommandLine.RunAsync(
                 [
-                    "--self-host", "--nginx", "--mnist-digit", "--model-repository", RepositoryPaths.ModelRepository(),
+                    "--self-host", "--nginx", "--reference-proxy", "--mnist-digit", "--model-repository", RepositoryPaths.ModelRepository(),
                     "--defended-policies", Path.Combine(RepositoryPaths.Root(), "loadtests", "policies", "defended"),
                     "--levels", "1:50,2:100", "--warmup", "20", "--rounds", "2", "--h2load",
                     "--json", json, "--chart", chart, "--markdown", markdown,
@@ -123,7 +123,7 @@ public sealed class LoadTestComparisonRunTests
             }
 
             var goals = run.GetProperty("goals").EnumerateArray().ToList();
-            Assert.Equal(5, goals.Count);
+            Assert.Equal(6, goals.Count);
             foreach (var goal in goals)
             {
                 // Every path is in the run, so each ratio has a value; the only exception allowed is noise making nginx's
@@ -133,6 +133,12 @@ public sealed class LoadTestComparisonRunTests
                     goal.GetProperty("value").ValueKind == JsonValueKind.Number || missing.GetString()!.StartsWith("nginx adds", StringComparison.Ordinal),
                     $"{goal.GetProperty("name")}: {missing}");
             }
+
+            // The last line is information, not a goal: no bound, never met nor not met.
+            var information = goals[^1];
+            Assert.StartsWith("reference proxy added ÷ nginx added, c=1 mean", information.GetProperty("name").GetString(), StringComparison.Ordinal);
+            Assert.Equal(JsonValueKind.Null, information.GetProperty("bound").ValueKind);
+            Assert.Equal(JsonValueKind.Null, information.GetProperty("met").ValueKind);
 
             var h2load = run.GetProperty("h2load");
             Assert.All(h2load.GetProperty("bodyChecks").EnumerateObject(), check => Assert.Equal(JsonValueKind.Null, check.Value.ValueKind));
@@ -150,7 +156,12 @@ public sealed class LoadTestComparisonRunTests
             Assert.NotEmpty(svg.Descendants(XName.Get("path", "http://www.w3.org/2000/svg")));
 
             var table = await File.ReadAllTextAsync(markdown);
-            foreach (var heading in new[] { "### c=1:", "### c=2:", "### Summary", "### Goals", "### h2load cross-check", "| through nginx/" })
+            foreach (var heading in new[]
+            {
+                "### c=1:", "### c=2:", "### Summary", "### Goals", "### h2load cross-check", "| through nginx/",
+                "| through a minimal ASP.NET Core gRPC proxy (reference) |", "| **reference-proxy − direct** |",
+                "| **sidecar − reference-proxy** (NeuralSec's own cost over the .NET stack) |",
+            })
             {
                 Assert.Contains(heading, table, StringComparison.Ordinal);
             }

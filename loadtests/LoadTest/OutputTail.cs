@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace NeuralSec.LoadTest;
+
+/// <summary>The last lines a started process wrote (stdout and stderr, interleaved as they came), for the error
+/// message when it fails to start; reading both pipes also keeps a chatty child from stalling on a full one.</summary>
+internal sealed class OutputTail
+{
+    private const int LinesKept = 40;
+    private const int LineLengthKept = 500;
+
+    private readonly Queue<string> lines = new();
+
+    /// <summary>Starts reading <paramref name="process"/>'s redirected output and error into a new tail.</summary>
+    public static OutputTail Of(Process process)
+    {
+        var tail = new OutputTail();
+        process.OutputDataReceived += (_, e) => tail.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => tail.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return tail;
+    }
+
+    /// <summary>The kept lines, oldest first.</summary>
+    public override string ToString()
+    {
+        lock (lines)
+        {
+            return string.Join(Environment.NewLine, lines);
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (lines)
+        {
+            lines.Enqueue(line.Length > LineLengthKept ? line[..LineLengthKept] : line);
+            while (lines.Count > LinesKept)
+            {
+                lines.Dequeue();
+            }
+        }
+    }
+}
