@@ -19,8 +19,9 @@ internal sealed class AlternatingRun
     }
 
     /// <summary>Measures each target at <paramref name="level"/> within <paramref name="budget"/> (warm-up
-    /// included); the results come back in the targets' order.</summary>
-    public async Task<PhaseResult[]> RunAsync(IReadOnlyList<Target> targets, LoadLevel level, TimeSpan budget)
+    /// included); the results come back in the targets' order. <paramref name="warmedUp"/>, when given, runs between
+    /// the warm-up and the first measured round.</summary>
+    public async Task<PhaseResult[]> RunAsync(IReadOnlyList<Target> targets, LoadLevel level, TimeSpan budget, Func<Task>? warmedUp = null)
     {
         var started = Stopwatch.GetTimestamp();
         var warmupBudget = budget / 10;
@@ -29,6 +30,11 @@ internal sealed class AlternatingRun
         {
             await Console.Error.WriteLineAsync($"{label} warm-up {target.Name}: {options.Warmup} requests");
             await RunPhaseAsync(target, level, options.Warmup, warmupBudget / targets.Count, record: false);
+        }
+
+        if (warmedUp is not null)
+        {
+            await warmedUp();
         }
 
         var totals = targets.Select(_ => new PhaseResult()).ToArray();

@@ -14,12 +14,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private readonly Process process;
     private readonly OutputTail output;
 
-    private GatewayProcess(string name, Process process, Uri grpc, Uri http)
+    private GatewayProcess(string name, Process process, Uri grpc, Uri http, Uri metrics)
     {
         Name = name;
         this.process = process;
         Grpc = grpc;
         Http = http;
+        Metrics = metrics;
         output = OutputTail.Of(process);
     }
 
@@ -30,6 +31,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     /// <summary>The REST (HTTP/1.1) endpoint.</summary>
     public Uri Http { get; }
+
+    /// <summary>The Prometheus endpoint (<c>/metrics</c> on the metrics port).</summary>
+    public Uri Metrics { get; }
 
     public int ProcessId => process.Id;
 
@@ -74,7 +78,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.UseShellExecute = false;
         start.WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(binary)) ?? Directory.GetCurrentDirectory();
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
-        return new GatewayProcess(name, process, new Uri($"http://127.0.0.1:{grpc}"), new Uri($"http://127.0.0.1:{http}"));
+        return new GatewayProcess(name, process, new Uri($"http://127.0.0.1:{grpc}"), new Uri($"http://127.0.0.1:{http}"), new Uri($"http://127.0.0.1:{metrics}/metrics"));
     }
 
     /// <summary>The Release build of src/Gateway in this checkout, built first when it is missing.</summary>

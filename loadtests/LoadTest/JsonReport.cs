@@ -75,7 +75,8 @@ internal static class JsonReport
             direct is null || path.Target.Kind == TargetKind.Direct ? null : mean - LoadTest.Figures.MeanMicros(direct),
             direct is null || path.Target.Kind == TargetKind.Direct ? null : p99 - LoadTest.Figures.Micros(direct, 99),
             path.RssIdleBytes,
-            path.RssPeakBytes);
+            path.RssPeakBytes,
+            path.Stages);
     }
 
     /// <summary>"direct", "nginx", "reference-proxy", "sidecar", "defended".</summary>

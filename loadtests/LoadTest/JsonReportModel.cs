@@ -40,7 +40,8 @@ internal sealed record JsonPathFigures(
     double? AddedMeanMicros,
     double? AddedP99Micros,
     long? RssIdleBytes,
-    long? RssPeakBytes);
+    long? RssPeakBytes,
+    IReadOnlyList<StageCost>? Stages);
 
 /// <summary>A goal ratio: <paramref name="Met"/> null when <paramref name="Value"/> could not be measured (<paramref name="Missing"/> says why);
 /// <paramref name="Comparison"/>, <paramref name="Bound"/> and <paramref name="Met"/> all null for a ratio given for information, without a goal.</summary>

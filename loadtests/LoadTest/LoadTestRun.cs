@@ -89,11 +89,11 @@ internal static class LoadTestRun
             yield return new Target("reference-proxy", reference.Grpc, TargetKind.ReferenceProxy, ReferenceProxyProcess.Description, reference.ProcessId);
         }
 
-        yield return new Target("sidecar", hosted.Sidecar.Grpc, TargetKind.Sidecar, "through sidecar, pass-through policy", hosted.Sidecar.ProcessId);
+        yield return new Target("sidecar", hosted.Sidecar.Grpc, TargetKind.Sidecar, "through sidecar, pass-through policy", hosted.Sidecar.ProcessId, hosted.Sidecar.Metrics);
         for (var i = 0; i < hosted.DefendedSidecars.Count; i++)
         {
             var defended = hosted.DefendedSidecars[i];
-            yield return new Target(SelfHostedTargets.DefendedName(i), defended.Grpc, TargetKind.Defended, $"through sidecar, policies of {options.DefendedPolicies[i]}", defended.ProcessId);
+            yield return new Target(SelfHostedTargets.DefendedName(i), defended.Grpc, TargetKind.Defended, $"through sidecar, policies of {options.DefendedPolicies[i]}", defended.ProcessId, defended.Metrics);
         }
     }
 
@@ -119,10 +119,11 @@ internal static class LoadTestRun
             var budget = left * ((double)level.Requests / requestsLeft);
             requestsLeft -= level.Requests;
             var samplers = targets.Select(t => t.ProcessId is { } pid ? RssSampler.Start(pid, RssInterval) : null).ToArray();
+            var stages = new StageCostReader(targets);
             PhaseResult[] phases;
             try
             {
-                phases = await alternating.RunAsync(targets, level, budget);
+                phases = await alternating.RunAsync(targets, level, budget, stages.StartAsync);
             }
             finally
             {
@@ -135,8 +136,9 @@ internal static class LoadTestRun
                 }
             }
 
+            var costs = await stages.StopAsync();
             var label = options.Rate > 0 ? $"open loop {options.Rate:F0} req/s" : level.Label;
-            results.Add(new LevelResult(level, label, [.. targets.Select((t, i) => new PathMeasurement(t, phases[i], idle[i], samplers[i]?.PeakBytes))]));
+            results.Add(new LevelResult(level, label, [.. targets.Select((t, i) => new PathMeasurement(t, phases[i], idle[i], samplers[i]?.PeakBytes, costs[i]))]));
         }
 
         return results;

@@ -24,6 +24,7 @@ internal static class Report
         }
 
         Summary(md, run.Levels);
+        StageTable(md, run.Levels);
         GoalsTable(md, run.Goals);
         if (run.H2Load is not null)
         {
@@ -117,6 +118,49 @@ internal static class Report
 
         md.AppendLine();
         md.AppendLine("Added: the path's figure minus the direct path's. RSS: `VmRSS` of the process the path adds in front of the model (the model server itself for the direct path), before any load and at its highest sample (every 250 ms) under load.");
+    }
+
+    /// <summary>Each sidecar path's stages at each level, as the sidecar timed them: where its time goes.</summary>
+    private static void StageTable(StringBuilder md, IReadOnlyList<LevelResult> levels)
+    {
+        var columns = levels.SelectMany(l => l.Paths.Where(p => p.Stages is { Count: > 0 }).Select(p => (Level: l, Path: p))).ToList();
+        if (columns.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine();
+        md.AppendLine("### Where the sidecar's time goes (mean µs per request, as the sidecar timed each stage)");
+        md.Append("| stage |");
+        foreach (var (level, path) in columns)
+        {
+            md.Append(CultureInfo.InvariantCulture, $" {path.Target.Name} {level.Level.Label} |");
+        }
+
+        md.AppendLine();
+        md.Append("|---|");
+        md.AppendLine(string.Concat(Enumerable.Repeat("---:|", columns.Count)));
+        var stages = columns.SelectMany(c => c.Path.Stages!.Select(s => s.Stage)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var stage in stages)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {stage} |");
+            foreach (var (_, path) in columns)
+            {
+                var cost = path.Stages!.FirstOrDefault(s => s.Stage == stage);
+                md.Append(CultureInfo.InvariantCulture, $" {(cost is null ? "–" : cost.MeanMicroseconds.ToString("F1", CultureInfo.InvariantCulture))} |");
+            }
+
+            md.AppendLine();
+        }
+
+        md.Append("| **all stages** |");
+        foreach (var (_, path) in columns)
+        {
+            md.Append(CultureInfo.InvariantCulture, $" **{path.Stages!.Sum(s => s.MeanMicroseconds):F0}** |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("The stages run inside the sidecar's request handler; what the round trip adds beyond their sum is HTTP/2 and gRPC on both hops (Kestrel, the upstream client, the thread pool). `forward` is the model server's round trip from the sidecar, 0 where a detector's batch already carried the request's own image.");
     }
 
     private static void GoalsTable(StringBuilder md, IReadOnlyList<GoalCheck> goals)

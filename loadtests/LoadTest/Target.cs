@@ -11,13 +11,15 @@ internal sealed class Target : IDisposable
 
     /// <param name="processId">The process this path adds in front of the model (the model server itself for the
     /// direct path), for its memory figures; null when the tool did not start it.</param>
-    public Target(string name, Uri address, TargetKind kind, string? description = null, int? processId = null)
+    /// <param name="metrics">A NeuralSec process's Prometheus endpoint, for its per-stage costs; null for other paths.</param>
+    public Target(string name, Uri address, TargetKind kind, string? description = null, int? processId = null, Uri? metrics = null)
     {
         Name = name;
         Kind = kind;
         Description = description ?? name;
         Address = address;
         ProcessId = processId;
+        Metrics = metrics;
         channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
@@ -41,6 +43,9 @@ internal sealed class Target : IDisposable
     public Uri Address { get; }
 
     public int? ProcessId { get; }
+
+    /// <summary>The sidecar's <c>/metrics</c> URL, where its stage timings are read.</summary>
+    public Uri? Metrics { get; }
 
     public GRPCInferenceService.GRPCInferenceServiceClient Client { get; }
 

@@ -119,6 +119,20 @@ public sealed class LoadTestComparisonRunTests
                     Assert.Equal(JsonValueKind.Number, path.GetProperty("meanMicros").ValueKind);
                     Assert.Equal(JsonValueKind.Number, path.GetProperty("p999Micros").ValueKind);
                     Assert.True(path.GetProperty("rssPeakBytes").GetInt64() > 0, name);
+
+                    // The sidecars' own stage timings: every stage, and as many timed requests as the level measured.
+                    var stages = path.GetProperty("stages");
+                    if (path.GetProperty("kind").GetString() is "sidecar" or "defended")
+                    {
+                        var byName = stages.EnumerateArray().ToDictionary(st => st.GetProperty("stage").GetString()!, st => st);
+                        Assert.Contains("forward", byName.Keys);
+                        Assert.Contains("detect", byName.Keys);
+                        Assert.Equal(path.GetProperty("successes").GetInt64(), byName["alert"].GetProperty("requests").GetInt64());
+                    }
+                    else
+                    {
+                        Assert.Equal(JsonValueKind.Null, stages.ValueKind);
+                    }
                 }
             }
 
