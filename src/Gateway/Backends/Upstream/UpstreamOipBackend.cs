@@ -231,7 +231,8 @@ internal sealed class UpstreamOipBackend : IModelBackend, IModelRepository, IDis
         }
     }
 
-    /// <summary>One attempt: a limiter permit, then the call with its deadline.</summary>
+    /// <summary>One attempt: a limiter permit (queued at most until the budget ends), then the call with its
+    /// deadline — the attempt timeout from the moment it holds the permit, capped by the budget.</summary>
     private async ValueTask<TResponse> AttemptAsync<TRequest, TResponse>(
         Func<GRPCInferenceService.GRPCInferenceServiceClient, TRequest, CallOptions, AsyncUnaryCall<TResponse>> call,
         TRequest request,
@@ -239,19 +240,20 @@ internal sealed class UpstreamOipBackend : IModelBackend, IModelRepository, IDis
         CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow().UtcDateTime;
+        if (budget <= now)
+        {
+            // A retry's backoff ran past the budget: no time is left to ask again.
+            throw new TimeoutRejectedException("the call's time budget was spent before this attempt", _resilience.TotalTimeout);
+        }
+
+        using var permit = await AcquirePermitAsync(budget - now, cancellationToken).ConfigureAwait(false);
+        now = _timeProvider.GetUtcNow().UtcDateTime;
         var deadline = now + _resilience.AttemptTimeout;
         if (budget < deadline)
         {
             deadline = budget;
         }
 
-        if (deadline <= now)
-        {
-            // A retry's backoff ran past the budget: no time is left to ask again.
-            throw new TimeoutRejectedException("the call's time budget was spent before this attempt", _resilience.TotalTimeout);
-        }
-
-        using var permit = await AcquirePermitAsync(deadline - now, cancellationToken).ConfigureAwait(false);
         try
         {
             return await call(_client, request, new CallOptions(deadline: deadline, cancellationToken: cancellationToken)).ConfigureAwait(false);

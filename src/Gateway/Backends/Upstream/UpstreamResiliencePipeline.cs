@@ -17,9 +17,10 @@ namespace NeuralSec.Gateway.Backends.Upstream;
 /// piling up on a sick server; one trial call after <see cref="UpstreamOptions.BreakDuration"/>;</item>
 /// <item>concurrency limiter with a queue (<see cref="Limiter"/>, taken inside each attempt by the backend): bounds
 /// what the sidecar puts on the model server; its rejections never count as the server's failure;</item>
-/// <item>time: no timer strategy. Each attempt carries a gRPC deadline — the earliest of its
-/// <see cref="AttemptTimeout"/>, the whole call's <see cref="TotalTimeout"/> (retries and queueing included)
-/// and the caller's own deadline — which the client enforces and the model server is told. A timed-out attempt
+/// <item>time: no timer strategy. The whole call has one budget, <see cref="TotalTimeout"/> (retries, backoff and
+/// queueing included) or the caller's own deadline when earlier; a queued attempt waits at most until it ends. Each
+/// attempt carries a gRPC deadline — its <see cref="AttemptTimeout"/> from the moment it holds a permit, capped by the
+/// budget — which the client enforces and the model server is told. A timed-out attempt
 /// is not retried (a model that is slow now will be slow again, and a retry would double its load).</item>
 /// </list>
 /// Two Polly timeout strategies did the same before, at two timers, two linked cancellation sources and two
