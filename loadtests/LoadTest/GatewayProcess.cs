@@ -113,20 +113,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Killed but not reaped in time: nothing more to do from here.
-            }
-        }
-
+        await ChildProcess.StopAsync(process);
         process.Dispose();
     }
 }

@@ -129,22 +129,8 @@ internal static class H2LoadRunner
 
     private static async Task<(int Code, string Output)> RunProcessAsync(string binary, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(binary, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(RunLimit);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            return (-1, $"killed after {RunLimit.TotalSeconds:F0} s{Environment.NewLine}{await output}{await error}");
-        }
-
-        return (process.ExitCode, (await output) + (await error));
+        var (code, output) = await ChildProcess.RunToEndAsync(binary, arguments, RunLimit);
+        return code is { } exited ? (exited, output) : (-1, $"killed after {RunLimit.TotalSeconds:F0} s{Environment.NewLine}{output}");
     }
+
 }

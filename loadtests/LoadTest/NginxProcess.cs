@@ -79,7 +79,7 @@ internal sealed class NginxProcess : IAsyncDisposable
         }
         catch
         {
-            await StopAsync(process);
+            await ChildProcess.StopAsync(process);
             process?.Dispose();
             DeleteFolder(folder);
             throw;
@@ -135,7 +135,7 @@ internal sealed class NginxProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync(_process);
+        await ChildProcess.StopAsync(_process);
         _process.Dispose();
         DeleteFolder(_folder);
     }
@@ -182,22 +182,10 @@ internal sealed class NginxProcess : IAsyncDisposable
 
     private static async Task<(int Code, string Output)> RunToEndAsync(string binary, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(binary, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(ReadyLimit);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{binary} {string.Join(' ', start.ArgumentList)} did not finish within {ReadyLimit.TotalSeconds:F0} s");
-        }
-
-        return (process.ExitCode, ((await output) + (await error)).Trim());
+        var (code, output) = await ChildProcess.RunToEndAsync(binary, arguments, ReadyLimit);
+        return code is { } exited
+            ? (exited, output.Trim())
+            : throw new InvalidOperationException($"{binary} {string.Join(' ', arguments)} did not finish within {ReadyLimit.TotalSeconds:F0} s");
     }
 
     private static string ErrorLogTail(string folder)
@@ -210,25 +198,6 @@ internal sealed class NginxProcess : IAsyncDisposable
 
         var lines = File.ReadLines(log).TakeLast(ErrorLogLinesShown).ToArray();
         return lines.Length == 0 ? string.Empty : $"{Environment.NewLine}last lines of nginx's error.log:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
-    }
-
-    private static async Task StopAsync(Process? process)
-    {
-        if (process is null || process.HasExited)
-        {
-            return;
-        }
-
-        process.Kill(entireProcessTree: true);
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Killed but not reaped in time: nothing more to do from here.
-        }
     }
 
     private static void DeleteFolder(string folder)

@@ -84,20 +84,7 @@ internal sealed class ReferenceProxyProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Killed but not reaped in time: nothing more to do from here.
-            }
-        }
-
+        await ChildProcess.StopAsync(process);
         process.Dispose();
     }
 
