@@ -317,6 +317,41 @@ public sealed class UpstreamOipBackendTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
     }
 
+    /// <summary>Calls that gave up in the limiter's queue are not the breaker's samples at all — not failures, and not
+    /// successes either, which would dilute the failure ratio of a hung server until the breaker could never open.</summary>
+    [Fact]
+    public async Task Limiter_QueuedCallsAreNotBreakerSamples_SoAHungServerStillOpensIt()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o =>
+        {
+            o.MaxConcurrency = 1;
+            o.QueueLimit = 8;
+            o.MaxRetries = 0;
+            o.BreakerMinimumThroughput = 2;
+            o.BreakerFailureRatio = 0.5;
+            o.BreakerSamplingDuration = TimeSpan.FromSeconds(60);
+            o.BreakDuration = TimeSpan.FromSeconds(30);
+        }));
+        server.Behavior.Hang();
+
+        var first = backend.InferAsync(UpstreamTestOptions.EchoRequest(), DateTime.UtcNow.AddSeconds(2), CancellationToken.None).AsTask();
+        await server.Behavior.InferStarted.Task.WaitAsync(Limit);
+        for (var i = 0; i < 4; i++)
+        {
+            var queued = await Assert.ThrowsAsync<BackendException>(() =>
+                backend.InferAsync(UpstreamTestOptions.EchoRequest(), DateTime.UtcNow.AddMilliseconds(50), CancellationToken.None).AsTask());
+            Assert.Equal(BackendError.DeadlineExceeded, queued.Error);
+        }
+
+        Assert.Equal(BackendError.DeadlineExceeded, (await Assert.ThrowsAsync<BackendException>(() => first)).Error);
+        var second = await Assert.ThrowsAsync<BackendException>(() =>
+            backend.InferAsync(UpstreamTestOptions.EchoRequest(), DateTime.UtcNow.AddMilliseconds(150), CancellationToken.None).AsTask());
+        Assert.Equal(BackendError.DeadlineExceeded, second.Error);
+
+        // Two unanswered calls of two samples: open. Had the four queued calls counted as successes, 2 of 6 is not.
+        Assert.Equal(CircuitState.Open, backend.CircuitState);
+    }
+
     /// <summary>The total timeout is one budget over every attempt and backoff: an upstream that keeps answering
     /// UNAVAILABLE is asked again only while time is left, and the last answer is the caller's.</summary>
     [Fact]

@@ -195,9 +195,9 @@ internal sealed class UpstreamOipBackend : IModelBackend, IModelRepository, IDis
         _channel.Dispose();
     }
 
-    /// <summary>Runs one unary call through the pipeline (retry, breaker) with one time budget: the total timeout,
-    /// or the caller's deadline when earlier. Each attempt takes a permit of the concurrency limiter and carries
-    /// the earliest of its attempt timeout and that budget as its gRPC deadline (see <see cref="UpstreamResiliencePipeline"/>).</summary>
+    /// <summary>Runs one unary call (retry → limiter permit → breaker → call) with one time budget: the total
+    /// timeout, or the caller's deadline when earlier. Each attempt carries the earliest of its attempt timeout and
+    /// that budget as its gRPC deadline (see <see cref="UpstreamResiliencePipeline"/>).</summary>
     private async ValueTask<TResponse> ExecuteAsync<TRequest, TResponse>(
         string operation,
         string model,
@@ -215,7 +215,7 @@ internal sealed class UpstreamOipBackend : IModelBackend, IModelRepository, IDis
         var state = (Backend: this, Call: call, Request: request, Budget: budget);
         try
         {
-            return await _resilience.Pipeline.ExecuteAsync(
+            return await _resilience.Retry.ExecuteAsync(
                 static (s, token) => s.Backend.AttemptAsync(s.Call, s.Request, s.Budget, token),
                 state,
                 cancellationToken).ConfigureAwait(false);
@@ -231,8 +231,8 @@ internal sealed class UpstreamOipBackend : IModelBackend, IModelRepository, IDis
         }
     }
 
-    /// <summary>One attempt: a limiter permit (queued at most until the budget ends), then the call with its
-    /// deadline — the attempt timeout from the moment it holds the permit, capped by the budget.</summary>
+    /// <summary>One attempt: a limiter permit (queued at most until the budget ends), then the call through the breaker
+    /// with its deadline — the attempt timeout from the moment it holds the permit, capped by the budget.</summary>
     private async ValueTask<TResponse> AttemptAsync<TRequest, TResponse>(
         Func<GRPCInferenceService.GRPCInferenceServiceClient, TRequest, CallOptions, AsyncUnaryCall<TResponse>> call,
         TRequest request,
@@ -254,18 +254,25 @@ internal sealed class UpstreamOipBackend : IModelBackend, IModelRepository, IDis
             deadline = budget;
         }
 
-        try
-        {
-            return await call(_client, request, new CallOptions(deadline: deadline, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The channel reports its own expired deadline as a cancellation (ThrowOperationCanceledOnCancellation).
-            // No token fired, so it was the deadline: the server did not answer in time. Said as such, it reads
-            // DEADLINE_EXCEEDED (not INTERNAL) and counts against the breaker like any other unanswered call.
-            Log.AttemptTimedOut(_logger, deadline - now);
-            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "the upstream call's deadline passed", ex));
-        }
+        var state = (Backend: this, Call: call, Request: request, Deadline: deadline, Timeout: deadline - now);
+        return await _resilience.Breaker.ExecuteAsync(
+            static async (s, token) =>
+            {
+                try
+                {
+                    return await s.Call(s.Backend._client, s.Request, new CallOptions(deadline: s.Deadline, cancellationToken: token)).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!token.IsCancellationRequested)
+                {
+                    // The channel reports its own expired deadline as a cancellation (ThrowOperationCanceledOnCancellation).
+                    // No token fired, so it was the deadline: the server did not answer in time. Said as such, it reads
+                    // DEADLINE_EXCEEDED (not INTERNAL) and counts against the breaker like any other unanswered call.
+                    Log.AttemptTimedOut(s.Backend._logger, s.Timeout);
+                    throw new RpcException(new Status(StatusCode.DeadlineExceeded, "the upstream call's deadline passed", ex));
+                }
+            },
+            state,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A permit to call the model server: at once when one is free (no allocation, no timer), else from the

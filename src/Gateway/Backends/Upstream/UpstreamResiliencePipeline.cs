@@ -11,12 +11,13 @@ namespace NeuralSec.Gateway.Backends.Upstream;
 /// <summary>
 /// What stands between a call and the model server, outermost first:
 /// <list type="number">
-/// <item>retry (Polly): transient failures only (<see cref="UpstreamFailureClassifier.IsTransient"/>), jittered
+/// <item>retry (Polly, <see cref="Retry"/>): transient failures only (<see cref="UpstreamFailureClassifier.IsTransient"/>), jittered
 /// exponential backoff, so a restarting model server is ridden over without a thundering herd;</item>
-/// <item>circuit breaker (Polly): after a failure ratio over the sampling window, calls fail fast instead of
+/// <item>circuit breaker (Polly, <see cref="Breaker"/>): after a failure ratio over the sampling window, calls fail fast instead of
 /// piling up on a sick server; one trial call after <see cref="UpstreamOptions.BreakDuration"/>;</item>
-/// <item>concurrency limiter with a queue (<see cref="Limiter"/>, taken inside each attempt by the backend): bounds
-/// what the sidecar puts on the model server; its rejections never count as the server's failure;</item>
+/// <item>concurrency limiter with a queue (<see cref="Limiter"/>, taken by the backend for each attempt between the
+/// two): bounds what the sidecar puts on the model server; outside the breaker, so that a full queue or a queued call
+/// giving up is never one of the breaker's samples, neither a failure nor a success;</item>
 /// <item>time: no timer strategy. The whole call has one budget, <see cref="TotalTimeout"/> (retries, backoff and
 /// queueing included) or the caller's own deadline when earlier; a queued attempt waits at most until it ends. Each
 /// attempt carries a gRPC deadline — its <see cref="AttemptTimeout"/> from the moment it holds a permit, capped by the
@@ -48,11 +49,12 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
 
-        var builder = new ResiliencePipelineBuilder { Name = "upstream", TimeProvider = timeProvider };
+        var retry = new ResiliencePipelineBuilder { Name = "upstream-retry", TimeProvider = timeProvider };
+
         // Polly refuses MaxRetryAttempts = 0; "no retries" simply means no retry strategy.
         if (options.MaxRetries > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions
+            retry.AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = options.MaxRetries,
                 Delay = options.RetryBaseDelay,
@@ -68,7 +70,9 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
             });
         }
 
-        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        Retry = retry.Build();
+        var breaker = new ResiliencePipelineBuilder { Name = "upstream-breaker", TimeProvider = timeProvider };
+        breaker.AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
             FailureRatio = options.BreakerFailureRatio,
             MinimumThroughput = options.BreakerMinimumThroughput,
@@ -96,11 +100,15 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
             },
         });
 
-        Pipeline = builder.Build();
+        Breaker = breaker.Build();
         GatewayMetrics.UpstreamCircuitState.Set(0);
     }
 
-    public ResiliencePipeline Pipeline { get; }
+    /// <summary>Outermost: retries of transient failures (empty with <see cref="UpstreamOptions.MaxRetries"/> 0).</summary>
+    public ResiliencePipeline Retry { get; }
+
+    /// <summary>Innermost, around the call itself once it holds a permit: the circuit breaker.</summary>
+    public ResiliencePipeline Breaker { get; }
 
     /// <summary>The timeout of one attempt, sent to the server as the gRPC deadline.</summary>
     public TimeSpan AttemptTimeout { get; }
