@@ -18,10 +18,20 @@ internal sealed class DefenseRandomness(IOptions<GatewayOptions> options)
     {
         if (_seed is { } seed)
         {
+            // Not HashCode.Combine: its seed is drawn anew in every process, so replays would differ run to run.
             var n = Interlocked.Increment(ref _counter);
-            return new Random(HashCode.Combine(seed, n));
+            return new Random(Mix(seed, n));
         }
 
         return new Random(RandomNumberGenerator.GetInt32(int.MaxValue));
+    }
+
+    /// <summary>(seed, n) to a 32-bit seed, the same in every process: SplitMix64's finaliser over both.</summary>
+    private static int Mix(int seed, long n)
+    {
+        var z = unchecked(((ulong)(uint)seed << 32) ^ (ulong)n) + 0x9E3779B97F4A7C15UL;
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) & int.MaxValue);
     }
 }
