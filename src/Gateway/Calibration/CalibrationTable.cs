@@ -28,6 +28,20 @@ internal static class CalibrationTable
             };
             row.AddRange(d.AdversarialScores.Select(scores => Rate(scores.Count(d.Flags), scores.Count)));
             rows.Add(row.ToArray());
+            foreach (var (grade, _, threshold) in d.Grades)
+            {
+                bool Reaches(double score) => Detectors.Detection.DetectorResult.IsBeyond(score, threshold, d.FlagsBelowThreshold);
+                var gradeRow = new List<string>
+                {
+                    $"  grades[{grade}] {d.Spec.Grades[grade].Action.ToString().ToLowerInvariant()}",
+                    d.FlagsBelowThreshold ? "score < t" : "score > t",
+                    d.BenignScores.Count.ToString(CultureInfo.InvariantCulture),
+                    PolicyRewriter.Number(threshold),
+                    Rate(d.BenignScores.Count(Reaches), d.BenignScores.Count),
+                };
+                gradeRow.AddRange(d.AdversarialScores.Select(scores => Rate(scores.Count(Reaches), scores.Count)));
+                rows.Add(gradeRow.ToArray());
+            }
         }
 
         var any = new List<string> { "any detector", "", benign.Images.Count.ToString(CultureInfo.InvariantCulture), "", Rate(AnyFlagged(detectors, d => d.BenignScores), benign.Images.Count) };

@@ -18,6 +18,9 @@ internal sealed record DetectorCalibration(
     IReadOnlyList<IReadOnlyList<double>> AdversarialScores,
     StatisticsBaseline? Baseline)
 {
+    /// <summary>Thresholds calibrated for the entry's grades that name a target rate (<c>fpr</c>), by grade position.</summary>
+    public IReadOnlyList<(int Grade, double TargetFpr, double Threshold)> Grades { get; init; } = [];
+
     /// <summary>The expected false-positive rate (false-rejection rate for STRIP) on the benign set.</summary>
     public CalibrationReport Benign => ThresholdCalibrator.Evaluate(BenignScores, [], Threshold, FlagsBelowThreshold);
 
@@ -27,5 +30,10 @@ internal sealed record DetectorCalibration(
     /// <summary>The rule the sidecar applies: strictly beyond the threshold.</summary>
     public bool Flags(double score) => DetectorResult.IsBeyond(score, Threshold, FlagsBelowThreshold);
 
-    public DetectorUpdate ToUpdate() => new(Index, Threshold) { BenignMean = Baseline?.Mean, BenignStd = Baseline?.Std };
+    public DetectorUpdate ToUpdate() => new(Index, Threshold)
+    {
+        BenignMean = Baseline?.Mean,
+        BenignStd = Baseline?.Std,
+        GradeThresholds = Grades.Select(g => (g.Grade, g.Threshold)).ToArray(),
+    };
 }

@@ -87,7 +87,22 @@ internal static class PolicyCalibrator
                 adversarialScores.Add(await CalibrationScoring.ScoreAsync(detector, i, set, Context(), cancellationToken).ConfigureAwait(false));
             }
 
-            results.Add(new DetectorCalibration(i, policy.Detect[i], flagsBelow, threshold, benignScores, adversarialScores, baselines[i]));
+            var grades = new List<(int, double, double)>();
+            for (var g = 0; g < detector.Spec.Grades.Count; g++)
+            {
+                if (detector.Spec.Grades[g].TargetFpr is { } gradeFpr)
+                {
+                    var gradeThreshold = ThresholdCalibrator.Calibrate(benignScores, gradeFpr, flagsBelow, method);
+                    if (!double.IsFinite(gradeThreshold))
+                    {
+                        throw new CalibrationException($"detect[{i}] {detector.Spec.Type} grades[{g}]: the {method} rule gave threshold {gradeThreshold} at fpr {gradeFpr}; use --method quantile or a larger benign set");
+                    }
+
+                    grades.Add((g, gradeFpr, gradeThreshold));
+                }
+            }
+
+            results.Add(new DetectorCalibration(i, policy.Detect[i], flagsBelow, threshold, benignScores, adversarialScores, baselines[i]) { Grades = grades });
         }
 
         return results;

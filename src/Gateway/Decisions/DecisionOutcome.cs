@@ -8,6 +8,9 @@ internal enum DecisionOutcome
     /// <summary>Answered, and the SOC is told.</summary>
     Alert,
 
+    /// <summary>Answered from the purified view (<c>spec.repair</c>), and the SOC is told.</summary>
+    Repair,
+
     /// <summary>Answered label-only.</summary>
     Degrade,
 

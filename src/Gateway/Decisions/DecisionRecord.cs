@@ -22,6 +22,9 @@ internal sealed class DecisionRecord
     /// <summary>True when the output must be answered label-only.</summary>
     public bool DegradeOutput => Enforced && Outcome == DecisionOutcome.Degrade;
 
+    /// <summary>True when the forwarded input is the purified view (<c>spec.repair</c>) a detector asked for.</summary>
+    public bool Repaired { get; set; }
+
     public void Add(Verdict verdict) => _verdicts.Add(verdict);
 
     /// <summary>Raises the decision to <paramref name="outcome"/> if that is more severe than the current one.</summary>

@@ -10,6 +10,7 @@ internal static class DefenseActions
         DefenseAction.Block => DecisionOutcome.Block,
         DefenseAction.Throttle => DecisionOutcome.Throttle,
         DefenseAction.Degrade => DecisionOutcome.Degrade,
+        DefenseAction.Repair => DecisionOutcome.Repair,
         _ => DecisionOutcome.Alert,
     };
 

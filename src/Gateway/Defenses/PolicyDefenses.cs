@@ -13,16 +13,17 @@ namespace NeuralSec.Gateway.Defenses;
 /// </summary>
 internal sealed class PolicyDefenses
 {
-    private PolicyDefenses(ImageInputPolicy? image, ImageScaling scaling, IReadOnlyList<IPreprocessor> preprocessors, IReadOnlyList<CompiledDetector> detectors, IReadOnlyList<CompiledStreamDetector> stream)
+    private PolicyDefenses(ImageInputPolicy? image, ImageScaling scaling, IReadOnlyList<IPreprocessor> preprocessors, IReadOnlyList<IPreprocessor> repairers, IReadOnlyList<CompiledDetector> detectors, IReadOnlyList<CompiledStreamDetector> stream)
     {
         Image = image;
         Scaling = scaling;
         Preprocessors = preprocessors;
+        Repairers = repairers;
         Detectors = detectors;
         Stream = stream;
     }
 
-    public static PolicyDefenses None { get; } = new(null, ImageScaling.UnitRange, [], [], []);
+    public static PolicyDefenses None { get; } = new(null, ImageScaling.UnitRange, [], [], [], []);
 
     public ImageInputPolicy? Image { get; }
 
@@ -31,6 +32,9 @@ internal sealed class PolicyDefenses
     public ImageLayout Layout => Image?.Nhwc == true ? ImageLayout.Nhwc : ImageLayout.Nchw;
 
     public IReadOnlyList<IPreprocessor> Preprocessors { get; }
+
+    /// <summary><c>spec.repair</c>: applied after <see cref="Preprocessors"/> to a request a detector repairs.</summary>
+    public IReadOnlyList<IPreprocessor> Repairers { get; }
 
     public IReadOnlyList<CompiledDetector> Detectors { get; }
 
@@ -58,6 +62,7 @@ internal sealed class PolicyDefenses
             ? ImageScaling.UnitRange
             : new ImageScaling(image.Range[0], image.Range[1], image.Mean.Count > 0 ? image.Mean : null, image.Std.Count > 0 ? image.Std : null);
         var preprocessors = policy.Preprocess.Select(p => DefenseFactory.CreatePreprocessor(p.Type, p.Options)).ToArray();
+        var repairers = policy.Repair.Select(p => DefenseFactory.CreatePreprocessor(p.Type, p.Options)).ToArray();
         var resources = new DefenseResources { LoadImages = reference => loadImages(policy.Source, reference), DeploymentSecret = deploymentSecret };
         var detectors = policy.Detect
             .Select(d => new CompiledDetector(d, DefenseCatalog.Find(d.Type)!, DefenseFactory.CreateDetector(d.Type, d.Options, resources)))
@@ -66,6 +71,6 @@ internal sealed class PolicyDefenses
             .Select((d, i) => new CompiledStreamDetector(d, DefenseCatalog.Find(d.Type)!, DefenseFactory.CreateStreamDetector(d.Type, d.Options, resources), i))
             .OrderBy(d => d.Detector is Detectors.Stream.NearDuplicateDetector ? 0 : 1)
             .ToArray();
-        return new PolicyDefenses(image, scaling, preprocessors, detectors, stream);
+        return new PolicyDefenses(image, scaling, preprocessors, repairers, detectors, stream);
     }
 }

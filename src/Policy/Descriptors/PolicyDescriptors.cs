@@ -20,12 +20,18 @@ internal static class PolicyDescriptors
     public const string TypeKey = "type";
     public const string ThresholdKey = "threshold";
     public const string ActionKey = "action";
+    public const string GradesKey = "grades";
+    public const string RepairKey = "repair";
+    public const string FprKey = "fpr";
 
     public static IReadOnlyList<string> Modes { get; } = ["enforce", "monitor"];
 
     public static IReadOnlyList<string> ErrorModes { get; } = ["fail-open", "fail-closed"];
 
     public static IReadOnlyList<string> Actions { get; } = ["block", "alert", "throttle", "degrade"];
+
+    /// <summary>What a detect entry (or one of its grades) may answer: the stream actions and repair.</summary>
+    public static IReadOnlyList<string> DetectActions { get; } = ["block", "alert", "throttle", "degrade", "repair"];
 
     public static IReadOnlyList<string> DataTypes { get; } = Enum.GetValues<TensorDataType>().Select(t => t.ToWireName()).ToArray();
 
@@ -40,6 +46,26 @@ internal static class PolicyDescriptors
         Description = "What a flagged input gets: block (PERMISSION_DENIED), alert (answered, alerted), throttle (RESOURCE_EXHAUSTED), degrade (label-only answer). For a stream detector the client gets it for spec.extraction.cooldown: block refuses it, throttle gives it the throttled budget, degrade answers it label-only (this answer included).",
         AllowedValues = Actions,
         Default = "block",
+    };
+
+    /// <summary><c>action:</c> of a detect entry or grade: the stream actions plus repair.</summary>
+    public static ScalarDescriptor DetectAction { get; } = new(ScalarType.String)
+    {
+        Description = "What a flagged input gets: block (PERMISSION_DENIED), alert (answered, alerted), throttle (RESOURCE_EXHAUSTED), degrade (label-only answer), repair (answered from the purified view, spec.repair, and alerted: a false positive still gets a right answer, an adversarial input a non-adversarial one).",
+        AllowedValues = DetectActions,
+        Default = "block",
+    };
+
+    /// <summary><c>grades:</c> of a detect entry.</summary>
+    public static ArrayDescriptor Grades { get; } = new(new ObjectDescriptor(
+    [
+        new(ThresholdKey, new ScalarDescriptor(ScalarType.Number) { Description = "Score beyond which this grade applies; further beyond than the entry's threshold and the previous grade's. Set by `neuralsec calibrate` when fpr is given." }) { Required = true },
+        new(ActionKey, DetectAction with { Default = null }) { Required = true },
+        new(FprKey, new ScalarDescriptor(ScalarType.Number) { Description = "Target benign rate of this grade, for `neuralsec calibrate` (e.g. 0.0005): the share of benign inputs that may reach it.", ExclusiveMinimum = 0, Maximum = 1 }),
+    ]) { Description = "A stronger answer for scores further beyond the threshold." })
+    {
+        Description = "Graded answers: a score just over the threshold gets the entry's action (alert, repair), one far over it the grade's (block). Each grade's threshold is further beyond the previous one's and its action more severe (alert < repair < degrade < throttle < block).",
+        MaxItems = 4,
     };
 
     public static ObjectDescriptor Root { get; } = BuildRoot();
@@ -222,10 +248,11 @@ internal static class PolicyDescriptors
             new("rateLimit", rateLimit),
             new("preprocess", new DefenseListDescriptor(DefenseStage.Preprocess) { Description = "Transforms applied, in order, to the input that is forwarded." }),
             new("detect", new DefenseListDescriptor(DefenseStage.Detect) { Description = "Detectors that score the input; each flags above (or below) its threshold." }),
+            new(RepairKey, new DefenseListDescriptor(DefenseStage.Preprocess) { Description = "Transforms applied, in order, to the forwarded input (after preprocess) of a request a detector answers with 'repair': the caller gets the model's answer to this purified view instead of a refusal. Required when a detect entry or grade repairs." }),
             new("extraction", extraction),
             new("output", output),
             new("refusals", refusals),
-        ]) { Description = "What the firewall does for the models it governs.", Rules = [ImageDefensesNeedAnImage, EscalationNeedsInputDetectors] };
+        ]) { Description = "What the firewall does for the models it governs.", Rules = [ImageDefensesNeedAnImage, EscalationNeedsInputDetectors, RepairNeedsRepairTransforms] };
 
         return new ObjectDescriptor(
         [
@@ -242,7 +269,7 @@ internal static class PolicyDescriptors
     {
         var spec = (YMapping)value;
         var hasImage = spec.Find("input")?.Value is YMapping input && input.Find("image") is not null;
-        foreach (var key in new[] { "preprocess", "detect" })
+        foreach (var key in new[] { "preprocess", "detect", RepairKey })
         {
             if (!hasImage && spec.Find(key) is { Value: YSequence { Items.Count: > 0 } } entry)
             {
@@ -273,6 +300,36 @@ internal static class PolicyDescriptors
                 {
                     diagnostics.Add(type.Value.Location, "flaggedInputs counts the requests the detect entries flag, and this policy has none", "add detect entries, or remove flaggedInputs");
                 }
+            }
+        }
+    }
+
+    /// <summary>A detect entry (or grade) that repairs needs <c>spec.repair</c>: without transforms "repaired" would
+    /// forward the suspicious input unchanged.</summary>
+    private static void RepairNeedsRepairTransforms(YNode value, string path, PolicyDiagnostics diagnostics)
+    {
+        var spec = (YMapping)value;
+        if (spec.Find(RepairKey) is { Value: YSequence { Items.Count: > 0 } } || spec.Find("detect")?.Value is not YSequence detect)
+        {
+            return;
+        }
+
+        foreach (var item in detect.Items.OfType<YMapping>())
+        {
+            var actions = new List<YNode>();
+            if (item.Find(ActionKey)?.Value is { } action)
+            {
+                actions.Add(action);
+            }
+
+            if (item.Find(GradesKey)?.Value is YSequence grades)
+            {
+                actions.AddRange(grades.Items.OfType<YMapping>().Select(g => g.Find(ActionKey)?.Value).OfType<YNode>());
+            }
+
+            foreach (var repair in actions.OfType<YScalar>().Where(a => a.Text == "repair"))
+            {
+                diagnostics.Add(repair.Location, "action 'repair' needs spec.repair, the transforms that purify the input", "add e.g. spec.repair: [{ type: bitDepth, bits: 1 }]");
             }
         }
     }

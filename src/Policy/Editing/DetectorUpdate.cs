@@ -7,4 +7,7 @@ public sealed record DetectorUpdate(int Index, double Threshold)
     public IReadOnlyList<double>? BenignMean { get; init; }
 
     public IReadOnlyList<double>? BenignStd { get; init; }
+
+    /// <summary>New thresholds for entries of the detector's <c>grades</c> (those with an <c>fpr</c>), by position.</summary>
+    public IReadOnlyList<(int Grade, double Threshold)> GradeThresholds { get; init; } = [];
 }

@@ -107,6 +107,20 @@ public static class PolicyRewriter
             {
                 edits.Add(Insert(text, entry, missing, newline));
             }
+
+            foreach (var (grade, threshold) in update.GradeThresholds)
+            {
+                if (entry.Find(PolicyDescriptors.GradesKey)?.Value is not YSequence grades || grade >= grades.Items.Count
+                    || grades.Items[grade] is not YMapping gradeEntry || gradeEntry.Find(PolicyDescriptors.ThresholdKey) is not { } existing)
+                {
+                    throw new PolicyEditException($"spec.detect[{update.Index}].grades[{grade}] has no threshold in the policy text");
+                }
+
+                if (overwrite)
+                {
+                    edits.Add(Replace(existing.Key, existing.Value, Number(threshold)));
+                }
+            }
         }
 
         return TextEdit.Apply(text, edits);

@@ -14,4 +14,8 @@ public enum DefenseAction
 
     /// <summary><c>degrade</c>: answer with a label-only output.</summary>
     Degrade,
+
+    /// <summary><c>repair</c> (detect entries only): answer from the purified view — the input after
+    /// <c>spec.repair</c> — instead of refusing, and raise an alert.</summary>
+    Repair,
 }

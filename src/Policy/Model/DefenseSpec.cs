@@ -14,6 +14,10 @@ public sealed record DefenseSpec(string Type, IReadOnlyDictionary<string, object
     /// <summary><c>threshold:</c> for detectors: flagged when the score is beyond it. Set by calibration.</summary>
     public double? Threshold { get; init; }
 
+    /// <summary><c>grades:</c> for detect entries: stronger answers for scores further beyond, each at its own
+    /// threshold, in order (each further beyond the previous, each action more severe). Empty: one grade.</summary>
+    public IReadOnlyList<DefenseGrade> Grades { get; init; } = [];
+
     /// <summary>Where it was declared, for messages: <c>file:line:column</c>.</summary>
     public string Location { get; init; } = string.Empty;
 }

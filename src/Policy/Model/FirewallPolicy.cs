@@ -40,6 +40,10 @@ public sealed record FirewallPolicy
     /// <summary>Purifying transforms, applied in order to what is forwarded.</summary>
     public IReadOnlyList<DefenseSpec> Preprocess { get; init; } = [];
 
+    /// <summary><c>spec.repair</c>: transforms applied, in order, to the forwarded input of a request a detector
+    /// answers with <see cref="DefenseAction.Repair"/> (after <see cref="Preprocess"/>).</summary>
+    public IReadOnlyList<DefenseSpec> Repair { get; init; } = [];
+
     /// <summary>Detectors that score the input.</summary>
     public IReadOnlyList<DefenseSpec> Detect { get; init; } = [];
 

@@ -36,6 +36,7 @@ internal static class PolicyBinder
             RateLimit = RateLimit(spec.Find("rateLimit")?.Value as YMapping),
             Preprocess = Defenses(source, spec.Find("preprocess")?.Value as YSequence, defenses),
             Detect = Defenses(source, spec.Find("detect")?.Value as YSequence, defenses),
+            Repair = Defenses(source, spec.Find(PolicyDescriptors.RepairKey)?.Value as YSequence, defenses),
             Extraction = Extraction(source, spec.Find("extraction")?.Value as YMapping, defenses),
             Output = Output(spec.Find("output")?.Value as YMapping),
             Refusals = new RefusalPolicy { Explain = spec.Find("refusals")?.Value is YMapping refusals && (Boolean(refusals, "explain") ?? false) },
@@ -179,19 +180,25 @@ internal static class PolicyBinder
             result[i] = new DefenseSpec(definition.Type, options.ToFrozenDictionary(StringComparer.Ordinal))
             {
                 Threshold = Number(entry, PolicyDescriptors.ThresholdKey),
-                Action = Text(entry, PolicyDescriptors.ActionKey) switch
-                {
-                    "alert" => DefenseAction.Alert,
-                    "throttle" => DefenseAction.Throttle,
-                    "degrade" => DefenseAction.Degrade,
-                    _ => DefenseAction.Block,
-                },
+                Action = Action(Text(entry, PolicyDescriptors.ActionKey)),
+                Grades = entry.Find(PolicyDescriptors.GradesKey)?.Value is YSequence grades
+                    ? grades.Items.Cast<YMapping>().Select(g => new DefenseGrade(Number(g, PolicyDescriptors.ThresholdKey)!.Value, Action(Text(g, PolicyDescriptors.ActionKey))) { TargetFpr = Number(g, PolicyDescriptors.FprKey) }).ToArray()
+                    : [],
                 Location = $"{source.Path}:{entry.Location}",
             };
         }
 
         return result;
     }
+
+    private static DefenseAction Action(string? text) => text switch
+    {
+        "alert" => DefenseAction.Alert,
+        "throttle" => DefenseAction.Throttle,
+        "degrade" => DefenseAction.Degrade,
+        "repair" => DefenseAction.Repair,
+        _ => DefenseAction.Block,
+    };
 
     private static object? OptionValue(YNode node, OptionKind kind) => (kind, node) switch
     {

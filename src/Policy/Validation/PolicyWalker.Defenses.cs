@@ -52,6 +52,11 @@ internal sealed partial class PolicyWalker
             keys.AddRange([PolicyDescriptors.ThresholdKey, PolicyDescriptors.ActionKey]);
         }
 
+        if (stage == DefenseStage.Detect)
+        {
+            keys.Add(PolicyDescriptors.GradesKey);
+        }
+
         foreach (var entry in entries.Where(e => e != typeEntry))
         {
             var key = entry.Key.Text;
@@ -62,7 +67,12 @@ internal sealed partial class PolicyWalker
             }
             else if (stage.Decides() && key == PolicyDescriptors.ActionKey)
             {
-                Walk(entry.Value, PolicyDescriptors.Action, childPath, entry.Key.Location);
+                Walk(entry.Value, stage == DefenseStage.Detect ? PolicyDescriptors.DetectAction : PolicyDescriptors.Action, childPath, entry.Key.Location);
+            }
+            else if (stage == DefenseStage.Detect && key == PolicyDescriptors.GradesKey)
+            {
+                Walk(entry.Value, PolicyDescriptors.Grades, childPath, entry.Key.Location);
+                CheckGradeOrder(mapping, definition, childPath);
             }
             else if (definition.Options.FirstOrDefault(o => o.Name == key) is { } option)
             {
@@ -87,6 +97,57 @@ internal sealed partial class PolicyWalker
         {
             diagnostics.Add(mapping.Location, $"missing required key '{PolicyDescriptors.ThresholdKey}' in {display}", "every detector needs one; calibration sets it from a target false-positive rate");
         }
+    }
+
+    /// <summary>Grades must climb: each threshold further beyond the previous one (the entry's own threshold first),
+    /// each action more severe. Otherwise a grade could never apply, or a stronger score would get a gentler answer.</summary>
+    private void CheckGradeOrder(YMapping entry, DefenseDefinition definition, string path)
+    {
+        if (entry.Find(PolicyDescriptors.GradesKey)?.Value is not YSequence grades)
+        {
+            return;
+        }
+
+        var previousThreshold = entry.Find(PolicyDescriptors.ThresholdKey)?.Value is YScalar t && t.TryGetNumber(out var n) ? n : (double?)null;
+        var previousAction = entry.Find(PolicyDescriptors.ActionKey)?.Value is YScalar a ? a.Text : "block";
+        var beyond = definition.FlagsBelowThreshold ? "below" : "above";
+        for (var i = 0; i < grades.Items.Count; i++)
+        {
+            if (grades.Items[i] is not YMapping grade)
+            {
+                continue;
+            }
+
+            var gradePath = PolicyPaths.Display(PolicyPaths.Item(path, i));
+            if (grade.Find(PolicyDescriptors.ThresholdKey)?.Value is YScalar ts && ts.TryGetNumber(out var threshold))
+            {
+                if (previousThreshold is { } before && (definition.FlagsBelowThreshold ? threshold >= before : threshold <= before))
+                {
+                    diagnostics.Add(ts.Location, $"{gradePath} threshold {ts.Text} is not {beyond} the previous threshold ({Number(before)})", $"{definition.Type} flags scores {beyond} its threshold: each grade starts further {beyond}");
+                }
+
+                previousThreshold = threshold;
+            }
+
+            if (grade.Find(PolicyDescriptors.ActionKey)?.Value is YScalar action && PolicyDescriptors.DetectActions.Contains(action.Text))
+            {
+                if (Severity(action.Text) <= Severity(previousAction))
+                {
+                    diagnostics.Add(action.Location, $"{gradePath} action '{action.Text}' is not more severe than the previous grade's '{previousAction}'", "order: alert < repair < degrade < throttle < block");
+                }
+
+                previousAction = action.Text;
+            }
+        }
+
+        static int Severity(string action) => action switch
+        {
+            "alert" => 0,
+            "repair" => 1,
+            "degrade" => 2,
+            "throttle" => 3,
+            _ => 4,
+        };
     }
 
     private DefenseDefinition? FindDefinition(YNode typeNode, DefenseStage stage, string path)

@@ -57,6 +57,29 @@ public sealed partial class CalibrateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_grade_with_a_target_rate_gets_its_own_threshold_beyond_the_entry_threshold()
+    {
+        var path = _fixture.Write("policy.yaml", Policy.Replace(
+            "- { type: featureSqueezing, action: alert }",
+            "- { type: featureSqueezing, action: alert, grades: [{ threshold: 2, action: block, fpr: 0.005 }] }",
+            StringComparison.Ordinal));
+
+        var (code, output, error) = await Run(path, "--write");
+
+        Assert.True(code == 0, error);
+        var revalidated = new PolicyValidator(modelRepository: RepoPaths.ModelRepository).ValidateFile(PolicySource.FromFile(path));
+        Assert.Empty(revalidated.Errors);
+        var entry = revalidated.Policy!.Detect[0];
+        var scores = await CalibrationFixture.ScoreAsync(DefenseFactory.CreateDetector("featureSqueezing"), CalibrationFixture.Digits(0, CalibrationFixture.BenignCount));
+        Assert.Equal(ThresholdCalibrator.ForHighScores(scores, 0.01), entry.Threshold);
+        var grade = Assert.Single(entry.Grades);
+        Assert.Equal(ThresholdCalibrator.ForHighScores(scores, 0.005), grade.Threshold);
+        Assert.Equal(0.005, grade.TargetFpr);
+        Assert.True(grade.Threshold > entry.Threshold, $"grade {grade.Threshold} should lie beyond the entry's {entry.Threshold}");
+        Assert.Matches(@"grades\[0\] block\s+score > t\s+200\s+\S+\s+0\.50% \(1/200\)", output);
+    }
+
+    [Fact]
     public async Task Patch_prints_a_unified_diff_and_leaves_the_file_alone()
     {
         var path = _fixture.Write("policy.yaml", Policy);

@@ -14,7 +14,7 @@ internal static class OcsfVocabulary
         _ => "Unknown",
     };
 
-    /// <summary>action_id (1 Allowed, 2 Denied, 99 Other) and disposition_id for the action NeuralSec took. A monitor-mode
+    /// <summary>action_id (1 Allowed, 2 Denied, 4 Modified, 99 Other) and disposition_id for the action NeuralSec took. A monitor-mode
     /// decision was not applied, so it is Allowed/Detected whatever it would have done.</summary>
     public static (int ActionId, string Action, int DispositionId, string Disposition) ActionOf(AlertEvent alert)
     {
@@ -29,6 +29,7 @@ internal static class OcsfVocabulary
             "throttle" => (2, "Denied", 25, "Rejected"),
             "refuse-reload" => (2, "Denied", 25, "Rejected"),
             "degrade" => (1, "Allowed", 7, "Custom Action"),
+            "repair" => (4, "Modified", 11, "Corrected"),
             "alert" => (1, "Allowed", 19, "Alert"),
             _ => (99, alert.Action, 99, alert.Action),
         };

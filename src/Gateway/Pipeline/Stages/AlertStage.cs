@@ -114,6 +114,7 @@ internal sealed class AlertStage(IAlertPublisher publisher, IPolicyProvider poli
         (DecisionOutcome.Throttle, ReasonCodes.AuthThrottled) => "Failed authentication attempts throttled",
         (DecisionOutcome.Throttle, _) => "Client throttled",
         (DecisionOutcome.Degrade, _) => "Output degraded to label-only",
+        (DecisionOutcome.Repair, _) => "Suspicious input answered from its purified view",
         _ => "Suspicious inference request",
     };
 }

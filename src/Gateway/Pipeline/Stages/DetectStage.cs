@@ -69,11 +69,11 @@ internal sealed class DetectStage(
             }
 
             GatewayMetrics.DetectorScores.WithLabels(detector.Spec.Type).Observe(result!.Score);
-            var flagged = detector.Threshold is { } threshold && result.IsFlagged(threshold);
-            context.Decision.Add(new Verdict(Id, detector.Spec.Type, flagged, detector.Spec.Action)
+            var grade = detector.Grade(result);
+            context.Decision.Add(new Verdict(Id, detector.Spec.Type, grade is not null, grade?.Action ?? detector.Spec.Action)
             {
                 Score = result.Score,
-                Threshold = detector.Threshold,
+                Threshold = grade?.Threshold ?? detector.Threshold,
                 AtlasTechniqueId = detector.Definition.AtlasTechniqueId,
             });
         }

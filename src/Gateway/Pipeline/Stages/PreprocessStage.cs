@@ -23,22 +23,8 @@ internal sealed class PreprocessStage(DefenseRegistry registry, DefenseRandomnes
         try
         {
             var defenses = registry.For(policy);
-            if (!ImageInputs.TryRead(context.Inputs, defenses, out var index, out var batch, out var rejection))
-            {
-                return ValueTask.FromResult<StageOutcome>(rejection!);
-            }
-
-            var random = randomness.Next();
-            foreach (var preprocessor in defenses.Preprocessors)
-            {
-                current = preprocessor.Type;
-                preprocessor.Apply(batch!, random);
-            }
-
-            var inputs = context.Inputs.ToArray();
-            inputs[index] = batch!.ToTensor(inputs[index].Name);
-            context.Inputs = inputs;
-            return ValueTask.FromResult(StageOutcome.Continue);
+            var rejection = ImageTransforms.Apply(context, defenses, defenses.Preprocessors, randomness.Next(), ref current);
+            return ValueTask.FromResult(rejection is null ? StageOutcome.Continue : (StageOutcome)rejection);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

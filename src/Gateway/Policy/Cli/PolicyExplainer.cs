@@ -77,7 +77,17 @@ internal static class PolicyExplainer
         {
             var definition = defenses.FirstOrDefault(d => d.Type == detector.Type);
             var side = definition?.FlagsBelowThreshold == true ? "below" : "above";
-            text.AppendLine(Invariant($"  - {detector.Type}{Options(detector)}: flags a score {side} {detector.Threshold}; then {Action(detector.Action, policy.Mode)}. {Describe(detector, defenses)}"));
+            var grades = string.Concat(detector.Grades.Select(g => Invariant($"; {side} {g.Threshold}, {Action(g.Action, policy.Mode)}")));
+            text.AppendLine(Invariant($"  - {detector.Type}{Options(detector)}: flags a score {side} {detector.Threshold}; then {Action(detector.Action, policy.Mode)}{grades}. {Describe(detector, defenses)}"));
+        }
+
+        if (policy.Repair.Count > 0)
+        {
+            text.AppendLine("Repair, in this order, for a request a detector answers with repair (after preprocessing):");
+            foreach (var step in policy.Repair)
+            {
+                text.AppendLine($"  - {step.Type}{Options(step)}: {Describe(step, defenses)}");
+            }
         }
 
         AppendExtraction(text, policy, defenses);
@@ -167,6 +177,7 @@ internal static class PolicyExplainer
             DefenseAction.Block => "the request is blocked (PERMISSION_DENIED)",
             DefenseAction.Throttle => "the client is throttled (RESOURCE_EXHAUSTED)",
             DefenseAction.Degrade => "the answer is reduced to the label only",
+            DefenseAction.Repair => "the request is answered from its purified view (spec.repair) and an alert is raised",
             _ => "the request is answered and an alert is raised",
         };
         return mode == PolicyMode.Monitor && action != DefenseAction.Alert ? $"{what} would happen, but monitor mode only alerts" : what;
