@@ -83,8 +83,8 @@ internal static class SqueezeAwarePgd
                         }
                         else
                         {
-                            Accumulate(fromL1, pi, sign, 1f);                 // ∂L1/∂z(x) through softmax
-                            Accumulate(g.Item((k * b) + i), q, sign, lambda); // −λ·∂L1/∂z(s(x)), sign flipped twice
+                            SoftmaxJacobian.Accumulate(fromL1, pi, sign, 1f);                 // ∂L1/∂z(x) through softmax
+                            SoftmaxJacobian.Accumulate(g.Item((k * b) + i), q, sign, lambda); // −λ·∂L1/∂z(s(x)), sign flipped twice
                         }
                     }
 
@@ -134,20 +134,5 @@ internal static class SqueezeAwarePgd
         }
 
         return result;
-    }
-
-    /// <summary>target += scale · Jᵀ·v for the softmax Jacobian at probabilities p: p ⊙ (v − p·v).</summary>
-    private static void Accumulate(Span<float> target, ReadOnlySpan<float> p, ReadOnlySpan<float> v, float scale)
-    {
-        var dot = 0f;
-        for (var j = 0; j < p.Length; j++)
-        {
-            dot += p[j] * v[j];
-        }
-
-        for (var j = 0; j < p.Length; j++)
-        {
-            target[j] += scale * p[j] * (v[j] - dot);
-        }
     }
 }

@@ -22,12 +22,13 @@ internal static class EvaluateCommand
         var adaptiveCount = Values.Integer("--adaptive-count", "digits for the BPDA/EOT attacks on purification", 500, 1, EvaluationData.HalfSize);
         var eot = Values.Integer("--eot", "expectation-over-transformation samples per step", 10, 1, 100);
         var detectorAttackCount = Values.Integer("--detector-attack-count", "digits for the adaptive attack on featureSqueezing", 500, 1, EvaluationData.HalfSize);
+        var jointCount = Values.Integer("--joint-count", "digits for the fully adaptive attacker against the graded answer rules", 200, 1, EvaluationData.HalfSize);
         var stripSamples = Values.Integer("--strip-samples", "STRIP overlays per input", 100, 1, 1000);
         var data = RedTeamCli.DataOption();
         var models = RedTeamCli.ModelsOption();
         var command = new Command("evaluate", "Measure detectors, purification and STRIP on the committed fixtures; write the markdown report")
         {
-            output, seed, count, adaptiveCount, eot, detectorAttackCount, stripSamples, data, models,
+            output, seed, count, adaptiveCount, eot, detectorAttackCount, jointCount, stripSamples, data, models,
         };
         command.SetAction(parseResult => Run(
             new Settings(
@@ -37,6 +38,7 @@ internal static class EvaluateCommand
                 parseResult.GetValue(adaptiveCount),
                 parseResult.GetValue(eot),
                 parseResult.GetValue(detectorAttackCount),
+                parseResult.GetValue(jointCount),
                 parseResult.GetValue(stripSamples),
                 parseResult.GetValue(data),
                 parseResult.GetValue(models),
@@ -76,6 +78,8 @@ internal static class EvaluateCommand
         var purification = PurificationEvaluation.Run(data, models, grid, adaptiveCount, eot, seed, progress);
         progress.Begin("adaptive attack against featureSqueezing");
         var adaptive = AdaptiveDetectorEvaluation.RunAsync(data, models, detection, adaptiveDetectorCount, progress, CancellationToken.None).GetAwaiter().GetResult();
+        progress.Begin("graded answers against the fully adaptive attacker");
+        var graded = GradedResponseEvaluation.RunAsync(data, models, detection, a.JointCount, progress, CancellationToken.None).GetAwaiter().GetResult();
         progress.Begin("STRIP on mnist-backdoor");
         // The committed 100-digit pool, and the whole 500-digit StripPool for comparison.
         var strip = new[] { StripPool.CommittedSize, MnistDataset.StripPoolSize }
@@ -95,12 +99,12 @@ internal static class EvaluateCommand
             Sections = progress.Sections,
             Total = TimeProvider.System.GetLocalNow().DateTime - process.StartTime, // the process start is local time
         };
-        var report = EvaluationReport.Render(run, detection, purification, strip, adaptive);
+        var report = EvaluationReport.Render(run, detection, purification, strip, adaptive, graded);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         File.WriteAllText(output, report);
         stdout.WriteLine($"wrote {output} ({run.Total.TotalSeconds:F0} s)");
         return 0;
     }
 
-    private sealed record Settings(string? Out, int Seed, int Count, int AdaptiveCount, int Eot, int DetectorAttackCount, int StripSamples, string? Data, string? Models, string Arguments);
+    private sealed record Settings(string? Out, int Seed, int Count, int AdaptiveCount, int Eot, int DetectorAttackCount, int JointCount, int StripSamples, string? Data, string? Models, string Arguments);
 }

@@ -15,7 +15,7 @@ internal static class EvaluationReport
     public const double PaperFpr = 0.05;
     public const double GoalDetection = 0.99;
 
-    public static string Render(RunInfo run, DetectionResults detection, PurificationResults purification, IReadOnlyList<StripResults> strip, AdaptiveDetectorResults? adaptive)
+    public static string Render(RunInfo run, DetectionResults detection, PurificationResults purification, IReadOnlyList<StripResults> strip, AdaptiveDetectorResults? adaptive, GradedResponseResults? graded = null)
     {
         var sb = new StringBuilder();
         Header(sb, run);
@@ -23,6 +23,10 @@ internal static class EvaluationReport
         Purification(sb, purification);
         Strip(sb, strip);
         AdaptiveDetector(sb, adaptive, detection);
+        if (graded is not null)
+        {
+            GradedResponseReport.Write(sb, graded);
+        }
         Timing(sb, run);
         return sb.ToString();
     }
