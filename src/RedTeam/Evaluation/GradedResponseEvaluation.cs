@@ -55,6 +55,7 @@ internal static class GradedResponseEvaluation
             new("refuse", "previous default: refuse when any member flags at 1/3 % (the §1 combination)", null, repair),
             new("repair", "repair when any member flags at 1/3 %; never refuse a single request", repair, never),
             new("graded", "repair when any member flags at 1/3 %; refuse beyond twice a member's largest benign calibration score", repair, refuse),
+            new("purify", "answer every request from its bit-depth-1 view (spec.preprocess); refuse as `graded`; the detectors otherwise only alert", members.Select(_ => double.NegativeInfinity).ToArray(), refuse),
         ];
 
         var mnist = models.Get(FixtureModels.Classifier).Network;
@@ -88,12 +89,12 @@ internal static class GradedResponseEvaluation
         var baseline = StatisticsBaseline.Fit(Digits.AsBatch(data.Calibration.Images));
         var statistics = new StatisticsGradient(baseline);
         var autoencoder = models.Get(FixtureModels.Autoencoder).Network;
-        var targets = new JointAttackTargets(repair[0], repair[1], repair[2]);
         var context = DetectionEvaluation.Context(models);
         var adaptive = new List<AdaptiveOutcome>();
         for (var t = 1; t < policies.Length; t++)
         {
             var target = policies[t];
+            var targets = Targets(target);
             foreach (var settings in Attacks)
             {
                 var adversarial = JointAdaptiveAttack.Run(mnist, autoencoder, [bitDepth1, median2], statistics, targets,
@@ -152,6 +153,16 @@ internal static class GradedResponseEvaluation
             .ThenBy(p => adaptive.Where(a => a.Target == p && a.Settings is { Norm: AttackNorm.LInf, Epsilon: 0.1f } or { Norm: AttackNorm.L2, Epsilon: 2f }).Average(a => a.Success[p]))
             .ThenBy(p => benign[p].Refused)
             .First();
+    }
+
+    /// <summary>What the attacker must stay under per member to get the rule's gentlest answer: the repair threshold
+    /// where the rule repairs conditionally, else the refuse threshold (no penalty where neither is finite).</summary>
+    private static JointAttackTargets Targets(ResponsePolicy rule)
+    {
+        var t = Enumerable.Range(0, rule.Refuse.Length)
+            .Select(m => rule.Repair is { } r && double.IsFinite(r[m]) ? r[m] : double.IsFinite(rule.Refuse[m]) ? rule.Refuse[m] : 1e9)
+            .ToArray();
+        return new JointAttackTargets(t[0], t[1], t[2]);
     }
 
     private static BenignOutcome Benign(ResponsePolicy policy, double[][] scores, byte[] asSent, byte[] repaired, byte[] labels)

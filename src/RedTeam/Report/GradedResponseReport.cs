@@ -24,7 +24,7 @@ internal static class GradedResponseReport
 
         t.WriteTo(sb);
         var th = new MarkdownTable("member", "repair threshold (1/3 %)", "`graded` refuse threshold");
-        var graded = policies[^1];
+        var graded = policies.First(p => p.Name == "graded");
         for (var m = 0; m < r.Members.Count; m++)
         {
             th.Row(r.Members[m], Num(graded.Repair![m], "R"), Num(graded.Refuse[m], "R"));
