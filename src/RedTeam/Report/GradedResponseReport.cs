@@ -93,9 +93,12 @@ internal static class GradedResponseReport
         sb.AppendLine($"* Benign refusals under `{name}`: {Pct((double)benign.Refused / benign.Count, 2)} ({benign.Refused}/{Int(benign.Count)}), 95 % CI {Wilson((double)benign.Refused / benign.Count, benign.Count)} — goal ≤ 0.1 %.");
         if (benign.Repaired > 0)
         {
-            var repaired = (double)benign.RepairedRight / benign.Repaired;
-            var unflagged = (double)benign.UnflaggedRight / benign.Unflagged;
-            sb.AppendLine($"* Repaired benign digits are answered right {Pct(repaired)} of the time ({benign.RepairedRight}/{benign.Repaired}), unflagged ones {Pct(unflagged, 2)}: {(repaired >= unflagged - 0.02 ? "about as often" : "**less often** — the bit-depth-1 view loses some hard digits")}. Goal: as often.");
+            // Where every request is repaired there is no unflagged digit to compare with: compare with no defense.
+            var none = r.Benign[0];
+            var (repaired, against, what) = benign.Unflagged > 0
+                ? ((double)benign.RepairedRight / benign.Repaired, (double)benign.UnflaggedRight / benign.Unflagged, "unflagged ones")
+                : ((double)benign.RepairedRight / benign.Repaired, (double)none.UnflaggedRight / none.Unflagged, "the same digits answered as sent (`none`)");
+            sb.AppendLine($"* Repaired benign digits are answered right {Pct(repaired, 2)} of the time ({benign.RepairedRight}/{benign.Repaired}), {what} {Pct(against, 2)}: {(repaired >= against - 0.005 ? "about as often" : "**less often** — the bit-depth-1 view loses some hard digits")}. Goal: as often.");
         }
 
         var worstNonAdaptive = r.NonAdaptive.Where(x => x.Successful > 0).Min(x => x.Stopped[chosen]);
