@@ -39,6 +39,8 @@ public sealed class ExamplePolicyTests
         var strip = Assert.Single(Assert.Single(result.Policies).Detect);
         Assert.Equal("strip", strip.Type);
         Assert.NotNull(strip.Threshold);
+        // The blend docs/evaluation.md §3 measures at FRR 1 % for this fixture (the reference's unclipped sum lets ~6× more through).
+        Assert.Equal(true, strip.Options["clip"]);
 
         var withoutModels = new PolicyValidator(DefenseCatalog.All, modelRepository: null).ValidateSet(PolicyDirectory.Read(examples));
         Assert.Contains(withoutModels.Errors, e => e.ToString().Contains("strip-pool.nsimg.gz", StringComparison.Ordinal));

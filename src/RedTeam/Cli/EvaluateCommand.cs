@@ -24,11 +24,12 @@ internal static class EvaluateCommand
         var detectorAttackCount = Values.Integer("--detector-attack-count", "digits for the adaptive attack on featureSqueezing", 500, 1, EvaluationData.HalfSize);
         var jointCount = Values.Integer("--joint-count", "digits for the fully adaptive attacker against the graded answer rules", 200, 1, EvaluationData.HalfSize);
         var stripSamples = Values.Integer("--strip-samples", "STRIP overlays per input", 100, 1, 1000);
+        var stripOnly = new Option<bool>("--strip-only") { Description = "measure only §3 (STRIP on mnist-backdoor) and write just that section (default: artifacts/evaluation-strip.md); never over the committed report" };
         var data = RedTeamCli.DataOption();
         var models = RedTeamCli.ModelsOption();
         var command = new Command("evaluate", "Measure detectors, purification and STRIP on the committed fixtures; write the markdown report")
         {
-            output, seed, count, adaptiveCount, eot, detectorAttackCount, jointCount, stripSamples, data, models,
+            output, seed, count, adaptiveCount, eot, detectorAttackCount, jointCount, stripSamples, stripOnly, data, models,
         };
         command.SetAction(parseResult => Run(
             new Settings(
@@ -40,6 +41,7 @@ internal static class EvaluateCommand
                 parseResult.GetValue(detectorAttackCount),
                 parseResult.GetValue(jointCount),
                 parseResult.GetValue(stripSamples),
+                parseResult.GetValue(stripOnly),
                 parseResult.GetValue(data),
                 parseResult.GetValue(models),
                 Arguments(parseResult)),
@@ -56,6 +58,11 @@ internal static class EvaluateCommand
 
     private static int Run(Settings a, TextWriter stdout, TextWriter stderr)
     {
+        if (a.StripOnly)
+        {
+            return RunStripOnly(a, stdout);
+        }
+
         var (seed, count, adaptiveCount, eot, adaptiveDetectorCount, stripSamples) = (a.Seed, a.Count, a.AdaptiveCount, a.Eot, a.DetectorAttackCount, a.StripSamples);
         // The default stays out of the tracked docs: a trial run (another seed, fewer digits) must not overwrite the
         // committed report; updating it is an explicit --out docs/evaluation.md.
@@ -81,10 +88,7 @@ internal static class EvaluateCommand
         progress.Begin("graded answers against the fully adaptive attacker");
         var graded = GradedResponseEvaluation.RunAsync(data, models, detection, a.JointCount, progress, CancellationToken.None).GetAwaiter().GetResult();
         progress.Begin("STRIP on mnist-backdoor");
-        // The committed 100-digit pool, and the whole 500-digit StripPool for comparison.
-        var strip = new[] { StripPool.CommittedSize, MnistDataset.StripPoolSize }
-            .Select(size => StripEvaluation.RunAsync(data, models, size, stripSamples, seed, progress, CancellationToken.None).GetAwaiter().GetResult())
-            .ToArray();
+        var strip = Strip(data, models, stripSamples, seed, progress);
         progress.End();
 
         using var process = Process.GetCurrentProcess();
@@ -106,5 +110,41 @@ internal static class EvaluateCommand
         return 0;
     }
 
-    private sealed record Settings(string? Out, int Seed, int Count, int AdaptiveCount, int Eot, int DetectorAttackCount, int JointCount, int StripSamples, string? Data, string? Models, string Arguments);
+    /// <summary>§3 alone, for a rerun after STRIP or the backdoored twin changed: a partial report must never replace the
+    /// committed one, so docs/evaluation.md is refused as its output.</summary>
+    private static int RunStripOnly(Settings a, TextWriter stdout)
+    {
+        var output = a.Out ?? RepositoryPaths.Artifacts("evaluation-strip.md");
+        if (string.Equals(Path.GetFullPath(output), Path.GetFullPath(Path.Combine(RepositoryPaths.Root(), "docs", "evaluation.md")), StringComparison.Ordinal))
+        {
+            throw new RedTeamException($"--strip-only writes §3 alone; it must not replace the whole report {output} (choose another --out)");
+        }
+
+        var progress = new Progress(TextWriter.Null);
+        var data = EvaluationData.Load(a.Data, a.Count, a.Seed);
+        var models = new FixtureModels(a.Models);
+        var strip = Strip(data, models, a.StripSamples, a.Seed, progress);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        File.WriteAllText(output, EvaluationReport.RenderStrip(strip));
+        stdout.WriteLine($"wrote {output} ({progress.Elapsed.TotalSeconds:F0} s)");
+        return 0;
+    }
+
+    /// <summary>The reference blend (unclipped, the detector's default) and the fixed one (<c>clip: true</c>, as the example
+    /// policy), each on the committed 100-digit pool and on the whole 500-digit StripPool for comparison.</summary>
+    private static List<StripResults> Strip(EvaluationData data, FixtureModels models, int samples, int seed, Progress progress)
+    {
+        var strip = new List<StripResults>();
+        foreach (var clip in (bool[])[false, true])
+        {
+            foreach (var size in (int[])[StripPool.CommittedSize, MnistDataset.StripPoolSize])
+            {
+                strip.Add(StripEvaluation.RunAsync(data, models, size, samples, clip, seed, progress, CancellationToken.None).GetAwaiter().GetResult());
+            }
+        }
+
+        return strip;
+    }
+
+    private sealed record Settings(string? Out, int Seed, int Count, int AdaptiveCount, int Eot, int DetectorAttackCount, int JointCount, int StripSamples, bool StripOnly, string? Data, string? Models, string Arguments);
 }

@@ -24,6 +24,7 @@ internal static class RedTeamCli
             ExportPoolCommand.Create(),
             ExportSetsCommand.Create(),
             StreamCommand.Create(),
+            StripDiagnoseCommand.Create(),
         };
         return new CliProgram(Name, root, e => e is RedTeamException or LabException or DefenseConfigurationException);
     }

@@ -8,34 +8,40 @@ namespace NeuralSec.RedTeam.Evaluation;
 /// <summary>
 /// STRIP (Gao et al.) against <c>mnist-backdoor</c>: entropies of clean calibration-half digits give the 1 % FRR thresholds
 /// (empirical quantile and the reference's normal fit); FRR is re-measured on clean evaluation-half digits and FAR on
-/// evaluation-half digits of classes ≠ 7 stamped with the card's trigger (4×4 white square, rows/cols 22–25).
+/// evaluation-half digits of classes ≠ 7 stamped with the card's trigger (4×4 white square, rows/cols 22–25). Scored through
+/// the detector itself, with the policy option <c>clip</c> as given.
 /// </summary>
 internal static class StripEvaluation
 {
-    public static async Task<StripResults> RunAsync(EvaluationData data, FixtureModels models, int poolSize, int samples, int seed, Progress progress, CancellationToken ct)
+    public static async Task<StripResults> RunAsync(EvaluationData data, FixtureModels models, int poolSize, int samples, bool clip, int seed, Progress progress, CancellationToken ct)
     {
         var backdoor = models.Get(FixtureModels.Backdoor);
         var pool = StripPool.FromDataset(data.Dataset, poolSize);
-        var options = new Dictionary<string, object>(StringComparer.Ordinal) { ["pool"] = "strip-pool.nsimg.gz", ["samples"] = (long)samples };
+        var options = new Dictionary<string, object>(StringComparer.Ordinal) { ["pool"] = "strip-pool.nsimg.gz", ["samples"] = (long)samples, ["clip"] = clip };
         var detector = DefenseFactory.CreateDetector("strip", options, new DefenseResources { LoadImages = _ => pool });
 
         // Each set gets its own seeded overlay stream, so adding a set never shifts another set's draws.
-        async Task<double[]> Score(float[] images, int stream) =>
-            await DetectorScoring.ScoreAsync(detector, Digits.AsBatch(images), new DetectionContext(backdoor, new Random(seed + stream)), ct, chunk: 25).ConfigureAwait(false);
+        async Task<double[]> Score(float[] images, int stream, IModelRunner model) =>
+            await DetectorScoring.ScoreAsync(detector, Digits.AsBatch(images), new DetectionContext(model, new Random(seed + stream)), ct, chunk: StripDiagnostics.Chunk).ConfigureAwait(false);
 
         var triggered = BackdoorTrigger.TriggeredNonTarget(data.Evaluation);
-        var calibration = await Score(data.Calibration.Images, 1).ConfigureAwait(false);
-        var evaluation = await Score(data.Evaluation.Images, 2).ConfigureAwait(false);
-        var attacked = await Score(triggered.Images, 3).ConfigureAwait(false);
+        var calibration = await Score(data.Calibration.Images, 1, backdoor).ConfigureAwait(false);
+        var evaluation = await Score(data.Evaluation.Images, 2, backdoor).ConfigureAwait(false);
+        var tally = new TargetTallyRunner(backdoor, BackdoorTrigger.TargetClass);
+        var attacked = await Score(triggered.Images, 3, tally).ConfigureAwait(false);
         var asr = Classify.Predict(backdoor.Network, triggered.Images).Count(p => p == BackdoorTrigger.TargetClass) / (double)triggered.Count;
-        progress.Step($"STRIP (pool {poolSize}) entropies: {calibration.Length} + {evaluation.Length} clean, {attacked.Length} triggered, {samples} overlays each");
+        progress.Step($"STRIP (pool {poolSize}, clip {clip}) entropies: {calibration.Length} + {evaluation.Length} clean, {attacked.Length} triggered, {samples} overlays each");
         return new StripResults
         {
             PoolSize = poolSize,
             Samples = samples,
+            Clip = clip,
             CleanCalibration = calibration,
+            CalibrationLabels = data.Calibration.Labels,
             CleanEvaluation = evaluation,
             Triggered = attacked,
+            TriggeredLabels = triggered.Labels,
+            TriggeredBlendsOnTarget = tally.Share,
             AttackSuccessRate = asr,
             CleanAccuracy = Classify.Accuracy(backdoor.Network, data.Evaluation.Images, data.Evaluation.Labels),
         };

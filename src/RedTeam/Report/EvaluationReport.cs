@@ -31,6 +31,14 @@ internal static class EvaluationReport
         return sb.ToString();
     }
 
+    /// <summary>§3 alone (<c>evaluate --strip-only</c>), exactly as it appears in the whole report.</summary>
+    public static string RenderStrip(IReadOnlyList<StripResults> strip)
+    {
+        var sb = new StringBuilder();
+        Strip(sb, strip);
+        return sb.ToString();
+    }
+
     private static void Header(StringBuilder sb, RunInfo run)
     {
         sb.AppendLine("# Evaluation: measured security claims");
@@ -219,31 +227,63 @@ internal static class EvaluationReport
         var s = runs[0];
         sb.AppendLine("## 3. STRIP on the backdoored fixture `mnist-backdoor`");
         sb.AppendLine();
-        sb.AppendLine($"Trigger: 4×4 white square at rows/cols 22–25 → class 7 (its card). Overlay pool: the first k digits of `MnistDataset.StripPool` (train indices from 7,500; k = {string.Join(" and ", runs.Select(r => r.PoolSize))}; k = 100 is exactly the committed `models/repository/mnist-backdoor/strip-pool.nsimg.gz`), N = {s.Samples} overlays per input drawn with replacement, addition without clipping, entropy normalised by log2(10) (policy defaults). Thresholds at FRR 1 % from the {Int(s.CleanCalibration.Length)} clean calibration-half digits; FRR re-measured on the {Int(s.CleanEvaluation.Length)} clean evaluation-half digits; FAR (triggered inputs **not** flagged) on the {Int(s.Triggered.Length)} evaluation-half digits of classes ≠ 7 with the trigger stamped (backdoor success on them: {Pct(s.AttackSuccessRate)}; clean accuracy of the backdoored model on the evaluation half: {Pct(s.CleanAccuracy)}).");
+        sb.AppendLine($"Trigger: 4×4 white square at rows/cols 22–25 → class 7 (its card). Overlay pool: the first k digits of `MnistDataset.StripPool` (train indices from 7,500; k = {string.Join(" and ", runs.Select(r => r.PoolSize).Distinct())}; k = 100 is exactly the committed `models/repository/mnist-backdoor/strip-pool.nsimg.gz`), N = {s.Samples} overlays per input drawn with replacement, entropy normalised by log2(10). Two blending rules: the reference notebook's unclipped addition x + o (the detector's default, `clip: false`) and the fixed configuration min(x + o, 1) (`clip: true`, as in `policies/examples/mnist-backdoor.yaml`). Thresholds at FRR 1 % from the {Int(s.CleanCalibration.Length)} clean calibration-half digits; FRR re-measured on the {Int(s.CleanEvaluation.Length)} clean evaluation-half digits; FAR (triggered inputs **not** flagged) on the {Int(s.Triggered.Length)} evaluation-half digits of classes ≠ 7 with the trigger stamped (backdoor success on them: {Pct(s.AttackSuccessRate)}; clean accuracy of the backdoored model on the evaluation half: {Pct(s.CleanAccuracy)}).");
         sb.AppendLine();
-        var t = new MarkdownTable("pool", "threshold rule", "threshold (normalised entropy)", "FRR, calibration half", "FRR, evaluation half [95 % CI]", "FAR, triggered [95 % CI]");
+        var t = new MarkdownTable("blend", "pool", "threshold rule", "threshold (normalised entropy)", "FRR, calibration half", "FRR, evaluation half [95 % CI]", "FAR, triggered [95 % CI]");
         foreach (var run in runs)
         {
             foreach (var method in new[] { ThresholdMethod.EmpiricalQuantile, ThresholdMethod.NormalFit })
             {
-                var th = Rates.Threshold(run.CleanCalibration, TargetFpr, flagsBelow: true, method);
-                var frrCal = Rates.Fraction(Rates.Flags(run.CleanCalibration, th, true));
-                var frr = Rates.Fraction(Rates.Flags(run.CleanEvaluation, th, true));
-                var far = 1 - Rates.Fraction(Rates.Flags(run.Triggered, th, true));
-                t.Row(Int(run.PoolSize), method == ThresholdMethod.EmpiricalQuantile ? "empirical quantile (rank ⌊n·FRR⌋+1)" : "normal fit Φ⁻¹(FRR; μ, σ) (reference)", Num(th), Pct(frrCal, 2), $"{Pct(frr, 2)} {Wilson(frr, run.CleanEvaluation.Length)}", $"**{Pct(far, 2)}** {Wilson(far, run.Triggered.Length)}");
+                var r = StripRates.At(run.CleanCalibration, run.CleanEvaluation, run.Triggered, TargetFpr, method);
+                t.Row(Blend(run), Int(run.PoolSize), method == ThresholdMethod.EmpiricalQuantile ? "empirical quantile (rank ⌊n·FRR⌋+1)" : "normal fit Φ⁻¹(FRR; μ, σ) (reference)", Num(r.Threshold), Pct(r.CalibrationFrr, 2), $"{Pct(r.Frr, 2)} {Wilson(r.Frr, run.CleanEvaluation.Length)}", $"**{Pct(r.Far, 2)}** {Wilson(r.Far, run.Triggered.Length)}");
             }
         }
 
         t.WriteTo(sb);
         foreach (var run in runs)
         {
-            sb.AppendLine($"* Pool {run.PoolSize}: entropy (normalised) of clean calibration digits mean {Num(run.CleanCalibration.Average(), "F4")}, σ {Num(Std(run.CleanCalibration), "F4")}, min {Num(run.CleanCalibration.Min(), "F4")}; of triggered digits mean {Num(run.Triggered.Average(), "F4")}, σ {Num(Std(run.Triggered), "F4")}, max {Num(run.Triggered.Max(), "F4")}.");
+            sb.AppendLine($"* {Blend(run)}, pool {run.PoolSize}: entropy (normalised) of clean calibration digits mean {Num(run.CleanCalibration.Average(), "F4")}, σ {Num(Std(run.CleanCalibration), "F4")}, min {Num(run.CleanCalibration.Min(), "F4")}; of triggered digits mean {Num(run.Triggered.Average(), "F4")}, σ {Num(Std(run.Triggered), "F4")}, max {Num(run.Triggered.Max(), "F4")}; blends of triggered digits still classified 7: {Pct(run.TriggeredBlendsOnTarget, 2)}.");
         }
 
         sb.AppendLine();
-        sb.AppendLine("Published (Gao et al., ACSAC 2019, MNIST — **from the paper, unverified here**): FAR and FRR both below about 1 %. Where FAR is above that here, it is the overlap of the two distributions' tails (clean minimum vs triggered maximum above): some triggered digits keep more entropy under blending than the least-entropic 1 % of clean digits.");
+        StripCause(sb, runs);
+    }
+
+    /// <summary>Why the reference blend lets triggered digits through and the clipped one does not, from the same runs.</summary>
+    private static void StripCause(StringBuilder sb, IReadOnlyList<StripResults> runs)
+    {
+        var reference = runs.FirstOrDefault(r => !r.Clip && r.PoolSize == StripPool.CommittedSize) ?? runs[0];
+        var fixedRun = runs.FirstOrDefault(r => r.Clip && r.PoolSize == reference.PoolSize);
+        sb.AppendLine("**Cause.**");
+        sb.AppendLine();
+        var rr = StripRates.At(reference.CleanCalibration, reference.CleanEvaluation, reference.Triggered, TargetFpr, ThresholdMethod.NormalFit);
+        if (fixedRun is not null)
+        {
+            var fr = StripRates.At(fixedRun.CleanCalibration, fixedRun.CleanEvaluation, fixedRun.Triggered, TargetFpr, ThresholdMethod.NormalFit);
+            sb.AppendLine($"* **The blending rule.** Pool {reference.PoolSize}, normal-fit threshold: FAR {Pct(rr.Far, 2)} at FRR {Pct(rr.Frr, 2)} unclipped → **{Pct(fr.Far, 2)}** at FRR {Pct(fr.Frr, 2)} clipped. The trigger is stamped at 1.0 on MNIST's black background and the overlays almost never ink its corner, so under addition it survives at ~1 while crossing strokes reach 2: it has about half the contrast against the digits that it had in every poisoned training digit, and the digits' own evidence (most of all an overlay of the same class) outweighs it more often — blends of triggered digits still classified 7: {Pct(reference.TriggeredBlendsOnTarget, 2)} unclipped vs {Pct(fixedRun.TriggeredBlendsOnTarget, 2)} clipped, and every one that is not adds entropy. Clipping keeps the trigger as bright as the brightest stroke, as in training (and every blend inside the model's input range).");
+        }
+
+        foreach (var run in new[] { reference, fixedRun }.OfType<StripResults>())
+        {
+            var r = StripRates.At(run.CleanCalibration, run.CleanEvaluation, run.Triggered, TargetFpr, ThresholdMethod.NormalFit);
+            var tail = StripRates.Tail(run.CleanCalibration, TargetFpr);
+            var dominant = tail.GroupBy(i => run.CalibrationLabels[i]).MaxBy(g => g.Count());
+            var escaped = Enumerable.Range(0, run.Triggered.Length).Where(i => !DetectorIsBelow(run.Triggered[i], r.Threshold)).ToArray();
+            var byClass = escaped.GroupBy(i => run.TriggeredLabels[i]).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}");
+            sb.AppendLine($"* {Blend(run)}, pool {run.PoolSize}: the {tail.Length} lowest clean calibration entropies (the 1 % tail the threshold sits on) are {(dominant is null ? "none" : $"{dominant.Count()} × class {dominant.Key}")}; the {Int(escaped.Length)} escaping triggered digits by source class: {(escaped.Length == 0 ? "none" : string.Join(", ", byClass))}.");
+        }
+
+        sb.AppendLine("* `dotnet run -c Release --project src/RedTeam -- strip-diagnose` measures the rest (its report: the trigger's contrast per blending rule, alpha and max blends, softmax temperature, pool size and class balance, N, the clean `mnist` beside the twin, per-class tails): the clean tail is MNIST under superimposition (a digit added to an 8 still reads as an 8, and the never-poisoned `mnist` has the same tail), not the backdoor, and it is the floor FAR meets at 1 % FRR; the escapes left after clipping are mostly digits whose own strokes run into the trigger's corner; temperature, pool and N do not close the gap, and the twin is no more confident than the clean model.");
+        sb.AppendLine();
+        var published = string.Join(", ", StripDiagnosisReport.PublishedSquareTrigger.Select(p => $"FAR {Pct(p.Far, 2)} at FRR {Pct(p.Frr, 0)}"));
+        sb.AppendLine($"Published (Gao et al., ACSAC 2019; Table 3 of the paper PDF in github.com/garrisongys/STRIP): MNIST with a square trigger, N = 100, normal-fit boundary: {published}; 0 % at FRR 1 % for their heart-shaped trigger, whence the abstract's \"below 1 % at FRR 1 %\". Here, pool {reference.PoolSize}, normal fit, FRR 1 %: unclipped {Num(rr.Far / StripDiagnosisReport.PublishedSquareTrigger[^1].Far, "F1")}× the square-trigger figure" +
+            (fixedRun is null ? "." : $", clipped {Num(StripRates.At(fixedRun.CleanCalibration, fixedRun.CleanEvaluation, fixedRun.Triggered, TargetFpr, ThresholdMethod.NormalFit).Far / StripDiagnosisReport.PublishedSquareTrigger[^1].Far, "F1")}×."));
         sb.AppendLine();
     }
+
+    private static bool DetectorIsBelow(double score, double threshold) => Rates.Flags([score], threshold, flagsBelow: true)[0];
+
+    private static string Blend(StripResults run) => run.Clip ? "min(x + o, 1) (`clip: true`)" : "x + o (reference)";
 
     private static void AdaptiveDetector(StringBuilder sb, AdaptiveDetectorResults? a, DetectionResults r)
     {

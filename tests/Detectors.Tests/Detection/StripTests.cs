@@ -63,6 +63,23 @@ public sealed class StripTests
     }
 
     [Fact]
+    public async Task Clip_KeepsAStampedTrigger_AsBrightAsCrossingStrokes()
+    {
+        // 1×3 images: [stroke, background, trigger]. The overlay has a stroke where the input has one and nothing on the trigger,
+        // as MNIST digits on their black background: unclipped, the stroke doubles and the trigger is half as bright as it.
+        var pool = new ImageBatch(new[] { 1f, 0f, 0f }, 1, 1, 1, 3);
+        var input = new ImageBatch(new[] { 1f, 0f, 1f }, 1, 1, 1, 3);
+        var unclipped = FakeModelRunner.Constant(0, 0);
+        var clipped = FakeModelRunner.Constant(0, 0);
+
+        await new StripDetector(new StripOptions("pool", 1, Clip: false, Normalize: true), pool).ScoreAsync(input, new DetectionContext(unclipped, new Random(1)), CancellationToken.None);
+        await new StripDetector(new StripOptions("pool", 1, Clip: true, Normalize: true), pool).ScoreAsync(input, new DetectionContext(clipped, new Random(1)), CancellationToken.None);
+
+        Assert.Equal([2f, 0f, 1f], unclipped.Calls[0].Span.ToArray());
+        Assert.Equal([1f, 0f, 1f], clipped.Calls[0].Span.ToArray());
+    }
+
+    [Fact]
     public async Task PoolOfOtherGeometry_IsAClearError()
     {
         var detector = new StripDetector(new StripOptions("mnist-pool", 3, false, true), Pool);

@@ -21,7 +21,7 @@ internal static class StripDefinition
                 IsFileReference = true,
             },
             new OptionDefinition("samples", OptionKind.Integer, "Superimposed copies per input (the model runs samples × batch images).") { Minimum = 1, Maximum = 1000, Default = DefaultSamples },
-            new OptionDefinition("clip", OptionKind.Boolean, "Clip blended pixels to 1 (the reference notebook does not: the sum of two [0,1] images may reach 2).") { Default = false },
+            new OptionDefinition("clip", OptionKind.Boolean, "Clip blended pixels to 1 (the reference notebook does not: the sum of two [0,1] images may reach 2). Set it for images on a black background (MNIST): there a trigger stamped at full intensity stays at 1 under addition while crossing strokes reach 2, and loses half its contrast (docs/evaluation.md §3).") { Default = false },
             new OptionDefinition("normalize", OptionKind.Boolean, "Divide the mean entropy (bits) by log2(classes), so scores lie in [0, 1] whatever the class count.") { Default = true },
         ])
     {
