@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace NeuralSec.Detectors.Detection;
 
 /// <summary>Softmax and the distances detectors compare probability vectors with.</summary>
-internal static class Probabilities
+public static class Probabilities
 {
     /// <summary>Number of classes in a classifier's output for <paramref name="images"/> images.</summary>
     /// <exception cref="InvalidOperationException">The output is not [images, classes].</exception>

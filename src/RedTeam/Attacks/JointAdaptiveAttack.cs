@@ -1,5 +1,5 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using NeuralSec.Detectors.Images;
+using NeuralSec.Detectors.Detection;
 using NeuralSec.Detectors.Preprocessing;
 using NeuralSec.Lab.Nn;
 
@@ -63,24 +63,9 @@ internal static class JointAdaptiveAttack
         var alpha = settings.Norm == AttackNorm.L0 ? 0f : 2.5f * settings.Epsilon / settings.Steps;
         var perStep = settings.Norm == AttackNorm.L0 ? Math.Max(1, (int)Math.Ceiling(settings.Epsilon / settings.Steps)) : 0;
         var used = new int[b];
-        var none = new Random(0);
         for (var step = 0; step <= settings.Steps; step++)
         {
-            var input = new float[copies * b * Item];
-            x.CopyTo(input, 0);
-            for (var k = 0; k < squeezers.Count; k++)
-            {
-                var view = new ImageBatch(input.AsMemory((k + 1) * b * Item, b * Item), b, 1, 28, 28);
-                x.CopyTo(view.Span);
-                squeezers[k].Apply(view, none);
-            }
-
-            var logits = classifier.Forward(new Tensor(Tensor.WithBatch(copies * b, classifier.InputShape), input));
-            var p = new float[logits.Data.Length];
-            for (var r = 0; r < copies * b; r++)
-            {
-                Losses.Softmax(logits.Item(r), p.AsSpan(r * Classes, Classes));
-            }
+            var (logits, p) = SqueezedViews.Forward(classifier, squeezers, x, b);
 
             var reconstruction = autoencoder.Forward(new Tensor(Tensor.WithBatch(b, autoencoder.InputShape), (float[])x.Clone())).Data;
             var g = new Tensor(logits.Shape);
@@ -97,7 +82,7 @@ internal static class JointAdaptiveAttack
                 var (fs, worst) = (0.0, 1);
                 for (var k = 1; k < copies; k++)
                 {
-                    var l1 = L1(pi, p.AsSpan(((k * b) + i) * Classes, Classes));
+                    var l1 = Probabilities.L1(pi, p.AsSpan(((k * b) + i) * Classes, Classes));
                     if (l1 > fs)
                     {
                         (fs, worst) = (l1, k);
@@ -282,17 +267,6 @@ internal static class JointAdaptiveAttack
             g[y] += 1f;
             g[other] -= 1f;
         }
-    }
-
-    private static double L1(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double sum = 0;
-        for (var j = 0; j < a.Length; j++)
-        {
-            sum += Math.Abs(a[j] - b[j]);
-        }
-
-        return sum;
     }
 
     /// <summary>The digit's strokes (pixels above 0.05) dilated by two pixels: where a background-preserving attacker may

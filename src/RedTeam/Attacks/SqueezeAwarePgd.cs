@@ -23,7 +23,6 @@ internal static class SqueezeAwarePgd
         var copies = 1 + squeezers.Count;
         var alpha = 2.5f * epsilon / steps;
         var result = new float[images.Length];
-        var noRandom = new Random(0);
         for (var s = 0; s < n; s += batchSize)
         {
             var b = Math.Min(batchSize, n - s);
@@ -32,21 +31,7 @@ internal static class SqueezeAwarePgd
             var done = new bool[b];
             for (var step = 0; step <= steps; step++)
             {
-                var input = new float[copies * b * item];
-                x.CopyTo(input, 0);
-                for (var k = 0; k < squeezers.Count; k++)
-                {
-                    var view = new Detectors.Images.ImageBatch(input.AsMemory((k + 1) * b * item, b * item), b, 1, 28, 28);
-                    x.CopyTo(view.Span);
-                    squeezers[k].Apply(view, noRandom);
-                }
-
-                var logits = net.Forward(new Tensor(Tensor.WithBatch(copies * b, net.InputShape), input));
-                var p = new float[logits.Data.Length];
-                for (var r = 0; r < copies * b; r++)
-                {
-                    Losses.Softmax(logits.Item(r), p.AsSpan(r * classes, classes));
-                }
+                var (logits, p) = SqueezedViews.Forward(net, squeezers, x, b);
 
                 var g = new Tensor(logits.Shape);
                 for (var i = 0; i < b; i++)

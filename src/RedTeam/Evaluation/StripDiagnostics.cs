@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using NeuralSec.Data;
+using NeuralSec.Detectors.Detection;
 using NeuralSec.Lab.Nn;
 using NeuralSec.Lab.Training;
 using NeuralSec.RedTeam.Models;
@@ -189,29 +190,12 @@ internal static class StripDiagnostics
         return new StripSetScores { Labels = digits.Labels, Entropy = entropy, OnTarget = onTarget, OnOwn = onOwn };
     }
 
-    /// <summary>The detector's softmax (Probabilities.SoftmaxRows) and entropy (Probabilities.EntropyBits), operation for operation.</summary>
+    /// <summary>The detector's softmax and entropy (<see cref="Probabilities"/>), on a copy of the logits.</summary>
     private static double EntropyBits(ReadOnlySpan<float> logits, float temperature, float[] p)
     {
         logits.CopyTo(p);
-        if (temperature != 1f)
-        {
-            TensorPrimitives.Divide(p, temperature, p);
-        }
-
-        var max = TensorPrimitives.Max(p);
-        TensorPrimitives.Subtract(p, max, p);
-        TensorPrimitives.Exp(p, p);
-        TensorPrimitives.Divide(p, TensorPrimitives.Sum(p), p);
-        double sum = 0;
-        foreach (var v in p)
-        {
-            if (v > 0)
-            {
-                sum -= v * Math.Log2(v);
-            }
-        }
-
-        return sum;
+        Probabilities.SoftmaxRows(p.AsSpan(0, logits.Length), logits.Length, temperature);
+        return Probabilities.EntropyBits(p.AsSpan(0, logits.Length));
     }
 
     private static double PlainEntropy(Network network, float[] images)
