@@ -130,4 +130,14 @@ public sealed class CommittedModelTests
         var adv = Claims("mnist-adv", out _);
         Assert.True(adv["pgd40_eps0.1"] > plain["pgd40_eps0.1"] + 0.2, "adversarial training should clearly raise PGD-40 accuracy at ε=0.1");
     }
+
+    [Fact]
+    public void AdversariallyTrained_MeetsIssue11sTargets_PerTheCards()
+    {
+        var plain = Claims("mnist", out _);
+        var adv = Claims("mnist-adv", out _);
+        Assert.True(adv["pgd40_eps0.3"] >= 0.85, $"PGD-40 accuracy at ε=0.3 is {adv["pgd40_eps0.3"]:P2}, below 85%");
+        var gap = plain["test_accuracy"] - adv["test_accuracy"];
+        Assert.True(gap <= 0.015, $"clean accuracy {adv["test_accuracy"]:P2} is {gap * 100:F2} points below mnist's {plain["test_accuracy"]:P2} (at most 1.5)");
+    }
 }

@@ -18,9 +18,10 @@ public sealed class TrainingTests
         var split = TestData.Mnist.Train.Slice(0, 400);
         var net = Architectures.Classifier(2);
         var before = MeanLoss(net, split);
-        var epochLosses = ClassifierTrainer.Train(net, split, new ClassifierTrainingOptions { Epochs = 1, BatchSize = 32, Seed = 2 });
+        var result = ClassifierTrainer.Train(net, split, new ClassifierTrainingOptions { Epochs = 1, BatchSize = 32, Seed = 2 });
         var after = MeanLoss(net, split);
-        Assert.Single(epochLosses);
+        Assert.Single(result.EpochLosses);
+        Assert.Equal(1, result.SelectedEpoch);
         Assert.True(after < 0.7 * before, $"loss {before:F3} → {after:F3}");
     }
 

@@ -46,7 +46,7 @@ internal static class TrainCommand
         }
 
         var zoo = new ModelZoo(data, seed, Log);
-        if (!names.Contains("mnist") && names.Contains("mnist-backdoor"))
+        if (!names.Contains("mnist") && (names.Contains("mnist-backdoor") || names.Contains("mnist-adv")))
         {
             var baseline = Path.Combine(outDir, "mnist", "1", "model.onnx");
             if (File.Exists(baseline))

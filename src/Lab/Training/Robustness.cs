@@ -16,7 +16,13 @@ internal static class Robustness
 
     public static string Describe(AttackOptions a)
     {
-        var name = a.Steps == 1 && !a.RandomStart ? "FGSM" : $"PGD-{a.Steps} (α={a.Alpha:0.####}, random start)";
+        var name = (a.Steps, a.RandomStart) switch
+        {
+            (1, false) => "FGSM",
+            (1, true) => $"FGSM with random start (α={a.Alpha:0.####})",
+            (_, false) => $"PGD-{a.Steps} (α={a.Alpha:0.####}, no random start)",
+            _ => $"PGD-{a.Steps} (α={a.Alpha:0.####}, random start)",
+        };
         var loss = a.Loss == AttackLoss.Margin ? ", CW margin loss on logits" : a.Temperature != 1f ? $", cross-entropy of logits/{a.Temperature:0.#}" : string.Empty;
         return $"{name}, L∞ ε={a.Epsilon:0.###}{loss}";
     }
