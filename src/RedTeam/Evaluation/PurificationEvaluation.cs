@@ -37,7 +37,7 @@ internal static class PurificationEvaluation
         }
 
         progress.Step("purification chains vs non-adaptive attacks");
-        rows.Add(RobustModel(models.Get(FixtureModels.Adversarial), "mnist-adv (PGD adversarial training)", "white-box on itself", AttackLoss.CrossEntropy, test, eval, seed));
+        rows.Add(RobustModel(models.Get(FixtureModels.Adversarial), "mnist-adv (PGD adversarial training, ε=0.3)", "white-box on itself", AttackLoss.CrossEntropy, test, eval, seed));
         rows.Add(RobustModel(models.Get(FixtureModels.Distilled), "mnist-distilled (T=20)", "white-box on itself", AttackLoss.CrossEntropy, test, eval, seed));
         rows.Add(RobustModel(models.Get(FixtureModels.Distilled), "mnist-distilled (T=20)", "white-box, CW margin loss", AttackLoss.Margin, test, eval, seed));
         progress.Step("robust fixtures attacked white-box");
