@@ -13,11 +13,14 @@ dotnet build NeuralSec.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-# The load tool's comparison run (five server processes and h2load at full speed, for a few seconds) goes alone after
-# the rest: beside the other projects, which run in parallel, it starves timing-sensitive tests of the 2 cores.
+# The load tool's comparison run (five server processes and h2load at full speed, for a few seconds) and the red team's
+# quick run against sidecars it starts (a few minutes) go alone after the rest: beside the other projects, which run in
+# parallel, they starve timing-sensitive tests of the 2 cores.
 heavy=LoadTestComparisonRunTests
-dotnet test NeuralSec.sln -c Release --no-build -nologo -v quiet --logger "console;verbosity=minimal" --filter "FullyQualifiedName!~$heavy" 2>&1 | tee "$log" || status=$?
+redteam=AttackQuickRunTests
+dotnet test NeuralSec.sln -c Release --no-build -nologo -v quiet --logger "console;verbosity=minimal" --filter "FullyQualifiedName!~$heavy&FullyQualifiedName!~$redteam" 2>&1 | tee "$log" || status=$?
 dotnet test tests/CommandLine.Tests -c Release --no-build -nologo -v quiet --logger "console;verbosity=minimal" --filter "FullyQualifiedName~$heavy" 2>&1 | tee -a "$log" || status=$?
+dotnet test tests/RedTeam.Tests -c Release --no-build -nologo -v quiet --logger "console;verbosity=minimal" --filter "FullyQualifiedName~$redteam" 2>&1 | tee -a "$log" || status=$?
 
 # Sum the per-project result lines ("Passed!  - Failed: 0, Passed: 68, Skipped: 0, Total: 68, ...").
 count() { grep -Eo "$1: +[0-9]+" "$log" | awk '{ s += $2 } END { print s + 0 }'; }

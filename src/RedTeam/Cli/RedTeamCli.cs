@@ -18,8 +18,9 @@ internal static class RedTeamCli
 
     internal static CliProgram Create()
     {
-        var root = new RootCommand("NeuralSec red team: offline evaluation of the detectors, purification and STRIP on the committed fixtures; stream attacks through a real sidecar")
+        var root = new RootCommand("NeuralSec red team: offline evaluation of the detectors, purification and STRIP on the committed fixtures; stream attacks through a real sidecar; the red team against a live sidecar (attack)")
         {
+            AttackCommand.Create(),
             EvaluateCommand.Create(),
             ExportPoolCommand.Create(),
             ExportSetsCommand.Create(),

@@ -157,7 +157,7 @@ internal static class GradedResponseEvaluation
 
     /// <summary>What the attacker must stay under per member to get the rule's gentlest answer: the repair threshold
     /// where the rule repairs conditionally, else the refuse threshold (no penalty where neither is finite).</summary>
-    private static JointAttackTargets Targets(ResponsePolicy rule)
+    internal static JointAttackTargets Targets(ResponsePolicy rule)
     {
         var t = Enumerable.Range(0, rule.Refuse.Length)
             .Select(m => rule.Repair is { } r && double.IsFinite(r[m]) ? r[m] : double.IsFinite(rule.Refuse[m]) ? rule.Refuse[m] : 1e9)

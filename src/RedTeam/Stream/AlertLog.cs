@@ -77,18 +77,31 @@ internal sealed class AlertLog
 
             var client = root.TryGetProperty("actor", out var actor) && actor.TryGetProperty("user", out var user) && user.TryGetProperty("uid", out var uid) ? uid.GetString() : null;
             var flagged = new List<string>();
-            if (root.TryGetProperty("unmapped", out var unmapped) && unmapped.TryGetProperty("neuralsec", out var ns) && ns.TryGetProperty("detectors", out var detectors) && detectors.ValueKind == JsonValueKind.Array)
+            var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+            string? action = null;
+            var enforced = true;
+            if (root.TryGetProperty("unmapped", out var unmapped) && unmapped.TryGetProperty("neuralsec", out var ns))
             {
-                foreach (var d in detectors.EnumerateArray())
+                action = ns.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+                enforced = !ns.TryGetProperty("enforced", out var e) || e.ValueKind != JsonValueKind.False;
+                if (ns.TryGetProperty("detectors", out var detectors) && detectors.ValueKind == JsonValueKind.Array)
                 {
-                    if (d.TryGetProperty("flagged", out var f) && f.ValueKind == JsonValueKind.True && d.TryGetProperty("name", out var name) && name.GetString() is { } n)
+                    foreach (var d in detectors.EnumerateArray())
                     {
-                        flagged.Add(n);
+                        if (d.TryGetProperty("name", out var scored) && scored.GetString() is { } detector && d.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number)
+                        {
+                            scores[detector] = score.GetDouble();
+                        }
+
+                        if (d.TryGetProperty("flagged", out var f) && f.ValueKind == JsonValueKind.True && d.TryGetProperty("name", out var name) && name.GetString() is { } n)
+                        {
+                            flagged.Add(n);
+                        }
                     }
                 }
             }
 
-            byRequest[requestId] = new Entry(client, flagged);
+            byRequest[requestId] = new Entry(client, flagged, scores, action, enforced);
         }
 
         return new AlertLog(byRequest, count);
@@ -100,5 +113,15 @@ internal sealed class AlertLog
     /// <summary>The stream detectors among <see cref="Flagged"/>.</summary>
     public IReadOnlyList<string> StreamFlags(string requestId) => Flagged(requestId).Where(StreamDetectors.Contains).ToArray();
 
-    private sealed record Entry(string? Client, IReadOnlyList<string> Flagged);
+    /// <summary>Whether the alert for <paramref name="requestId"/> records a refusal that was not imposed (monitor mode:
+    /// <c>enforced: false</c> with action block or throttle) — what enforce would have refused.</summary>
+    public bool WouldRefuse(string requestId) =>
+        _byRequest.TryGetValue(requestId, out var e) && !e.Enforced && e.Action is "block" or "throttle";
+
+    /// <summary>The detector scores an alert for <paramref name="requestId"/> carries (every detector the request ran,
+    /// flagged or not), by detector name; empty when there is none.</summary>
+    public IReadOnlyDictionary<string, double> Scores(string requestId) =>
+        _byRequest.TryGetValue(requestId, out var e) ? e.Scores : new Dictionary<string, double>();
+
+    private sealed record Entry(string? Client, IReadOnlyList<string> Flagged, IReadOnlyDictionary<string, double> Scores, string? Action, bool Enforced);
 }

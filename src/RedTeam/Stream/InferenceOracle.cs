@@ -16,13 +16,22 @@ internal sealed class InferenceOracle
     private static readonly TimeSpan CallLimit = TimeSpan.FromSeconds(20);
 
     private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
-    private readonly Accounts _accounts;
+    private readonly Func<string, string> _keyOf;
+    private readonly string _model;
     private long _calls;
 
     public InferenceOracle(GRPCInferenceService.GRPCInferenceServiceClient client, Accounts accounts)
+        : this(client, accounts.KeyOf, "mnist")
+    {
+    }
+
+    /// <param name="keyOf">The API key of an account.</param>
+    /// <param name="model">The model every query names.</param>
+    public InferenceOracle(GRPCInferenceService.GRPCInferenceServiceClient client, Func<string, string> keyOf, string model)
     {
         _client = client;
-        _accounts = accounts;
+        _keyOf = keyOf;
+        _model = model;
     }
 
     /// <summary>Calls made so far, all clients.</summary>
@@ -36,21 +45,22 @@ internal sealed class InferenceOracle
         }
 
         Interlocked.Increment(ref _calls);
-        var request = new ModelInferRequest { ModelName = "mnist" };
+        var request = new ModelInferRequest { ModelName = _model };
         var tensor = new ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "FP32" };
         tensor.Shape.AddRange([1, 1, MnistSplit.Rows, MnistSplit.Cols]);
         request.Inputs.Add(tensor);
         request.RawInputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(image.Span)));
-        var headers = new Metadata { { "x-api-key", _accounts.KeyOf(account) } };
+        var headers = new Metadata { { "x-api-key", _keyOf(account) } };
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var call = _client.ModelInferAsync(request, headers, deadline: DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc), cancellationToken: cancellationToken);
         try
         {
             var response = await call.ResponseAsync.WaitAsync(CallLimit, cancellationToken).ConfigureAwait(false);
-            return new QueryOutcome(account, RequestId(call.GetTrailers()), Scores(response), StatusCode.OK, null);
+            return new QueryOutcome(account, RequestId(call.GetTrailers()), Scores(response), StatusCode.OK, null, Milliseconds(started));
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.PermissionDenied or StatusCode.ResourceExhausted or StatusCode.InvalidArgument or StatusCode.FailedPrecondition)
         {
-            return new QueryOutcome(account, RequestId(e.Trailers), null, e.StatusCode, e.Trailers.GetValue("x-neuralsec-reason") ?? e.StatusCode.ToString());
+            return new QueryOutcome(account, RequestId(e.Trailers), null, e.StatusCode, e.Trailers.GetValue("x-neuralsec-reason") ?? e.StatusCode.ToString(), Milliseconds(started));
         }
         catch (RpcException e)
         {
@@ -61,6 +71,8 @@ internal sealed class InferenceOracle
             throw new RedTeamException($"the sidecar did not answer a query of {account} within {CallLimit.TotalSeconds:F0} s", e);
         }
     }
+
+    private static double Milliseconds(long started) => System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
     private static string RequestId(Metadata trailers) => trailers.GetValue("x-neuralsec-request-id") ?? string.Empty;
 

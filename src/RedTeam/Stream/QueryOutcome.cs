@@ -3,8 +3,9 @@ using Grpc.Core;
 namespace NeuralSec.RedTeam.Stream;
 
 /// <summary>What the sidecar made of one query: the scores it answered (hardened as the policy says) or the
-/// refusal's status and <c>x-neuralsec-reason</c>; always the sidecar's request id, to find the query's alert.</summary>
-internal sealed record QueryOutcome(string Account, string RequestId, float[]? Scores, StatusCode Status, string? Reason)
+/// refusal's status and <c>x-neuralsec-reason</c>; always the sidecar's request id, to find the query's alert; the
+/// client-side round trip of the call in milliseconds.</summary>
+internal sealed record QueryOutcome(string Account, string RequestId, float[]? Scores, StatusCode Status, string? Reason, double Milliseconds = 0)
 {
     public const string SuspiciousActivity = "suspicious_activity";
 

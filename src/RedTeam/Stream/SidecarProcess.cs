@@ -54,7 +54,11 @@ internal sealed class SidecarProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the sidecar and waits until it answers ServerReady.</summary>
-    public static async Task<SidecarProcess> StartAsync(string binary, string modelRepository, string policies, string apiKeys, string alertFile, CancellationToken cancellationToken)
+    public static Task<SidecarProcess> StartAsync(string binary, string modelRepository, string policies, string apiKeys, string alertFile, CancellationToken cancellationToken) =>
+        StartAsync(binary, modelRepository, ["mnist", "mnist-autoencoder"], policies, apiKeys, alertFile, cancellationToken);
+
+    /// <summary>Starts the sidecar serving <paramref name="models"/> of the repository and waits until it answers ServerReady.</summary>
+    public static async Task<SidecarProcess> StartAsync(string binary, string modelRepository, IReadOnlyList<string> models, string policies, string apiKeys, string alertFile, CancellationToken cancellationToken)
     {
         var (grpc, http, metrics) = (FreePort(), FreePort(), FreePort());
         var start = binary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
@@ -69,8 +73,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
             "--NeuralSec:Server:ShutdownDrainDelay=00:00:00",
             "--NeuralSec:Backend=OnnxRuntime",
             $"--NeuralSec:OnnxRuntime:ModelRepository={modelRepository}",
-            "--NeuralSec:OnnxRuntime:Models:0=mnist",
-            "--NeuralSec:OnnxRuntime:Models:1=mnist-autoencoder",
+            .. models.Select((m, i) => $"--NeuralSec:OnnxRuntime:Models:{i}={m}"),
             "--NeuralSec:OnnxRuntime:IntraOpThreads=1",
             $"--NeuralSec:Policies:Directory={policies}",
             $"--NeuralSec:Identity:ApiKeysFile={apiKeys}",
