@@ -5,26 +5,27 @@ namespace NeuralSec.RedTeam.Attacks;
 /// <summary>
 /// A universal adversarial patch (Brown, Mané, Roy, Abadi, Gilmer 2017), the sticker of the threat model: one
 /// <see cref="Size"/>×<see cref="Size"/> square of free pixels that, pasted anywhere on any digit, makes the classifier
-/// answer <c>target</c>. Trained by signed-gradient ascent on the target's logit margin over random digits and random
-/// positions (EOT over placement); pasted over the digit as an opaque sticker would be. 10×10 is 13% of the image:
-/// at 8×8 no target class passed 25% on the fixture, at 12×12 class 8 reached 60% (seed 1, 200 test digits).
+/// answer <c>target</c>. Trained by Adam on the cross-entropy towards the target over random digits and random
+/// positions (EOT over placement); pasted over the digit as an opaque sticker would be. 12×12 is 18% of the image;
+/// measured on 270 test digits (seed 1, class 8): 8×8 reaches 14%, 10×10 33%, 12×12 55% (a random patch: the control
+/// row of the red-team report).
 /// </summary>
 internal static class AdversarialPatch
 {
-    public const int Size = 10;
+    public const int Size = 12;
     public const int Steps = 400;
     public const int Batch = 64;
     private const int Side = 28;
     private const int Item = Side * Side;
 
-    public static float[] Train(Network net, float[] digits, int target, int seed, int size = Size)
+    public static float[] Train(Network net, float[] digits, int target, int seed, int size = Size, int steps = Steps, float rate = 0.05f)
     {
         var random = new Random(seed);
         var n = digits.Length / Item;
         var patch = Enumerable.Range(0, size * size).Select(_ => (float)random.NextDouble()).ToArray();
-        for (var step = 0; step < Steps; step++)
+        var (m, v) = (new float[patch.Length], new float[patch.Length]);
+        for (var step = 1; step <= steps; step++)
         {
-            var alpha = step < Steps / 2 ? 0.05f : 0.01f;
             var positions = new (int Row, int Col)[Batch];
             var x = new float[Batch * Item];
             for (var i = 0; i < Batch; i++)
@@ -36,10 +37,20 @@ internal static class AdversarialPatch
 
             var g = WhiteBox.InputGradient(net, x, Batch, (_, z, grad) =>
             {
-                // Descend max_{i≠t} Z_i − Z_t.
-                var other = WhiteBox.RunnerUp(z, target);
-                grad[other] = 1f;
-                grad[target] = -1f;
+                // Cross-entropy towards the target: softmax − one-hot.
+                var max = System.Numerics.Tensors.TensorPrimitives.Max(z);
+                var sum = 0f;
+                for (var j = 0; j < z.Length; j++)
+                {
+                    sum += grad[j] = MathF.Exp(z[j] - max);
+                }
+
+                for (var j = 0; j < z.Length; j++)
+                {
+                    grad[j] /= sum;
+                }
+
+                grad[target] -= 1f;
             });
             var patchGrad = new float[patch.Length];
             for (var i = 0; i < Batch; i++)
@@ -54,9 +65,14 @@ internal static class AdversarialPatch
                 }
             }
 
+            // Adam, projected back to [0, 1].
             for (var p = 0; p < patch.Length; p++)
             {
-                patch[p] = Math.Clamp(patch[p] - (alpha * MathF.Sign(patchGrad[p])), 0f, 1f);
+                m[p] = (0.9f * m[p]) + (0.1f * patchGrad[p]);
+                v[p] = (0.999f * v[p]) + (0.001f * patchGrad[p] * patchGrad[p]);
+                var step1 = m[p] / (1 - MathF.Pow(0.9f, step));
+                var step2 = v[p] / (1 - MathF.Pow(0.999f, step));
+                patch[p] = Math.Clamp(patch[p] - (rate * step1 / (MathF.Sqrt(step2) + 1e-8f)), 0f, 1f);
             }
         }
 

@@ -68,11 +68,17 @@ internal sealed class AdaptiveAttack : LiveAttack
 
     private float[] Craft(LiveContext context, ResponsePolicy rule, JointAttackSettings settings, MnistSplit digits)
     {
-        if (_crafted.TryGetValue((rule.Name, settings.Name), out var cached))
+        if (!_crafted.TryGetValue((rule.Name, settings.Name), out var images))
         {
-            return cached;
+            _crafted[(rule.Name, settings.Name)] = images = CraftAgainst(context, rule, settings, digits);
         }
 
+        return images;
+    }
+
+    /// <summary>The joint attack on the offline copies against <paramref name="rule"/>.</summary>
+    internal static float[] CraftAgainst(LiveContext context, ResponsePolicy rule, JointAttackSettings settings, MnistSplit digits)
+    {
         var classifier = context.Models.Get(Models.FixtureModels.Classifier).Network;
         var autoencoder = context.Models.Get(Models.FixtureModels.Autoencoder).Network;
         var bitDepth1 = DefenseFactory.CreatePreprocessor("bitDepth", new Dictionary<string, object>(StringComparer.Ordinal) { ["bits"] = 1L });
@@ -81,9 +87,7 @@ internal sealed class AdaptiveAttack : LiveAttack
         var baseline = context.Defended is { StatisticsMean: { } mean, StatisticsStd: { } std } && mean.Count == fitted.Features.Count && std.Count == fitted.Features.Count
             ? new StatisticsBaseline(fitted.Features, mean, std)
             : fitted;
-        var images = JointAdaptiveAttack.Run(classifier, autoencoder, [bitDepth1, median2], new StatisticsGradient(baseline), GradedResponseEvaluation.Targets(rule),
+        return JointAdaptiveAttack.Run(classifier, autoencoder, [bitDepth1, median2], new StatisticsGradient(baseline), GradedResponseEvaluation.Targets(rule),
             (s, label, repaired) => rule.Answer(s, label, repaired), settings, digits.Images, digits.Labels);
-        _crafted[(rule.Name, settings.Name)] = images;
-        return images;
     }
 }

@@ -25,6 +25,7 @@ internal sealed class LiveRedTeam
     private readonly LiveContext _context;
     private readonly List<LiveAttackResult> _results = [];
     private readonly List<SideLatency> _latency = [];
+    private IReadOnlyList<RocCurve> _roc = [];
 
     private LiveRedTeam(LiveSettings settings, LiveContext context)
     {
@@ -61,6 +62,12 @@ internal sealed class LiveRedTeam
             {
                 var binary = settings.Neuralsec ?? await SidecarProcess.BuiltGatewayAsync(root, log).ConfigureAwait(false);
                 await run.BenignOnStartedSidecarAsync(sides, binary, repository, policies, work).ConfigureAwait(false);
+                if (known is { StatisticsMean: not null } && settings.Model == FixtureModels.Classifier)
+                {
+                    File.WriteAllText(Path.Combine(policies, ScoringPolicy.File), ScoringPolicy.Yaml(known));
+                    await run.RocOnStartedSidecarAsync(binary, repository, policies, work).ConfigureAwait(false);
+                }
+
                 foreach (var attack in attacks)
                 {
                     await run.OnStartedSidecarAsync(attack, sides, binary, repository, policies, work).ConfigureAwait(false);
@@ -88,6 +95,7 @@ internal sealed class LiveRedTeam
                 Attacks = attacks.Select(a => new AttackEntry(a.Name, a.Title, a.Kind, a.Atlas, a.Sides.Where(s => sides.Any(x => x.Name == s)).ToArray())).ToArray(),
                 Results = run._results,
                 Latency = run._latency,
+                Roc = run._roc,
                 WallSeconds = total.Elapsed.TotalSeconds,
                 Truncated = clock.Expired,
             };
@@ -177,6 +185,26 @@ internal sealed class LiveRedTeam
         try
         {
             await BenignAsync(sides, s => (new InferenceOracle(sidecar.Client, accounts.KeyOf, s.Model), $"warm-{s.Name}", $"benign-{s.Name}")).ConfigureAwait(false);
+        }
+        finally
+        {
+            await sidecar.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RocOnStartedSidecarAsync(string binary, string repository, string policies, string work)
+    {
+        _context.Progress.Begin("ROC per detector, scored by the sidecar (monitor-mode scoring policy)");
+        var accounts = new Accounts(_settings.Seed);
+        var pool = new Queue<string>(Enumerable.Range(0, 1_200).Select(i => accounts.Add($"scoring-{i}", ScoringPolicy.Group)));
+        var keys = Path.Combine(work, "keys-roc.txt");
+        var alertFile = Path.Combine(work, "alerts-roc.jsonl");
+        accounts.WriteKeysFile(keys);
+        var sidecar = await SidecarProcess.StartAsync(binary, repository, ServedModels, policies, keys, alertFile, _context.Clock.Token).ConfigureAwait(false);
+        try
+        {
+            _roc = await RocPhase.RunAsync(_context, n => Take(pool, n, "roc"), new InferenceOracle(sidecar.Client, accounts.KeyOf, FixtureModels.Classifier),
+                () => AlertLog.ReadAsync(alertFile, TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
         }
         finally
         {

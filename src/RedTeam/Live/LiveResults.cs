@@ -32,6 +32,9 @@ internal sealed record LiveResults
 
     public required IReadOnlyList<SideLatency> Latency { get; init; }
 
+    /// <summary>ROC per detector through a started sidecar (empty against a running target).</summary>
+    public IReadOnlyList<RocCurve> Roc { get; init; } = [];
+
     public required double WallSeconds { get; init; }
 
     public required bool Truncated { get; init; }

@@ -7,7 +7,8 @@ namespace NeuralSec.RedTeam.Live;
 /// <summary>
 /// The sticker: a universal <see cref="AdversarialPatch"/> trained offline on the side's model (train digits, random
 /// placement), pasted at a random position on test digits of other classes and sent; success is the target class
-/// answered. Beside it, a random patch of the same size (control: what covering as many pixels does on its own).
+/// answered. Beside it, a random patch of the same size on the same digits at the same places (control: what covering
+/// as many pixels does on its own).
 /// </summary>
 internal sealed class PatchAttack : LiveAttack
 {
@@ -34,9 +35,10 @@ internal sealed class PatchAttack : LiveAttack
             var watch = Stopwatch.StartNew();
             var control = k == 1;
             var patch = control ? RandomPatch(context.Seed) : Trained(context, run.Model, target);
-            var all = context.Digits(run.Model, k, context.Settings.Images);
+            // The same digits at the same positions for both: a paired comparison.
+            var all = context.Digits(run.Model, 0, context.Settings.Images);
             var digits = all.Select(Enumerable.Range(0, all.Count).Where(i => all.Labels[i] != target).ToArray());
-            var random = new Random(context.Seed + 17 + k);
+            var random = new Random(context.Seed + 17);
             var originals = Enumerable.Range(0, digits.Count).Select(i => digits.Image(i).ToArray()).ToArray();
             var sent = originals.Select(o =>
             {

@@ -11,6 +11,7 @@ internal static class RedTeamCharts
     public const string Epsilon = "success-vs-epsilon.png";
     public const string Queries = "queries-until-detection.png";
     public const string Latency = "latency.png";
+    public const string RocFigure = "roc.png";
 
     private static readonly ScottPlot.Palettes.Category10 Palette = new();
 
@@ -33,6 +34,12 @@ internal static class RedTeamCharts
         {
             QueryBars(r, Path.Combine(folder, Queries));
             written.Add(Queries);
+        }
+
+        if (r.Roc.Count > 0)
+        {
+            RocPanels(r, Path.Combine(folder, RocFigure));
+            written.Add(RocFigure);
         }
 
         if (r.Latency.Count > 0)
@@ -70,6 +77,7 @@ internal static class RedTeamCharts
         plot.Axes.Bottom.TickLabelStyle.Rotation = 60;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MinimumSize = 220;
+        plot.Axes.Right.MinimumSize = 160;
         plot.Axes.SetLimits(-0.6, rows.Length - 0.4, 0, 105);
         plot.YLabel("attack success through the API (%)");
         plot.Title("What got through, by side");
@@ -137,6 +145,49 @@ internal static class RedTeamCharts
         plot.YLabel("client round trip (ms)");
         plot.Title("Round trip per request by side (attack traffic, loopback)");
         plot.SavePng(path, 800, 480);
+    }
+
+    private static void RocPanels(LiveResults r, string path)
+    {
+        var detectors = r.Roc.Select(c => c.Detector).Distinct().ToArray();
+        var sets = r.Roc.Select(c => c.Set).Distinct().ToArray();
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(detectors.Length);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        for (var d = 0; d < detectors.Length; d++)
+        {
+            var plot = multiplot.GetPlot(d);
+            for (var s = 0; s < sets.Length; s++)
+            {
+                if (r.Roc.FirstOrDefault(c => c.Detector == detectors[d] && c.Set == sets[s]) is not { Positives: > 0 } curve)
+                {
+                    continue;
+                }
+
+                var line = plot.Add.Scatter(curve.Points.Select(p => p[0]).ToArray(), curve.Points.Select(p => p[1]).ToArray());
+                line.Color = Palette.GetColor(s);
+                line.LineWidth = 2;
+                line.MarkerSize = 0;
+                line.LegendText = $"{sets[s]} (AUC {curve.Auc:0.000})";
+                if (!double.IsNaN(curve.FprAtThreshold))
+                {
+                    var point = plot.Add.Marker(curve.FprAtThreshold, curve.TprAtThreshold);
+                    point.Color = Palette.GetColor(s);
+                    point.Size = 10;
+                }
+            }
+
+            var chance = plot.Add.Line(0, 0, 1, 1);
+            chance.LinePattern = LinePattern.Dotted;
+            chance.Color = Colors.Gray;
+            plot.ShowLegend(Alignment.LowerRight);
+            plot.Axes.SetLimits(0, 1, 0, 1.02);
+            plot.XLabel("false-positive rate (benign digits flagged)");
+            plot.YLabel("true-positive rate");
+            plot.Title($"{detectors[d]} (dot: the policy's threshold)");
+        }
+
+        multiplot.SavePng(path, 520 * detectors.Length, 500);
     }
 
     private static void Legend(Plot plot, IEnumerable<string> names, IReadOnlyList<int>? colors = null)

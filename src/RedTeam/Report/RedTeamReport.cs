@@ -34,6 +34,7 @@ internal static class RedTeamReport
             Details(sb, r, kind, figures);
         }
 
+        Roc(sb, r, figures);
         Latency(sb, r, figures);
         Limits(sb, r);
         return sb.ToString();
@@ -145,6 +146,29 @@ internal static class RedTeamReport
             sb.AppendLine(CultureInfo.InvariantCulture, $"* Training-time defenses (columns mnist-adv, mnist-distilled: crafted white-box on their own offline copies). Published: {PublishedAnchors.TrainingTime}.");
         }
 
+        sb.AppendLine();
+    }
+
+    private static void Roc(StringBuilder sb, LiveResults r, IReadOnlyList<string> figures)
+    {
+        if (r.Roc.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine("## Detection against false positives (ROC per detector, scored by the sidecar)");
+        sb.AppendLine();
+        Figure(sb, figures, RedTeamCharts.RocFigure, "ROC per detector");
+        var table = new MarkdownTable("detector", "adversarial set", "benign", "adversarial", "AUC", "policy threshold", "TPR at it", "FPR at it");
+        foreach (var c in r.Roc)
+        {
+            table.Row(c.Detector, c.Set, Format.Int(c.Benign), Format.Int(c.Positives), Format.Num(c.Auc, "0.000"), Format.Num(c.Threshold), Format.Pct(c.TprAtThreshold), Format.Pct(c.FprAtThreshold));
+        }
+
+        table.WriteTo(sb);
+        sb.AppendLine("Scores as the sidecar computed them: benign held-out digits and successful adversarial digits sent with keys of a monitor-mode scoring policy that flags at any score, so every request's alert carries all three scores (one client per digit). Two adaptive sets: one crafted against the defended rule, which answers from the bit-depth-1 view and refuses only far beyond benign scores — it keeps every score under the refuse line, not under the flag threshold, so a detector can still separate it (and that separation is alerted, not refused); one crafted against a rule that refuses on any flag — it keeps every score under its flag threshold, the detector-evading attacker of Carlini & Wagner (2017), and its curve shows what such an attacker does to each detector.");
+        sb.AppendLine();
+        sb.AppendLine("Published: Feature Squeezing (Xu et al., NDSS 2018) and MagNet (Meng & Chen, CCS 2017) report near-perfect detection of non-adaptive attacks on MNIST; Carlini & Wagner (AISec 2017) show such detectors fall to attackers who minimise the detector's score too.");
         sb.AppendLine();
     }
 

@@ -19,7 +19,7 @@ public sealed class AttackQuickRunTests
         {
             using var stderr = new StringWriter();
             Assert.True(RedTeamCli.Run(["attack", "--quick", "--out", output, "--max-duration", "900"], TextWriter.Null, stderr) == 0, stderr.ToString());
-            foreach (var file in new[] { "README.md", "results.json", "success.png", "success-vs-epsilon.png", "latency.png" })
+            foreach (var file in new[] { "README.md", "results.json", "success.png", "success-vs-epsilon.png", "latency.png", "roc.png", "queries-until-detection.png" })
             {
                 Assert.True(new FileInfo(Path.Combine(output, file)).Length > 100, file);
             }
@@ -36,19 +36,24 @@ public sealed class AttackQuickRunTests
             }
 
             // The attacks work: against the undefended baseline they reach their published kind of success.
-            Assert.True(Rate("pgd", "undefended", "ε=0.3") >= 0.9);
-            Assert.True(Rate("fgsm", "undefended", "ε=0.3") >= 0.5);
-            Assert.True(Rate("cw-l2", "undefended") >= 0.9);
-            Assert.True(Rate("square", "undefended") >= 0.66);
-            Assert.True(Rate("eot", "undefended", "EOT-PGD ε=0.3") >= 0.9);
-            Assert.True(Rate("patch", "undefended", "trained patch → class 8") > Rate("patch", "undefended", "random patch (control)"));
+            Assert.InRange(Rate("pgd", "undefended", "ε=0.3"), 0.9, 1);
+            Assert.InRange(Rate("fgsm", "undefended", "ε=0.3"), 0.5, 1);
+            Assert.InRange(Rate("cw-l2", "undefended"), 0.9, 1);
+            Assert.InRange(Rate("square", "undefended"), 0.66, 1);
+            Assert.InRange(Rate("eot", "undefended", "EOT-PGD ε=0.3"), 0.9, 1);
+            Assert.InRange(Rate("patch", "undefended", "trained patch → class 8") - Rate("patch", "undefended", "random patch (control)"), 0.1, 1);
 
             // The shipped policy stops the non-adaptive ones, and the query-based walks are flagged early.
-            Assert.True(Rate("pgd", "firewall", "ε=0.3") <= 0.1);
-            Assert.True(Rate("eot", "firewall", "EOT-PGD ε=0.3") <= 0.1);
+            Assert.InRange(Rate("pgd", "firewall", "ε=0.3"), 0, 0.1);
+            Assert.InRange(Rate("eot", "firewall", "EOT-PGD ε=0.3"), 0, 0.1);
             var simba = results.Single(x => x.GetProperty("Attack").GetString() == "simba" && x.GetProperty("Side").GetString() == "firewall");
             Assert.Equal(simba.GetProperty("Attempts").GetInt32(), simba.GetProperty("FlaggedRuns").GetInt32());
             Assert.InRange(simba.GetProperty("FirstFlagAt").GetDouble(), 1, 50);
+
+            // The sidecar's scores separate the non-adaptive PGD digits from benign ones, for every detector.
+            var roc = root.GetProperty("Roc").EnumerateArray().ToArray();
+            Assert.Equal(3 * 4, roc.Length);
+            Assert.All(roc.Where(c => c.GetProperty("Set").GetString() == "PGD-40 ε=0.3"), c => Assert.InRange(c.GetProperty("Auc").GetDouble(), 0.95, 1));
 
             // The benign client of every side is answered.
             foreach (var side in root.GetProperty("Latency").EnumerateArray())
