@@ -33,12 +33,13 @@ internal static class AttackCommand
         var policies = new Option<string>("--policies") { Description = "the defended policy folder: what a started sidecar runs, and what the adaptive attacker reads (default: policies/mnist.yaml)", HelpName = "DIR" };
         var neuralsec = new Option<string>("--neuralsec") { Description = "the sidecar binary (neuralsec.dll or a native neuralsec; default: src/Gateway's Release build, built when missing)", HelpName = "PATH" };
         var output = new Option<string>("--out") { Description = "the report folder (default: artifacts/redteam; --out docs/redteam replaces the committed report)", HelpName = "DIR" };
+        var fromResults = new Option<string>("--from-results") { Description = "attack nothing: write the report and figures again from a results.json of an earlier run (into --out)", HelpName = "FILE" };
         var maxDuration = Values.Integer("--max-duration", "wall-clock bound in seconds; attacks not begun by then are skipped and the report says so", 3_600, 10, 14_400);
         var data = RedTeamCli.DataOption();
         var models = RedTeamCli.ModelsOption();
         var command = new Command("attack", "Red team a live sidecar through its public gRPC API: transfer, score- and decision-based, physical-world, adaptive and extraction attacks, against an undefended baseline, the defended policy and the training-time fixtures")
         {
-            seed, quick, attacks, target, apiKeys, baselineKey, ca, alerts, model, policies, neuralsec, output, maxDuration, data, models,
+            seed, quick, attacks, target, apiKeys, baselineKey, ca, alerts, model, policies, neuralsec, output, fromResults, maxDuration, data, models,
         };
         command.Validators.Add(result =>
         {
@@ -60,6 +61,11 @@ internal static class AttackCommand
         });
         command.SetAction(parseResult =>
         {
+            if (parseResult.GetValue(fromResults) is { } file)
+            {
+                return Render(file, parseResult.GetValue(output) ?? RepositoryPaths.Artifacts("redteam"), parseResult.InvocationConfiguration.Output);
+            }
+
             var chosen = parseResult.GetValue(attacks);
             var settings = new LiveSettings
             {
@@ -130,9 +136,36 @@ internal static class AttackCommand
         var results = LiveRedTeam.RunAsync(settings, stderr).GetAwaiter().GetResult();
         Directory.CreateDirectory(settings.Out);
         File.WriteAllText(Path.Combine(settings.Out, "results.json"), JsonSerializer.Serialize(results, JsonOptions));
-        var figures = RedTeamCharts.Save(results, settings.Out);
-        File.WriteAllText(Path.Combine(settings.Out, "README.md"), RedTeamReport.Render(results, figures));
-        stdout.WriteLine($"wrote {Path.Combine(settings.Out, "README.md")}, results.json and {figures.Count} figures ({results.WallSeconds:F0} s)");
+        Write(results, settings.Out, stdout);
         return 0;
+    }
+
+    private static int Render(string file, string folder, TextWriter stdout)
+    {
+        LiveResults results;
+        try
+        {
+            results = JsonSerializer.Deserialize<LiveResults>(File.ReadAllText(file), JsonOptions) ?? throw new RedTeamException($"{file}: empty");
+        }
+        catch (JsonException e)
+        {
+            throw new RedTeamException($"{file} is not a results.json of neuralsec-redteam attack: {e.Message}", e);
+        }
+
+        Directory.CreateDirectory(folder);
+        if (!string.Equals(Path.GetFullPath(Path.Combine(folder, "results.json")), Path.GetFullPath(file), StringComparison.Ordinal))
+        {
+            File.Copy(file, Path.Combine(folder, "results.json"), overwrite: true);
+        }
+
+        Write(results, folder, stdout);
+        return 0;
+    }
+
+    private static void Write(LiveResults results, string folder, TextWriter stdout)
+    {
+        var figures = RedTeamCharts.Save(results, folder);
+        File.WriteAllText(Path.Combine(folder, "README.md"), RedTeamReport.Render(results, figures));
+        stdout.WriteLine($"wrote {Path.Combine(folder, "README.md")}, results.json and {figures.Count} figures ({results.WallSeconds:F0} s of attacks)");
     }
 }

@@ -8,4 +8,8 @@ internal static class Digits
 {
     public static ImageBatch AsBatch(float[] images) =>
         new(images, images.Length / MnistSplit.Pixels, 1, MnistSplit.Rows, MnistSplit.Cols);
+
+    /// <summary>One array per digit: what one query sends.</summary>
+    public static float[][] Split(float[] images) =>
+        Enumerable.Range(0, images.Length / MnistSplit.Pixels).Select(i => images.AsSpan(i * MnistSplit.Pixels, MnistSplit.Pixels).ToArray()).ToArray();
 }

@@ -53,12 +53,13 @@ internal sealed class AdaptiveAttack : LiveAttack
             var watch = Stopwatch.StartNew();
             var digits = context.Digits(run.Model, k, context.Settings.Images / 2);
             var images = Craft(context, rule, settings[k], digits);
-            var sent = Enumerable.Range(0, digits.Count).Select(i => images.AsSpan(i * MnistSplit.Pixels, MnistSplit.Pixels).ToArray()).ToArray();
-            var originals = Enumerable.Range(0, digits.Count).Select(i => digits.Image(i).ToArray()).ToArray();
+            var sent = Evaluation.Digits.Split(images);
+            var originals = Evaluation.Digits.Split(digits.Images);
             var outcomes = await run.SendAllAsync(run.RunName(settings[k].Name), run.Accounts(sent.Length), sent).ConfigureAwait(false);
             var budget = settings[k].Norm == AttackNorm.LInf ? settings[k].Epsilon : (double?)null;
             var result = Tally(run, settings[k].Name, budget, outcomes, digits.Labels, null, null, sent, originals, watch.Elapsed.TotalSeconds,
-                string.Create(CultureInfo.InvariantCulture, $"crafted against '{rule.Name}' ({rule.Rule}); {settings[k].Steps} steps, penalty {settings[k].Penalty}"));
+                string.Create(CultureInfo.InvariantCulture, $"crafted against '{rule.Name}' ({rule.Rule}); {settings[k].Steps} steps, penalty {settings[k].Penalty}") +
+                (run.Side.Firewall ? "; a digit the attacker cannot turn within the budget is sent as its last iterate, whose scores the attack pushed past a refuse line: at small budgets most refusals are such failures (docs/evaluation.md §5 finds the same in process)" : string.Empty));
             results.Add(result);
             context.Progress.Step($"{settings[k].Name} against '{rule.Name}' → {run.Side.Name}: {result.Succeeded}/{result.Attempts} answered wrongly ({result.Refused} refused)");
         }

@@ -61,6 +61,10 @@ internal sealed record LiveAttackResult
     /// <summary>Runs (of <see cref="Runs"/>) the sidecar flagged: an alert or a refusal.</summary>
     public int? FlaggedRuns { get; init; }
 
+    /// <summary>Queries the sidecar flagged (an alert or a refusal) over all runs: for attacks that send each crafted
+    /// input once, the inputs it noticed.</summary>
+    public int? FlaggedQueries { get; init; }
+
     /// <summary>Median over the flagged runs of the 1-based query at which the sidecar first flagged the run.</summary>
     public double? FirstFlagAt { get; init; }
 

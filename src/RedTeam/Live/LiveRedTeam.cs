@@ -256,6 +256,7 @@ internal sealed class LiveRedTeam
             var firstFlags = new List<double>();
             var flaggedBy = new SortedSet<string>(StringComparer.Ordinal);
             var would = 0;
+            var flaggedQueries = 0;
             foreach (var run in result.Runs)
             {
                 var outcomes = log.Of(run);
@@ -271,6 +272,11 @@ internal sealed class LiveRedTeam
                     else if (alerts?.WouldRefuse(o.RequestId) == true)
                     {
                         would++;
+                    }
+
+                    if (flagged.Count > 0 || !o.Answered)
+                    {
+                        flaggedQueries++;
                     }
 
                     if (first is null && (flagged.Count > 0 || !o.Answered))
@@ -290,6 +296,7 @@ internal sealed class LiveRedTeam
             {
                 RefusedBy = refusedBy,
                 FlaggedRuns = alerts is null && refusedBy.Count == 0 ? null : firstFlags.Count,
+                FlaggedQueries = alerts is null && refusedBy.Count == 0 ? null : flaggedQueries,
                 FirstFlagAt = firstFlags.Count == 0 ? null : QueryAttack.Median(firstFlags),
                 FlaggedBy = flaggedBy.Count == 0 ? null : string.Join(", ", flaggedBy),
                 WouldRefuse = alerts is null ? null : would,

@@ -39,7 +39,7 @@ internal sealed class PatchAttack : LiveAttack
             var all = context.Digits(run.Model, 0, context.Settings.Images);
             var digits = all.Select(Enumerable.Range(0, all.Count).Where(i => all.Labels[i] != target).ToArray());
             var random = new Random(context.Seed + 17);
-            var originals = Enumerable.Range(0, digits.Count).Select(i => digits.Image(i).ToArray()).ToArray();
+            var originals = Evaluation.Digits.Split(digits.Images);
             var sent = originals.Select(o =>
             {
                 var x = (float[])o.Clone();

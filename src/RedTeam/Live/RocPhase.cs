@@ -24,7 +24,7 @@ internal static class RocPhase
         {
             var digits = context.Digits(FixtureModels.Classifier, slice, count);
             var batch = AttackCrafter.Craft(mnist, digits, digits.Labels, new AttackSpec("pgd", eps, false), context.Seed);
-            sets.Add((name, Split(batch.SuccessfulImages())));
+            sets.Add((name, Digits.Split(batch.SuccessfulImages())));
         }
 
         if (context.Defended is { } defended)
@@ -37,12 +37,12 @@ internal static class RocPhase
                 var digits = context.Digits(FixtureModels.Classifier, slice, count);
                 var adversarial = AdaptiveAttack.CraftAgainst(context, rule, new JointAttackSettings(AttackNorm.LInf, 0.1f, GradedResponseEvaluation.Steps, false, GradedResponseEvaluation.Penalty), digits);
                 var predicted = Classify.Predict(mnist.Network, adversarial);
-                sets.Add((name, Split(adversarial).Where((_, i) => predicted[i] != digits.Labels[i]).ToArray()));
+                sets.Add((name, Digits.Split(adversarial).Where((_, i) => predicted[i] != digits.Labels[i]).ToArray()));
             }
         }
 
         var sent = new List<(string Set, string RequestId)>();
-        foreach (var (name, images) in new[] { ("benign", Split(benign.Images)) }.Concat(sets))
+        foreach (var (name, images) in new[] { ("benign", Digits.Split(benign.Images)) }.Concat(sets))
         {
             var clients = accounts(images.Length);
             for (var i = 0; i < images.Length && !context.Clock.Expired; i++)
@@ -68,7 +68,4 @@ internal static class RocPhase
 
         return curves;
     }
-
-    private static float[][] Split(float[] images) =>
-        Enumerable.Range(0, images.Length / MnistSplit.Pixels).Select(i => images.AsSpan(i * MnistSplit.Pixels, MnistSplit.Pixels).ToArray()).ToArray();
 }

@@ -55,8 +55,8 @@ internal sealed class TransferAttack : LiveAttack
             var setting = _name == "cw-l2" ? $"κ=0, {CarliniWagnerL2.BinarySteps}×{CarliniWagnerL2.Iterations} steps" : string.Create(CultureInfo.InvariantCulture, $"ε={eps:0.0}");
             var digits = context.Digits(run.Model, k, context.Settings.Images);
             var (images, targets, offline) = Craft(context, run.Model, setting, digits, eps);
-            var sent = Enumerable.Range(0, digits.Count).Select(i => images.AsSpan(i * MnistSplit.Pixels, MnistSplit.Pixels).ToArray()).ToArray();
-            var originals = Enumerable.Range(0, digits.Count).Select(i => digits.Image(i).ToArray()).ToArray();
+            var sent = Evaluation.Digits.Split(images);
+            var originals = Evaluation.Digits.Split(digits.Images);
             var outcomes = await run.SendAllAsync(run.RunName(setting), run.Accounts(sent.Length), sent).ConfigureAwait(false);
             var result = Tally(run, setting, _name == "cw-l2" ? null : eps, outcomes, digits.Labels, targets, offline, sent, originals, watch.Elapsed.TotalSeconds,
                 _name == "cw-l2" ? "unbounded L2; mean L2 of the successes reported" : targets is null ? "untargeted" : "towards a random wrong class");

@@ -37,6 +37,7 @@ internal static class RedTeamReport
         Roc(sb, r, figures);
         Latency(sb, r, figures);
         Limits(sb, r);
+        Rerun(sb);
         return sb.ToString();
     }
 
@@ -118,11 +119,11 @@ internal static class RedTeamReport
 
         var table = kind == "extraction"
             ? new MarkdownTable("attack", "setting", "side", "queries", "answered", "surrogate agreement", "first flagged at query", "flagged by", "refused by reason")
-            : new MarkdownTable("attack", "setting", "side", "attempts", "success", "offline copy", "answered right", "refused", "refused by reason", "flagged (first at query)", "flagged by", "queries", "median queries to success", "mean L2 of successes");
+            : new MarkdownTable("attack", "setting", "side", "attempts", "success", "offline copy", "answered right", "refused", "refused by reason", "flagged", "flagged by", "queries", "median queries to success", "mean L2 of successes");
         foreach (var x in results)
         {
             var reasons = x.RefusedBy.Count == 0 ? "—" : string.Join(", ", x.RefusedBy.Select(kv => $"{kv.Key} {kv.Value}"));
-            var flag = x.FlaggedRuns is null ? "n/a" : x.FlaggedRuns == 0 ? "never" : $"{x.FlaggedRuns} of {x.Runs.Count} ({x.FirstFlagAt:0})";
+            var flag = Flagged(x);
             if (kind == "extraction")
             {
                 table.Row(x.Title, x.Setting, x.Side, Format.Int(x.Queries), Format.Int(x.AnsweredRight), x.Agreement is { } a ? Format.Pct(a) : "n/a",
@@ -138,7 +139,8 @@ internal static class RedTeamReport
         table.WriteTo(sb);
         foreach (var attack in r.Attacks.Where(a => a.Kind == kind))
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"* **{attack.Title}** ({attack.Atlas}). {results.First(x => x.Attack == attack.Name).Notes}. Published: {PublishedAnchors.For(attack.Name)}.");
+            var notes = string.Join("; ", results.Where(x => x.Attack == attack.Name && x.Notes.Length > 0).Select(x => x.Notes).Distinct(StringComparer.Ordinal));
+            sb.AppendLine(CultureInfo.InvariantCulture, $"* **{attack.Title}** ({attack.Atlas}). {notes}. Published: {PublishedAnchors.For(attack.Name)}.");
         }
 
         if (kind == "transfer" && r.Sides.Any(s => s.TrainingTime))
@@ -147,6 +149,23 @@ internal static class RedTeamReport
         }
 
         sb.AppendLine();
+    }
+
+    /// <summary>Query-based attacks: runs flagged of the attempts, with the median query of the first flag; attacks that
+    /// send each crafted input once: the inputs flagged of those sent.</summary>
+    private static string Flagged(LiveAttackResult x)
+    {
+        if (x.FlaggedRuns is null)
+        {
+            return "n/a";
+        }
+
+        if (x.Kind is "score-based" or "decision-based")
+        {
+            return x.FlaggedRuns == 0 ? "never" : $"{Format.Int(x.FlaggedRuns.Value)} of {Format.Int(x.Attempts)} runs (median first at query {Format.Num(x.FirstFlagAt ?? 0, "0")})";
+        }
+
+        return x.FlaggedQueries is { } q ? $"{Format.Int(q)} of {Format.Int(x.Queries)} inputs" : x.FlaggedRuns == 0 ? "never" : "yes";
     }
 
     private static void Roc(StringBuilder sb, LiveResults r, IReadOnlyList<string> figures)
@@ -200,7 +219,33 @@ internal static class RedTeamReport
             sb.AppendLine("* The target's alerts were not readable (`--alerts FILE` not given): flags and queries-until-detection show only refusals, and monitor-mode figures are missing.");
         }
 
-        sb.AppendLine("* Not in this report yet: poisoning (label flip, clean-label feature collision — offline, with the lab) and ROC curves per detector measured through the API; evaluate §1–§3 (docs/evaluation.md) has the in-process ROC and STRIP figures.");
+        if (r.Roc.Count == 0)
+        {
+            sb.AppendLine("* No ROC curves: they need a scoring policy on a sidecar this command starts, not a running target; evaluate §1–§3 (docs/evaluation.md) has the in-process ROC and STRIP figures.");
+        }
+
+        sb.AppendLine("* Decision-based: Boundary (Brendel et al. 2018) stands for the decision-based family; HopSkipJump is not built. Success against ε is plotted as success (the complement of accuracy under attack), per side.");
+        sb.AppendLine();
+    }
+
+    private static void Rerun(StringBuilder sb)
+    {
+        sb.AppendLine("## Run it");
+        sb.AppendLine();
+        sb.AppendLine("```sh");
+        sb.AppendLine("# against sidecars it starts on loopback (the shipped policy, or --policies DIR), all attacks:");
+        sb.AppendLine("dotnet run -c Release --project src/RedTeam -- attack                      # → artifacts/redteam/");
+        sb.AppendLine("dotnet run -c Release --project src/RedTeam -- attack --out docs/redteam   # replaces this report");
+        sb.AppendLine("dotnet run -c Release --project src/RedTeam -- attack --quick              # a few minutes (CI)");
+        sb.AppendLine("# against a running sidecar: a key for the policy under test, optionally one whose policy is a pass-through,");
+        sb.AppendLine("# the policy file the adaptive attacker should read, and the alert file when it is readable from here:");
+        sb.AppendLine("dotnet run -c Release --project src/RedTeam -- attack --target https://sidecar:8001 --ca ca.pem \\");
+        sb.AppendLine("    --api-key $KEY [--api-key $KEY2 ...] [--baseline-api-key $OPEN_KEY] [--policies DIR] [--alerts alerts.jsonl] [--attacks pgd,simba]");
+        sb.AppendLine("# the report again from its results, without attacking:");
+        sb.AppendLine("dotnet run -c Release --project src/RedTeam -- attack --from-results docs/redteam/results.json --out docs/redteam");
+        sb.AppendLine("```");
+        sb.AppendLine();
+        sb.AppendLine("Against a running target every attack's queries count against the caller's keys and land in the target's own stream state and alerts: run it against a staging deployment, with keys made for it.");
         sb.AppendLine();
     }
 

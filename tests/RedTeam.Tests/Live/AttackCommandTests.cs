@@ -39,6 +39,23 @@ public sealed class AttackCommandTests(LiveSidecarFixture sidecar) : IClassFixtu
     }
 
     [Fact]
+    public void Results_that_are_not_an_attack_run_are_refused()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"not-results-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(file, "{\"Seed\": \"x\"}");
+            var (code, error) = Fail(["attack", "--from-results", file, "--out", Path.GetTempPath()]);
+            Assert.Equal(1, code);
+            Assert.Contains("is not a results.json", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void A_target_without_a_key_is_refused_before_any_query()
     {
         var (code, error) = Fail(["attack", "--target", sidecar.Target.ToString()]);
@@ -133,7 +150,13 @@ public sealed class AttackCommandTests(LiveSidecarFixture sidecar) : IClassFixtu
             Assert.True(strong.GetProperty("WouldRefuse").GetInt32() >= strong.GetProperty("Attempts").GetInt32() / 2, strong.ToString());
             var undefended = baseline.Single(r => r.GetProperty("Setting").GetString() == "ε=0.3");
             Assert.True(undefended.GetProperty("Succeeded").GetInt32() >= 0.9 * undefended.GetProperty("Attempts").GetInt32(), undefended.ToString());
-            Assert.Contains("would refuse", File.ReadAllText(Path.Combine(output, "README.md")), StringComparison.Ordinal);
+            var report = File.ReadAllText(Path.Combine(output, "README.md"));
+            Assert.Contains("would refuse", report, StringComparison.Ordinal);
+
+            // The report again from its results, without attacking: the same page.
+            var again = Path.Combine(output, "again");
+            Assert.Equal(0, RedTeamCli.Run(["attack", "--from-results", Path.Combine(output, "results.json"), "--out", again], TextWriter.Null, TextWriter.Null));
+            Assert.Equal(report, File.ReadAllText(Path.Combine(again, "README.md")));
         }
         finally
         {
