@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using NeuralSec.Detectors.Detection;
 using NeuralSec.Detectors.Images;
 using NeuralSec.Detectors.Tensors;
@@ -11,18 +10,16 @@ namespace NeuralSec.Gateway.Defenses;
 /// caller (embedded ONNX Runtime or the upstream server), returning the first output's values.
 /// </summary>
 /// <remarks>
-/// Detectors such as feature squeezing put the caller's own images first in their batch. When a call's first rows
-/// are exactly the request's image input and the model has a single output, the runner keeps those rows as the
-/// model's answer to the request (<see cref="AnswerForOriginal"/>), so forwarding need not run the model a second
-/// time on the same input. <paramref name="original"/> is the batch the detectors score; they never modify it.
+/// Every batch it runs is kept in <paramref name="answers"/> with the model's answer, so forwarding need not run the
+/// model a second time on pixels a detector already sent (feature squeezing's batch holds the caller's images and
+/// their squeezed views).
 /// </remarks>
-internal sealed class BackendModelRunner(IModelBackend backend, string model, string? version, string inputName, string requestId, ImageBatch original) : IModelRunner
+internal sealed class BackendModelRunner(IModelBackend backend, string model, string? version, string inputName, string requestId, ModelAnswers answers) : IModelRunner
 {
-    public BackendInferResult? AnswerForOriginal { get; private set; }
-
     public async ValueTask<float[]> RunAsync(ImageBatch batch, CancellationToken cancellationToken)
     {
-        var request = new BackendInferRequest(model, version, requestId, [batch.ToTensor(inputName)], []);
+        var sent = batch.ToTensor(inputName);
+        var request = new BackendInferRequest(model, version, requestId, [sent], []);
         var result = await backend.InferAsync(request, cancellationToken).ConfigureAwait(false);
         var output = result.Outputs.Count > 0 ? result.Outputs[0] : throw new InvalidDataException($"model '{model}' returned no output");
         if (output.DataType != TensorDataType.FP32)
@@ -30,24 +27,7 @@ internal sealed class BackendModelRunner(IModelBackend backend, string model, st
             throw new InvalidDataException($"model '{model}' output '{output.Name}' is {output.DataType.ToWireName()}; detectors need FP32 scores");
         }
 
-        var values = output.AsSpan<float>();
-        Remember(batch, result, output, values);
-        return values.ToArray();
-    }
-
-    private void Remember(ImageBatch batch, BackendInferResult result, InferenceTensor output, ReadOnlySpan<float> values)
-    {
-        if (AnswerForOriginal is not null || result.Outputs.Count != 1 || batch.Count < original.Count || values.Length % batch.Count != 0
-            || !batch.Span[..original.Span.Length].SequenceEqual(original.Span))
-        {
-            return;
-        }
-
-        var perImage = values.Length / batch.Count;
-        var rows = values[..(perImage * original.Count)];
-        var shape = output.Shape.ToArray();
-        shape[0] = original.Count;
-        var answer = new InferenceTensor(output.Name, TensorDataType.FP32, shape, MemoryMarshal.AsBytes(rows).ToArray());
-        AnswerForOriginal = new BackendInferResult(result.ModelVersion, [answer]);
+        answers.Remember(sent, result);
+        return output.AsSpan<float>().ToArray();
     }
 }

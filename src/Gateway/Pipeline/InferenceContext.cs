@@ -67,10 +67,10 @@ internal sealed class InferenceContext
     /// <summary>The tensors to forward: the caller's, or purified copies. Owner: <see cref="PipelineStageId.Preprocess"/>.</summary>
     public IReadOnlyList<InferenceTensor> Inputs { get; set; }
 
-    /// <summary>The model's answer to the caller's original inputs when a detector already computed it (feature
-    /// squeezing runs the original in its batch); forwarding reuses it when nothing changed the inputs.
-    /// Owner: <see cref="PipelineStageId.Detect"/>.</summary>
-    public BackendInferResult? AnswerForOriginal { get; set; }
+    /// <summary>What the model answered to the batches the detectors ran (feature squeezing's batch holds the
+    /// caller's images and their squeezed views); forwarding answers from it when the tensor to forward is one of
+    /// them, byte for byte. Owner: <see cref="PipelineStageId.Detect"/>.</summary>
+    public Defenses.ModelAnswers? ModelAnswers { get; set; }
 
     /// <summary>Every verdict and the resulting decision. Stages add verdicts; <see cref="PipelineStageId.Decide"/>
     /// settles the detectors' into the decision.</summary>

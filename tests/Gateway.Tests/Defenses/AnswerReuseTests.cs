@@ -7,26 +7,19 @@ using NeuralSec.Gateway.Pipeline.Stages;
 
 namespace NeuralSec.Gateway.Tests.Defenses;
 
-/// <summary>Feature squeezing already runs the model on the caller's image; forwarding reuses that answer instead
-/// of a second model call — but only when nothing changed the input since.</summary>
+/// <summary>Feature squeezing already runs the model on the caller's image and its squeezed views; forwarding
+/// answers from those rows instead of a second model call when the tensor to forward is one of them byte for byte —
+/// the caller's own input, or the bit-depth-1 view a purifying policy forwards — and asks the model otherwise.</summary>
 public sealed class AnswerReuseTests
 {
     private static readonly float[] Image = Enumerable.Range(0, 4).Select(i => i / 4f).ToArray();
+    private static readonly float[] Squeezed = [0f, 0f, 1f, 1f];
 
     [Fact]
     public async Task Forwarding_reuses_the_detectors_answer_for_the_unchanged_input()
     {
-        var backend = new CountingBackend();
-        var original = new ImageBatch(Image.ToArray(), 1, 1, 2, 2);
-        var runner = new BackendModelRunner(backend, "m", null, "input", "r1", original);
-
-        // The detector's batch: the original first, then a squeezed copy.
-        var logits = await runner.RunAsync(new ImageBatch(Image.Concat(new float[4]).ToArray(), 2, 1, 2, 2), CancellationToken.None);
-        Assert.Equal(1, backend.Calls);
-        Assert.Equal([1.5f, -1.5f, 0f, 0f], logits);
-
-        var inputs = new[] { InferenceTensor.FromFloats("input", [1, 1, 2, 2], Image) };
-        var context = new InferenceContext(new InferenceRequest { RequestId = "r1", ModelName = "m", Inputs = inputs }) { AnswerForOriginal = runner.AnswerForOriginal };
+        var (backend, answers) = await DetectorBatchAsync();
+        var context = Context(answers, Image);
         await new ForwardStage(backend).ExecuteAsync(context, CancellationToken.None);
 
         Assert.Equal(1, backend.Calls);
@@ -37,29 +30,80 @@ public sealed class AnswerReuseTests
     }
 
     [Fact]
-    public async Task A_preprocessed_input_is_forwarded_to_the_model()
+    public async Task Forwarding_reuses_the_answer_for_a_purified_view_the_detector_squeezed_too()
     {
-        var backend = new CountingBackend();
-        var runner = new BackendModelRunner(backend, "m", null, "input", "r1", new ImageBatch(Image.ToArray(), 1, 1, 2, 2));
-        await runner.RunAsync(new ImageBatch(Image.ToArray(), 1, 1, 2, 2), CancellationToken.None);
-
-        var inputs = new[] { InferenceTensor.FromFloats("input", [1, 1, 2, 2], Image) };
-        var context = new InferenceContext(new InferenceRequest { RequestId = "r1", ModelName = "m", Inputs = inputs }) { AnswerForOriginal = runner.AnswerForOriginal };
-        context.Inputs = [InferenceTensor.FromFloats("input", [1, 1, 2, 2], new float[4])];
+        var (backend, answers) = await DetectorBatchAsync();
+        var context = Context(answers, Image);
+        context.Inputs = [InferenceTensor.FromFloats("input", [1, 1, 2, 2], Squeezed)];
         await new ForwardStage(backend).ExecuteAsync(context, CancellationToken.None);
 
-        Assert.Equal(2, backend.Calls);
-        Assert.Equal([0f, 0f], Assert.Single(context.Outputs).AsSpan<float>().ToArray());
+        Assert.Equal(1, backend.Calls);
+        Assert.Equal([2f, -2f], Assert.Single(context.Outputs).AsSpan<float>().ToArray());
     }
 
     [Fact]
-    public async Task A_batch_that_does_not_start_with_the_original_is_not_kept()
+    public async Task A_preprocessed_input_no_detector_sent_is_forwarded_to_the_model()
+    {
+        var (backend, answers) = await DetectorBatchAsync();
+        var context = Context(answers, Image);
+        context.Inputs = [InferenceTensor.FromFloats("input", [1, 1, 2, 2], new float[] { 0f, 0f, 0f, 0.5f })];
+        await new ForwardStage(backend).ExecuteAsync(context, CancellationToken.None);
+
+        Assert.Equal(2, backend.Calls);
+        Assert.Equal([0.5f, -0.5f], Assert.Single(context.Outputs).AsSpan<float>().ToArray());
+    }
+
+    [Fact]
+    public async Task Another_name_shape_or_requested_output_is_forwarded_to_the_model()
+    {
+        foreach (var (input, requested) in new (InferenceTensor, string[])[]
+        {
+            (InferenceTensor.FromFloats("other", [1, 1, 2, 2], Image), []),
+            (InferenceTensor.FromFloats("input", [1, 1, 4, 1], Image), []),
+            (InferenceTensor.FromFloats("input", [1, 1, 2, 2], Image), ["probabilities"]),
+        })
+        {
+            var (backend, answers) = await DetectorBatchAsync();
+            var context = new InferenceContext(new InferenceRequest { RequestId = "r1", ModelName = "m", Inputs = [input], RequestedOutputs = requested }) { ModelAnswers = answers };
+            await new ForwardStage(backend).ExecuteAsync(context, CancellationToken.None);
+            Assert.Equal(2, backend.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task A_two_image_request_matches_its_own_block_of_rows_only()
     {
         var backend = new CountingBackend();
-        var runner = new BackendModelRunner(backend, "m", null, "input", "r1", new ImageBatch(Image.ToArray(), 1, 1, 2, 2));
-        await runner.RunAsync(new ImageBatch(new float[4], 1, 1, 2, 2), CancellationToken.None);
-        Assert.Null(runner.AnswerForOriginal);
+        var answers = new ModelAnswers("input");
+        var runner = new BackendModelRunner(backend, "m", null, "input", "r1", answers);
+        await runner.RunAsync(new ImageBatch(Image.Concat(Squeezed).Concat(Squeezed).Concat(Image).ToArray(), 4, 1, 2, 2), CancellationToken.None);
+
+        // Rows 1–2 are not a block of a two-image request (blocks start at 0 and 2).
+        var misaligned = Context(answers, [.. Squeezed, .. Squeezed], rows: 2);
+        await new ForwardStage(backend).ExecuteAsync(misaligned, CancellationToken.None);
+        Assert.Equal(2, backend.Calls);
+
+        var aligned = Context(answers, [.. Squeezed, .. Image], rows: 2);
+        await new ForwardStage(backend).ExecuteAsync(aligned, CancellationToken.None);
+        Assert.Equal(2, backend.Calls);
+        Assert.Equal([2f, -2f, 1.5f, -1.5f], Assert.Single(aligned.Outputs).AsSpan<float>().ToArray());
+        Assert.Equal([2L, 2], aligned.Outputs[0].Shape);
     }
+
+    /// <summary>The detector's batch: the original first, then a squeezed copy — one model call.</summary>
+    private static async Task<(CountingBackend Backend, ModelAnswers Answers)> DetectorBatchAsync()
+    {
+        var backend = new CountingBackend();
+        var answers = new ModelAnswers("input");
+        var runner = new BackendModelRunner(backend, "m", null, "input", "r1", answers);
+        var logits = await runner.RunAsync(new ImageBatch(Image.Concat(Squeezed).ToArray(), 2, 1, 2, 2), CancellationToken.None);
+        Assert.Equal(1, backend.Calls);
+        Assert.Equal([1.5f, -1.5f, 2f, -2f], logits);
+        return (backend, answers);
+    }
+
+    private static InferenceContext Context(ModelAnswers answers, float[] pixels, int rows = 1) =>
+        new(new InferenceRequest { RequestId = "r1", ModelName = "m", Inputs = [InferenceTensor.FromFloats("input", [rows, 1, 2, 2], pixels)] }) { ModelAnswers = answers };
 
     /// <summary>A two-class "model": logits (sum, −sum) of each image; counts its calls.</summary>
     private sealed class CountingBackend : IModelBackend

@@ -44,12 +44,13 @@ internal sealed class DetectStage(
             return rejection!;
         }
 
-        var model = new BackendModelRunner(backend, context.ModelName, context.ModelVersion, defenses.Image!.Tensor, context.RequestId, batch!);
+        var answers = new ModelAnswers(defenses.Image!.Tensor);
+        var model = new BackendModelRunner(backend, context.ModelName, context.ModelVersion, defenses.Image.Tensor, context.RequestId, answers);
         var scoring = defenses.Detectors
             .Select(d => Score(d, batch!, new DetectionContext(model, randomness.Next(), auxiliary.Get), cancellationToken))
             .ToArray();
         var results = await Task.WhenAll(scoring).ConfigureAwait(false);
-        context.AnswerForOriginal = model.AnswerForOriginal;
+        context.ModelAnswers = answers;
 
         for (var i = 0; i < results.Length; i++)
         {

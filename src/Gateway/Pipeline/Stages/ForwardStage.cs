@@ -3,20 +3,17 @@ using NeuralSec.Gateway.Backends;
 namespace NeuralSec.Gateway.Pipeline.Stages;
 
 /// <summary>Sends the (validated, defended) inputs to the model and keeps its outputs — or, when a detector already
-/// ran the model on exactly these inputs and nothing has changed them since, keeps that answer instead of asking
-/// the model twice.</summary>
+/// ran the model on exactly these pixels (the caller's own, or the purified view a detector also squeezed), keeps
+/// that answer instead of asking the model twice.</summary>
 internal sealed class ForwardStage(IModelBackend backend) : IPipelineStage
 {
     public PipelineStageId Id => PipelineStageId.Forward;
 
     public async ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {
-        if (context.AnswerForOriginal is { } answered
-            && ReferenceEquals(context.Inputs, context.OriginalInputs)
-            && context.Inputs.Count == 1
-            && (context.RequestedOutputs.Count == 0 || (context.RequestedOutputs.Count == 1 && context.RequestedOutputs[0] == answered.Outputs[0].Name)))
+        if (context.ModelAnswers is { Count: > 0 } answers && answers.TryAnswer(context.Inputs, context.RequestedOutputs, out var answered))
         {
-            context.ServedVersion = answered.ModelVersion;
+            context.ServedVersion = answered!.ModelVersion;
             context.Outputs = answered.Outputs;
             return StageOutcome.Continue;
         }
