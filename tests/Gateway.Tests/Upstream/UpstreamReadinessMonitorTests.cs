@@ -46,14 +46,17 @@ public sealed class UpstreamReadinessMonitorTests
     {
         await using var server = await FakeModelServer.StartAsync();
         using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o => o.AttemptTimeout = TimeSpan.FromMilliseconds(200)));
-        Assert.True(await backend.Readiness.PollOnceAsync(CancellationToken.None));
+
+        // A fresh channel's first poll also connects, which on a loaded machine can take longer than the 200 ms the
+        // poll is given: poll until the connection is up, then hang the server.
+        await Wait.Until(() => backend.Readiness.PollOnceAsync(CancellationToken.None), "the first successful poll");
 
         server.Behavior.Hang();
         Assert.False(await backend.Readiness.PollOnceAsync(CancellationToken.None));
         Assert.False(backend.IsReady);
 
         server.Behavior.Release();
-        Assert.True(await backend.Readiness.PollOnceAsync(CancellationToken.None));
+        await Wait.Until(() => backend.Readiness.PollOnceAsync(CancellationToken.None), "a successful poll after the release");
     }
 
     /// <summary>The red team's SIGSTOP: the poll's deadline surfaced as a cancellation, the loop faulted and the
