@@ -34,6 +34,7 @@ internal static partial class SimulationPolicies
                 action: block
               - type: distanceDistribution
                 threshold: 0.96
+                minDistance: 0.5
                 action: throttle
 
         """;

@@ -42,6 +42,25 @@ public sealed class DistanceDistributionTests
     }
 
     [Fact]
+    public void RecaptureStream_IsFlaggedByTheReference_ButNotWithAMinDistance_WhileJbdaStillIs()
+    {
+        // A benign client that sends each picture two or three times (a camera re-capturing it: a shift of up to one
+        // pixel, sensor noise, a brightness change) adds a mode of near-zero distances no natural stream has: the
+        // copies taken with the same shift. The shipped floor (0.5) drops those; copies without any shift but with
+        // ±5 % brightness reach 0.5–1 and still pull W down at this floor (a floor of 0.75–1 spares them too, but then
+        // PRADA no longer sees the transformed SimBA walk of docs/extraction.md).
+        var floored = new DistanceDistributionDetector(new DistanceDistributionOptions(MinDistance: 0.5));
+        var reference = DistanceDistributionMeasurement.Trajectory(Defaults, Recaptured(seed: 3), 700);
+        var withFloor = DistanceDistributionMeasurement.Trajectory(floored, Recaptured(seed: 3), 700);
+        var jbda = DistanceDistributionMeasurement.Trajectory(floored, DistanceDistributionMeasurement.Jbda(1), 500);
+
+        Assert.NotNull(DistanceDistributionMeasurement.FirstBelow(reference, Delta));
+        Assert.True(withFloor.Count >= 30, $"only {withFloor.Count} tests ran");
+        Assert.All(withFloor, t => Assert.True(t.W > Delta, $"W = {t.W:F3} after {t.Queries} queries"));
+        Assert.InRange(DistanceDistributionMeasurement.FirstBelow(jbda, Delta) ?? int.MaxValue, 150, 500);
+    }
+
+    [Fact]
     public void Observe_TestsEveryTenQueries_OnlyOnceMoreThanMinDistancesArePooled_AndKeepsTheLastW()
     {
         var state = Defaults.NewState();
@@ -149,8 +168,35 @@ public sealed class DistanceDistributionTests
         var bad = DefenseFactory.Validate("distanceDistribution", new Dictionary<string, object> { ["minDistances"] = 1000L, ["maxDistances"] = 500L });
 
         Assert.Equal(new DistanceDistributionOptions(SketchDimensions: 0), built.Options);
+        Assert.Equal(1.5, Assert.IsType<DistanceDistributionDetector>(DefenseFactory.CreateStreamDetector("distanceDistribution", new Dictionary<string, object> { ["minDistance"] = 1.5 })).Options.MinDistance);
+        Assert.NotEmpty(DefenseFactory.Validate("distanceDistribution", new Dictionary<string, object> { ["minDistance"] = -1.0 }));
         Assert.Equal((DefenseStage.Stream, "AML.T0024.002", true), (definition.Stage, definition.AtlasTechniqueId, definition.FlagsBelowThreshold));
         Assert.Contains(bad, e => e.Contains("'minDistances' (1000) must be below 'maxDistances' (500)"));
+    }
+
+    private static IEnumerable<(float[] Query, int Label)> Recaptured(int seed)
+    {
+        var random = new Random(seed);
+        foreach (var (digit, label) in DistanceDistributionMeasurement.Benign(300))
+        {
+            for (var copy = 2 + random.Next(2); copy > 0; copy--)
+            {
+                var (dx, dy) = (random.Next(-1, 2), random.Next(-1, 2));
+                var gain = 1 + (0.05f * ((2 * random.NextSingle()) - 1));
+                var taken = new float[digit.Length];
+                for (var y = 0; y < 28; y++)
+                {
+                    for (var x = 0; x < 28; x++)
+                    {
+                        var (sx, sy) = (x - dx, y - dy);
+                        var v = sx is >= 0 and < 28 && sy is >= 0 and < 28 ? digit[(sy * 28) + sx] : 0f;
+                        taken[(y * 28) + x] = Math.Clamp((v * gain) + (0.02f * ((2 * random.NextSingle()) - 1)), 0f, 1f);
+                    }
+                }
+
+                yield return (taken, label);
+            }
+        }
     }
 
     private static byte[] Bytes(DistanceDistributionState state)

@@ -19,6 +19,7 @@ internal static class DistanceDistributionDefinition
             new OptionDefinition("evaluateEvery", OptionKind.Integer, "Test every this many queries of the client.") { Minimum = 1, Maximum = 100_000, Default = 10L },
             new OptionDefinition("minPerClass", OptionKind.Integer, "A class's distances are pooled only when it has at least this many.") { Minimum = 1, Maximum = ShapiroWilk.MaximumCount, Default = 10L },
             new OptionDefinition("maxClasses", OptionKind.Integer, "Predicted classes beyond this fold modulo, bounding the state.") { Minimum = 1, Maximum = 1024, Default = 64L },
+            new OptionDefinition("minDistance", OptionKind.Number, "A query closer than this (L2, in the input's units) to its class's growing set is a near-repeat of an earlier one — the same picture taken again, re-encoded or with sensor noise — and is not recorded, as exact repeats are not; 0: every query is recorded (the reference).") { Minimum = 0, Maximum = 1e6, Default = 0.0 },
         ])
     {
         AtlasTechniqueId = "AML.T0024.002",
@@ -35,7 +36,8 @@ internal static class DistanceDistributionDefinition
             (int)reader.Integer("minDistances"),
             (int)reader.Integer("evaluateEvery"),
             (int)reader.Integer("minPerClass"),
-            (int)reader.Integer("maxClasses"));
+            (int)reader.Integer("maxClasses"),
+            reader.Number("minDistance"));
         if (options.MinDistances >= options.MaxDistances)
         {
             reader.Error($"option 'minDistances' ({options.MinDistances}) must be below 'maxDistances' ({options.MaxDistances}), or the test never runs");

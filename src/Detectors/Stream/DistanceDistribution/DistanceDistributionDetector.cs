@@ -15,7 +15,9 @@ namespace NeuralSec.Detectors.Stream;
 /// <remarks>Bounds the reference code lacks: distances are taken on a seeded Gaussian projection to <c>sketchDimensions</c>
 /// (0: the raw input), a class's set stops growing at <c>maxPerClass</c> (d_min is still recorded), the pool holds the most
 /// recent <c>maxDistances</c>, and class ids fold modulo <c>maxClasses</c>. Between tests the last W is returned (PRADA's alarm
-/// is sticky until the next test).</remarks>
+/// is sticky until the next test). With <c>minDistance</c> &gt; 0 a query closer than that to its class's set is a
+/// near-repeat and is not recorded — a benign client re-sending the same picture with sensor noise otherwise adds a mode
+/// of near-zero distances that no natural stream has, and is flagged.</remarks>
 public sealed class DistanceDistributionDetector
 {
     /// <summary>Longest input accepted (a 224×224×3 image is 150,528 values).</summary>
@@ -30,7 +32,7 @@ public sealed class DistanceDistributionDetector
         if (options.SketchDimensions < 0 || options.MaxPerClass < 1 || options.MaxClasses is < 1 or > ushort.MaxValue
             || options.MaxDistances is < ShapiroWilk.MinimumCount or > ShapiroWilk.MaximumCount
             || options.MinDistances < ShapiroWilk.MinimumCount - 1 || options.MinDistances >= options.MaxDistances
-            || options.EvaluateEvery < 1 || options.MinPerClass < 1)
+            || options.EvaluateEvery < 1 || options.MinPerClass < 1 || !(options.MinDistance >= 0) || double.IsInfinity(options.MinDistance))
         {
             throw new ArgumentException($"distanceDistribution options out of range: {options}", nameof(options));
         }
@@ -130,6 +132,12 @@ public sealed class DistanceDistributionDetector
         for (var i = 0; i < set.Count; i++)
         {
             nearest = Math.Min(nearest, TensorPrimitives.Distance(set.Points.AsSpan(i * dimensions, dimensions), point));
+        }
+
+        if (nearest < Options.MinDistance)
+        {
+            // A near-repeat (the same picture again, with noise): like an exact repeat, nothing new to record.
+            return;
         }
 
         state.Record((float)nearest, label);

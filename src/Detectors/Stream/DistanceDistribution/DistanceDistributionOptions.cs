@@ -8,6 +8,7 @@ namespace NeuralSec.Detectors.Stream;
 /// <param name="EvaluateEvery">Test every this many queries.</param>
 /// <param name="MinPerClass">Pool a class's distances only when it has at least this many.</param>
 /// <param name="MaxClasses">Predicted classes beyond this fold modulo (bounds the state).</param>
+/// <param name="MinDistance">A query whose d_min is below this is a near-repeat and is not recorded; 0: all are.</param>
 public sealed record DistanceDistributionOptions(
     int SketchDimensions = 64,
     int MaxPerClass = 32,
@@ -15,4 +16,5 @@ public sealed record DistanceDistributionOptions(
     int MinDistances = 100,
     int EvaluateEvery = 10,
     int MinPerClass = 10,
-    int MaxClasses = 64);
+    int MaxClasses = 64,
+    double MinDistance = 0);
