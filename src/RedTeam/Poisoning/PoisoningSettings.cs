@@ -1,7 +1,7 @@
 namespace NeuralSec.RedTeam.Poisoning;
 
 /// <summary>
-/// How much of each poisoning experiment one run does. <see cref="Full"/> is the measurement the report quotes; <see cref="Smoke"/>
+/// How much of each poisoning experiment one run does. <see cref="Full"/> is the measurement the report quotes; <see cref="QuickRun"/>
 /// is a smoke run of the same code on subsets (for tests and a first look), whose figures are noisier and not comparable digit for digit.
 /// </summary>
 internal sealed record PoisoningSettings
@@ -18,7 +18,7 @@ internal sealed record PoisoningSettings
         StripSamples = 100,
     };
 
-    public static PoisoningSettings Smoke { get; } = new()
+    public static PoisoningSettings QuickRun { get; } = new()
     {
         IsQuick = true,
         FlipTrainDigits = 1500,
@@ -26,8 +26,9 @@ internal sealed record PoisoningSettings
         FlipBatchSize = 16,
         FlipAugmentation = false,
         CollisionTargets = 3,
-        CraftIterations = 60,
+        CraftIterations = 50,
         FineTuneDigits = 1000,
+        FineTuneSweep = [10, 20, 40],
         DetectorDigits = 100,
         StripSamples = 20,
     };
@@ -76,5 +77,5 @@ internal sealed record PoisoningSettings
     /// <summary>STRIP overlays per input (the shipped policy uses 100).</summary>
     public required int StripSamples { get; init; }
 
-    public static PoisoningSettings For(bool quick) => quick ? Smoke : Full;
+    public static PoisoningSettings For(bool quick) => quick ? QuickRun : Full;
 }
