@@ -17,6 +17,9 @@ internal static class PoisoningReport
     /// <summary>Share of poisons read as their target by <c>mnist-adv</c> above which they are called target-like.</summary>
     private const double TargetLike = 0.5;
 
+    /// <summary>Share of poisons read as their base by <c>mnist-adv</c> from which their disguise is called holding.</summary>
+    private const double Disguised = 0.9;
+
     public static void Render(StringBuilder sb, PoisoningResults r)
     {
         ArgumentNullException.ThrowIfNull(sb);
@@ -112,16 +115,17 @@ internal static class PoisoningReport
             var best = s.Rows.MaxBy(row => row.AttackSuccess)!;
             var disguise = s.PoisonsReadAsTarget > TargetLike
                 ? $"but the poisons are **not clean-label in any visual sense**: `mnist-adv` reads {Pct(s.PoisonsReadAsTarget, 0)} of them as the target's class {c.TargetClass} (and {Pct(s.PoisonsReadAsBase, 0)} as their base), and they moved {Num(s.MeanL2ToBase, "F1")} in L2 from their bases (L∞ {Num(s.MeanLinfToBase, "F2")}) — a reviewer checking labels would see {c.TargetClass}s labelled {c.BaseClass}"
-                : $"with the disguise {(s.PoisonsReadAsBase >= 1 - TargetLike ? "holding" : "half gone")}: `mnist-adv` reads {Pct(s.PoisonsReadAsBase, 0)} of the poisons as their base class {c.BaseClass} and {Pct(s.PoisonsReadAsTarget, 0)} as the target (L2 {Num(s.MeanL2ToBase, "F1")} from the bases, L∞ {Num(s.MeanLinfToBase, "F2")})";
+                : $"with the disguise {(s.PoisonsReadAsBase >= Disguised ? "holding" : "partly gone")}: `mnist-adv` reads {Pct(s.PoisonsReadAsBase, 0)} of the poisons as their base class {c.BaseClass} and {Pct(s.PoisonsReadAsTarget, 0)} as the target (L2 {Num(s.MeanL2ToBase, "F1")} from the bases, L∞ {Num(s.MeanLinfToBase, "F2")})";
+            var label = s.Name.StartsWith('β') ? $"**{s.Name}**" : $"**{s.Name}** (β = {Num(s.Beta, "G3")})";
             sb.AppendLine(best.Successes > 0
-                ? $"* **{s.Name}** (β = {Num(s.Beta, "G3")}): up to {Pct(best.AttackSuccess, 0)} success (k = {best.Poisons}), {disguise}."
-                : $"* **{s.Name}** (β = {Num(s.Beta, "G3")}): no target moved at any k; the pull toward the base leaves {Pct(s.FeatureDistanceRatio, 0)} of the feature distance to the target — {disguise}.");
+                ? $"* {label}: up to {Pct(best.AttackSuccess, 0)} success (k = {best.Poisons}), {disguise}."
+                : $"* {label}: no target moved at any k; the pull toward the base leaves {Pct(s.FeatureDistanceRatio, 0)} of the feature distance to the target — {disguise}.");
         }
 
         var paper = c.Settings[0];
         var paperUnits = paper.Beta * 255 * 255;
         var single = c.Settings.Max(s => s.Rows.Where(row => row.Poisons == 1).Select(row => row.AttackSuccess).DefaultIfEmpty(0).Max());
-        sb.AppendLine($"* The trade-off, setting by setting (poisons read as their base by `mnist-adv` → success at the largest k): {string.Join("; ", c.Settings.Select(s => $"{s.Name} {Pct(s.PoisonsReadAsBase, 0)} → {Pct(s.Rows[^1].AttackSuccess, 0)}"))}. One poison per target {(single == 0 ? "never moved a target" : $"moved at most {Pct(single, 0)} of them")}, where the paper's one-shot kill needed one.");
+        sb.AppendLine($"* The trade-off, setting by setting (poisons read as their base by `mnist-adv` → success at the largest k): {string.Join("; ", c.Settings.Select(s => $"{s.Name} {Pct(s.PoisonsReadAsBase, 0)} → {Pct(s.Rows[^1].AttackSuccess, 0)}"))}. One poison per target {(single == 0 ? "never moved a target" : $"moved at most {Pct(single, 0)} of them")} (the paper's one-shot kill needed only one).");
         sb.AppendLine($"* Units: the paper's pixels are 0–255, ours [0, 1]. Its rule β₀·(D_f/D_in)² = {Num(paper.Beta, "G3")} applied to [0, 1] pixels (as above) weighs the pull toward the base 255² times less than the paper did (ART's implementation applies the rule in whatever pixel range the model takes, with a default β₀ of 256 instead of 0.25); read in the paper's own units the rule gives β ≈ {Num(paperUnits, "F0")} here, {(paperUnits > c.Settings.Max(s => s.Beta) ? "above every β measured" : "within the range measured")}.");
         var accuracyGap = c.Settings.SelectMany(s => s.Rows).Max(row => Math.Abs(row.MeanCleanAccuracy - c.ControlCleanAccuracy)) * 100;
         sb.AppendLine($"* Control: the same fine-tune without poisons sends {c.ControlSuccesses} of {c.Targets} targets to class {c.BaseClass}; the victims' mean clean accuracy is within {Num(accuracyGap, "F2")} points of the control's ({Pct(c.ControlCleanAccuracy, 2)}), so the attack does not show in a validation score.");
@@ -218,10 +222,13 @@ internal static class PoisoningReport
         var flipDrop = flip.Count > 1 ? (flip[0].TestAccuracy - flip[^1].TestAccuracy) * 100 : 0;
         sb.AppendLine("### What the runtime defenses can and cannot catch");
         sb.AppendLine();
+        var bestInput = r.Backdoor.Detectors.Where(d => d.Detector != "strip").Select(d => d.Sets.Single(s => s.Set == BackdoorEvaluation.TriggeredSet).Rate).DefaultIfEmpty(0).Max();
         sb.AppendLine("The sidecar sees requests, never training data. It can only catch a poisoning attack whose effect needs something unusual in the input at inference time. " +
-            (stripRate is { } rate ? $"BadNets does — its trigger — and STRIP, on the model it protects, flags {Pct(rate)} of triggered digits at a 1 % false-rejection budget; the detectors meant for adversarial examples do not (a trigger is an ordinary-looking stroke), so a policy for a model of uncertain provenance needs STRIP, not just the default combination. Published work evades STRIP with triggers that fire only for some source classes (Tang et al.'s TaCT, USENIX Security 2021) or are trained to keep their blends uncertain; not measured here. " : string.Empty) +
-            $"Label flipping and feature collision need nothing at inference. A label-flipped model is simply a worse model ({Num(flipDrop, "F1")} points at {Pct(flip[^1].Rate, 0)} flipped labels here), visible only to an offline validation score. A feature-collision target is an unmodified, correctly drawn digit: the input-only detectors cannot flag it without flagging clean digits{ModelDependentTargetFlags(r.CollisionDetection)}, and the victim's clean accuracy does not reveal the attack either. " +
-            $"Those attacks must be stopped where the data enters: provenance and review of training data{LabelReview(r.FeatureCollision)}, screening the training set{Screening(r)} (and the training-time detectors made for it: activation clustering, spectral signatures — ART's poison detectors), and retraining only from trusted data{SweepLesson(r.FeatureCollision)}.");
+            (stripRate is { } rate ? $"BadNets does — its trigger — and STRIP, on the model it protects, flags {Pct(rate)} of triggered digits at a 1 % false-rejection budget, while the detectors meant for adversarial examples flag at most {Pct(bestInput)} of them; a policy for a model of uncertain provenance needs STRIP, not just the default combination. Published work evades STRIP with triggers that fire only for some source classes (Tang et al.'s TaCT, USENIX Security 2021) or are trained to keep their blends uncertain; not measured here. " : string.Empty) +
+            $"Label flipping and feature collision need nothing at inference. A label-flipped model is simply a worse model ({Num(flipDrop, "F1")} points at {Pct(flip[^1].Rate, 0)} flipped labels here), visible only to an offline validation score. " +
+            $"A feature-collision target is an unmodified, correctly drawn digit: the input-only detectors cannot flag it without flagging clean digits{ModelDependentTargetFlags(r.CollisionDetection)}, and the victim's clean accuracy does not reveal the attack either.");
+        sb.AppendLine();
+        sb.AppendLine($"Those two must be stopped where the data enters: provenance and review of the training data{LabelReview(r.FeatureCollision)}; screening the training set{Screening(r)}, with the training-time detectors built for it (activation clustering, spectral signatures: ART's poison detectors); and retraining only from trusted data.{SweepLesson(r.FeatureCollision)}");
         sb.AppendLine();
     }
 
@@ -250,7 +257,8 @@ internal static class PoisoningReport
         }
 
         var (least, most) = (poisons.Min(p => p.Rate), poisons.Max(p => p.Rate));
-        return $" (the runtime autoencoder itself, run over the poisons of each β, flags {Pct(least, 0)}–{Pct(most, 0)} of them{(least >= 0.5 ? ": on MNIST a poison is visibly off the digit manifold" : string.Empty)})";
+        var share = least == most ? $"{Pct(least, 0)} of them at every β" : $"{Pct(least, 0)}–{Pct(most, 0)} of them, by β";
+        return $" (the runtime autoencoder itself, run over the poisons, flags {share}{(least >= 0.5 ? ": on MNIST a poison is visibly off the digit manifold" : string.Empty)})";
     }
 
     private static string SweepLesson(FeatureCollisionResults c)
@@ -263,7 +271,7 @@ internal static class PoisoningReport
         var shortest = c.FineTuneSweep.MinBy(l => l.Epochs)!;
         var longest = c.FineTuneSweep.MaxBy(l => l.Epochs)!;
         return longest.Successes > shortest.Successes
-            ? $"; a short fine-tune also blunts it ({shortest.Successes} of {shortest.Targets} targets moved after {shortest.Epochs} epochs, {longest.Successes} after {longest.Epochs}), because the attack needs the victim to memorise a handful of odd examples"
+            ? $" A short fine-tune also blunts the attack ({shortest.Successes} of {shortest.Targets} targets moved after {shortest.Epochs} epochs, {longest.Successes} after {longest.Epochs}): it needs the victim to memorise a handful of odd examples."
             : string.Empty;
     }
 
@@ -282,6 +290,8 @@ internal static class PoisoningReport
 
     private static void Timing(StringBuilder sb, IReadOnlyList<PoisoningTiming> timings)
     {
+        sb.AppendLine("### Run time");
+        sb.AppendLine();
         var t = new MarkdownTable("part", "wall time");
         foreach (var timing in timings)
         {

@@ -15,7 +15,9 @@ internal static class ShippedStripPolicy
     /// <summary>The policy's STRIP threshold, or null outside a checkout or when the policy has none.</summary>
     public static double? Threshold()
     {
-        if (RepositoryPaths.TryRoot() is not { } root || Path.Combine(root, RelativePath) is var file && !File.Exists(file))
+        var root = RepositoryPaths.TryRoot();
+        var file = root is null ? null : Path.Combine(root, RelativePath);
+        if (file is null || !File.Exists(file))
         {
             return null;
         }
