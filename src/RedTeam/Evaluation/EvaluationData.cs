@@ -43,6 +43,13 @@ internal sealed class EvaluationData
             throw new RedTeamException(e.Message, e);
         }
 
+        return From(ds, count, seed);
+    }
+
+    /// <summary>The protocol's halves of an already loaded <paramref name="ds"/>.</summary>
+    /// <param name="count">Digits used from each half (1000 = the full protocol; smaller only for smoke runs).</param>
+    public static EvaluationData From(MnistDataset ds, int count, int seed)
+    {
         if (ds.Test.Count != 2 * HalfSize)
         {
             throw new RedTeamException($"the protocol needs the fixture's 2,000-digit test split; this dataset has {ds.Test.Count} test digits");

@@ -1,3 +1,4 @@
+using NeuralSec.Data;
 using NeuralSec.Detectors;
 using NeuralSec.Detectors.Detection;
 using NeuralSec.Lab.Training;
@@ -13,12 +14,19 @@ namespace NeuralSec.RedTeam.Evaluation;
 /// </summary>
 internal static class StripEvaluation
 {
+    /// <summary>The <c>strip</c> detector as a policy configures it, over the first <paramref name="poolSize"/> digits of
+    /// <see cref="MnistDataset.StripPool"/> (100 = the committed pool file).</summary>
+    public static IDetector Detector(MnistDataset dataset, int poolSize, int samples, bool clip)
+    {
+        var pool = StripPool.FromDataset(dataset, poolSize);
+        var options = new Dictionary<string, object>(StringComparer.Ordinal) { ["pool"] = "strip-pool.nsimg.gz", ["samples"] = (long)samples, ["clip"] = clip };
+        return DefenseFactory.CreateDetector("strip", options, new DefenseResources { LoadImages = _ => pool });
+    }
+
     public static async Task<StripResults> RunAsync(EvaluationData data, FixtureModels models, int poolSize, int samples, bool clip, int seed, Progress progress, CancellationToken ct)
     {
         var backdoor = models.Get(FixtureModels.Backdoor);
-        var pool = StripPool.FromDataset(data.Dataset, poolSize);
-        var options = new Dictionary<string, object>(StringComparer.Ordinal) { ["pool"] = "strip-pool.nsimg.gz", ["samples"] = (long)samples, ["clip"] = clip };
-        var detector = DefenseFactory.CreateDetector("strip", options, new DefenseResources { LoadImages = _ => pool });
+        var detector = Detector(data.Dataset, poolSize, samples, clip);
 
         // Each set gets its own seeded overlay stream, so adding a set never shifts another set's draws.
         async Task<double[]> Score(float[] images, int stream, IModelRunner model) =>
