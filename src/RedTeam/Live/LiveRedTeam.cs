@@ -56,7 +56,7 @@ internal sealed class LiveRedTeam
 
             var context = new LiveContext(settings, data, models, progress, clock) { Defended = known };
             var run = new LiveRedTeam(settings, context);
-            var attacks = settings.Attacks.Select(AttackCatalog.Create).ToArray();
+            var attacks = AttackCatalog.Live(settings.Attacks).Select(AttackCatalog.Create).ToArray();
             var sides = settings.Target is null ? StartedSides(settings.Model) : ExternalSides(settings);
             if (settings.Target is null)
             {
@@ -78,6 +78,13 @@ internal sealed class LiveRedTeam
                 await run.OnTargetAsync(attacks, sides, settings.Target).ConfigureAwait(false);
             }
 
+            Poisoning.PoisoningResults? poisoning = null;
+            if (settings.Attacks.Contains(AttackCatalog.Poisoning) && !clock.Expired)
+            {
+                progress.Begin("poisoning (offline, with the lab): label flipping, feature collision, the BadNets twin");
+                poisoning = Poisoning.PoisoningEvaluation.Run(data, models, settings.Quick, settings.Seed, progress);
+            }
+
             progress.End();
             return new LiveResults
             {
@@ -96,6 +103,7 @@ internal sealed class LiveRedTeam
                 Results = run._results,
                 Latency = run._latency,
                 Roc = run._roc,
+                Poisoning = poisoning,
                 WallSeconds = total.Elapsed.TotalSeconds,
                 Truncated = clock.Expired,
             };

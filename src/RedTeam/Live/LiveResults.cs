@@ -35,6 +35,10 @@ internal sealed record LiveResults
     /// <summary>ROC per detector through a started sidecar (empty against a running target).</summary>
     public IReadOnlyList<RocCurve> Roc { get; init; } = [];
 
+    /// <summary>The offline poisoning section (label flipping, feature collision, BadNets and what the runtime
+    /// detectors see of them); null when <c>--attacks</c> leaves it out.</summary>
+    public Poisoning.PoisoningResults? Poisoning { get; init; }
+
     public required double WallSeconds { get; init; }
 
     public required bool Truncated { get; init; }

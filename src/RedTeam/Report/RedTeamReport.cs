@@ -34,6 +34,11 @@ internal static class RedTeamReport
             Details(sb, r, kind, figures);
         }
 
+        if (r.Poisoning is { } poisoning)
+        {
+            Poisoning.PoisoningReport.Render(sb, poisoning);
+        }
+
         Roc(sb, r, figures);
         Latency(sb, r, figures);
         Limits(sb, r);
@@ -83,7 +88,36 @@ internal static class RedTeamReport
             sb.AppendLine(CultureInfo.InvariantCulture, $"* Extraction, {x.Title}: surrogate agreement {Format.Pct(x.Agreement!.Value)} after {Format.Int(x.Queries)} queries{(x.FirstFlagAt is { } f ? $", first flagged at query {f:0}" : ", never flagged")}.");
         }
 
+        if (r.Poisoning is { } p)
+        {
+            sb.AppendLine();
+            sb.AppendLine("**Before serving** (poisoning, measured offline):");
+            sb.AppendLine();
+            PoisoningAtAGlance(sb, p);
+        }
+
         sb.AppendLine();
+    }
+
+    /// <summary>One line for the offline section: what each poisoning did to the model and what the runtime
+    /// detectors saw of it at inference.</summary>
+    private static void PoisoningAtAGlance(StringBuilder sb, Poisoning.PoisoningResults p)
+    {
+        var flips = p.LabelFlipping.Rows;
+        var paper = p.FeatureCollision.Settings[0];
+        var most = paper.Rows.MaxBy(row => row.Poisons)!;
+        var strip = p.Backdoor.Detectors.FirstOrDefault(d => d.Detector == "strip")?.Sets.FirstOrDefault(s => s.Set == Poisoning.BackdoorEvaluation.TriggeredSet);
+        var targets = p.CollisionDetection.Detectors
+            .Select(d => (d.Detector, Set: d.Sets.FirstOrDefault(s => s.Set == Poisoning.CollisionDetection.TargetSet)))
+            .Where(d => d.Set is not null)
+            .ToArray();
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"* [Poisoning](#poisoning-offline-with-the-lab): {Format.Pct(flips[^1].Rate)} of training labels flipped costs {Format.Num((flips[0].TestAccuracy - flips[^1].TestAccuracy) * 100, "0.0")} points of clean accuracy; " +
+            $"clean-label feature collision ({paper.Name}) moves {most.Successes} of {most.Targets} targets with {most.Poisons} poisons, and at inference the runtime detectors flag " +
+            $"{string.Join(", ", targets.Select(t => $"{t.Set!.Flagged} of {t.Set.Count} ({t.Detector})"))} of those targets; " +
+            $"the BadNets twin sends {Format.Pct(p.Backdoor.AttackSuccessRate)} of triggered digits to {p.Backdoor.TargetClass}" +
+            $"{(strip is null ? "." : $", and STRIP flags {Format.Pct(strip.Rate)} of them.")}");
+        sb.AppendLine(line);
     }
 
     private static string Cell(LiveAttackResult x)

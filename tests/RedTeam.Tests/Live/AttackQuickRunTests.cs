@@ -64,6 +64,13 @@ public sealed class AttackQuickRunTests
             var report = File.ReadAllText(Path.Combine(output, "README.md"));
             Assert.Contains("## At a glance", report, StringComparison.Ordinal);
             Assert.Contains("Where the firewall loses", report, StringComparison.Ordinal);
+
+            // The offline poisoning section rides along: the BadNets twin's backdoor works, and STRIP sees most of it.
+            var poisoning = root.GetProperty("Poisoning");
+            Assert.True(poisoning.GetProperty("Quick").GetBoolean());
+            Assert.InRange(poisoning.GetProperty("Backdoor").GetProperty("AttackSuccessRate").GetDouble(), 0.9, 1);
+            Assert.Contains(NeuralSec.RedTeam.Poisoning.PoisoningReport.Heading, report, StringComparison.Ordinal);
+            Assert.Contains("**Before serving** (poisoning, measured offline):", report, StringComparison.Ordinal);
         }
         finally
         {
