@@ -89,6 +89,45 @@ public sealed class DynamicBatchingTests
     }
 
     [Fact]
+    public async Task Without_a_queue_delay_a_request_that_finds_the_model_idle_runs_at_once()
+    {
+        const string name = "mnist-batching-idle";
+        using var batched = await EmbeddedBackend.StartAsync(
+            EmbeddedBackend.Repository((name, EmbeddedBackend.Mnist(), Config(maxBatchSize: 8, delayMicroseconds: 0))), new FakeTimeProvider());
+
+        var result = await batched.InferAsync(name, Digits(5));
+
+        Assert.Equal([1L, 10], result.Outputs[0].Shape.ToArray());
+        var stats = await batched.StatisticsAsync(name);
+        Assert.Equal((1UL, 1UL, 0UL), (stats.ExecutionCount, stats.InferenceCount, stats.InferenceStats.Queue.Ns));
+    }
+
+    [Fact]
+    public async Task Without_a_queue_delay_requests_that_arrive_while_the_model_runs_share_the_next_execution()
+    {
+        const string name = "mnist-batching-busy";
+        using var batched = await EmbeddedBackend.StartAsync(
+            EmbeddedBackend.Repository((name, EmbeddedBackend.Mnist(), Config(maxBatchSize: 8, delayMicroseconds: 0))), new FakeTimeProvider());
+        using var unbatched = await EmbeddedBackend.StartAsync(RepoPaths.ModelRepository, owned: false, models: "mnist");
+        var batcher = batched.Backend.BatcherOf(name)!;
+
+        // The model is busy (this test holds it as a running execution would): arrivals queue.
+        Assert.True(batcher.TryEnterIdle());
+        var answers = Enumerable.Range(0, 3).Select(i => batched.InferAsync(name, Digits(i))).ToArray();
+        Assert.DoesNotContain(answers, a => a.IsCompleted);
+        batcher.ExitIdle();
+
+        var results = await Task.WhenAll(answers);
+        for (var i = 0; i < results.Length; i++)
+        {
+            AssertClose((await unbatched.InferAsync("mnist", Digits(i))).Outputs[0].AsSpan<float>(), results[i].Outputs[0].AsSpan<float>());
+        }
+
+        var stats = await batched.StatisticsAsync(name);
+        Assert.Equal((1UL, 3UL), (stats.ExecutionCount, stats.InferenceCount));
+    }
+
+    [Fact]
     public async Task Requests_that_differ_in_a_non_batch_dimension_are_never_mixed()
     {
         const string name = "row-sum";

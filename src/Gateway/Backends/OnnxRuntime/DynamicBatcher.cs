@@ -14,9 +14,14 @@ namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 /// waited <c>maxQueueDelay</c> — a full batch runs at once — then runs them as one <see cref="OnnxModel.RunBatch"/>
 /// and hands each caller its rows. Requests that cannot share keep their place for a later batch.
 /// <para>
+/// One execution at a time (the session's intra-op threads already use every core for it). With no queue delay, a
+/// request that finds the model idle and nothing queued runs at once on its caller's thread
+/// (<see cref="TryEnterIdle"/>), as without batching: a lone request pays no hand-over to the loop and back, and
+/// batches form from the requests that arrive while an execution runs.
+/// </para>
+/// <para>
 /// Bounded: the channel holds at most <c>maxBatchSize × 4</c> requests (a caller beyond waits for room within its own
-/// deadline) and the loop holds at most as many that it has read but not yet run. One execution at a time: the
-/// session's intra-op threads already use every core for it. A caller's cancellation answers it at once and the
+/// deadline) and the loop holds at most as many that it has read but not yet run. A caller's cancellation answers it at once and the
 /// batch leaves it out, or discards its rows if already running; the others are unaffected. The loop survives any
 /// fault (the batch it was forming is answered INTERNAL) and stops when disposed, answering what still waits
 /// UNAVAILABLE.
@@ -24,10 +29,13 @@ namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 /// </summary>
 internal sealed class DynamicBatcher : IDisposable
 {
-    /// <summary>Waits shorter than this spin (yielding the core at each turn) instead of sleeping: .NET's timers
-    /// cannot wait less than a millisecond (a shorter delay returns at once, a longer one wakes up to several ms
-    /// late), and queue delays are tens to hundreds of µs.</summary>
-    private static readonly TimeSpan SpinBelow = TimeSpan.FromMilliseconds(2);
+    /// <summary>Waits shorter than this poll in <see cref="MicroSleep"/> slices instead of sleeping on a timer: .NET's
+    /// timers cannot wait less than a millisecond (a shorter delay returns at once, a longer one wakes up to several
+    /// ms late), and queue delays are tens to hundreds of µs.</summary>
+    private static readonly TimeSpan PollBelow = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>One poll's sleep while waiting for companions: the kernel adds its own slack (about 50 µs).</summary>
+    private const int PollMicroseconds = 50;
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
@@ -36,17 +44,24 @@ internal sealed class DynamicBatcher : IDisposable
     private readonly ILogger _logger;
     private readonly Histogram.Child _batchSizes;
     private readonly long _delayTicks;
-    private readonly long _spinBelowTicks;
+    private readonly long _pollBelowTicks;
     private readonly Channel<PendingInference> _queue;
 
     /// <summary>Read from the channel but not yet run (they did not match or fit the batch being formed), oldest
     /// first; only the loop touches it.</summary>
     private readonly List<PendingInference> _held;
 
+    /// <summary>Held by whoever executes: the loop for a batch, a caller for its request alone (<see cref="TryEnterIdle"/>).
+    /// Never disposed: a caller may still try it while the batcher stops.</summary>
+    private readonly SemaphoreSlim _execution = new(1, 1);
+
     /// <summary>One for every execution: it is only ever terminated, when the batcher stops.</summary>
     private readonly RunOptions _runOptions = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+
+    /// <summary>Requests queued or held, not yet taken into a batch: while any wait, no caller may run alone.</summary>
+    private int _waiting;
 
     public DynamicBatcher(OnnxModel model, int maxBatchSize, TimeSpan maxQueueDelay, TimeProvider time, Histogram.Child batchSizes, ILogger logger)
     {
@@ -60,7 +75,7 @@ internal sealed class DynamicBatcher : IDisposable
         MaxQueueDelay = maxQueueDelay;
         Capacity = maxBatchSize * DynamicBatchingConfig.QueueDepthPerRow;
         _delayTicks = (long)(maxQueueDelay.TotalSeconds * time.TimestampFrequency);
-        _spinBelowTicks = (long)(SpinBelow.TotalSeconds * time.TimestampFrequency);
+        _pollBelowTicks = (long)(PollBelow.TotalSeconds * time.TimestampFrequency);
         _queue = Channel.CreateBounded<PendingInference>(new BoundedChannelOptions(Capacity)
         {
             SingleReader = true,
@@ -101,6 +116,28 @@ internal sealed class DynamicBatcher : IDisposable
     /// (<see cref="PendingInference.RowsOf"/>).</summary>
     public int? RowsOf(BackendInferRequest request) => PendingInference.RowsOf(request, MaxBatchSize);
 
+    /// <summary>True when the caller may run its request itself, at once, as without batching: there is no queue delay,
+    /// nothing waits and no execution runs. The caller must then call <see cref="ExitIdle"/> when its run is over;
+    /// requests arriving meanwhile queue, and the loop batches them once it has.</summary>
+    public bool TryEnterIdle()
+    {
+        if (_delayTicks != 0 || Volatile.Read(ref _waiting) != 0 || !_execution.Wait(0))
+        {
+            return false;
+        }
+
+        if (Volatile.Read(ref _waiting) == 0)
+        {
+            return true;
+        }
+
+        _execution.Release();
+        return false;
+    }
+
+    /// <summary>Ends the run <see cref="TryEnterIdle"/> allowed.</summary>
+    public void ExitIdle() => _execution.Release();
+
     /// <summary>Queues the request and answers its own rows of its batch's outputs.</summary>
     /// <exception cref="BackendException">DEADLINE_EXCEEDED when <paramref name="cancellationToken"/> fires first,
     /// INTERNAL when the batch's execution failed, UNAVAILABLE when the batcher stopped.</exception>
@@ -113,6 +150,8 @@ internal sealed class DynamicBatcher : IDisposable
             throw OnnxRunErrors.Cancelled();
         }
 
+        // Counted before it is visible, so that no caller runs alone past it.
+        Interlocked.Increment(ref _waiting);
         if (!_queue.Writer.TryWrite(pending))
         {
             try
@@ -121,11 +160,13 @@ internal sealed class DynamicBatcher : IDisposable
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                Interlocked.Decrement(ref _waiting);
                 _model.Statistics.RecordFailure(_time.GetTimestamp() - pending.Arrived);
                 throw OnnxRunErrors.Cancelled();
             }
             catch (ChannelClosedException)
             {
+                Interlocked.Decrement(ref _waiting);
                 throw OnnxRunErrors.Stopped();
             }
         }
@@ -140,9 +181,10 @@ internal sealed class DynamicBatcher : IDisposable
     /// terminated.</summary>
     public void Dispose()
     {
+        // Terminate first: cancelling may run the loop on to its next execution on this very thread.
+        _runOptions.Terminate = true;
         _queue.Writer.TryComplete();
         _stopping.Cancel();
-        _runOptions.Terminate = true;
         if (_loop.Wait(StopTimeout))
         {
             _runOptions.Dispose();
@@ -159,13 +201,22 @@ internal sealed class DynamicBatcher : IDisposable
             List<PendingInference>? batch = null;
             try
             {
-                batch = await NextBatchAsync(stopping).ConfigureAwait(false);
-                if (batch is null)
+                if (!await WaitForRequestsAsync(stopping).ConfigureAwait(false))
                 {
                     break;
                 }
 
-                Execute(batch);
+                await _execution.WaitAsync(stopping).ConfigureAwait(false);
+                try
+                {
+                    // Formed once the model is free: what queued while it ran is in it.
+                    batch = await NextBatchAsync(stopping).ConfigureAwait(false);
+                    Execute(batch);
+                }
+                finally
+                {
+                    _execution.Release();
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -191,30 +242,51 @@ internal sealed class DynamicBatcher : IDisposable
         }
     }
 
-    /// <summary>The next batch: the oldest request waiting, those already read that can join it, then arrivals until
-    /// it is full or its head has waited the queue delay. Null once the channel is closed and empty.</summary>
-    private async ValueTask<List<PendingInference>?> NextBatchAsync(CancellationToken stopping)
+    /// <summary>Waits until a request waits; false once the channel is closed and empty.</summary>
+    private async ValueTask<bool> WaitForRequestsAsync(CancellationToken stopping)
     {
         while (true)
         {
-            _held.RemoveAll(static p => p.IsSettled);
-            while (_held.Count < Capacity && _queue.Reader.TryRead(out var arrived))
-            {
-                if (!arrived.IsSettled)
-                {
-                    _held.Add(arrived);
-                }
-            }
-
+            Drain();
             if (_held.Count > 0)
             {
-                break;
+                return true;
             }
 
             if (!await _queue.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
-                return null;
+                return false;
             }
+        }
+    }
+
+    /// <summary>Moves arrivals from the channel to the held list (up to its bound) and drops callers that left.</summary>
+    private void Drain()
+    {
+        var left = _held.RemoveAll(static p => p.IsSettled);
+        while (_held.Count < Capacity && _queue.Reader.TryRead(out var arrived))
+        {
+            if (arrived.IsSettled)
+            {
+                left++;
+            }
+            else
+            {
+                _held.Add(arrived);
+            }
+        }
+
+        Interlocked.Add(ref _waiting, -left);
+    }
+
+    /// <summary>The next batch: the oldest request waiting, those already read that can join it, then arrivals until
+    /// it is full or its head has waited the queue delay. Empty when every caller waiting has left.</summary>
+    private async ValueTask<List<PendingInference>> NextBatchAsync(CancellationToken stopping)
+    {
+        Drain();
+        if (_held.Count == 0)
+        {
+            return [];
         }
 
         var head = _held[0];
@@ -236,26 +308,27 @@ internal sealed class DynamicBatcher : IDisposable
         }
 
         _held.RemoveRange(kept, _held.Count - kept);
+        Interlocked.Add(ref _waiting, -batch.Count);
         var deadline = head.Arrived + _delayTicks;
         while (rows < MaxBatchSize && _held.Count < Capacity)
         {
             if (_queue.Reader.TryRead(out var arrived))
             {
-                if (arrived.IsSettled)
-                {
-                    continue;
-                }
-
                 if (rows + arrived.Rows > MaxBatchSize)
                 {
                     // Full, unless callers in it have left meanwhile: their places go to this one.
                     rows -= RemoveSettled(batch);
                 }
 
-                if (rows + arrived.Rows <= MaxBatchSize && head.CanBatchWith(arrived))
+                if (arrived.IsSettled)
+                {
+                    Interlocked.Decrement(ref _waiting);
+                }
+                else if (rows + arrived.Rows <= MaxBatchSize && head.CanBatchWith(arrived))
                 {
                     batch.Add(arrived);
                     rows += arrived.Rows;
+                    Interlocked.Decrement(ref _waiting);
                 }
                 else
                 {
@@ -293,19 +366,30 @@ internal sealed class DynamicBatcher : IDisposable
     /// <summary>Returns when a request arrives or the deadline passes, whichever is first.</summary>
     private async ValueTask WaitForArrivalAsync(long deadline, long remaining, CancellationToken stopping)
     {
-        if (remaining < _spinBelowTicks)
+        if (remaining < _pollBelowTicks)
         {
+            // Blocks this pool thread for less than PollBelow in all: the batch cannot run before anyway.
             var spin = default(SpinWait);
             while (!_queue.Reader.TryPeek(out _) && _time.GetTimestamp() < deadline && !stopping.IsCancellationRequested)
             {
-                spin.SpinOnce(sleep1Threshold: -1);
+                if (MicroSleep.IsSupported)
+                {
+                    MicroSleep.Sleep(PollMicroseconds);
+                }
+                else
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
             }
 
             return;
         }
 
+        // Rounded up, so the timer never fires before the deadline: a timer callback may run this loop inline (a fake
+        // clock's does, on the thread that moves it), and a remainder left to poll would then block that thread.
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var timer = Task.Delay(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency), _time, wake.Token);
+        var timeout = TimeSpan.FromTicks((long)Math.Ceiling(remaining * (double)TimeSpan.TicksPerSecond / _time.TimestampFrequency));
+        var timer = Task.Delay(timeout, _time, wake.Token);
         var arrival = _queue.Reader.WaitToReadAsync(wake.Token).AsTask();
         await Task.WhenAny(timer, arrival).ConfigureAwait(false);
         await wake.CancelAsync().ConfigureAwait(false);

@@ -93,30 +93,28 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHos
 
         if (model.BatcherOf(session) is { } batcher && batcher.RowsOf(request) is { } rows)
         {
-            return InferBatchedAsync(batcher, session.Version, request, rows, cancellationToken);
+            if (!batcher.TryEnterIdle())
+            {
+                return InferBatchedAsync(batcher, session.Version, request, rows, cancellationToken);
+            }
+
+            try
+            {
+                return ValueTask.FromResult(RunAlone(model, session, request, cancellationToken));
+            }
+            finally
+            {
+                batcher.ExitIdle();
+            }
         }
 
-        var started = _time.GetTimestamp();
-        try
-        {
-            var outputs = session.Run(request.Inputs, request.RequestedOutputs, cancellationToken, out var phases);
-            var batch = model.BatchOf(request.Inputs);
-            session.Statistics.RecordSuccess(batch, _time.GetTimestamp() - started, phases);
-            model.BatchSizes.Observe(batch);
-            return ValueTask.FromResult(new BackendInferResult(session.Version, outputs));
-        }
-        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-        {
-            session.Statistics.RecordFailure(_time.GetTimestamp() - started);
-            throw OnnxRunErrors.Cancelled();
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            session.Statistics.RecordFailure(_time.GetTimestamp() - started);
-            Log.BackendFault(_logger, ex, nameof(BackendError.Internal), ex.Message);
-            throw OnnxRunErrors.Failed(ex);
-        }
+        return ValueTask.FromResult(RunAlone(model, session, request, cancellationToken));
     }
+
+    /// <summary>The dynamic batcher of a loaded model's version (the latest when none is named), or null when it does
+    /// not batch.</summary>
+    internal DynamicBatcher? BatcherOf(string model, string? version = null) =>
+        _models.TryGetValue(model, out var loaded) && loaded.Resolve(version) is { } session ? loaded.BatcherOf(session) : null;
 
     public ValueTask<ModelConfigResponse?> GetModelConfigAsync(ModelConfigRequest request, CancellationToken cancellationToken)
     {
@@ -191,6 +189,31 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHos
 
     private static async ValueTask<BackendInferResult> InferBatchedAsync(DynamicBatcher batcher, string version, BackendInferRequest request, int rows, CancellationToken cancellationToken) =>
         new(version, await batcher.InferAsync(request, rows, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>One request, one execution, on the caller's thread: its cancellation terminates the run.</summary>
+    private BackendInferResult RunAlone(LoadedModel model, OnnxModel session, BackendInferRequest request, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        try
+        {
+            var outputs = session.Run(request.Inputs, request.RequestedOutputs, cancellationToken, out var phases);
+            var batch = model.BatchOf(request.Inputs);
+            session.Statistics.RecordSuccess(batch, _time.GetTimestamp() - started, phases);
+            model.BatchSizes.Observe(batch);
+            return new BackendInferResult(session.Version, outputs);
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            session.Statistics.RecordFailure(_time.GetTimestamp() - started);
+            throw OnnxRunErrors.Cancelled();
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            session.Statistics.RecordFailure(_time.GetTimestamp() - started);
+            Log.BackendFault(_logger, ex, nameof(BackendError.Internal), ex.Message);
+            throw OnnxRunErrors.Failed(ex);
+        }
+    }
 
     private void LoadAll()
     {
