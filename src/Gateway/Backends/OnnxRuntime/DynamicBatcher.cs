@@ -372,11 +372,7 @@ internal sealed class DynamicBatcher : IDisposable
             var spin = default(SpinWait);
             while (!_queue.Reader.TryPeek(out _) && _time.GetTimestamp() < deadline && !stopping.IsCancellationRequested)
             {
-                if (MicroSleep.IsSupported)
-                {
-                    MicroSleep.Sleep(PollMicroseconds);
-                }
-                else
+                if (!MicroSleep.TrySleep(PollMicroseconds))
                 {
                     spin.SpinOnce(sleep1Threshold: -1);
                 }

@@ -7,21 +7,33 @@ namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 /// shorter wait returns at once, a longer one wakes up to several ms late), and spinning with <c>Thread.Yield</c> hands
 /// the core to every other runnable thread first — on a busy two-core machine, milliseconds. POSIX <c>usleep</c> is
 /// served by the kernel's high-resolution timers (about 50 µs of slack on Linux) and a thread waking from it is
-/// scheduled promptly. Elsewhere the caller spins.
+/// scheduled promptly. Where it is missing the caller spins.
 /// </summary>
 internal static class MicroSleep
 {
-    public static bool IsSupported { get; } = OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD();
+    private static volatile bool Supported = OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD();
 
-    /// <summary>Blocks the calling thread for about <paramref name="microseconds"/> (at least 1).</summary>
-    public static void Sleep(int microseconds)
+    public static bool IsSupported => Supported;
+
+    /// <summary>Blocks the calling thread for about <paramref name="microseconds"/> (at least 1); false, having slept
+    /// not at all, where <c>usleep</c> cannot be called (and never tried again).</summary>
+    public static bool TrySleep(int microseconds)
     {
-        if (!IsSupported)
+        if (!Supported)
         {
-            throw new PlatformNotSupportedException("usleep is POSIX");
+            return false;
         }
 
-        _ = USleep((uint)Math.Max(1, microseconds));
+        try
+        {
+            _ = USleep((uint)Math.Max(1, microseconds));
+            return true;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Supported = false;
+            return false;
+        }
     }
 
     // DllImport rather than LibraryImport: the source-generated form needs unsafe code, and this signature is
