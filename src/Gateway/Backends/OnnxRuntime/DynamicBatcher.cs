@@ -21,10 +21,10 @@ namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 /// </para>
 /// <para>
 /// Bounded: the channel holds at most <c>maxBatchSize × 4</c> requests (a caller beyond waits for room within its own
-/// deadline) and the loop holds at most as many that it has read but not yet run. A caller's cancellation answers it at once and the
-/// batch leaves it out, or discards its rows if already running; the others are unaffected. The loop survives any
-/// fault (the batch it was forming is answered INTERNAL) and stops when disposed, answering what still waits
-/// UNAVAILABLE.
+/// deadline) and the loop holds at most as many that it has read but not yet run. A caller's cancellation answers it
+/// at once and the batch leaves it out, or discards its rows if already running; the others are unaffected. The loop
+/// survives any fault (the batch it was forming is answered INTERNAL) and stops when disposed, answering what still
+/// waits UNAVAILABLE.
 /// </para>
 /// </summary>
 internal sealed class DynamicBatcher : IDisposable
@@ -187,10 +187,10 @@ internal sealed class DynamicBatcher : IDisposable
         _stopping.Cancel();
         if (_loop.Wait(StopTimeout))
         {
+            // Only once the loop is over: a loop still stuck in the model keeps using both.
             _runOptions.Dispose();
+            _stopping.Dispose();
         }
-
-        _stopping.Dispose();
     }
 
     private async Task LoopAsync()
