@@ -49,6 +49,7 @@ internal static class CommandLine
             HelpName = "DIR",
             AllowMultipleArgumentsPerToken = false,
         };
+        var dynamicBatching = DynamicBatchingOption.Create();
         var mnistDigit = new Option<bool>("--mnist-digit") { Description = "send a real MNIST test digit (data/mnist) instead of uniform noise" };
         var distinctDigits = new Option<bool>("--distinct-digits") { Description = "send a different real MNIST digit with each request (10,000, cycling): fresh queries, as the stream defenses must be measured" };
         var direct = LoopbackOption.Create("--direct", "the model server's gRPC address (baseline), e.g. http://127.0.0.1:9001");
@@ -111,7 +112,7 @@ internal static class CommandLine
                                                       the minimal .NET gRPC proxy --reference-proxy starts (see reference-proxy --help)
             """)
         {
-            selfHost, modelRepository, neuralsec, defendedPolicies, mnistDigit, distinctDigits, direct, sidecar, model,
+            selfHost, modelRepository, neuralsec, defendedPolicies, dynamicBatching, mnistDigit, distinctDigits, direct, sidecar, model,
             batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, referenceProxyPath, h2load, h2loadBinary, h2loadRequests,
             markdown, json, chart,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
@@ -144,6 +145,10 @@ internal static class CommandLine
             {
                 result.AddError("--reference-proxy starts a proxy in front of the self-hosted model server: give it with --self-host");
             }
+            else if (Given(result, dynamicBatching) && !Given(result, selfHost))
+            {
+                result.AddError("--dynamic-batching starts a second model server: give it with --self-host");
+            }
             else if (Given(result, nginxBinary) && !Given(result, nginx))
             {
                 result.AddError("--nginx-binary goes with --nginx");
@@ -168,6 +173,7 @@ internal static class CommandLine
                 ModelRepository = parseResult.GetValue(modelRepository),
                 NeuralsecBinary = parseResult.GetValue(neuralsec),
                 DefendedPolicies = parseResult.GetValue(defendedPolicies) is { Length: > 0 } folders ? folders : [],
+                DynamicBatching = parseResult.GetValue(dynamicBatching) is { Count: > 0 } batching ? batching : [],
                 MnistDigit = parseResult.GetValue(mnistDigit),
                 DistinctDigits = parseResult.GetValue(distinctDigits),
                 Direct = parseResult.GetValue(direct),

@@ -76,10 +76,11 @@ internal static class JsonReport
             direct is null || path.Target.Kind == TargetKind.Direct ? null : p99 - LoadTest.Figures.Micros(direct, 99),
             path.RssIdleBytes,
             path.RssPeakBytes,
-            path.Stages);
+            path.Stages,
+            path.Executions);
     }
 
-    /// <summary>"direct", "nginx", "reference-proxy", "sidecar", "defended".</summary>
+    /// <summary>"direct", "direct-batched", "nginx", "reference-proxy", "sidecar", "defended".</summary>
     private static string Kind(Target target) => JsonNamingPolicy.KebabCaseLower.ConvertName(target.Kind.ToString());
 }
 

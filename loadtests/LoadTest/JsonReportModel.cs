@@ -16,7 +16,7 @@ internal sealed record JsonRun(
 
 internal sealed record JsonSettings(string Model, int Batch, string Request, string Mode, double? Rate, int Rounds, int Warmup, double MaxDurationSeconds);
 
-/// <summary>A path of the run, as set up: <paramref name="Kind"/> is direct, nginx, reference-proxy, sidecar or defended.</summary>
+/// <summary>A path of the run, as set up: <paramref name="Kind"/> is direct, direct-batched, nginx, reference-proxy, sidecar or defended.</summary>
 internal sealed record JsonPath(string Name, string Kind, string Description, string Address, int? ProcessId);
 
 internal sealed record JsonLevel(string Label, int Concurrency, int Requests, IReadOnlyList<JsonPathFigures> Paths);
@@ -41,7 +41,8 @@ internal sealed record JsonPathFigures(
     double? AddedP99Micros,
     long? RssIdleBytes,
     long? RssPeakBytes,
-    IReadOnlyList<StageCost>? Stages);
+    IReadOnlyList<StageCost>? Stages,
+    ModelExecutions? Executions);
 
 /// <summary>A goal ratio: <paramref name="Met"/> null when <paramref name="Value"/> could not be measured (<paramref name="Missing"/> says why);
 /// <paramref name="Comparison"/>, <paramref name="Bound"/> and <paramref name="Met"/> all null for a ratio given for information, without a goal.</summary>

@@ -24,6 +24,10 @@ internal sealed record LoadTestOptions
     /// policies/, the shipped defenses) — measured in the same run as the pass-through sidecar.</summary>
     public IReadOnlyList<string> DefendedPolicies { get; init; } = [];
 
+    /// <summary>With <see cref="SelfHost"/>: settings, each for one more model server serving a copy of the model whose
+    /// config.yaml turns dynamic batching on, measured beside the direct (unbatched) path.</summary>
+    public IReadOnlyList<BatchingSetting> DynamicBatching { get; init; } = [];
+
     /// <summary>Send a real MNIST test digit instead of uniform noise (which the shipped detectors block).</summary>
     public bool MnistDigit { get; init; }
 

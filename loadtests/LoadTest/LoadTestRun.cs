@@ -23,7 +23,7 @@ internal static class LoadTestRun
         {
             if (options.SelfHost)
             {
-                await error.WriteLineAsync($"starting model server (ONNX Runtime){(options.Nginx ? ", nginx" : string.Empty)}{(options.ReferenceProxy ? ", reference proxy" : string.Empty)} and sidecar (Upstream) on 127.0.0.1 …");
+                await error.WriteLineAsync($"starting model server (ONNX Runtime){(options.DynamicBatching.Count > 0 ? $", {options.DynamicBatching.Count} with dynamic batching" : string.Empty)}{(options.Nginx ? ", nginx" : string.Empty)}{(options.ReferenceProxy ? ", reference proxy" : string.Empty)} and sidecar (Upstream) on 127.0.0.1 …");
                 selfHosted = await SelfHostedTargets.StartAsync(options);
                 targets.AddRange(SelfHostedTargetList(selfHosted, options));
             }
@@ -75,10 +75,16 @@ internal static class LoadTestRun
         }
     }
 
-    /// <summary>Direct, nginx, reference proxy, pass-through sidecar, defended sidecars: the order of the rows and of the first round.</summary>
+    /// <summary>Direct, batched model servers, nginx, reference proxy, pass-through sidecar, defended sidecars: the order of the rows and of the first round.</summary>
     private static IEnumerable<Target> SelfHostedTargetList(SelfHostedTargets hosted, LoadTestOptions options)
     {
-        yield return new Target("direct", hosted.ModelServer.Grpc, TargetKind.Direct, "direct (model server)", hosted.ModelServer.ProcessId);
+        yield return new Target("direct", hosted.ModelServer.Grpc, TargetKind.Direct, "direct (model server)", hosted.ModelServer.ProcessId, modelMetrics: hosted.ModelServer.Metrics);
+        for (var i = 0; i < hosted.BatchedModelServers.Count; i++)
+        {
+            var server = hosted.BatchedModelServers[i];
+            yield return new Target(SelfHostedTargets.BatchedName(i), server.Grpc, TargetKind.DirectBatched, $"direct (model server), dynamic batching {options.DynamicBatching[i].Label}", server.ProcessId, modelMetrics: server.Metrics);
+        }
+
         if (hosted.Nginx is { } nginx)
         {
             yield return new Target("nginx", nginx.Grpc, TargetKind.Nginx, $"through {nginx.Version}, grpc_pass", nginx.ProcessId);
@@ -120,10 +126,15 @@ internal static class LoadTestRun
             requestsLeft -= level.Requests;
             var samplers = targets.Select(t => t.ProcessId is { } pid ? RssSampler.Start(pid, RssInterval) : null).ToArray();
             var stages = new StageCostReader(targets);
+            var executions = new ModelExecutionReader(targets);
             PhaseResult[] phases;
             try
             {
-                phases = await alternating.RunAsync(targets, level, budget, stages.StartAsync);
+                phases = await alternating.RunAsync(targets, level, budget, async () =>
+                {
+                    await stages.StartAsync();
+                    await executions.StartAsync();
+                });
             }
             finally
             {
@@ -137,8 +148,9 @@ internal static class LoadTestRun
             }
 
             var costs = await stages.StopAsync();
+            var executed = await executions.StopAsync();
             var label = options.Rate > 0 ? $"open loop {options.Rate:F0} req/s" : level.Label;
-            results.Add(new LevelResult(level, label, [.. targets.Select((t, i) => new PathMeasurement(t, phases[i], idle[i], samplers[i]?.PeakBytes, costs[i]))]));
+            results.Add(new LevelResult(level, label, [.. targets.Select((t, i) => new PathMeasurement(t, phases[i], idle[i], samplers[i]?.PeakBytes, costs[i], executed[i]))]));
         }
 
         return results;

@@ -25,6 +25,7 @@ internal static class Report
 
         Summary(md, run.Levels);
         StageTable(md, run.Levels);
+        ExecutionTable(md, run.Levels);
         GoalsTable(md, run.Goals);
         if (run.H2Load is not null)
         {
@@ -161,6 +162,34 @@ internal static class Report
 
         md.AppendLine();
         md.AppendLine("The stages run inside the sidecar's request handler; what the round trip adds beyond their sum is HTTP/2 and gRPC on both hops (Kestrel, the upstream client, the thread pool). `forward` is the model server's round trip from the sidecar, 0 where a detector's batch already carried the request's own image.");
+    }
+
+    /// <summary>With batched model servers: each model server's executions per level, as it counted them — how
+    /// often requests shared one.</summary>
+    private static void ExecutionTable(StringBuilder md, IReadOnlyList<LevelResult> levels)
+    {
+        if (!levels.Any(l => l.Paths.Any(p => p.Target.Kind == TargetKind.DirectBatched)))
+        {
+            return;
+        }
+
+        md.AppendLine();
+        md.AppendLine("### Executions of the model servers (as each counted them in `neuralsec_model_batch_size`, measured rounds only)");
+        md.AppendLine();
+        md.AppendLine("| level | path | requests answered | executions | rows per execution |");
+        md.AppendLine("|---|---|---:|---:|---:|");
+        foreach (var level in levels)
+        {
+            foreach (var path in level.Paths.Where(p => p.Executions is not null))
+            {
+                var executions = path.Executions!;
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {level.Label} | {path.Target.Name} | {path.Result.Successes} | {executions.Executions} | {Number(executions.MeanRows, "F2")} |");
+            }
+        }
+
+        md.AppendLine();
+        md.AppendLine("Executions also count the rounds' other paths' requests that reached the same model server (the sidecar's go to the direct one); rows per execution is the batching figure.");
     }
 
     private static void GoalsTable(StringBuilder md, IReadOnlyList<GoalCheck> goals)

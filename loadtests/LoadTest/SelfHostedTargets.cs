@@ -14,6 +14,8 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
 {
     private readonly List<GatewayProcess> processes = [];
     private readonly List<GatewayProcess> defended = [];
+    private readonly List<GatewayProcess> batched = [];
+    private readonly List<BatchedRepository> batchedRepositories = [];
 
     public GatewayProcess ModelServer { get; private set; } = null!;
 
@@ -24,6 +26,9 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
 
     /// <summary>The minimal ASP.NET Core gRPC proxy in front of the model server, with <see cref="LoadTestOptions.ReferenceProxy"/>.</summary>
     public ReferenceProxyProcess? ReferenceProxy { get; private set; }
+
+    /// <summary>The model servers with dynamic batching on, one per <see cref="LoadTestOptions.DynamicBatching"/>, in their order.</summary>
+    public IReadOnlyList<GatewayProcess> BatchedModelServers => batched;
 
     /// <summary>The sidecars enforcing <see cref="LoadTestOptions.DefendedPolicies"/>, in their order.</summary>
     public IReadOnlyList<GatewayProcess> DefendedSidecars => defended;
@@ -53,6 +58,17 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
                 $"--NeuralSec:OnnxRuntime:Models:0={options.Model}",
                 $"--NeuralSec:Policies:Directory={passThrough}");
             targets.ModelServer = modelServer;
+            for (var i = 0; i < options.DynamicBatching.Count; i++)
+            {
+                var copy = BatchedRepository.Create(repository, options.Model, options.DynamicBatching[i]);
+                targets.batchedRepositories.Add(copy);
+                targets.batched.Add(await targets.StartGatewayAsync(binary, BatchedName(i),
+                    "--NeuralSec:Backend=OnnxRuntime",
+                    $"--NeuralSec:OnnxRuntime:ModelRepository={copy.Path}",
+                    $"--NeuralSec:OnnxRuntime:Models:0={options.Model}",
+                    $"--NeuralSec:Policies:Directory={passThrough}"));
+            }
+
             if (nginxBinary is not null)
             {
                 targets.Nginx = await NginxProcess.StartAsync(nginxBinary, modelServer.Grpc, options.Model);
@@ -88,6 +104,9 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
     /// <summary>The target name of the <paramref name="index"/>-th defended sidecar: defended, defended-2, …</summary>
     public static string DefendedName(int index) => index == 0 ? "defended" : $"defended-{index + 1}";
 
+    /// <summary>The target name of the <paramref name="index"/>-th batched model server: direct-batched, direct-batched-2, …</summary>
+    public static string BatchedName(int index) => index == 0 ? "direct-batched" : $"direct-batched-{index + 1}";
+
     /// <summary>The processes started, for memory figures.</summary>
     public IReadOnlyList<GatewayProcess> Processes => processes;
 
@@ -112,6 +131,12 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
         }
 
         processes.Clear();
+        foreach (var copy in batchedRepositories)
+        {
+            copy.Dispose();
+        }
+
+        batchedRepositories.Clear();
     }
 
     private async Task<GatewayProcess> StartGatewayAsync(string binary, string name, params string[] settings)

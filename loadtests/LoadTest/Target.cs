@@ -12,8 +12,11 @@ internal sealed class Target : IDisposable
     /// <param name="processId">The process this path adds in front of the model (the model server itself for the
     /// direct path), for its memory figures; null when the tool did not start it.</param>
     /// <param name="metrics">A NeuralSec process's Prometheus endpoint, for its per-stage costs; null for other paths.</param>
-    public Target(string name, Uri address, TargetKind kind, string? description = null, int? processId = null, Uri? metrics = null)
+    /// <param name="modelMetrics">A model server's Prometheus endpoint (the direct paths of <c>--self-host</c>), for the
+    /// executions its requests took; null for other paths.</param>
+    public Target(string name, Uri address, TargetKind kind, string? description = null, int? processId = null, Uri? metrics = null, Uri? modelMetrics = null)
     {
+        ModelMetrics = modelMetrics;
         Name = name;
         Kind = kind;
         Description = description ?? name;
@@ -46,6 +49,9 @@ internal sealed class Target : IDisposable
 
     /// <summary>The sidecar's <c>/metrics</c> URL, where its stage timings are read.</summary>
     public Uri? Metrics { get; }
+
+    /// <summary>The model server's <c>/metrics</c> URL, where its executions are counted.</summary>
+    public Uri? ModelMetrics { get; }
 
     public GRPCInferenceService.GRPCInferenceServiceClient Client { get; }
 

@@ -7,6 +7,10 @@ internal enum TargetKind
     /// <summary>The model server itself: the baseline every other path is compared with.</summary>
     Direct,
 
+    /// <summary>A second model server, the same model with dynamic batching on (<c>--dynamic-batching</c>): what
+    /// batching changes, compared with the direct path in the same run.</summary>
+    DirectBatched,
+
     /// <summary>nginx <c>grpc_pass</c> in front of the model server: what a plain reverse proxy costs.</summary>
     Nginx,
 

@@ -1,3 +1,4 @@
+using NeuralSec.Data;
 using NeuralSec.LoadTest;
 using NeuralSec.LoadTest.ReferenceProxy;
 
@@ -142,6 +143,48 @@ public sealed class LoadTestCommandLineTests
             options! with { Levels = [], Arguments = [] });
         Assert.Equal([new LoadLevel(1, 50), new LoadLevel(2, 100)], options.Levels);
         Assert.Equal("--chart", options.Arguments[^2]);
+    }
+
+    [Fact]
+    public void Dynamic_batching_gives_one_batched_model_server_per_value_in_the_order_given()
+    {
+        var (code, _, error, options) = Run("--self-host", "--dynamic-batching", "200:8", "--dynamic-batching", "0:32");
+
+        Assert.True(code == 0, error);
+        Assert.Equal([new BatchingSetting(200, 8), new BatchingSetting(0, 32)], options!.DynamicBatching);
+        Assert.Equal("delay 200 µs, max 8", options.DynamicBatching[0].Label);
+        Assert.Empty(Run("--self-host").Options!.DynamicBatching);
+    }
+
+    [Fact]
+    public void A_batched_repository_is_a_copy_of_the_model_with_its_config_and_dynamic_batching_added()
+    {
+        using var copy = BatchedRepository.Create(RepositoryPaths.ModelRepository(), "mnist", new BatchingSetting(200, 8));
+
+        Assert.True(File.Exists(Path.Combine(copy.Path, "mnist", "1", "model.onnx")));
+        var config = File.ReadAllText(Path.Combine(copy.Path, "mnist", "config.yaml"));
+        Assert.StartsWith(File.ReadAllText(Path.Combine(RepositoryPaths.ModelRepository(), "mnist", "config.yaml")), config, StringComparison.Ordinal);
+        Assert.EndsWith("dynamicBatching:\n  maxQueueDelayMicroseconds: 200\n  maxBatchSize: 8\n", config, StringComparison.Ordinal);
+
+        // A model without a config.yaml (mnist-adv) gets one, with the batch size as its largest batch.
+        using var bare = BatchedRepository.Create(RepositoryPaths.ModelRepository(), "mnist-adv", new BatchingSetting(0, 16));
+        Assert.Equal("maxBatch: 16\ndynamicBatching:\n  maxQueueDelayMicroseconds: 0\n  maxBatchSize: 16\n", File.ReadAllText(Path.Combine(bare.Path, "mnist-adv", "config.yaml")));
+    }
+
+    [Theory]
+    [InlineData("neuralsec-loadtest: --dynamic-batching: '200' is not DELAY_US:MAX_BATCH (e.g. 200:8)", "--self-host", "--dynamic-batching", "200")]
+    [InlineData("neuralsec-loadtest: --dynamic-batching: queue delay 2000000 µs in '2000000:8' is not in [0, 1000000]", "--self-host", "--dynamic-batching", "2000000:8")]
+    [InlineData("neuralsec-loadtest: --dynamic-batching: batch size 1 in '200:1' is not in [2, 65536]", "--self-host", "--dynamic-batching", "200:1")]
+    [InlineData("neuralsec-loadtest: --dynamic-batching: 200:8 is given twice", "--self-host", "--dynamic-batching", "200:8", "--dynamic-batching", "200:8")]
+    [InlineData("neuralsec-loadtest: --dynamic-batching starts a second model server: give it with --self-host", "--direct", "http://127.0.0.1:9001", "--sidecar", "http://127.0.0.1:8001", "--dynamic-batching", "0:8")]
+    public void Dynamic_batching_usage_errors_exit_two(string expected, params string[] args)
+    {
+        var (code, output, error, options) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Null(options);
+        Assert.StartsWith(expected, Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
     [Theory]

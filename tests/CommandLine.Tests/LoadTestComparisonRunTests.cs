@@ -6,14 +6,15 @@ using NeuralSec.LoadTest;
 namespace NeuralSec.CommandLine.Tests;
 
 /// <summary>
-/// The whole comparison run of <c>neuralsec-loadtest</c> at a few requests: model server, nginx, the reference proxy,
+/// The whole comparison run of <c>neuralsec-loadtest</c> at a few requests: model server, a second one with dynamic
+/// batching, nginx, the reference proxy,
 /// pass-through and defended sidecars as real processes, two levels, the h2load cross-check, the JSON and the chart. What is asserted is
 /// the shape and that every call succeeded — never a latency or a goal met: those are the run's verdict on a machine.
 /// nginx and h2load are required (.ci/run installs nginx-light and nghttp2-client); without them the test fails, saying so.
 /// </summary>
 public sealed class LoadTestComparisonRunTests
 {
-    private static readonly string[] Kinds = ["direct", "nginx", "reference-proxy", "sidecar", "defended"];
+    private static readonly string[] Kinds = ["direct", "direct-batched", "nginx", "reference-proxy", "sidecar", "defended"];
 
     [Fact]
     public void A_missing_tool_is_an_error_that_names_its_package()
@@ -93,6 +94,7 @@ public sealed class LoadTestComparisonRunTests
                 [
                     "--self-host", "--nginx", "--reference-proxy", "--mnist-digit", "--model-repository", RepositoryPaths.ModelRepository(),
                     "--defended-policies", Path.Combine(RepositoryPaths.Root(), "loadtests", "policies", "defended"),
+                    "--dynamic-batching", "0:4",
                     "--levels", "1:50,2:100", "--warmup", "20", "--rounds", "2", "--h2load",
                     "--json", json, "--chart", chart, "--markdown", markdown,
                 ],
@@ -132,6 +134,23 @@ public sealed class LoadTestComparisonRunTests
                     else
                     {
                         Assert.Equal(JsonValueKind.Null, stages.ValueKind);
+                    }
+
+                    // The model servers' own count of executions: at least one row each, and the batched one never
+                    // more executions than the requests its path sent.
+                    var executions = path.GetProperty("executions");
+                    if (path.GetProperty("kind").GetString() is "direct" or "direct-batched")
+                    {
+                        Assert.True(executions.GetProperty("meanRows").GetDouble() >= 1, name);
+                    }
+                    else
+                    {
+                        Assert.Equal(JsonValueKind.Null, executions.ValueKind);
+                    }
+
+                    if (path.GetProperty("kind").GetString() == "direct-batched")
+                    {
+                        Assert.InRange(executions.GetProperty("executions").GetInt64(), 1, path.GetProperty("successes").GetInt64());
                     }
                 }
             }
@@ -175,6 +194,8 @@ public sealed class LoadTestComparisonRunTests
                 "### c=1:", "### c=2:", "### Summary", "### Goals", "### h2load cross-check", "| through nginx/",
                 "| through a minimal ASP.NET Core gRPC proxy (reference) |", "| **reference-proxy − direct** |",
                 "| **sidecar − reference-proxy** (NeuralSec's own cost over the .NET stack) |",
+                "| direct (model server), dynamic batching delay 0 µs, max 4 |", "| **direct-batched − direct** |",
+                "### Executions of the model servers",
             })
             {
                 Assert.Contains(heading, table, StringComparison.Ordinal);

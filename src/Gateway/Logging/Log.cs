@@ -44,6 +44,12 @@ internal static partial class Log
     [LoggerMessage(2005, LogLevel.Warning, "Model repository {Path} holds no loadable model")]
     public static partial void EmptyRepository(ILogger logger, string path);
 
+    [LoggerMessage(2007, LogLevel.Information, "Model {Model} version {Version}: dynamic batching up to {MaxBatchSize} rows per execution, queue delay at most {MaxQueueDelayMicroseconds} µs, at most {QueueCapacity} requests queued")]
+    public static partial void DynamicBatchingOn(ILogger logger, string model, string version, int maxBatchSize, int maxQueueDelayMicroseconds, int queueCapacity);
+
+    [LoggerMessage(2008, LogLevel.Error, "Dynamic batching of model {Model} version {Version} failed on a batch of {Requests} requests; they are answered INTERNAL and batching goes on")]
+    public static partial void DynamicBatchFault(ILogger logger, Exception exception, string model, string version, int requests);
+
     [LoggerMessage(3001, LogLevel.Information, "Readiness changed: {Ready}")]
     public static partial void ReadinessChanged(ILogger logger, bool ready);
 

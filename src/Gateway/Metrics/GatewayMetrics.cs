@@ -120,6 +120,13 @@ internal static class GatewayMetrics
         "neuralsec_upstream_circuit_state",
         "Circuit breaker in front of the upstream model server: 0 closed, 1 open, 2 half-open, 3 isolated.");
 
+    /// <summary>Rows per execution of the embedded backend, by model: a repository model's name, never a caller's (a
+    /// request for a model the repository lacks never executes), so the label set is the repository's.</summary>
+    public static readonly Histogram ModelBatchSize = Prometheus.Metrics.CreateHistogram(
+        "neuralsec_model_batch_size",
+        "Rows (the first dimension) of each execution of the embedded ONNX Runtime backend, by model: with dynamic batching, the rows of every request one execution carried together; without it, each request's own batch.",
+        new HistogramConfiguration { LabelNames = ["model"], Buckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
+
     public static readonly Gauge BackendReady = Prometheus.Metrics.CreateGauge(
         "neuralsec_backend_ready",
         "1 when the model backend can serve inference, else 0.",

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using NeuralSec.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -8,7 +10,7 @@ namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 /// The optional <c>config.yaml</c> beside a model's version folders — NeuralSec's small counterpart of Triton's
 /// config.pbtxt: what the ONNX graph cannot say, such as the value range of an input or the largest batch.
 /// </summary>
-internal sealed class ModelConfig
+internal sealed partial class ModelConfig
 {
     public const string FileName = "config.yaml";
 
@@ -17,6 +19,9 @@ internal sealed class ModelConfig
 
     /// <summary>Per input tensor: its allowed value range.</summary>
     public Dictionary<string, InputConfig> Inputs { get; set; } = [];
+
+    /// <summary>Batch concurrent requests into one execution (off when absent).</summary>
+    public DynamicBatchingConfig? DynamicBatching { get; set; }
 
     public sealed class InputConfig
     {
@@ -40,8 +45,26 @@ internal sealed class ModelConfig
         }
         catch (YamlException ex)
         {
-            throw new InvalidDataException($"{path}:{ex.Start.Line}:{ex.Start.Column}: {ex.InnerException?.Message ?? ex.Message}", ex);
+            var reason = UnknownKey().Match(ex.Message) is { Success: true } unknown
+                ? UnknownKeyMessage(unknown.Groups["key"].Value, unknown.Groups["type"].Value)
+                : ex.InnerException?.Message ?? ex.Message;
+            throw new InvalidDataException($"{path}:{ex.Start.Line}:{ex.Start.Column}: {reason}", ex);
         }
+    }
+
+    /// <summary>"unknown key 'maxQueueDelay' in dynamicBatching; did you mean 'maxQueueDelayMicroseconds'?" for
+    /// YamlDotNet's "Property 'maxQueueDelay' not found on type 'NeuralSec…DynamicBatchingConfig'".</summary>
+    private static string UnknownKeyMessage(string key, string typeName)
+    {
+        var (section, type) = typeName switch
+        {
+            _ when typeName == typeof(DynamicBatchingConfig).FullName => ("dynamicBatching", typeof(DynamicBatchingConfig)),
+            _ when typeName == typeof(InputConfig).FullName => ("inputs.<name>", typeof(InputConfig)),
+            _ => ("the top level", typeof(ModelConfig)),
+        };
+        var keys = type.GetProperties().Select(p => CamelCaseNamingConvention.Instance.Apply(p.Name)).ToArray();
+        var hint = Suggestions.Hint(key, keys);
+        return $"unknown key '{key}' in {section}{(hint.Length > 0 ? hint : $"; allowed: {string.Join(", ", keys)}")}";
     }
 
     private void Check(string path)
@@ -58,5 +81,13 @@ internal sealed class ModelConfig
                 throw new InvalidDataException($"{path}: inputs.{name}.range must be [min, max] with min <= max");
             }
         }
+
+        if (DynamicBatching?.Check(MaxBatch).ToList() is { Count: > 0 } errors)
+        {
+            throw new InvalidDataException($"{path}: {string.Join("; ", errors)}");
+        }
     }
+
+    [GeneratedRegex(@"Property '(?<key>[^']*)' not found on type '(?<type>[^']*)'")]
+    private static partial Regex UnknownKey();
 }

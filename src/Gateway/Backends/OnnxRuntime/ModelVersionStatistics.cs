@@ -6,7 +6,10 @@ namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 /// Triton-style cumulative statistics of one loaded model version, counted lock-free on the request path. There is
 /// one instance per version in the repository, created at load: a caller's model name never creates one, so the
 /// memory is fixed whatever is asked. Only what the backend measures is reported — success and failure of each
-/// execution, and its compute phases; there is no queue in front of an embedded session, so no queue figure.
+/// request, and the compute phases of its execution; the queue figure only for a version with dynamic batching (no
+/// queue stands in front of an unbatched session). As in Triton, a batched execution counts once in
+/// <c>execution_count</c> and once per row in <c>inference_count</c>, while success, queue and compute count per request
+/// (each with its batch's compute durations).
 /// </summary>
 internal sealed class ModelVersionStatistics(string name, string version, TimeProvider time)
 {
@@ -21,6 +24,8 @@ internal sealed class ModelVersionStatistics(string name, string version, TimePr
     private long _inputTicks;
     private long _inferTicks;
     private long _outputTicks;
+    private long _queueTicks;
+    private volatile bool _queued;
 
     public string Name => name;
 
@@ -40,7 +45,31 @@ internal sealed class ModelVersionStatistics(string name, string version, TimePr
         Interlocked.Exchange(ref _lastInferenceMs, time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
-    /// <summary>One execution that failed after <paramref name="total"/> ticks.</summary>
+    /// <summary>From now on the version has a queue (dynamic batching): its queue time is reported.</summary>
+    public void MeasureQueue() => _queued = true;
+
+    /// <summary>One batched execution that answered: <paramref name="inferences"/> rows delivered to callers.</summary>
+    public void RecordExecution(long inferences)
+    {
+        Interlocked.Add(ref _inferenceCount, inferences);
+        Interlocked.Increment(ref _executionCount);
+        Interlocked.Exchange(ref _lastInferenceMs, time.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>One request of a batched execution answered: <paramref name="total"/> ticks from its arrival at the
+    /// backend to its answer, <paramref name="queue"/> of them waiting for its batch to start, and its batch's
+    /// phases.</summary>
+    public void RecordBatchedSuccess(long total, long queue, RunPhases phases)
+    {
+        Interlocked.Increment(ref _successCount);
+        Interlocked.Add(ref _successTicks, total);
+        Interlocked.Add(ref _queueTicks, queue);
+        Interlocked.Add(ref _inputTicks, phases.Input);
+        Interlocked.Add(ref _inferTicks, phases.Infer);
+        Interlocked.Add(ref _outputTicks, phases.Output);
+    }
+
+    /// <summary>One request (one execution, without batching) that failed after <paramref name="total"/> ticks.</summary>
     public void RecordFailure(long total)
     {
         Interlocked.Increment(ref _failCount);
@@ -64,6 +93,7 @@ internal sealed class ModelVersionStatistics(string name, string version, TimePr
             {
                 Success = Duration(successes, ref _successTicks),
                 Fail = Duration((ulong)Interlocked.Read(ref _failCount), ref _failTicks),
+                Queue = _queued ? Duration(successes, ref _queueTicks) : null,
                 ComputeInput = Duration(successes, ref _inputTicks),
                 ComputeInfer = Duration(successes, ref _inferTicks),
                 ComputeOutput = Duration(successes, ref _outputTicks),

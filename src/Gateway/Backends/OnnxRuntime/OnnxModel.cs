@@ -65,27 +65,72 @@ internal sealed class OnnxModel : IDisposable
     /// <summary>Runs the graph; <paramref name="phases"/> says how long each phase took (for the statistics).</summary>
     public IReadOnlyList<InferenceTensor> Run(IReadOnlyList<InferenceTensor> inputs, IReadOnlyList<string> requestedOutputs, CancellationToken cancellationToken, out RunPhases phases)
     {
-        var started = _time.GetTimestamp();
-        var names = new string[inputs.Count];
-        var values = new OrtValue[inputs.Count];
         using var runOptions = new RunOptions();
         using var cancel = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
+        return RunBatch([inputs], requestedOutputs, runOptions, out phases)[0];
+    }
+
+    /// <summary>
+    /// Runs the graph once on several requests' inputs concatenated along the first dimension, and gives each
+    /// request its own rows of every output. The requests must agree in their input names, order, datatypes and
+    /// every dimension but the first (<see cref="PendingInference.CanBatchWith"/>); one request is the unbatched run.
+    /// Each request's output slices share one array per output (no copy per caller).
+    /// </summary>
+    /// <exception cref="OnnxRuntimeException">The model failed, or <paramref name="runOptions"/> terminated it.</exception>
+    /// <exception cref="InvalidDataException">An output the protocol cannot carry, or one that does not keep the batch
+    /// as its first dimension, so it cannot be split between the requests.</exception>
+    public IReadOnlyList<InferenceTensor>[] RunBatch(IReadOnlyList<IReadOnlyList<InferenceTensor>> requests, IReadOnlyList<string> requestedOutputs, RunOptions runOptions, out RunPhases phases)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(runOptions);
+        var started = _time.GetTimestamp();
+        var first = requests[0];
+        var names = new string[first.Count];
+        var values = new OrtValue[first.Count];
+        var rows = new long[requests.Count];
+        long totalRows = 0;
+        if (requests.Count > 1)
+        {
+            for (var r = 0; r < requests.Count; r++)
+            {
+                rows[r] = requests[r][0].Shape[0];
+                totalRows += rows[r];
+            }
+        }
+
         try
         {
-            for (var i = 0; i < inputs.Count; i++)
+            for (var i = 0; i < first.Count; i++)
             {
-                var input = inputs[i];
+                var input = first[i];
                 names[i] = input.Name;
-                values[i] = OrtValue.CreateAllocatedTensorValue(
-                    OrtAllocator.DefaultInstance, OnnxTypeMap.ToElementType(input.DataType), input.Shape.ToArray());
-                input.Data.Span.CopyTo(values[i].GetTensorMutableRawData());
+                var shape = input.Shape.ToArray();
+                if (requests.Count > 1)
+                {
+                    shape[0] = totalRows;
+                }
+
+                values[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, OnnxTypeMap.ToElementType(input.DataType), shape);
+                var destination = values[i].GetTensorMutableRawData();
+                var offset = 0;
+                foreach (var request in requests)
+                {
+                    var data = request[i].Data.Span;
+                    data.CopyTo(destination[offset..]);
+                    offset += data.Length;
+                }
             }
 
             var outputNames = requestedOutputs.Count == 0 ? _allOutputs : requestedOutputs;
             var inputsCopied = _time.GetTimestamp();
             using var results = _session.Run(runOptions, names, values, outputNames as IReadOnlyCollection<string> ?? outputNames.ToArray());
             var ran = _time.GetTimestamp();
-            var outputs = new InferenceTensor[outputNames.Count];
+            var answers = new IReadOnlyList<InferenceTensor>[requests.Count];
+            for (var r = 0; r < requests.Count; r++)
+            {
+                answers[r] = new InferenceTensor[outputNames.Count];
+            }
+
             var index = 0;
             foreach (var name in outputNames)
             {
@@ -93,12 +138,21 @@ internal sealed class OnnxModel : IDisposable
                 var info = value.GetTensorTypeAndShape();
                 var dataType = OnnxTypeMap.ToDataType(info.ElementDataType)
                     ?? throw new InvalidDataException($"output '{name}' has element type {info.ElementDataType}, which the OIP cannot carry");
-                outputs[index] = new InferenceTensor(name, dataType, info.Shape, value.GetTensorMutableRawData().ToArray());
+                var bytes = value.GetTensorMutableRawData().ToArray();
+                if (requests.Count == 1)
+                {
+                    ((InferenceTensor[])answers[0])[index] = new InferenceTensor(name, dataType, info.Shape, bytes);
+                }
+                else
+                {
+                    Split(name, dataType, info.Shape, bytes, rows, totalRows, answers, index);
+                }
+
                 index++;
             }
 
             phases = new RunPhases(inputsCopied - started, ran - inputsCopied, _time.GetTimestamp() - ran);
-            return outputs;
+            return answers;
         }
         finally
         {
@@ -106,6 +160,26 @@ internal sealed class OnnxModel : IDisposable
             {
                 value?.Dispose();
             }
+        }
+    }
+
+    /// <summary>Request r's rows of one batched output, as views of the output's one array.</summary>
+    private static void Split(string name, TensorDataType dataType, long[] shape, byte[] bytes, long[] rows, long totalRows, IReadOnlyList<InferenceTensor>[] answers, int index)
+    {
+        if (shape.Length == 0 || shape[0] != totalRows || bytes.Length % totalRows != 0)
+        {
+            throw new InvalidDataException($"output '{name}' has shape {TensorShape.Format(shape)} for a batch of {totalRows}: its first dimension is not the batch, so it cannot be split between the requests");
+        }
+
+        var rowBytes = (int)(bytes.Length / totalRows);
+        var offset = 0;
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var own = (long[])shape.Clone();
+            own[0] = rows[r];
+            var length = (int)rows[r] * rowBytes;
+            ((InferenceTensor[])answers[r])[index] = new InferenceTensor(name, dataType, own, bytes.AsMemory(offset, length));
+            offset += length;
         }
     }
 

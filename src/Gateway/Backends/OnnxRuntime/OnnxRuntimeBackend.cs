@@ -19,7 +19,9 @@ namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 /// when every model has loaded. A model the operator named (<c>NeuralSec:OnnxRuntime:Models</c>) that cannot load, or
 /// a CUDA provider demanded (<c>ExecutionProvider=Cuda</c>) and missing, stops the sidecar with that reason
 /// (<see cref="StartupFailure"/>); a model found by scanning the repository that fails keeps it not ready, and its
-/// requests are answered UNAVAILABLE with the reason in the log, not "not served here".
+/// requests are answered UNAVAILABLE with the reason in the log, not "not served here". A model whose
+/// <c>config.yaml</c> has <c>dynamicBatching</c> gets a <see cref="DynamicBatcher"/> per version, through which
+/// its requests that can share an execution go; every other request runs on the caller's thread.
 /// </summary>
 internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHostedService, IDisposable
 {
@@ -89,25 +91,30 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHos
                 : new BackendException(BackendError.ModelNotFound, $"model {CallerText.Quote(request.ModelName)} is not served here");
         }
 
-        var started = _time.GetTimestamp();
-        try
+        if (model.BatcherOf(session) is { } batcher && batcher.RowsOf(request) is { } rows)
         {
-            var outputs = session.Run(request.Inputs, request.RequestedOutputs, cancellationToken, out var phases);
-            session.Statistics.RecordSuccess(model.BatchOf(request.Inputs), _time.GetTimestamp() - started, phases);
-            return ValueTask.FromResult(new BackendInferResult(session.Version, outputs));
+            if (!batcher.TryEnterIdle())
+            {
+                return InferBatchedAsync(batcher, session.Version, request, rows, cancellationToken);
+            }
+
+            try
+            {
+                return ValueTask.FromResult(RunAlone(model, session, request, cancellationToken));
+            }
+            finally
+            {
+                batcher.ExitIdle();
+            }
         }
-        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-        {
-            session.Statistics.RecordFailure(_time.GetTimestamp() - started);
-            throw new BackendException(BackendError.DeadlineExceeded, "the request was cancelled or its deadline passed while the model ran");
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            session.Statistics.RecordFailure(_time.GetTimestamp() - started);
-            Log.BackendFault(_logger, ex, nameof(BackendError.Internal), ex.Message);
-            throw new BackendException(BackendError.Internal, "the model failed to run", ex);
-        }
+
+        return ValueTask.FromResult(RunAlone(model, session, request, cancellationToken));
     }
+
+    /// <summary>The dynamic batcher of a loaded model's version (the latest when none is named), or null when it does
+    /// not batch.</summary>
+    internal DynamicBatcher? BatcherOf(string model, string? version = null) =>
+        _models.TryGetValue(model, out var loaded) && loaded.Resolve(version) is { } session ? loaded.BatcherOf(session) : null;
 
     public ValueTask<ModelConfigResponse?> GetModelConfigAsync(ModelConfigRequest request, CancellationToken cancellationToken)
     {
@@ -168,9 +175,43 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHos
 
     public void Dispose()
     {
+        // The batch loops first: they run on the sessions disposed next.
+        foreach (var model in _models.Values)
+        {
+            model.StopBatching();
+        }
+
         foreach (var model in _models.Values)
         {
             model.Dispose();
+        }
+    }
+
+    private static async ValueTask<BackendInferResult> InferBatchedAsync(DynamicBatcher batcher, string version, BackendInferRequest request, int rows, CancellationToken cancellationToken) =>
+        new(version, await batcher.InferAsync(request, rows, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>One request, one execution, on the caller's thread: its cancellation terminates the run.</summary>
+    private BackendInferResult RunAlone(LoadedModel model, OnnxModel session, BackendInferRequest request, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        try
+        {
+            var outputs = session.Run(request.Inputs, request.RequestedOutputs, cancellationToken, out var phases);
+            var batch = model.BatchOf(request.Inputs);
+            session.Statistics.RecordSuccess(batch, _time.GetTimestamp() - started, phases);
+            model.BatchSizes.Observe(batch);
+            return new BackendInferResult(session.Version, outputs);
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            session.Statistics.RecordFailure(_time.GetTimestamp() - started);
+            throw OnnxRunErrors.Cancelled();
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            session.Statistics.RecordFailure(_time.GetTimestamp() - started);
+            Log.BackendFault(_logger, ex, nameof(BackendError.Internal), ex.Message);
+            throw OnnxRunErrors.Failed(ex);
         }
     }
 
@@ -187,24 +228,42 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHos
             foreach (var entry in entries)
             {
                 var sessions = new List<OnnxModel>();
+                var batchers = new Dictionary<OnnxModel, DynamicBatcher>();
                 try
                 {
                     var configPath = Path.Combine(entry.Directory, ModelConfig.FileName);
                     var config = File.Exists(configPath) ? ModelConfig.Load(configPath) : new ModelConfig();
+                    var batchSizes = GatewayMetrics.ModelBatchSize.WithLabels(entry.Name);
                     foreach (var (version, path) in entry.Versions)
                     {
                         using var sessionOptions = selector.Create();
                         var model = OnnxModel.Load(entry.Name, version, path, sessionOptions, config, _time);
                         sessions.Add(model);
                         Log.ModelLoaded(_logger, entry.Name, version, path, Describe(model.Inputs), Describe(model.Outputs));
+                        if (config.DynamicBatching is { } batching)
+                        {
+                            if (DynamicBatcher.CannotBatch(model) is { } reason)
+                            {
+                                throw new InvalidDataException($"{configPath}: {reason}");
+                            }
+
+                            var batcher = new DynamicBatcher(model, batching.EffectiveMaxBatchSize(config.MaxBatch!.Value), TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds), _time, batchSizes, _logger);
+                            batchers.Add(model, batcher);
+                            Log.DynamicBatchingOn(_logger, entry.Name, version, batcher.MaxBatchSize, batching.MaxQueueDelayMicroseconds, batcher.Capacity);
+                        }
                     }
 
-                    loaded[entry.Name] = new LoadedModel(entry.Name, sessions, config.MaxBatch);
+                    loaded[entry.Name] = new LoadedModel(entry.Name, sessions, config.MaxBatch, batchers, batchSizes);
                 }
                 catch (Exception ex) when (ex is OnnxRuntimeException or InvalidDataException or IOException)
                 {
                     failures++;
                     failed.Add(entry.Name);
+                    foreach (var batcher in batchers.Values)
+                    {
+                        batcher.Dispose();
+                    }
+
                     sessions.ForEach(s => s.Dispose());
                     Log.ModelLoadFailed(_logger, entry.Name, entry.Directory, ex.Message);
                     if (_options.Models.Count > 0)
@@ -256,10 +315,13 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHos
     private sealed class LoadedModel : IDisposable
     {
         private readonly IReadOnlyList<OnnxModel> _versions;
+        private readonly IReadOnlyDictionary<OnnxModel, DynamicBatcher> _batchers;
 
-        public LoadedModel(string name, IReadOnlyList<OnnxModel> versions, int? maxBatch)
+        public LoadedModel(string name, IReadOnlyList<OnnxModel> versions, int? maxBatch, IReadOnlyDictionary<OnnxModel, DynamicBatcher> batchers, Prometheus.Histogram.Child batchSizes)
         {
             _versions = versions;
+            _batchers = batchers;
+            BatchSizes = batchSizes;
             var latest = versions[^1];
             Descriptor = new ModelDescriptor(name, versions.Select(v => v.Version).ToArray(), "onnxruntime_onnx", latest.Inputs, latest.Outputs)
             {
@@ -268,6 +330,20 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHos
         }
 
         public ModelDescriptor Descriptor { get; }
+
+        /// <summary>Rows per execution, the model's series of <see cref="GatewayMetrics.ModelBatchSize"/>.</summary>
+        public Prometheus.Histogram.Child BatchSizes { get; }
+
+        /// <summary>The version's dynamic batcher, when its config turns batching on.</summary>
+        public DynamicBatcher? BatcherOf(OnnxModel version) => _batchers.GetValueOrDefault(version);
+
+        public void StopBatching()
+        {
+            foreach (var batcher in _batchers.Values)
+            {
+                batcher.Dispose();
+            }
+        }
 
         /// <summary>Inferences one execution performs: the batch dimension of a model that batches, otherwise one
         /// (Triton's inference_count).</summary>
