@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(2008, LogLevel.Error, "Dynamic batching of model {Model} version {Version} failed on a batch of {Requests} requests; they are answered INTERNAL and batching goes on")]
     public static partial void DynamicBatchFault(ILogger logger, Exception exception, string model, string version, int requests);
 
+    [LoggerMessage(2009, LogLevel.Warning, "Dynamic batching of model {Model} version {Version}: a batch of {Requests} requests failed ({Detail}); each runs alone, so only a request that fails by itself is answered with the error")]
+    public static partial void DynamicBatchIsolated(ILogger logger, string model, string version, int requests, string detail);
+
     [LoggerMessage(3001, LogLevel.Information, "Readiness changed: {Ready}")]
     public static partial void ReadinessChanged(ILogger logger, bool ready);
 

@@ -391,8 +391,8 @@ internal sealed class DynamicBatcher : IDisposable
         await wake.CancelAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Runs one batch and answers each caller still waiting with its rows, or every one with the error the
-    /// unbatched path would give.</summary>
+    /// <summary>Runs one batch and answers each caller still waiting with its rows; when the batched execution fails,
+    /// runs each request alone, so each caller gets what the unbatched path would have given it.</summary>
     private void Execute(List<PendingInference> batch)
     {
         batch.RemoveAll(static p => p.IsSettled);
@@ -419,6 +419,18 @@ internal sealed class DynamicBatcher : IDisposable
         catch (OnnxRuntimeException) when (_stopping.IsCancellationRequested)
         {
             SettleAll(batch, OnnxRunErrors.Stopped);
+            return;
+        }
+        catch (Exception ex) when (batch.Count > 1 && ex is OnnxRuntimeException or InvalidDataException)
+        {
+            // One request can fail a whole execution (an index out of range, outputs that cannot be split by
+            // request): batching must not let one caller fail the others, so each runs alone, as without batching.
+            Log.DynamicBatchIsolated(_logger, _model.Name, _model.Version, batch.Count, ex.Message);
+            foreach (var pending in batch)
+            {
+                Execute([pending]);
+            }
+
             return;
         }
         catch (OnnxRuntimeException ex)
