@@ -48,7 +48,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// sidecar's).</summary>
     public static GatewayProcess Start(string name, string binary, IEnumerable<string> settings, IReadOnlyCollection<int>? cores = null)
     {
-        var (grpc, http, metrics) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
+        var ports = LoopbackPort.Free(3);
+        var (grpc, http, metrics) = (ports[0], ports[1], ports[2]);
         var start = binary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
             ? new ProcessStartInfo("dotnet") { ArgumentList = { "exec", binary } }
             : new ProcessStartInfo(binary);

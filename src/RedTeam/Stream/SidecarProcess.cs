@@ -60,7 +60,8 @@ internal sealed class SidecarProcess : IAsyncDisposable
     /// <summary>Starts the sidecar serving <paramref name="models"/> of the repository and waits until it answers ServerReady.</summary>
     public static async Task<SidecarProcess> StartAsync(string binary, string modelRepository, IReadOnlyList<string> models, string policies, string apiKeys, string alertFile, CancellationToken cancellationToken)
     {
-        var (grpc, http, metrics) = (FreePort(), FreePort(), FreePort());
+        var ports = FreePorts(3);
+        var (grpc, http, metrics) = (ports[0], ports[1], ports[2]);
         var start = binary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
             ? new ProcessStartInfo("dotnet") { ArgumentList = { "exec", binary } }
             : new ProcessStartInfo(binary);
@@ -181,11 +182,29 @@ internal sealed class SidecarProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>Distinct free ports: every listener stays open until all are picked (one at a time, a released port
+    /// may come straight back, and the sidecar refuses equal ports).</summary>
+    private static int[] FreePorts(int count)
     {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
+        var listeners = new List<TcpListener>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+            }
+
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Dispose();
+            }
+        }
     }
 
     private void Keep(string? line)
