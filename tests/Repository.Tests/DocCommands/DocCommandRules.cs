@@ -28,7 +28,7 @@ internal static class DocCommandRules
         ["neuralsec-lab train"] = "retrains the fixtures (12 min for all)",
         ["neuralsec-lab attack"] = "crafts adversarial sets (45 s)",
         ["neuralsec-redteam evaluate"] = "the whole evaluation (6 min)",
-        ["neuralsec-redteam attack"] = "every attack through sidecars it starts (about 12 min; --quick about 3 min)",
+        ["neuralsec-redteam attack"] = "every attack through sidecars it starts, then poisoning offline (about 16 min; --quick about 5 min)",
         ["neuralsec-redteam stream"] = "the stream simulation through a sidecar (75 s and more)",
         ["neuralsec-redteam export-sets"] = "crafts every attack setting (about 1 min)",
         ["neuralsec-redteam strip-diagnose"] = "STRIP over every blending rule, pool and N (about 10 min)",
