@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NeuralSec.LoadTest;
 
 /// <summary>
@@ -11,7 +9,6 @@ internal sealed class ModelExecutionReader(IReadOnlyList<Target> targets)
 {
     private const string Sum = "neuralsec_model_batch_size_sum{";
     private const string Count = "neuralsec_model_batch_size_count{";
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     private readonly ModelExecutions?[] _before = new ModelExecutions?[targets.Count];
 
@@ -41,14 +38,8 @@ internal sealed class ModelExecutionReader(IReadOnlyList<Target> targets)
 
     private static async Task<ModelExecutions?> ScrapeAsync(Uri metrics)
     {
-        string text;
-        try
+        if (await MetricsScrape.TextAsync(metrics, "model executions") is not { } text)
         {
-            text = await Http.GetStringAsync(metrics);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            await Console.Error.WriteLineAsync($"model executions: could not read {metrics}: {ex.Message}");
             return null;
         }
 
@@ -58,11 +49,11 @@ internal sealed class ModelExecutionReader(IReadOnlyList<Target> targets)
         {
             if (line.StartsWith(Sum, StringComparison.Ordinal))
             {
-                rows += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+                rows += MetricsScrape.Value(line);
             }
             else if (line.StartsWith(Count, StringComparison.Ordinal))
             {
-                executions += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+                executions += MetricsScrape.Value(line);
             }
         }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NeuralSec.LoadTest;
 
 /// <summary>
@@ -12,7 +10,6 @@ internal sealed class StageCostReader(IReadOnlyList<Target> targets)
 {
     private const string Sum = "neuralsec_stage_duration_seconds_sum{";
     private const string Count = "neuralsec_stage_duration_seconds_count{";
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     private readonly Dictionary<string, (double Sum, long Count)>?[] _before = new Dictionary<string, (double, long)>?[targets.Count];
 
@@ -49,14 +46,8 @@ internal sealed class StageCostReader(IReadOnlyList<Target> targets)
 
     private static async Task<Dictionary<string, (double Sum, long Count)>?> ScrapeAsync(Uri metrics)
     {
-        string text;
-        try
+        if (await MetricsScrape.TextAsync(metrics, "stage costs") is not { } text)
         {
-            text = await Http.GetStringAsync(metrics);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            await Console.Error.WriteLineAsync($"stage costs: could not read {metrics}: {ex.Message}");
             return null;
         }
 
@@ -69,7 +60,7 @@ internal sealed class StageCostReader(IReadOnlyList<Target> targets)
                 continue;
             }
 
-            var value = double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            var value = MetricsScrape.Value(line);
             var (sum, count) = stages.GetValueOrDefault(stage);
             stages[stage] = isSum ? (value, count) : (sum, (long)value);
         }

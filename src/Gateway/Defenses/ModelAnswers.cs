@@ -18,8 +18,6 @@ internal sealed class ModelAnswers(string inputName)
 {
     private readonly List<Answered> _answered = [];
 
-    public int Count => _answered.Count;
-
     /// <summary>Keeps one batch and the model's only output for it; anything else (several outputs, rows that do not
     /// divide the batch) is not kept.</summary>
     public void Remember(InferenceTensor sent, BackendInferResult result)

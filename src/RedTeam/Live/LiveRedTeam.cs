@@ -282,12 +282,13 @@ internal sealed class LiveRedTeam
                         would++;
                     }
 
-                    if (flagged.Count > 0 || !o.Answered)
+                    if (flagged.Count == 0 && o.Answered)
                     {
-                        flaggedQueries++;
+                        continue;
                     }
 
-                    if (first is null && (flagged.Count > 0 || !o.Answered))
+                    flaggedQueries++;
+                    if (first is null)
                     {
                         first = i + 1;
                         flaggedBy.UnionWith(flagged.Count > 0 ? flagged : [$"refused: {o.Reason}"]);

@@ -11,7 +11,7 @@ internal sealed class ForwardStage(IModelBackend backend) : IPipelineStage
 
     public async ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
     {
-        if (context.ModelAnswers is { Count: > 0 } answers && answers.TryAnswer(context.Inputs, context.RequestedOutputs, out var answered))
+        if (context.ModelAnswers is { } answers && answers.TryAnswer(context.Inputs, context.RequestedOutputs, out var answered))
         {
             context.ServedVersion = answered!.ModelVersion;
             context.Outputs = answered.Outputs;
