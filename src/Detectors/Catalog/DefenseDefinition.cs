@@ -12,6 +12,10 @@ public sealed record DefenseDefinition(string Type, DefenseStage Stage, string D
     /// <summary>True when a score <em>below</em> the threshold is suspicious (STRIP entropy); false when above.</summary>
     public bool FlagsBelowThreshold { get; init; }
 
+    /// <summary>What a detector spends per input (the order <c>spec.detectOrder: cheapFirst</c> runs them in);
+    /// meaningless for the other stages.</summary>
+    public DetectorCost Cost { get; init; } = DetectorCost.ServedModel;
+
     /// <summary>Builds the configured defense (an <see cref="Preprocessing.IPreprocessor"/> or <see cref="Detection.IDetector"/>)
     /// from policy option values; set by the defense's own folder so the catalog line is the only registration.
     /// <see cref="DefenseFactory"/> is the public way in.</summary>

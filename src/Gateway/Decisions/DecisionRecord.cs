@@ -25,6 +25,9 @@ internal sealed class DecisionRecord
     /// <summary>True when the forwarded input is the purified view (<c>spec.repair</c>) a detector asked for.</summary>
     public bool Repaired { get; set; }
 
+    /// <summary>Detector types a <c>cheapFirst</c> policy did not run, a cheaper one having blocked the request.</summary>
+    public IReadOnlyList<string> SkippedDetectors { get; set; } = [];
+
     public void Add(Verdict verdict) => _verdicts.Add(verdict);
 
     /// <summary>Raises the decision to <paramref name="outcome"/> if that is more severe than the current one.</summary>

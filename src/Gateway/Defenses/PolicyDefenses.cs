@@ -21,7 +21,16 @@ internal sealed class PolicyDefenses
         Repairers = repairers;
         Detectors = detectors;
         Stream = stream;
+        DetectorRounds = detectors
+            .Select((d, i) => (d.Definition.Cost, Index: i))
+            .GroupBy(d => d.Cost)
+            .OrderBy(g => g.Key)
+            .Select(g => g.Select(d => d.Index).ToArray())
+            .ToArray();
+        _allAtOnce = [Enumerable.Range(0, detectors.Count).ToArray()];
     }
+
+    private readonly IReadOnlyList<int[]> _allAtOnce;
 
     public static PolicyDefenses None { get; } = new(null, ImageScaling.UnitRange, [], [], [], []);
 
@@ -37,6 +46,16 @@ internal sealed class PolicyDefenses
     public IReadOnlyList<IPreprocessor> Repairers { get; }
 
     public IReadOnlyList<CompiledDetector> Detectors { get; }
+
+    /// <summary>Indices into <see cref="Detectors"/> grouped by the catalog's <see cref="DetectorCost"/>, cheapest
+    /// group first, policy order within a group: the rounds of <c>spec.detectOrder: cheapFirst</c>.</summary>
+    public IReadOnlyList<int[]> DetectorRounds { get; }
+
+    /// <summary>The rounds a request runs its detectors in: one round of all of them, or
+    /// <see cref="DetectorRounds"/> when the policy runs the cheap ones first and its decisions are enforced (in
+    /// monitor mode nothing is refused, so nothing may be skipped).</summary>
+    public IReadOnlyList<int[]> RoundsFor(DetectOrder order, bool enforced) =>
+        order == DetectOrder.CheapFirst && enforced ? DetectorRounds : _allAtOnce;
 
     /// <summary><c>spec.extraction.detectors</c>, near-duplicate search first (the others weigh by its novelty).</summary>
     public IReadOnlyList<CompiledStreamDetector> Stream { get; }

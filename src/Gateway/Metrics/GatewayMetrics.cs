@@ -64,6 +64,13 @@ internal static class GatewayMetrics
         "Scores of each detector on the requests it scored.",
         new HistogramConfiguration { LabelNames = ["detector"], Buckets = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 5, 10] });
 
+    /// <summary>Detectors a <c>cheapFirst</c> policy did not run because a cheaper one had already blocked the request,
+    /// by detector type (from the policy schema, never from a caller).</summary>
+    public static readonly Counter DetectorsSkipped = Prometheus.Metrics.CreateCounter(
+        "neuralsec_detectors_skipped_total",
+        "Detectors not run on a request because a cheaper detector of a cheapFirst policy had already blocked it, by detector type.",
+        new CounterConfiguration { LabelNames = ["detector"] });
+
     /// <summary>Per-client state entries held in memory (client × policy revision).</summary>
     public static readonly Gauge ClientStateEntries = Prometheus.Metrics.CreateGauge(
         "neuralsec_client_state_entries",

@@ -28,6 +28,8 @@ internal static class PolicyDescriptors
 
     public static IReadOnlyList<string> ErrorModes { get; } = ["fail-open", "fail-closed"];
 
+    public static IReadOnlyList<string> DetectOrders { get; } = ["concurrent", "cheapFirst"];
+
     public static IReadOnlyList<string> Actions { get; } = ["block", "alert", "throttle", "degrade"];
 
     /// <summary>What a detect entry (or one of its grades) may answer: the stream actions and repair.</summary>
@@ -248,6 +250,12 @@ internal static class PolicyDescriptors
             new("rateLimit", rateLimit),
             new("preprocess", new DefenseListDescriptor(DefenseStage.Preprocess) { Description = "Transforms applied, in order, to the input that is forwarded." }),
             new("detect", new DefenseListDescriptor(DefenseStage.Detect) { Description = "Detectors that score the input; each flags above (or below) its threshold." }),
+            new("detectOrder", new ScalarDescriptor(ScalarType.String)
+            {
+                Description = "How the detectors run. concurrent: all at once, every verdict in the alert. cheapFirst: in rounds of rising cost (pixel statistics, then auxiliary models, then calls of the served model), each round at once; a request an enforced round blocks skips the dearer rounds (the alert names them), so a flood of blockable inputs costs no model call. Only a block stops the rounds, never a low score: an attacker would aim at the cheapest detector to switch the others off. Costs benign requests the cheap rounds' latency in series.",
+                AllowedValues = DetectOrders,
+                Default = "concurrent",
+            }),
             new(RepairKey, new DefenseListDescriptor(DefenseStage.Preprocess) { Description = "Transforms applied, in order, to the forwarded input (after preprocess) of a request a detector answers with 'repair': the caller gets the model's answer to this purified view instead of a refusal. Required when a detect entry or grade repairs." }),
             new("extraction", extraction),
             new("output", output),

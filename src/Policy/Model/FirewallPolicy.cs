@@ -47,6 +47,10 @@ public sealed record FirewallPolicy
     /// <summary>Detectors that score the input.</summary>
     public IReadOnlyList<DefenseSpec> Detect { get; init; } = [];
 
+    /// <summary><c>spec.detectOrder</c>: all detectors at once, or the cheap ones first so that a request they block
+    /// costs no model call.</summary>
+    public DetectOrder DetectOrder { get; init; } = DetectOrder.Concurrent;
+
     /// <summary>Stream defenses against model extraction and query-based attacks; null when none.</summary>
     public ExtractionPolicy? Extraction { get; init; }
 

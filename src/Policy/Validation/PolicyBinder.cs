@@ -36,6 +36,7 @@ internal static class PolicyBinder
             RateLimit = RateLimit(spec.Find("rateLimit")?.Value as YMapping),
             Preprocess = Defenses(source, spec.Find("preprocess")?.Value as YSequence, defenses),
             Detect = Defenses(source, spec.Find("detect")?.Value as YSequence, defenses),
+            DetectOrder = Text(spec, "detectOrder") == "cheapFirst" ? DetectOrder.CheapFirst : DetectOrder.Concurrent,
             Repair = Defenses(source, spec.Find(PolicyDescriptors.RepairKey)?.Value as YSequence, defenses),
             Extraction = Extraction(source, spec.Find("extraction")?.Value as YMapping, defenses),
             Output = Output(spec.Find("output")?.Value as YMapping),

@@ -125,6 +125,18 @@ public sealed class PolicyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_SaysInWhichOrderTheDetectorsRun()
+    {
+        const string Detectors = "  input: { image: { tensor: input } }\n  detect:\n    - { type: featureSqueezing, threshold: 1 }\n    - { type: statistics, threshold: 3, benignMean: [0.1, 0.3, 0.1, 0.1], benignStd: [0.1, 0.1, 0.1, 0.1] }\n";
+        var together = await RunAsync("explain", Write("together.yaml", PolicyYaml.Minimal + Detectors));
+        var ordered = await RunAsync("explain", Write("ordered.yaml", PolicyYaml.Minimal + Detectors + "  detectOrder: cheapFirst\n"));
+
+        Assert.Equal(0, ordered.Code);
+        Assert.Contains("all detectors run at once on every request (detectOrder: concurrent)", together.Output, StringComparison.Ordinal);
+        Assert.Contains("Order: cheapest first, in 2 rounds (pixel arithmetic: statistics; then a call of the served model: featureSqueezing); a request an earlier round blocks is refused without running the later ones", ordered.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_SaysWhatRefusedCallersAreTold()
     {
         var coarse = Write("coarse.yaml", PolicyYaml.Minimal);

@@ -22,6 +22,7 @@ internal static class FeatureSqueezingDefinition
         ])
     {
         AtlasTechniqueId = "AML.T0043",
+        Cost = DetectorCost.ServedModel,
         Build = (reader, _) => Create(reader),
     };
 

@@ -33,6 +33,7 @@ internal static class ReconstructionErrorDefinition
         ])
     {
         AtlasTechniqueId = "AML.T0043",
+        Cost = DetectorCost.AuxiliaryModel,
         Build = (reader, _) => Create(reader),
     };
 

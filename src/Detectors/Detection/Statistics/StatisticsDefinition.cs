@@ -29,6 +29,7 @@ internal static class StatisticsDefinition
         ])
     {
         AtlasTechniqueId = "AML.T0043",
+        Cost = DetectorCost.Pixels,
         Build = (reader, _) => Create(reader),
     };
 

@@ -26,6 +26,7 @@ internal static class StripDefinition
         ])
     {
         AtlasTechniqueId = "AML.T0018",
+        Cost = DetectorCost.ServedModelMany,
         FlagsBelowThreshold = true,
         Build = Create,
     };

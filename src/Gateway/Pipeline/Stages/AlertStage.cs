@@ -74,6 +74,11 @@ internal sealed class AlertStage(IAlertPublisher publisher, IPolicyProvider poli
             parts.Add("input flagged by " + string.Join("; ", flagged.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Defense} score {v.Score:G4} vs threshold {v.Threshold:G4}"))));
         }
 
+        if (decision.SkippedDetectors.Count > 0)
+        {
+            parts.Add("not run, a cheaper detector having blocked it (detectOrder: cheapFirst): " + string.Join(", ", decision.SkippedDetectors));
+        }
+
         if (stream.Length > 0)
         {
             parts.Add("client's query stream flagged by " + string.Join("; ", stream.Select(StreamDetail)));

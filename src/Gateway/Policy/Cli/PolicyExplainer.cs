@@ -81,6 +81,8 @@ internal static class PolicyExplainer
             text.AppendLine(Invariant($"  - {detector.Type}{Options(detector)}: flags a score {side} {detector.Threshold}; then {Action(detector.Action, policy.Mode)}{grades}. {Describe(detector, defenses)}"));
         }
 
+        AppendDetectOrder(text, policy, defenses);
+
         if (policy.Repair.Count > 0)
         {
             text.AppendLine("Repair, in this order, for a request a detector answers with repair (after preprocessing):");
@@ -123,6 +125,38 @@ internal static class PolicyExplainer
 
         return text.ToString();
     }
+
+    private static void AppendDetectOrder(StringBuilder text, FirewallPolicy policy, IReadOnlyCollection<DefenseDefinition> defenses)
+    {
+        if (policy.Detect.Count < 2)
+        {
+            return;
+        }
+
+        if (policy.DetectOrder == DetectOrder.Concurrent)
+        {
+            text.AppendLine("  Order: all detectors run at once on every request (detectOrder: concurrent); every verdict is in the alert.");
+            return;
+        }
+
+        var rounds = policy.Detect
+            .GroupBy(d => defenses.FirstOrDefault(c => c.Type == d.Type)?.Cost ?? DetectorCost.ServedModel)
+            .OrderBy(g => g.Key)
+            .Select(g => $"{CostName(g.Key)}: {string.Join(", ", g.Select(d => d.Type))}")
+            .ToArray();
+        var skip = policy.Mode == PolicyMode.Enforce
+            ? "a request an earlier round blocks is refused without running the later ones (the alert names them)"
+            : "monitor mode blocks nothing, so every round runs, all at once";
+        text.AppendLine(Invariant($"  Order: cheapest first, in {rounds.Length} {Plural(rounds.Length, "round", "rounds")} ({string.Join("; then ", rounds)}); {skip}. A low score never skips a detector."));
+    }
+
+    private static string CostName(DetectorCost cost) => cost switch
+    {
+        DetectorCost.Pixels => "pixel arithmetic",
+        DetectorCost.AuxiliaryModel => "an auxiliary model",
+        DetectorCost.ServedModel => "a call of the served model",
+        _ => "many calls of the served model",
+    };
 
     private static void AppendExtraction(StringBuilder text, FirewallPolicy policy, IReadOnlyCollection<DefenseDefinition> defenses)
     {
