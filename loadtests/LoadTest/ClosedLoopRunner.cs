@@ -23,7 +23,7 @@ internal static class ClosedLoopRunner
             {
                 while (Interlocked.Decrement(ref remaining) >= 0 && Stopwatch.GetElapsedTime(started) < budget)
                 {
-                    await CallOnceAsync(target, request.Next(), result, record, Stopwatch.GetTimestamp());
+                    await CallOnceAsync(target, request.Next(), request.TimeRefusals, result, record, Stopwatch.GetTimestamp());
                 }
             });
         }
@@ -35,20 +35,26 @@ internal static class ClosedLoopRunner
 
     /// <summary>One call; its latency counts from <paramref name="startTimestamp"/>, which an open loop sets to
     /// the scheduled send time so that queueing behind a slow call is not hidden (coordinated omission).</summary>
-    public static async Task CallOnceAsync(Target target, ModelInferRequest request, PhaseResult result, bool record, long startTimestamp)
+    public static async Task CallOnceAsync(Target target, ModelInferRequest request, bool timeRefusals, PhaseResult result, bool record, long startTimestamp)
     {
         try
         {
             await target.Client.ModelInferAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
-            if (record)
-            {
-                var nanoseconds = Stopwatch.GetElapsedTime(startTimestamp).Ticks * 100;
-                result.Latency.RecordValue(Math.Max(1, nanoseconds));
-            }
         }
-        catch (RpcException ex)
+        catch (RpcException ex) when (!(timeRefusals && ex.StatusCode == StatusCode.PermissionDenied))
         {
             result.RecordError(ex.StatusCode);
+            return;
+        }
+        catch (RpcException)
+        {
+            // A refusal the run measures (--time-refusals): timed below like an answer.
+        }
+
+        if (record)
+        {
+            var nanoseconds = Stopwatch.GetElapsedTime(startTimestamp).Ticks * 100;
+            result.Latency.RecordValue(Math.Max(1, nanoseconds));
         }
     }
 }

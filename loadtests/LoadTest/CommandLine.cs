@@ -50,6 +50,7 @@ internal static class CommandLine
             AllowMultipleArgumentsPerToken = false,
         };
         var dynamicBatching = DynamicBatchingOption.Create();
+        var timeRefusals = new Option<bool>("--time-refusals") { Description = "time PERMISSION_DENIED answers like any other instead of counting them as errors: what a flood of inputs the detectors refuse costs (uniform noise, the default input, is refused by the shipped detectors)" };
         var mnistDigit = new Option<bool>("--mnist-digit") { Description = "send a real MNIST test digit (data/mnist) instead of uniform noise" };
         var distinctDigits = new Option<bool>("--distinct-digits") { Description = "send a different real MNIST digit with each request (10,000, cycling): fresh queries, as the stream defenses must be measured" };
         var direct = LoopbackOption.Create("--direct", "the model server's gRPC address (baseline), e.g. http://127.0.0.1:9001");
@@ -112,7 +113,7 @@ internal static class CommandLine
                                                       the minimal .NET gRPC proxy --reference-proxy starts (see reference-proxy --help)
             """)
         {
-            selfHost, modelRepository, neuralsec, defendedPolicies, dynamicBatching, mnistDigit, distinctDigits, direct, sidecar, model,
+            selfHost, modelRepository, neuralsec, defendedPolicies, dynamicBatching, mnistDigit, distinctDigits, timeRefusals, direct, sidecar, model,
             batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, referenceProxyPath, h2load, h2loadBinary, h2loadRequests,
             markdown, json, chart,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
@@ -176,6 +177,7 @@ internal static class CommandLine
                 DynamicBatching = parseResult.GetValue(dynamicBatching) is { Count: > 0 } batching ? batching : [],
                 MnistDigit = parseResult.GetValue(mnistDigit),
                 DistinctDigits = parseResult.GetValue(distinctDigits),
+                TimeRefusals = parseResult.GetValue(timeRefusals),
                 Direct = parseResult.GetValue(direct),
                 Sidecar = parseResult.GetValue(sidecar),
                 Model = parseResult.GetRequiredValue(model),

@@ -35,6 +35,10 @@ internal sealed record LoadTestOptions
     /// repeated: what the stream defenses must be measured with.</summary>
     public bool DistinctDigits { get; init; }
 
+    /// <summary>Time PERMISSION_DENIED answers as completions instead of counting them as errors (see
+    /// <see cref="RequestSet.TimeRefusals"/>).</summary>
+    public bool TimeRefusals { get; init; }
+
     public string Model { get; init; } = "mnist";
 
     /// <summary>First dimension of each request, substituted for a -1 batch dimension.</summary>

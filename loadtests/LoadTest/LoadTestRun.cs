@@ -40,8 +40,8 @@ internal static class LoadTestRun
 
             var metadata = await targets[0].Client.ModelMetadataAsync(new ModelMetadataRequest { Name = options.Model }, deadline: DateTime.UtcNow.AddSeconds(10));
             var requests = options.DistinctDigits
-                ? new RequestSet([.. MnistDigit.All().Select(digit => RequestFactory.Build(metadata, options.BatchSize, digit))])
-                : new RequestSet([RequestFactory.Build(metadata, options.BatchSize, options.MnistDigit ? MnistDigit.First() : null)]);
+                ? new RequestSet([.. MnistDigit.All().Select(digit => RequestFactory.Build(metadata, options.BatchSize, digit))]) { TimeRefusals = options.TimeRefusals }
+                : new RequestSet([RequestFactory.Build(metadata, options.BatchSize, options.MnistDigit ? MnistDigit.First() : null)]) { TimeRefusals = options.TimeRefusals };
 
             var levels = await MeasureLevelsAsync(options, targets, requests, error);
             var crossCheck = h2load is null
@@ -53,7 +53,7 @@ internal static class LoadTestRun
                 MachineDescription.OfThisMachine(),
                 started,
                 options.Rate > 0 ? $"open loop {options.Rate:F0} req/s" : "closed loop",
-                options.DistinctDigits ? "a different real MNIST digit per request (10,000, cycling)" : options.MnistDigit ? "one real MNIST digit" : "uniform noise in [0, 1) from a fixed seed",
+                (options.DistinctDigits ? "a different real MNIST digit per request (10,000, cycling)" : options.MnistDigit ? "one real MNIST digit" : "uniform noise in [0, 1) from a fixed seed") + (options.TimeRefusals ? "; refusals (PERMISSION_DENIED) timed as answers" : string.Empty),
                 targets,
                 levels,
                 Goals.Evaluate(levels, options.Rate > 0),

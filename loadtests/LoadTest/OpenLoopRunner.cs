@@ -56,7 +56,7 @@ internal static class OpenLoopRunner
         {
             try
             {
-                await ClosedLoopRunner.CallOnceAsync(target, request.Next(), result, record, due);
+                await ClosedLoopRunner.CallOnceAsync(target, request.Next(), request.TimeRefusals, result, record, due);
             }
             finally
             {

@@ -21,6 +21,10 @@ internal sealed class RequestSet
 
     public int Count => requests.Length;
 
+    /// <summary><c>--time-refusals</c>: a PERMISSION_DENIED answer is timed like any other, not counted as an error —
+    /// for measuring what a flood of inputs the detectors refuse (uniform noise) costs the sidecar.</summary>
+    public bool TimeRefusals { get; init; }
+
     /// <summary>The next request, cycling (thread-safe).</summary>
     public ModelInferRequest Next() => requests[(int)((ulong)Interlocked.Increment(ref next) % (ulong)requests.Length)];
 }

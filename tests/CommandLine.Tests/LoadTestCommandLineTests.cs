@@ -76,7 +76,7 @@ public sealed class LoadTestCommandLineTests
     {
         var (code, _, error, options) = Run(
             "--direct", "http://127.0.0.1:9001", "--sidecar", "http://[::1]:8001", "--model", "m", "--batch", "2", "--concurrency", "3",
-            "--rate", "50", "--requests", "100", "--warmup", "0", "--rounds", "2", "--max-duration", "5.5", "--markdown", "/tmp/x.md", "--mnist-digit", "--distinct-digits");
+            "--rate", "50", "--requests", "100", "--warmup", "0", "--rounds", "2", "--max-duration", "5.5", "--markdown", "/tmp/x.md", "--mnist-digit", "--distinct-digits", "--time-refusals");
 
         Assert.True(code == 0, error);
         Assert.Equal(
@@ -95,6 +95,7 @@ public sealed class LoadTestCommandLineTests
                 MarkdownPath = "/tmp/x.md",
                 MnistDigit = true,
                 DistinctDigits = true,
+                TimeRefusals = true,
             },
             options! with { Arguments = [] });
     }
