@@ -10,7 +10,8 @@ namespace NeuralSec.Detectors.Stream;
 /// decreasing). Every <c>evaluateEvery</c> queries, the recorded distances of classes with at least <c>minPerClass</c> of them
 /// are pooled, values beyond 3σ of the pooled mean dropped, and — when more than <c>minDistances</c> remain — the Shapiro–Wilk
 /// W of the pool is the score: natural queries give near-normal distances, synthetic ones (JBDA's small steps from seeds,
-/// noise) do not. Stateless and thread-safe; the state is per client and bounded by the options.
+/// noise) do not. Stateless and thread-safe; the state is per client and bounded by the options, and can be stored whole or
+/// in parts (<see cref="ReadSharedPart"/>): a query needs only its class's set, and the ring only when it tests.
 /// </summary>
 /// <remarks>Bounds the reference code lacks: distances are taken on a seeded Gaussian projection to <c>sketchDimensions</c>
 /// (0: the raw input), a class's set stops growing at <c>maxPerClass</c> (d_min is still recorded), the pool holds the most
