@@ -14,6 +14,9 @@ internal ref struct StateReader(ReadOnlySpan<byte> data)
 
     public byte Byte() => Take(1)[0];
 
+    /// <summary>The next <paramref name="count"/> bytes (an embedded part, read by its own reader).</summary>
+    public ReadOnlySpan<byte> Bytes(int count) => count >= 0 ? Take(count) : throw new FormatException("state holds a negative length");
+
     public ushort UShort() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
 
     public int Int() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));

@@ -14,6 +14,13 @@ internal interface IClientHistoryStore
     ValueTask<TResult> UpdateAsync<TState, TResult>(ClientKey key, IClientStateCodec<TState> codec, Func<TState, TResult> update, TimeSpan idleExpiry, CancellationToken cancellationToken)
         where TState : class;
 
+    /// <summary>As <see cref="UpdateAsync"/>, for a state kept in parts: the update may read only the shared part, part
+    /// <paramref name="part"/> (chosen from the query before it runs) and — when <see cref="IPartitionedClientStateCodec{TState}.NeedsLog"/>
+    /// says so — the log, so a shared store moves only those and writes back only what changed. A store that keeps
+    /// objects runs it on the whole state, with the same results.</summary>
+    ValueTask<TResult> UpdatePartAsync<TState, TResult>(ClientKey key, IPartitionedClientStateCodec<TState> codec, int part, Func<TState, TResult> update, TimeSpan idleExpiry, CancellationToken cancellationToken)
+        where TState : class;
+
     /// <summary>Forgets every history whose scope is not in <paramref name="liveScopes"/>.</summary>
     void RetainScopes(IReadOnlySet<string> liveScopes);
 }

@@ -55,6 +55,17 @@ internal sealed class InMemoryClientHistoryStore(IOptions<Options.GatewayOptions
         }
     }
 
+    /// <summary>Runs the update on the whole state object: nothing is serialised here, so there is nothing to save by
+    /// reading one part (the results are those of the parts, as the codec's forms are of one state).</summary>
+    public ValueTask<TResult> UpdatePartAsync<TState, TResult>(ClientKey key, IPartitionedClientStateCodec<TState> codec, int part, Func<TState, TResult> update, TimeSpan idleExpiry, CancellationToken cancellationToken)
+        where TState : class
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        ArgumentOutOfRangeException.ThrowIfNegative(part);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(part, codec.PartCount);
+        return UpdateAsync(key, codec, update, idleExpiry, cancellationToken);
+    }
+
     public void RetainScopes(IReadOnlySet<string> liveScopes)
     {
         ArgumentNullException.ThrowIfNull(liveScopes);

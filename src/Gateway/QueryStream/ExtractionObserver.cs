@@ -171,7 +171,8 @@ internal sealed class ExtractionObserver(
 
         // Distances compare images of one size: a model with dynamic image sizes gets one history per size and client.
         var sized = key with { ClientId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key.ClientId}\u001f{input.Length}") };
-        var result = await histories.UpdateAsync(sized, codec, state => detector.Observe(state, input.Span, predicted), window, cancellationToken).ConfigureAwait(false);
+        // In parts: a shared store moves the predicted class's set, the counters and (on a test query) the ring, not every class's set.
+        var result = await histories.UpdatePartAsync(sized, codec, codec.PartOf(predicted), state => detector.Observe(state, input.Span, predicted), window, cancellationToken).ConfigureAwait(false);
         return result.Evaluated ? Verdict(compiled, result.W) with { Measures = [new("pooledDistances", result.Pooled)] } : null;
     }
 

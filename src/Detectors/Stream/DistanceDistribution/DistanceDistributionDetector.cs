@@ -10,7 +10,8 @@ namespace NeuralSec.Detectors.Stream;
 /// decreasing). Every <c>evaluateEvery</c> queries, the recorded distances of classes with at least <c>minPerClass</c> of them
 /// are pooled, values beyond 3σ of the pooled mean dropped, and — when more than <c>minDistances</c> remain — the Shapiro–Wilk
 /// W of the pool is the score: natural queries give near-normal distances, synthetic ones (JBDA's small steps from seeds,
-/// noise) do not. Stateless and thread-safe; the state is per client and bounded by the options.
+/// noise) do not. Stateless and thread-safe; the state is per client and bounded by the options, and can be stored whole or
+/// in parts (<see cref="ReadSharedPart"/>): a query needs only its class's set, and the ring only when it tests.
 /// </summary>
 /// <remarks>Bounds the reference code lacks: distances are taken on a seeded Gaussian projection to <c>sketchDimensions</c>
 /// (0: the raw input), a class's set stops growing at <c>maxPerClass</c> (d_min is still recorded), the pool holds the most
@@ -50,7 +51,9 @@ public sealed class DistanceDistributionDetector
     /// <param name="unitPixels">The query as the model saw it, flattened.</param>
     /// <param name="predictedClass">The model's argmax; ids fold modulo maxClasses.</param>
     /// <exception cref="ArgumentException">An empty or over-long input, one of another length than the client's earlier
-    /// queries, or a state made under other caps.</exception>
+    /// queries, a state made under other caps, or a state read in parts that lacks what this query needs: the predicted
+    /// class's part (<see cref="ReadClassPart"/>) or, when this query tests (<see cref="TestsNext"/>), the ring
+    /// (<see cref="ReadRing"/>).</exception>
     public DistanceDistributionResult Observe(DistanceDistributionState state, ReadOnlySpan<float> unitPixels, int predictedClass)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -59,9 +62,16 @@ public sealed class DistanceDistributionDetector
             throw new ArgumentException($"input of {unitPixels.Length} values (1 to {MaxInputLength})", nameof(unitPixels));
         }
 
-        if (state.MaxPerClass != Options.MaxPerClass || state.MaxClasses != Options.MaxClasses || state.RingDistances.Length != Options.MaxDistances)
+        CheckCaps(state);
+        var label = ClassOf(predictedClass);
+        if (state.KnownClass != DistanceDistributionState.AllClasses && state.KnownClass != label)
         {
-            throw new ArgumentException("a state made by a detector with other caps", nameof(state));
+            throw new ArgumentException($"a state read in parts without class {label}'s part", nameof(state));
+        }
+
+        if (TestsNext(state) && !state.RingComplete)
+        {
+            throw new ArgumentException("a state read in parts without its ring, on a query that tests", nameof(state));
         }
 
         if (state.InputLength == 0)
@@ -74,7 +84,6 @@ public sealed class DistanceDistributionDetector
             throw new ArgumentException($"input of {unitPixels.Length} values after {state.InputLength}-value queries", nameof(unitPixels));
         }
 
-        var label = (int)((uint)predictedClass % (uint)Options.MaxClasses);
         var dimensions = state.Dimensions;
         var pool = _sketch is null ? null : ArrayPool<float>.Shared.Rent(dimensions);
         try
@@ -113,8 +122,68 @@ public sealed class DistanceDistributionDetector
         return new DistanceDistributionResult(true, w, pooled);
     }
 
+    /// <summary>The class a prediction's state lives under (ids fold modulo maxClasses): the class part
+    /// <see cref="Observe"/> needs for it.</summary>
+    public int ClassOf(int predictedClass) => (int)((uint)predictedClass % (uint)Options.MaxClasses);
+
+    /// <summary>Whether the next <see cref="Observe"/> on <paramref name="state"/> runs the test, and so needs the ring.</summary>
+    public bool TestsNext(DistanceDistributionState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return (state.QueryCount + 1) % Options.EvaluateEvery == 0;
+    }
+
+    /// <summary>Reads the whole form (<see cref="DistanceDistributionState.WriteTo"/>).</summary>
     /// <exception cref="FormatException">Not a state written under these options, or damaged.</exception>
-    public DistanceDistributionState ReadState(ReadOnlySpan<byte> data) => DistanceDistributionState.Read(data, Options, Options.SketchDimensions);
+    public DistanceDistributionState ReadState(ReadOnlySpan<byte> data) => DistanceDistributionFormat.ReadWhole(data, Options, Options.SketchDimensions);
+
+    /// <summary>Reads a shared part (<see cref="DistanceDistributionState.WriteSharedPart"/>) into a state read in parts; before
+    /// it is observed it needs the predicted class's part (<see cref="ReadClassPart"/>) and, when the query tests, the ring.</summary>
+    /// <exception cref="FormatException">Not a shared part written under these options, or damaged.</exception>
+    public DistanceDistributionState ReadSharedPart(ReadOnlySpan<byte> data) => DistanceDistributionFormat.ReadShared(data, Options, Options.SketchDimensions);
+
+    /// <summary>Reads class <paramref name="label"/>'s part (<see cref="DistanceDistributionState.WriteClassPart"/>) into a state
+    /// just read from its shared part; empty <paramref name="data"/>: the class has no set yet.</summary>
+    /// <exception cref="FormatException">Not that class's part, not one fitting the shared part, or damaged.</exception>
+    /// <exception cref="InvalidOperationException">The state is not one just read from its shared part.</exception>
+    public void ReadClassPart(DistanceDistributionState state, int label, ReadOnlySpan<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentOutOfRangeException.ThrowIfNegative(label);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(label, Options.MaxClasses);
+        CheckCaps(state);
+        if (state.KnownClass != DistanceDistributionState.NoClass)
+        {
+            throw new InvalidOperationException("a class part is read once, into a state just read from its shared part");
+        }
+
+        DistanceDistributionFormat.ReadClass(state, label, data);
+    }
+
+    /// <summary>Reads the ring's records (<see cref="DistanceDistributionState.WriteAppendedDistance"/>, oldest first) into a
+    /// state just read from its shared part: as many as the shared part says.</summary>
+    /// <exception cref="FormatException">Another number of records than the shared part says, or a damaged one.</exception>
+    /// <exception cref="InvalidOperationException">The state holds distances already (whole, observed, or read twice).</exception>
+    public void ReadRing(DistanceDistributionState state, IReadOnlyList<ReadOnlyMemory<byte>> records)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(records);
+        CheckCaps(state);
+        if (state.RingCount != 0 || state.KnownClass == DistanceDistributionState.AllClasses)
+        {
+            throw new InvalidOperationException("a ring is read once, into a state just read from its shared part");
+        }
+
+        DistanceDistributionFormat.ReadRing(state, records);
+    }
+
+    private void CheckCaps(DistanceDistributionState state)
+    {
+        if (state.MaxPerClass != Options.MaxPerClass || state.MaxClasses != Options.MaxClasses || state.RingDistances.Length != Options.MaxDistances)
+        {
+            throw new ArgumentException("a state made by a detector with other caps", nameof(state));
+        }
+    }
 
     private void Grow(DistanceDistributionState state, int label, ReadOnlySpan<float> point)
     {
@@ -122,9 +191,7 @@ public sealed class DistanceDistributionDetector
         if (state.Classes[label] is not { } set)
         {
             // First query of the class: G_c = {x}, T_c = 0, distance list [0]; no distance recorded.
-            set = new DistanceDistributionState.ClassSet(Options.MaxPerClass, dimensions) { Count = 1, DistanceCount = 1 };
-            point.CopyTo(set.Points);
-            state.Classes[label] = set;
+            state.AddClass(label, point);
             return;
         }
 
@@ -143,8 +210,7 @@ public sealed class DistanceDistributionDetector
         state.Record((float)nearest, label);
         if (nearest > set.Threshold && set.Count < Options.MaxPerClass)
         {
-            point.CopyTo(set.Points.AsSpan(set.Count * dimensions));
-            set.Count++;
+            state.AddPoint(set, point);
             set.DistanceCount++;
             set.Sum += nearest;
             set.SumOfSquares += nearest * nearest;

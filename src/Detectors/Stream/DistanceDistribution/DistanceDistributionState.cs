@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 
 namespace NeuralSec.Detectors.Stream;
 
@@ -8,15 +7,25 @@ namespace NeuralSec.Detectors.Stream;
 /// and the running sums of its distances; the ring of the most recent d_min values with their classes; the last test. Every
 /// part is capped by the detector's options, so a state's size is bounded whatever the stream.
 /// </summary>
-/// <remarks>Binary form, little-endian: "PD", version 1; the caps it was written under (dimensions, input length, maxPerClass,
-/// maxClasses, maxDistances — a state from other options is refused rather than misread); queries, last W, last pooled count;
-/// the classes (id, set size, threshold, distance count, sum, sum of squares, set points); the ring (count, then d and class,
-/// oldest first). Reading checks every length against the caps before allocating, every value for range, and the end.</remarks>
+/// <remarks>
+/// A state is whole (made by <see cref="DistanceDistributionDetector.NewState"/> or read from the whole form) or read in parts
+/// (<see cref="DistanceDistributionDetector.ReadSharedPart"/>): then it knows the shared scalars, one class's set and — only
+/// when the next query tests — the ring, which is all one <see cref="DistanceDistributionDetector.Observe"/> touches, so a
+/// shared store moves per query one class's set instead of all of them. A state read in parts keeps the totals of the parts
+/// it does not hold (classes present, points held, distances in the ring), so its stored size and its shared part stay
+/// exact; it counts what the query changed (<see cref="ClassChanged"/>, <see cref="AppendedDistances"/>) so the store writes
+/// back only that. The binary forms are <see cref="DistanceDistributionFormat"/>'s.
+/// </remarks>
 public sealed class DistanceDistributionState
 {
-    internal const byte Version = 1;
-    private const int HeaderBytes = 2 + 1 + (5 * 4) + 8 + 8 + 4 + 4;
-    private const int ClassHeaderBytes = 2 + 4 + 8 + 4 + 8 + 8;
+    /// <summary><see cref="KnownClass"/>: every class's set is held (a whole state).</summary>
+    internal const int AllClasses = -1;
+
+    /// <summary><see cref="KnownClass"/>: read in parts, no class part read yet.</summary>
+    internal const int NoClass = -2;
+
+    /// <summary>Distances in the stored ring that this state does not hold (read in parts, ring not read).</summary>
+    private int _unheld;
 
     internal DistanceDistributionState(DistanceDistributionOptions options, int dimensions)
     {
@@ -28,23 +37,23 @@ public sealed class DistanceDistributionState
         Classes = new ClassSet?[options.MaxClasses];
     }
 
-    /// <summary>Estimated bytes held (the growing sets dominate: classes × maxPerClass × dimensions × 4 at most).</summary>
-    public int ApproximateBytes
-    {
-        get
-        {
-            var bytes = 64 + (RingDistances.Length * 6) + (Classes.Length * 8);
-            foreach (var set in Classes)
-            {
-                bytes += set is null ? 0 : 64 + (set.Points.Length * sizeof(float));
-            }
+    /// <summary>Estimated bytes held in memory (the growing sets dominate: classes × maxPerClass × dimensions × 4 at most).</summary>
+    public int ApproximateBytes => 64 + (RingDistances.Length * 6) + (Classes.Length * 8) + (PresentClasses * (64 + (MaxPerClass * Dimensions * sizeof(float))));
 
-            return bytes;
-        }
-    }
+    /// <summary>Bytes of the whole binary form (<see cref="WriteTo"/>), known without holding every part: what a store's byte
+    /// cap weighs, whichever form it keeps.</summary>
+    public long StoredBytes => DistanceDistributionFormat.WholeBytes(this);
 
     /// <summary>Queries observed (saturating).</summary>
     public int Queries => (int)Math.Min(QueryCount, int.MaxValue);
+
+    /// <summary>Whether the ring is held in full (false: read in parts without <see cref="DistanceDistributionDetector.ReadRing"/>;
+    /// such a state cannot run the test).</summary>
+    public bool RingComplete => _unheld == 0;
+
+    /// <summary>Distances recorded since the state was made or read (at most maxDistances: older ones have left the ring);
+    /// they are the newest of the ring, <see cref="WriteAppendedDistance"/> writes them.</summary>
+    public int AppendedDistances => Math.Min(Appended, RingCount);
 
     internal long QueryCount { get; set; }
 
@@ -59,13 +68,30 @@ public sealed class DistanceDistributionState
 
     internal ClassSet?[] Classes { get; }
 
+    /// <summary>Classes with a growing set, whether held here or not.</summary>
+    internal int PresentClasses { get; private set; }
+
+    /// <summary>Points over all growing sets, whether held here or not.</summary>
+    internal int StoredPoints { get; private set; }
+
+    /// <summary><see cref="AllClasses"/>, <see cref="NoClass"/>, or the one class whose set (or its absence) was read.</summary>
+    internal int KnownClass { get; set; } = AllClasses;
+
     internal float[] RingDistances { get; }
 
     internal ushort[] RingClasses { get; }
 
-    internal int RingStart { get; set; }
+    internal int RingStart { get; private set; }
 
-    internal int RingCount { get; set; }
+    /// <summary>Distances held in <see cref="RingDistances"/> from <see cref="RingStart"/> (all of the ring when
+    /// <see cref="RingComplete"/>).</summary>
+    internal int RingCount { get; private set; }
+
+    /// <summary>Distances in the ring, held or not: what the shared part stores.</summary>
+    internal int RingTotal => Math.Min(RingDistances.Length, _unheld + RingCount);
+
+    /// <summary>Records since made or read, saturating at the ring's capacity.</summary>
+    internal int Appended { get; private set; }
 
     internal double LastW { get; set; } = double.NaN;
 
@@ -73,7 +99,99 @@ public sealed class DistanceDistributionState
 
     internal void FixDimensions(int dimensions) => Dimensions = dimensions;
 
+    /// <summary>Starts class <paramref name="label"/>'s growing set with its first point (G_c = {x}, T_c = 0, distance list [0]).</summary>
+    internal void AddClass(int label, ReadOnlySpan<float> point)
+    {
+        var set = new ClassSet(MaxPerClass, Dimensions) { Count = 1, DistanceCount = 1, Changed = true };
+        point.CopyTo(set.Points);
+        Classes[label] = set;
+        PresentClasses++;
+        StoredPoints++;
+    }
+
+    /// <summary>Adds a point to a growing set with room (the caller updates its threshold and sums).</summary>
+    internal void AddPoint(ClassSet set, ReadOnlySpan<float> point)
+    {
+        point.CopyTo(set.Points.AsSpan(set.Count * Dimensions));
+        set.Count++;
+        set.Changed = true;
+        StoredPoints++;
+    }
+
+    /// <summary>Records a query's d_min: the newest distance of the ring, the oldest leaving when it is full.</summary>
     internal void Record(float distance, int label)
+    {
+        Push(distance, (ushort)label);
+        Appended = Math.Min(Appended + 1, RingDistances.Length);
+    }
+
+    /// <summary>Holds one distance of the stored ring, oldest first (reading, not recording).</summary>
+    internal void Load(float distance, ushort label)
+    {
+        Push(distance, label);
+        _unheld = Math.Max(0, _unheld - 1);
+    }
+
+    /// <summary>What a shared part read says of the parts not held: the totals, and that no class and no distance is held yet.</summary>
+    internal void SetStoredTotals(int presentClasses, int storedPoints, int ringCount)
+    {
+        PresentClasses = presentClasses;
+        StoredPoints = storedPoints;
+        _unheld = ringCount;
+        KnownClass = NoClass;
+    }
+
+    /// <summary>Writes the whole binary form <see cref="DistanceDistributionDetector.ReadState"/> reads.</summary>
+    /// <exception cref="InvalidOperationException">A state read in parts (it does not hold every part).</exception>
+    public void WriteTo(IBufferWriter<byte> w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        if (KnownClass != AllClasses || !RingComplete)
+        {
+            throw new InvalidOperationException("a distanceDistribution state read in parts is written in parts");
+        }
+
+        DistanceDistributionFormat.WriteWhole(this, w);
+    }
+
+    /// <summary>Writes the shared part (<see cref="DistanceDistributionDetector.ReadSharedPart"/>): header, counters, last
+    /// test and the totals; constant size.</summary>
+    public void WriteSharedPart(IBufferWriter<byte> w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        DistanceDistributionFormat.WriteShared(this, w);
+    }
+
+    /// <summary>Whether class <paramref name="label"/>'s set was started or grew since the state was made or read: its part
+    /// needs writing back.</summary>
+    public bool ClassChanged(int label) => (uint)label < (uint)Classes.Length && Classes[label] is { Changed: true };
+
+    /// <summary>Writes class <paramref name="label"/>'s part (<see cref="DistanceDistributionDetector.ReadClassPart"/>).</summary>
+    /// <exception cref="InvalidOperationException">The class has no set, or this state does not hold it.</exception>
+    public void WriteClassPart(int label, IBufferWriter<byte> w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        if ((uint)label >= (uint)Classes.Length || (KnownClass != AllClasses && KnownClass != label) || Classes[label] is not { } set)
+        {
+            throw new InvalidOperationException($"class {label} has no growing set in this state");
+        }
+
+        DistanceDistributionFormat.WriteClass(this, label, set, w);
+    }
+
+    /// <summary>Writes the <paramref name="index"/>-th of the <see cref="AppendedDistances"/> newest distances (0: the oldest
+    /// of them) as one ring record (<see cref="DistanceDistributionDetector.ReadRing"/>).</summary>
+    public void WriteAppendedDistance(int index, IBufferWriter<byte> w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        var appended = AppendedDistances;
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, appended);
+        var at = (RingStart + RingCount - appended + index) % RingDistances.Length;
+        DistanceDistributionFormat.WriteRecord(RingDistances[at], RingClasses[at], w);
+    }
+
+    private void Push(float distance, ushort label)
     {
         var capacity = RingDistances.Length;
         int at;
@@ -89,165 +207,7 @@ public sealed class DistanceDistributionState
         }
 
         RingDistances[at] = distance;
-        RingClasses[at] = (ushort)label;
-    }
-
-    /// <summary>Writes the binary form <see cref="DistanceDistributionDetector.ReadState"/> reads.</summary>
-    public void WriteTo(IBufferWriter<byte> w)
-    {
-        ArgumentNullException.ThrowIfNull(w);
-        var present = Classes.Count(c => c is not null);
-        var size = HeaderBytes + 4 + (RingCount * 6);
-        foreach (var set in Classes)
-        {
-            size += set is null ? 0 : ClassHeaderBytes + (set.Count * Dimensions * sizeof(float));
-        }
-
-        var span = w.GetSpan(size)[..size];
-        var writer = new Writer(span);
-        writer.Byte((byte)'P');
-        writer.Byte((byte)'D');
-        writer.Byte(Version);
-        writer.Int(Dimensions);
-        writer.Int(InputLength);
-        writer.Int(MaxPerClass);
-        writer.Int(MaxClasses);
-        writer.Int(RingDistances.Length);
-        writer.Long(QueryCount);
-        writer.Double(LastW);
-        writer.Int(LastPooled);
-        writer.Int(present);
-        for (var c = 0; c < Classes.Length; c++)
-        {
-            if (Classes[c] is not { } set)
-            {
-                continue;
-            }
-
-            writer.UShort((ushort)c);
-            writer.Int(set.Count);
-            writer.Double(set.Threshold);
-            writer.Int(set.DistanceCount);
-            writer.Double(set.Sum);
-            writer.Double(set.SumOfSquares);
-            foreach (var v in set.Points.AsSpan(0, set.Count * Dimensions))
-            {
-                writer.Float(v);
-            }
-        }
-
-        writer.Int(RingCount);
-        for (var i = 0; i < RingCount; i++)
-        {
-            var at = (RingStart + i) % RingDistances.Length;
-            writer.Float(RingDistances[at]);
-            writer.UShort(RingClasses[at]);
-        }
-
-        w.Advance(size);
-    }
-
-    internal static DistanceDistributionState Read(ReadOnlySpan<byte> data, DistanceDistributionOptions options, int sketchDimensions)
-    {
-        var reader = new StateReader(data);
-        if (reader.Byte() != 'P' || reader.Byte() != 'D')
-        {
-            throw new FormatException("not a distanceDistribution state (no PD magic)");
-        }
-
-        if (reader.Byte() != Version)
-        {
-            throw new FormatException("distanceDistribution state of an unknown version");
-        }
-
-        var dimensions = reader.Int();
-        var inputLength = reader.Int();
-        if (reader.Int() != options.MaxPerClass || reader.Int() != options.MaxClasses || reader.Int() != options.MaxDistances)
-        {
-            throw new FormatException("distanceDistribution state written under other caps (maxPerClass, maxClasses, maxDistances)");
-        }
-
-        var expectedDimensions = sketchDimensions > 0 ? sketchDimensions : inputLength;
-        if (inputLength < 0 || inputLength > DistanceDistributionDetector.MaxInputLength || (inputLength > 0 && dimensions != expectedDimensions) || (inputLength == 0 && dimensions != 0))
-        {
-            throw new FormatException("distanceDistribution state has the wrong dimensions for these options");
-        }
-
-        var state = new DistanceDistributionState(options, dimensions)
-        {
-            InputLength = inputLength,
-            QueryCount = reader.NonNegativeLong(),
-            LastW = reader.Double(),
-            LastPooled = reader.Int(),
-        };
-        if (!(double.IsNaN(state.LastW) || state.LastW is >= 0 and <= 1) || state.LastPooled < 0 || state.LastPooled > options.MaxDistances)
-        {
-            throw new FormatException("distanceDistribution state has an out-of-range last test");
-        }
-
-        var present = reader.Int();
-        if (present < 0 || present > options.MaxClasses)
-        {
-            throw new FormatException("distanceDistribution state has too many classes");
-        }
-
-        var previous = -1;
-        for (var k = 0; k < present; k++)
-        {
-            var id = reader.UShort();
-            var count = reader.Int();
-            if (id <= previous || id >= options.MaxClasses || count < 1 || count > options.MaxPerClass || dimensions == 0)
-            {
-                throw new FormatException("distanceDistribution state has a damaged class entry");
-            }
-
-            previous = id;
-            if ((long)count * dimensions * sizeof(float) > reader.Remaining)
-            {
-                throw new FormatException("distanceDistribution state is truncated");
-            }
-
-            var set = new ClassSet(options.MaxPerClass, dimensions)
-            {
-                Count = count,
-                Threshold = reader.FiniteNonNegative(),
-                DistanceCount = reader.Int(),
-                Sum = reader.FiniteNonNegative(),
-                SumOfSquares = reader.FiniteNonNegative(),
-            };
-            if (set.DistanceCount < count)
-            {
-                throw new FormatException("distanceDistribution state has a damaged class entry");
-            }
-
-            for (var i = 0; i < count * dimensions; i++)
-            {
-                set.Points[i] = reader.FiniteFloat();
-            }
-
-            state.Classes[id] = set;
-        }
-
-        var ring = reader.Int();
-        if (ring < 0 || ring > options.MaxDistances)
-        {
-            throw new FormatException("distanceDistribution state has too many distances");
-        }
-
-        for (var i = 0; i < ring; i++)
-        {
-            var d = reader.FiniteFloat();
-            var label = reader.UShort();
-            if (d < 0 || label >= options.MaxClasses)
-            {
-                throw new FormatException("distanceDistribution state has a damaged distance");
-            }
-
-            state.Record(d, label);
-        }
-
-        reader.End();
-        return state;
+        RingClasses[at] = label;
     }
 
     /// <summary>One class's growing set: points (row-major, Count rows used), threshold T_c, and Σd, Σd² over its distance
@@ -265,43 +225,8 @@ public sealed class DistanceDistributionState
         public double Sum { get; set; }
 
         public double SumOfSquares { get; set; }
-    }
 
-    private ref struct Writer(Span<byte> span)
-    {
-        private readonly Span<byte> _span = span;
-        private int _at;
-
-        public void Byte(byte v) => _span[_at++] = v;
-
-        public void UShort(ushort v)
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(_span[_at..], v);
-            _at += 2;
-        }
-
-        public void Int(int v)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(_span[_at..], v);
-            _at += 4;
-        }
-
-        public void Long(long v)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(_span[_at..], v);
-            _at += 8;
-        }
-
-        public void Float(float v)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(_span[_at..], v);
-            _at += 4;
-        }
-
-        public void Double(double v)
-        {
-            BinaryPrimitives.WriteDoubleLittleEndian(_span[_at..], v);
-            _at += 8;
-        }
+        /// <summary>Started or grown since made or read (never cleared: a state is read afresh for each update).</summary>
+        public bool Changed { get; set; }
     }
 }

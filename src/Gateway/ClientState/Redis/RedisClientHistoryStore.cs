@@ -12,7 +12,8 @@ namespace NeuralSec.Gateway.ClientState.Redis;
 /// it, at most <see cref="RedisOptions.HistoryUpdateAttempts"/> times. Bounded: a history larger than
 /// <see cref="RedisOptions.MaxHistoryBytes"/> is dropped, and every write renews the key's idle expiry (the
 /// detector's, capped by <see cref="RedisOptions.MaxIdleExpiry"/>). <see cref="RetainScopes"/> deletes nothing, for
-/// the reasons <see cref="RedisClientStateStore"/> gives: idle expiry forgets a deleted policy's histories.
+/// the reasons <see cref="RedisClientStateStore"/> gives: idle expiry forgets a deleted policy's histories. A state kept
+/// in parts (<see cref="UpdatePartAsync"/>) moves only the parts an update touches: <see cref="RedisHistoryParts"/>.
 /// </summary>
 internal sealed class RedisClientHistoryStore(RedisConnection connection) : IClientHistoryStore
 {
@@ -36,6 +37,7 @@ internal sealed class RedisClientHistoryStore(RedisConnection connection) : ICli
         return {1}
         """;
 
+    private readonly RedisHistoryParts _parts = new(connection);
     private readonly RedisKeys _keys = connection.Keys;
     private readonly int _maxBytes = connection.Options.MaxHistoryBytes;
     private readonly int _attempts = connection.Options.HistoryUpdateAttempts;
@@ -83,6 +85,9 @@ internal sealed class RedisClientHistoryStore(RedisConnection connection) : ICli
             data = (byte[]?)written[2] ?? [];
         }
     }
+
+    public ValueTask<TResult> UpdatePartAsync<TState, TResult>(ClientKey key, IPartitionedClientStateCodec<TState> codec, int part, Func<TState, TResult> update, TimeSpan idleExpiry, CancellationToken cancellationToken)
+        where TState : class => _parts.UpdateAsync(key, codec, part, update, idleExpiry, cancellationToken);
 
     /// <summary>Deletes nothing: see the type's remarks.</summary>
     public void RetainScopes(IReadOnlySet<string> liveScopes) => ArgumentNullException.ThrowIfNull(liveScopes);

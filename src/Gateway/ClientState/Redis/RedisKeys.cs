@@ -14,6 +14,9 @@ namespace NeuralSec.Gateway.ClientState.Redis;
 /// <item><c>{prefix}cs:{scope:client}:blocked|degraded|throttled</c>: a sanction, alive while its key is (PX = cooldown).</item>
 /// <item><c>{prefix}cs:{scope:client}:bucket</c>: hash <c>t</c> (tokens), <c>u</c> (Redis time of the last spend); expires once refilled.</item>
 /// <item><c>{prefix}h:{scope:client}:codec</c>: hash <c>v</c> (version), <c>d</c> (the codec's bytes); expires when idle.</item>
+/// <item><c>{prefix}h:{scope:client}:codec:parts</c>, <c>:log</c>: a state kept in parts (see
+/// <see cref="RedisClientHistoryStore"/>): hash <c>v</c> (version), <c>s</c> (shared part), <c>l</c> (whether the next
+/// update reads the log), <c>c:N</c> (part N); list of the log's records, oldest first. Both expire when idle.</item>
 /// <item><c>{prefix}nd:{scope}:seq</c>, <c>:ring</c>, <c>:h:hash</c>: the near-duplicate index (see <see cref="RedisNearDuplicateStore"/>).</item>
 /// </list>
 /// </summary>
@@ -38,6 +41,13 @@ internal sealed class RedisKeys(string prefix)
     public RedisKey Bucket(ClientKey key) => Client(key, "bucket");
 
     public RedisKey History(ClientKey key, string codec) => $"{Prefix}h:{{{Part(key.Scope)}:{Part(key.ClientId)}}}:{Part(codec)}";
+
+    /// <summary>A state kept in parts: its own key, not <see cref="History"/>'s, so a replica still writing the whole form
+    /// during a rolling upgrade never meets parts it cannot read (a codec's part has no colon, so no name collides).</summary>
+    public RedisKey HistoryParts(ClientKey key, string codec) => $"{History(key, codec)}:parts";
+
+    /// <summary>The log of a state kept in parts (same hash tag: one slot with its parts).</summary>
+    public RedisKey HistoryLog(ClientKey key, string codec) => $"{History(key, codec)}:log";
 
     /// <summary>The near-duplicate index's keys of a scope start with this (then <c>seq</c>, <c>ring</c>, <c>h:…</c>).</summary>
     public string NearDuplicate(string scope) => $"{Prefix}nd:{{{Part(scope)}}}:";

@@ -46,7 +46,8 @@ internal sealed class RedisOptions
     public TimeSpan MaxIdleExpiry { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Largest stream-detector history kept for one client; a larger one is dropped (the client starts
-    /// afresh, counted as an eviction).</summary>
+    /// afresh, counted as an eviction). A history kept in parts is weighed whole — every part and its log — so the cap
+    /// means the same in both forms and bounds each field too.</summary>
     [Range(1024, 64 << 20)]
     public int MaxHistoryBytes { get; set; } = 1 << 20;
 
