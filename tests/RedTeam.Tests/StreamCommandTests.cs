@@ -38,7 +38,7 @@ public sealed class StreamCommandTests
     }
 
     [Fact]
-    public void A_quick_run_flags_SimBA_and_no_benign_client()
+    public void A_quick_run_flags_SimBA_and_HopSkipJump_and_no_benign_client()
     {
         var json = Path.Combine(Path.GetTempPath(), $"stream-{Guid.NewGuid():N}.json");
         var markdown = Path.ChangeExtension(json, ".md");
@@ -60,11 +60,16 @@ public sealed class StreamCommandTests
             Assert.Contains(attackers.Keys, k => k.StartsWith("Papernot JBDA", StringComparison.Ordinal));
             Assert.Contains(attackers.Keys, k => k.StartsWith("Boundary", StringComparison.Ordinal));
             Assert.Contains(attackers.Keys, k => k.StartsWith("Adaptive SimBA", StringComparison.Ordinal));
-            var simba = attackers.Single(a => a.Key.StartsWith("SimBA", StringComparison.Ordinal)).Value;
-            foreach (var run in simba.GetProperty("Runs").EnumerateArray())
+            // The query-based evasion attacks the near-duplicate index is for: flagged within the 50 queries —
+            // SimBA by it; HopSkipJump by it or, where its bisection blends were refused as inputs, by the escalation too.
+            foreach (var (name, detectors) in new[] { ("SimBA", new[] { "nearDuplicate" }), ("HopSkipJump", new[] { "nearDuplicate", "nearDuplicate+flaggedInputs", "flaggedInputs" }) })
             {
-                Assert.InRange(run.GetProperty("FirstFlagAt").GetInt32(), 1, 50);
-                Assert.Equal("nearDuplicate", run.GetProperty("Detector").GetString());
+                var attacker = attackers.Single(a => a.Key.StartsWith(name, StringComparison.Ordinal)).Value;
+                foreach (var run in attacker.GetProperty("Runs").EnumerateArray())
+                {
+                    Assert.InRange(run.GetProperty("FirstFlagAt").GetInt32(), 1, 50);
+                    Assert.Contains(run.GetProperty("Detector").GetString(), detectors);
+                }
             }
 
             var knockoff = attackers.First(a => a.Key.StartsWith("Knockoff", StringComparison.Ordinal)).Value;

@@ -18,44 +18,12 @@ internal static class BoundaryAttack
 
     public static async Task<double> RunAsync(AttackSession session, float[] original, MnistSplit starts, Random random)
     {
-        if (await session.QueryAsync(original).ConfigureAwait(false) is not { Answered: true } first)
+        if (await StartAsync(session, original, starts, random).ConfigureAwait(false) is not var (label, adversarial))
         {
             return double.NaN;
         }
 
-        var label = first.Label;
-        float[]? adversarial = null;
-        foreach (var i in Enumerable.Range(0, starts.Count).OrderBy(_ => random.Next()).Take(20))
-        {
-            var start = starts.Image(i).ToArray();
-            if (await session.QueryAsync(start).ConfigureAwait(false) is { Answered: true } answer && answer.Label != label)
-            {
-                adversarial = start;
-                break;
-            }
-        }
-
-        if (adversarial is null)
-        {
-            return double.NaN;
-        }
-
-        // Bisect the blend (1 − α)·original + α·adversarial for the smallest adversarial α.
-        var (lo, hi) = (0f, 1f);
-        for (var s = 0; s < BisectionSteps && !session.Stopped; s++)
-        {
-            var mid = (lo + hi) / 2;
-            if (await IsAdversarialAsync(session, Blend(original, adversarial, mid), label).ConfigureAwait(false))
-            {
-                hi = mid;
-            }
-            else
-            {
-                lo = mid;
-            }
-        }
-
-        var x = Blend(original, adversarial, hi);
+        var x = await BisectAsync(session, original, adversarial, label, BisectionSteps).ConfigureAwait(false);
         Check(session, original, x);
         var (sigma, epsilon) = (0.1, 0.05);
         var accepted = new Queue<bool>();
@@ -81,7 +49,49 @@ internal static class BoundaryAttack
         return L2(original, x);
     }
 
-    private static void Check(AttackSession session, float[] original, float[] adversarial)
+    /// <summary>The original's label and a natural digit of the API's labelled otherwise (up to 20 tried), the start of a
+    /// decision-based attack; null when the original is refused or none of the 20 is labelled otherwise.</summary>
+    internal static async Task<(int Label, float[] Adversarial)?> StartAsync(AttackSession session, float[] original, MnistSplit starts, Random random)
+    {
+        if (await session.QueryAsync(original).ConfigureAwait(false) is not { Answered: true } first)
+        {
+            return null;
+        }
+
+        foreach (var i in Enumerable.Range(0, starts.Count).OrderBy(_ => random.Next()).Take(20))
+        {
+            var start = starts.Image(i).ToArray();
+            if (await session.QueryAsync(start).ConfigureAwait(false) is { Answered: true } answer && answer.Label != first.Label)
+            {
+                return (first.Label, start);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Bisects the blend (1 − α)·original + α·adversarial for the smallest adversarial α, in
+    /// <paramref name="steps"/> queries; returns that blend (adversarial, or the starting point if every query failed).</summary>
+    internal static async Task<float[]> BisectAsync(AttackSession session, float[] original, float[] adversarial, int label, int steps)
+    {
+        var (lo, hi) = (0f, 1f);
+        for (var s = 0; s < steps && !session.Stopped; s++)
+        {
+            var mid = (lo + hi) / 2;
+            if (await IsAdversarialAsync(session, Blend(original, adversarial, mid), label).ConfigureAwait(false))
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid;
+            }
+        }
+
+        return Blend(original, adversarial, hi);
+    }
+
+    internal static void Check(AttackSession session, float[] original, float[] adversarial)
     {
         if (L2(original, adversarial) <= SuccessL2)
         {
@@ -89,7 +99,7 @@ internal static class BoundaryAttack
         }
     }
 
-    private static async Task<bool> IsAdversarialAsync(AttackSession session, float[] image, int label) =>
+    internal static async Task<bool> IsAdversarialAsync(AttackSession session, float[] image, int label) =>
         await session.QueryAsync(image).ConfigureAwait(false) is { Answered: true } answer && answer.Label != label;
 
     private static float[] Propose(float[] original, float[] x, double sigma, double epsilon, Random random)
@@ -159,6 +169,6 @@ internal static class BoundaryAttack
         return Math.Sqrt(sum);
     }
 
-    private static double Gaussian(Random random) =>
+    internal static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

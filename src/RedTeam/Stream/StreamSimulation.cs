@@ -9,7 +9,7 @@ namespace NeuralSec.RedTeam.Stream;
 /// The stream simulation: benign clients and stream attackers against the real sidecar over gRPC, each phase on a
 /// freshly started sidecar (empty near-duplicate index and client histories), so no attacker's result depends on the
 /// order they run in. Phases: the benign population; per output policy (full logits, hardened) a benign accuracy
-/// client plus Knockoff-random, random noise; JBDA; SimBA; Boundary; the OARS-style adaptive SimBA over k accounts.
+/// client plus Knockoff-random, random noise; JBDA; SimBA; Boundary; HopSkipJump; the OARS-style adaptive SimBA over k accounts.
 /// </summary>
 internal sealed class StreamSimulation
 {
@@ -97,6 +97,7 @@ internal sealed class StreamSimulation
 
         attackers.Add(await EvasionAsync("SimBA (pixel, ε 0.2)", "simba", 1, _settings.EvasionBudget, null).ConfigureAwait(false));
         attackers.Add(await EvasionAsync("Boundary (labels only)", "boundary", 1, _settings.EvasionBudget, null).ConfigureAwait(false));
+        attackers.Add(await EvasionAsync("HopSkipJump (labels only)", "hopskipjump", 1, _settings.EvasionBudget, null).ConfigureAwait(false));
         foreach (var k in _settings.AdaptiveAccounts)
         {
             attackers.Add(await EvasionAsync($"Adaptive SimBA (OARS-style transforms, {k} accounts)", $"adaptive{k}", k, 2 * _settings.EvasionBudget, new QueryTransform()).ConfigureAwait(false));
@@ -269,6 +270,10 @@ internal sealed class StreamSimulation
                 {
                     l2[run.Name] = await BoundaryAttack.RunAsync(session, original, _data.Test.Slice(0, 1_000), random).ConfigureAwait(false);
                 }
+                else if (name == "hopskipjump")
+                {
+                    l2[run.Name] = await HopSkipJumpAttack.RunAsync(session, original, _data.Test.Slice(0, 1_000), random).ConfigureAwait(false);
+                }
                 else
                 {
                     await SimbaAttack.RunAsync(session, original, random, transform).ConfigureAwait(false);
@@ -288,6 +293,7 @@ internal sealed class StreamSimulation
             Notes = name switch
             {
                 "boundary" => $"labels only; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
+                "hopskipjump" => $"labels only; {HopSkipJumpAttack.InitialProbes}·√t boundary probes per iteration t; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "simba" => "margin from the hardened answer (rounded top score vs the top-K floor); success = a wrong label answered",
                 _ => "every query a random transform (±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise); accounts round-robin, a flagged account dropped; success = a wrong label answered",
             },
