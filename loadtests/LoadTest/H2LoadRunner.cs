@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Google.Protobuf;
+using NeuralSec.Processes;
 using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.LoadTest;

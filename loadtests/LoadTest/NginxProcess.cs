@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using Grpc.Core;
+using NeuralSec.Processes;
 using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.LoadTest;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using NeuralSec.LoadTest.ReferenceProxy;
+using NeuralSec.Processes;
 
 namespace NeuralSec.LoadTest;
 

@@ -1,4 +1,5 @@
 using NeuralSec.Data;
+using NeuralSec.Processes;
 using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.LoadTest;
@@ -12,14 +13,14 @@ namespace NeuralSec.LoadTest;
 /// </summary>
 internal sealed class SelfHostedTargets : IAsyncDisposable
 {
-    private readonly List<GatewayProcess> processes = [];
-    private readonly List<GatewayProcess> defended = [];
-    private readonly List<GatewayProcess> batched = [];
+    private readonly List<NeuralsecProcess> processes = [];
+    private readonly List<NeuralsecProcess> defended = [];
+    private readonly List<NeuralsecProcess> batched = [];
     private readonly List<BatchedRepository> batchedRepositories = [];
 
-    public GatewayProcess ModelServer { get; private set; } = null!;
+    public NeuralsecProcess ModelServer { get; private set; } = null!;
 
-    public GatewayProcess Sidecar { get; private set; } = null!;
+    public NeuralsecProcess Sidecar { get; private set; } = null!;
 
     /// <summary>nginx in front of the model server, with <see cref="LoadTestOptions.Nginx"/>.</summary>
     public NginxProcess? Nginx { get; private set; }
@@ -28,10 +29,10 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
     public ReferenceProxyProcess? ReferenceProxy { get; private set; }
 
     /// <summary>The model servers with dynamic batching on, one per <see cref="LoadTestOptions.DynamicBatching"/>, in their order.</summary>
-    public IReadOnlyList<GatewayProcess> BatchedModelServers => batched;
+    public IReadOnlyList<NeuralsecProcess> BatchedModelServers => batched;
 
     /// <summary>The sidecars enforcing <see cref="LoadTestOptions.DefendedPolicies"/>, in their order.</summary>
-    public IReadOnlyList<GatewayProcess> DefendedSidecars => defended;
+    public IReadOnlyList<NeuralsecProcess> DefendedSidecars => defended;
 
     public static async Task<SelfHostedTargets> StartAsync(LoadTestOptions options)
     {
@@ -48,7 +49,7 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
         var nginxBinary = options.Nginx
             ? ExecutableLocator.Find(options.NginxBinary, "nginx", "/usr/sbin/nginx", "nginx-light", "--nginx-binary")
             : null;
-        var binary = options.NeuralsecBinary ?? await GatewayProcess.BuiltBinaryAsync(root);
+        var binary = options.NeuralsecBinary ?? await NeuralsecProcess.BuiltBinaryAsync(root, Console.Error);
         var targets = new SelfHostedTargets();
         try
         {
@@ -108,7 +109,7 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
     public static string BatchedName(int index) => index == 0 ? "direct-batched" : $"direct-batched-{index + 1}";
 
     /// <summary>The processes started, for memory figures.</summary>
-    public IReadOnlyList<GatewayProcess> Processes => processes;
+    public IReadOnlyList<NeuralsecProcess> Processes => processes;
 
     public async ValueTask DisposeAsync()
     {
@@ -139,11 +140,11 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
         batchedRepositories.Clear();
     }
 
-    private async Task<GatewayProcess> StartGatewayAsync(string binary, string name, params string[] settings)
+    private async Task<NeuralsecProcess> StartGatewayAsync(string binary, string name, params string[] settings)
     {
-        var server = GatewayProcess.Start(name, binary, settings);
+        var server = NeuralsecProcess.Start(name, binary, settings);
         processes.Add(server);
-        await server.WaitReadyAsync();
+        await server.WaitReadyAsync(NeuralsecProcess.ReadyLimit);
         return server;
     }
 }

@@ -1,3 +1,4 @@
+using NeuralSec.Processes;
 using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.LoadTest;

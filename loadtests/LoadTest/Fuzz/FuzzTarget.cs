@@ -1,4 +1,5 @@
 using NeuralSec.Data;
+using NeuralSec.Processes;
 
 namespace NeuralSec.LoadTest.Fuzz;
 
@@ -10,9 +11,9 @@ namespace NeuralSec.LoadTest.Fuzz;
 /// </summary>
 internal sealed class FuzzTarget : IAsyncDisposable
 {
-    private readonly GatewayProcess? _process;
+    private readonly NeuralsecProcess? _process;
 
-    private FuzzTarget(Uri grpc, Uri http, int? pid, GatewayProcess? process, string description)
+    private FuzzTarget(Uri grpc, Uri http, int? pid, NeuralsecProcess? process, string description)
     {
         Grpc = grpc;
         Http = http;
@@ -51,16 +52,16 @@ internal sealed class FuzzTarget : IAsyncDisposable
             throw new InvalidOperationException($"policy folder {policies} does not exist; pass --policies");
         }
 
-        var binary = options.NeuralsecBinary ?? await GatewayProcess.BuiltBinaryAsync(root);
+        var binary = options.NeuralsecBinary ?? await NeuralsecProcess.BuiltBinaryAsync(root, Console.Error);
         await error.WriteLineAsync($"starting the sidecar (neuralsec, ONNX Runtime, policies {policies}) on 127.0.0.1 …");
-        var process = GatewayProcess.Start("sidecar", binary, [
+        var process = NeuralsecProcess.Start("sidecar", binary, [
             "--NeuralSec:Backend=OnnxRuntime",
             $"--NeuralSec:OnnxRuntime:ModelRepository={Path.GetFullPath(repository)}",
             $"--NeuralSec:Policies:Directory={policies}",
         ]);
         try
         {
-            await process.WaitReadyAsync();
+            await process.WaitReadyAsync(NeuralsecProcess.ReadyLimit);
         }
         catch
         {

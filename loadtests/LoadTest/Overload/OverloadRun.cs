@@ -1,4 +1,5 @@
 using NeuralSec.Data;
+using NeuralSec.Processes;
 using NeuralSec.Protocol.Inference;
 
 namespace NeuralSec.LoadTest.Overload;
@@ -15,7 +16,7 @@ internal static class OverloadRun
 
     public static async Task<int> RunAsync(OverloadOptions options, TextWriter output, TextWriter error)
     {
-        GatewayProcess? process = null;
+        NeuralsecProcess? process = null;
         StandIn.GpuStandInServer? standIn = null;
         try
         {
@@ -114,12 +115,12 @@ internal static class OverloadRun
         return outcome;
     }
 
-    private static async Task<GatewayProcess> StartSidecarAsync(OverloadOptions options, Uri? standIn, int[]? cores, TextWriter error)
+    private static async Task<NeuralsecProcess> StartSidecarAsync(OverloadOptions options, Uri? standIn, int[]? cores, TextWriter error)
     {
         var repository = RepositoryPaths.LocateModelRepository(options.ModelRepository)
             ?? throw new InvalidOperationException("no models/repository folder found above the working directory; pass --model-repository");
         var root = Path.GetFullPath(Path.Combine(repository, "..", ".."));
-        var binary = options.NeuralsecBinary ?? await GatewayProcess.BuiltBinaryAsync(root);
+        var binary = options.NeuralsecBinary ?? await NeuralsecProcess.BuiltBinaryAsync(root, Console.Error);
         string[] backend = standIn is null
             ?
             [
@@ -130,17 +131,17 @@ internal static class OverloadRun
             ]
             : ["--NeuralSec:Backend=Upstream", $"--NeuralSec:Upstream:Address={standIn}"];
         await error.WriteLineAsync($"starting the sidecar (neuralsec, {(standIn is null ? "embedded ONNX Runtime" : $"upstream GPU stand-in at {standIn}, {options.ServiceTime.TotalMilliseconds:F0} ms a call")}, pass-through policy, {options.MaxConcurrent} in the pipeline, {options.MaxQueued} queued, {options.MaxQueueWait.TotalMilliseconds:F0} ms queue wait) on 127.0.0.1 …");
-        var process = GatewayProcess.Start("sidecar", binary, [
+        var process = NeuralsecProcess.Start("sidecar", binary, [
             .. backend,
             $"--NeuralSec:Policies:Directory={Path.Combine(root, "loadtests", "policies", "passthrough")}",
             $"--NeuralSec:Limits:MaxConcurrentInferences={options.MaxConcurrent}",
             $"--NeuralSec:Limits:MaxQueuedInferences={options.MaxQueued}",
             FormattableString.Invariant($"--NeuralSec:Limits:MaxQueueWait={options.MaxQueueWait:c}"),
             "--NeuralSec:Alerts:Enabled=false",
-        ], cores);
+        ], cores is null ? null : ["taskset", "-c", CpuAffinity.List(cores)]);
         try
         {
-            await process.WaitReadyAsync();
+            await process.WaitReadyAsync(NeuralsecProcess.ReadyLimit);
             return process;
         }
         catch

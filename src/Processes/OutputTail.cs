@@ -1,15 +1,15 @@
 using System.Diagnostics;
 
-namespace NeuralSec.LoadTest;
+namespace NeuralSec.Processes;
 
 /// <summary>The last lines a started process wrote (stdout and stderr, interleaved as they came), for the error
 /// message when it fails to start; reading both pipes also keeps a chatty child from stalling on a full one.</summary>
-internal sealed class OutputTail
+public sealed class OutputTail
 {
     private const int LinesKept = 40;
     private const int LineLengthKept = 500;
 
-    private readonly Queue<string> lines = new();
+    private readonly Queue<string> _lines = new();
 
     /// <summary>Starts reading <paramref name="process"/>'s redirected output and error into a new tail.</summary>
     public static OutputTail Of(Process process)
@@ -25,9 +25,9 @@ internal sealed class OutputTail
     /// <summary>The kept lines, oldest first.</summary>
     public override string ToString()
     {
-        lock (lines)
+        lock (_lines)
         {
-            return string.Join(Environment.NewLine, lines);
+            return string.Join(Environment.NewLine, _lines);
         }
     }
 
@@ -38,12 +38,12 @@ internal sealed class OutputTail
             return;
         }
 
-        lock (lines)
+        lock (_lines)
         {
-            lines.Enqueue(line.Length > LineLengthKept ? line[..LineLengthKept] : line);
-            while (lines.Count > LinesKept)
+            _lines.Enqueue(line.Length > LineLengthKept ? line[..LineLengthKept] : line);
+            while (_lines.Count > LinesKept)
             {
-                lines.Dequeue();
+                _lines.Dequeue();
             }
         }
     }

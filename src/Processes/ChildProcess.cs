@@ -1,10 +1,10 @@
 using System.Diagnostics;
 
-namespace NeuralSec.LoadTest;
+namespace NeuralSec.Processes;
 
-/// <summary>The two ways the load tool ends a process it started: a server stopped at the end of a run (killed with
+/// <summary>The two ways a tool ends a process it started: a server stopped at the end of a run (killed with
 /// its tree, reaped within a bound) and a tool run to completion within a time limit.</summary>
-internal static class ChildProcess
+public static class ChildProcess
 {
     private static readonly TimeSpan ReapLimit = TimeSpan.FromSeconds(10);
 
@@ -20,7 +20,7 @@ internal static class ChildProcess
         using var limit = new CancellationTokenSource(ReapLimit);
         try
         {
-            await process.WaitForExitAsync(limit.Token);
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -40,16 +40,16 @@ internal static class ChildProcess
         int? code;
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
             code = process.ExitCode;
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             code = null;
         }
 
-        return (code, (await output) + (await error));
+        return (code, (await output.ConfigureAwait(false)) + (await error.ConfigureAwait(false)));
     }
 }
