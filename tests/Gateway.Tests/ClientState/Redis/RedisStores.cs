@@ -14,6 +14,15 @@ internal static class RedisStores
     /// freeze the server instead.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The settings of a real sidecar (<see cref="Infrastructure.GatewayServer"/>) whose client state lives in
+    /// <paramref name="server"/>, under the policies of <paramref name="policies"/>: start two with them for two replicas.</summary>
+    public static Dictionary<string, string?> SidecarSettings(RedisServer server, string policies) => new()
+    {
+        ["NeuralSec:Policies:Directory"] = policies,
+        ["NeuralSec:Redis:Configuration"] = server.Configuration,
+        ["NeuralSec:Redis:OperationTimeout"] = Timeout.ToString(),
+    };
+
     public static RedisOptions Options(RedisServer server, Action<RedisOptions>? configure = null)
     {
         var options = new RedisOptions { Configuration = server.Configuration, OperationTimeout = Timeout };

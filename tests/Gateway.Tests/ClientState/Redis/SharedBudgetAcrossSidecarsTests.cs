@@ -22,12 +22,7 @@ public sealed class SharedBudgetAcrossSidecarsTests : IAsyncLifetime
               rateLimit: { perClient: { tokensPerSecond: 0.001, burst: 4 } }
             """));
         _redis = await RedisServer.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["NeuralSec:Policies:Directory"] = _policies.Path,
-            ["NeuralSec:Redis:Configuration"] = _redis.Configuration,
-            ["NeuralSec:Redis:OperationTimeout"] = RedisStores.Timeout.ToString(),
-        };
+        var settings = RedisStores.SidecarSettings(_redis, _policies.Path);
         _first = await GatewayServer.StartAsync(settings);
         _second = await GatewayServer.StartAsync(settings);
     }

@@ -40,13 +40,8 @@ public sealed class SharedPradaAcrossSidecarsTests : IAsyncLifetime
             """));
         await File.WriteAllLinesAsync(_keys, [$"walker::{ApiKeyStore.Hash("key-walker")}"]);
         _redis = await RedisServer.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["NeuralSec:Policies:Directory"] = _policies.Path,
-            ["NeuralSec:Identity:ApiKeysFile"] = _keys,
-            ["NeuralSec:Redis:Configuration"] = _redis.Configuration,
-            ["NeuralSec:Redis:OperationTimeout"] = RedisStores.Timeout.ToString(),
-        };
+        var settings = RedisStores.SidecarSettings(_redis, _policies.Path);
+        settings["NeuralSec:Identity:ApiKeysFile"] = _keys;
         _first = await GatewayServer.StartAsync(settings);
         _second = await GatewayServer.StartAsync(settings);
     }
