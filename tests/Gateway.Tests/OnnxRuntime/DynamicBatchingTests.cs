@@ -17,6 +17,10 @@ public sealed class DynamicBatchingTests
     /// <summary>A queue delay that never passes on a fake clock the test does not move.</summary>
     private const int Forever = 1_000_000;
 
+    /// <summary>How long a test waits for answers that a fake clock's batch owes it: a batch that never forms fails the
+    /// test instead of hanging the run.</summary>
+    private static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task Concurrent_requests_get_exactly_their_unbatched_outputs_from_one_execution()
     {
@@ -27,7 +31,7 @@ public sealed class DynamicBatchingTests
 
         // Six requests of one digit and two of two: ten rows, a full batch, so it runs without the delay passing.
         var requests = Enumerable.Range(0, 8).Select(i => i < 6 ? Digits(i) : Digits(i, i + 10)).ToArray();
-        var answers = await Task.WhenAll(requests.Select(inputs => batched.InferAsync(name, inputs)));
+        var answers = await Task.WhenAll(requests.Select(inputs => batched.InferAsync(name, inputs))).WaitAsync(Hang);
 
         for (var i = 0; i < requests.Length; i++)
         {
@@ -117,7 +121,7 @@ public sealed class DynamicBatchingTests
         Assert.DoesNotContain(answers, a => a.IsCompleted);
         batcher.ExitIdle();
 
-        var results = await Task.WhenAll(answers);
+        var results = await Task.WhenAll(answers).WaitAsync(Hang);
         for (var i = 0; i < results.Length; i++)
         {
             AssertClose((await unbatched.InferAsync("mnist", Digits(i))).Outputs[0].AsSpan<float>(), results[i].Outputs[0].AsSpan<float>());
@@ -136,7 +140,7 @@ public sealed class DynamicBatchingTests
 
         // Widths 3, 5, 3, 5: each pair fills a batch of two; a batch of mixed widths could not even be concatenated.
         float[][] rows = [[1, 2, 3], [1, 1, 1, 1, 1], [10, 20, 30], [2, 2, 2, 2, 2]];
-        var answers = await Task.WhenAll(rows.Select(row => batched.InferAsync(name, [InferenceTensor.FromFloats("x", [1, row.Length], row)])));
+        var answers = await Task.WhenAll(rows.Select(row => batched.InferAsync(name, [InferenceTensor.FromFloats("x", [1, row.Length], row)]))).WaitAsync(Hang);
 
         Assert.Equal([6f, 5f, 60f, 10f], answers.Select(a => Assert.Single(Assert.Single(a.Outputs).AsSpan<float>().ToArray())));
         Assert.All(answers, a => Assert.Equal([1L, 1], a.Outputs[0].Shape.ToArray()));
@@ -162,7 +166,7 @@ public sealed class DynamicBatchingTests
         // Its place in the batch goes to the next arrival: three live callers fill it.
         var second = batched.InferAsync(name, Digits(2));
         var third = batched.InferAsync(name, Digits(3));
-        var answers = await Task.WhenAll(first, second, third);
+        var answers = await Task.WhenAll(first, second, third).WaitAsync(Hang);
 
         int[] digits = [0, 2, 3];
         for (var i = 0; i < digits.Length; i++)
@@ -170,6 +174,32 @@ public sealed class DynamicBatchingTests
             var alone = await unbatched.InferAsync("mnist", Digits(digits[i]));
             AssertClose(alone.Outputs[0].AsSpan<float>(), answers[i].Outputs[0].AsSpan<float>());
         }
+
+        var stats = await batched.StatisticsAsync(name);
+        Assert.Equal((1UL, 3UL), (stats.ExecutionCount, stats.InferenceCount));
+        Assert.Equal((3UL, 1UL), (stats.InferenceStats.Success.Count, stats.InferenceStats.Fail.Count));
+    }
+
+    [Fact]
+    public async Task A_caller_who_leaves_after_joining_the_batch_gives_its_place_to_the_next_arrival()
+    {
+        const string name = "mnist-batching-leave-joined";
+        using var batched = await EmbeddedBackend.StartAsync(
+            EmbeddedBackend.Repository((name, EmbeddedBackend.Mnist(), Config(maxBatchSize: 3))), new FakeTimeProvider());
+        var batcher = batched.Backend.BatcherOf(name)!;
+
+        var first = batched.InferAsync(name, Digits(0));
+        using var leaving = new CancellationTokenSource();
+        var gone = batched.InferAsync(name, Digits(1), leaving.Token);
+        // Both taken by the loop into the batch it forms (the clock never lets it run): then the caller leaves.
+        await Wait.Until(() => batcher.Queued == 0, "the batcher took both requests");
+        await leaving.CancelAsync();
+        Assert.Equal(BackendError.DeadlineExceeded, (await Assert.ThrowsAsync<BackendException>(() => gone)).Error);
+
+        // Two more fill the batch only if the place of the caller who left is free again: 0, 2 and 3 in one execution.
+        var second = batched.InferAsync(name, Digits(2));
+        var third = batched.InferAsync(name, Digits(3));
+        await Task.WhenAll(first, second, third).WaitAsync(Hang);
 
         var stats = await batched.StatisticsAsync(name);
         Assert.Equal((1UL, 3UL), (stats.ExecutionCount, stats.InferenceCount));
@@ -190,8 +220,8 @@ public sealed class DynamicBatchingTests
         var bad = Assert.ThrowsAsync<BackendException>(() => backend.InferAsync("table", [Index(7)]));
 
         // The out-of-range index fails as it would alone; the request batched with it gets its own answer.
-        var failed = await bad;
-        var answered = await good;
+        var failed = await bad.WaitAsync(Hang);
+        var answered = await good.WaitAsync(Hang);
         Assert.Equal((BackendError.Internal, alone.Message), (failed.Error, failed.Message));
         Assert.Equal([10f, 11f], answered.Outputs[0].AsSpan<float>().ToArray());
         Assert.Contains(backend.Logs.Entries, e => e.EventId.Id == 2009);

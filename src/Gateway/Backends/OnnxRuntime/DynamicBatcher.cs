@@ -93,6 +93,9 @@ internal sealed class DynamicBatcher : IDisposable
     /// <summary>Requests the channel holds at most.</summary>
     public int Capacity { get; }
 
+    /// <summary>Requests in the channel that the loop has not read yet (tests: a request the loop has taken).</summary>
+    internal int Queued => _queue.Reader.Count;
+
     /// <summary>Why <paramref name="model"/> cannot batch, or null when every input and output has a variable first
     /// dimension (the batch) to concatenate and split along.</summary>
     public static string? CannotBatch(OnnxModel model)
@@ -310,8 +313,19 @@ internal sealed class DynamicBatcher : IDisposable
         _held.RemoveRange(kept, _held.Count - kept);
         Interlocked.Add(ref _waiting, -batch.Count);
         var deadline = head.Arrived + _delayTicks;
-        while (rows < MaxBatchSize && _held.Count < Capacity)
+        while (_held.Count < Capacity)
         {
+            // Full, unless callers in it have left meanwhile: their places go to later arrivals (counting a caller that
+            // left as a row would run a smaller batch, and leave the next arrival to wait the whole delay alone).
+            if (rows >= MaxBatchSize)
+            {
+                rows -= RemoveSettled(batch);
+                if (rows >= MaxBatchSize)
+                {
+                    break;
+                }
+            }
+
             if (_queue.Reader.TryRead(out var arrived))
             {
                 if (rows + arrived.Rows > MaxBatchSize)
