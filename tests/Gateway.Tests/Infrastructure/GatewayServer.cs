@@ -1,3 +1,4 @@
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -30,7 +31,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             MaxReceiveMessageSize = 64 * 1024 * 1024,
             HttpHandler = PinnedHandler(serverCertificatePath),
         });
-        Client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        Client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel.Intercept(new DefaultDeadline()));
         Http = new HttpClient(PinnedHandler(serverCertificatePath)) { BaseAddress = endpoints.Http };
         Metrics = new HttpClient { BaseAddress = endpoints.Metrics };
     }
@@ -148,7 +149,7 @@ internal sealed class GatewayServer : IAsyncDisposable
     public Task WaitUntilAsync(bool ready, TimeSpan? limit = null)
     {
         var readiness = _app.Services.GetRequiredService<NeuralSec.Gateway.Health.IReadinessSource>();
-        var health = new Grpc.Health.V1.Health.HealthClient(_channel);
+        var health = new Grpc.Health.V1.Health.HealthClient(_channel.Intercept(new DefaultDeadline()));
         var wanted = ready ? Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving : Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing;
         return Wait.Until(
             async () => readiness.IsReady == ready && (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest())).Status == wanted,

@@ -118,7 +118,7 @@ internal sealed class RedisServer : IAsyncDisposable
                 process.Kill(entireProcessTree: true);
             }
 
-            await process.WaitForExitAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
             process.Dispose();
             _process = null;
         }
@@ -127,8 +127,10 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary>Sends one command in RESP and returns the raw reply (for checks the store's API does not offer).</summary>
     public async Task<string> CommandAsync(params string[] words)
     {
+        // Bounded: a paused or dead server fails the test instead of hanging it.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, Port);
+        await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
         var stream = client.GetStream();
         var request = new StringBuilder().Append('*').Append(words.Length).Append("\r\n");
         foreach (var word in words)
@@ -136,9 +138,9 @@ internal sealed class RedisServer : IAsyncDisposable
             request.Append('$').Append(Encoding.UTF8.GetByteCount(word)).Append("\r\n").Append(word).Append("\r\n");
         }
 
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()));
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), timeout.Token);
         var buffer = new byte[1 << 16];
-        var read = await stream.ReadAsync(buffer);
+        var read = await stream.ReadAsync(buffer, timeout.Token);
         return Encoding.UTF8.GetString(buffer, 0, read);
     }
 
@@ -152,7 +154,7 @@ internal sealed class RedisServer : IAsyncDisposable
     {
         var process = _process ?? throw new InvalidOperationException("redis-server is not running");
         using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync();
+        await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private static string Executable() =>
@@ -178,6 +180,10 @@ internal sealed class RedisServer : IAsyncDisposable
             return false;
         }
         catch (IOException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException)
         {
             return false;
         }

@@ -14,7 +14,7 @@ internal static class Wait
     public static async Task Until(Func<Task<bool>> condition, string? what = null, TimeSpan? limit = null)
     {
         var deadline = DateTime.UtcNow + (limit ?? DefaultLimit);
-        while (!await condition().ConfigureAwait(false))
+        while (!await Bounded(condition, deadline, what, limit ?? DefaultLimit).ConfigureAwait(false))
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -22,6 +22,21 @@ internal static class Wait
             }
 
             await Task.Delay(Interval).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One evaluation of the condition, itself bounded by the deadline: a condition that never completes (a
+    /// call the server never answers) fails the wait as a false one would.</summary>
+    private static async Task<bool> Bounded(Func<Task<bool>> condition, DateTime deadline, string? what, TimeSpan limit)
+    {
+        var left = deadline - DateTime.UtcNow;
+        try
+        {
+            return await condition().WaitAsync(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"not true within {limit.TotalSeconds:F0} s (the check itself did not finish): {what ?? "the condition"}", ex);
         }
     }
 }
