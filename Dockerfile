@@ -12,12 +12,18 @@ WORKDIR /src
 # Restore from the project files alone, so this layer survives source edits.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY protos/ protos/
+# Every project the gateway builds from, directly or not (tests/Repository.Tests/DockerfileTests checks the list).
+COPY src/Directory.Build.props src/BannedSymbols.txt src/
+COPY src/Text/NeuralSec.Text.csproj src/Text/
+COPY src/Data/NeuralSec.Data.csproj src/Data/
 COPY src/Detectors/NeuralSec.Detectors.csproj src/Detectors/
+COPY src/Policy/NeuralSec.Policy.csproj src/Policy/
+COPY src/CommandLine/NeuralSec.CommandLine.csproj src/CommandLine/
 COPY src/Gateway/NeuralSec.Gateway.csproj src/Gateway/
 RUN RID="linux-$([ "$TARGETARCH" = "arm64" ] && echo arm64 || echo x64)" \
  && dotnet restore src/Gateway/NeuralSec.Gateway.csproj -r "$RID"
 
-# The rest of the context, trimmed by .dockerignore to the Gateway and Detectors sources, models/ and
+# The rest of the context, trimmed by .dockerignore to the sources the gateway builds from, models/ and
 # policies/ (the Gateway project links models/repository/** and policies/*.yaml into its output). One COPY of
 # the trimmed context rather than one per folder, so a folder that is still empty (git keeps none) is no error.
 COPY . .
