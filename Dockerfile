@@ -19,6 +19,7 @@ COPY src/Data/NeuralSec.Data.csproj src/Data/
 COPY src/Detectors/NeuralSec.Detectors.csproj src/Detectors/
 COPY src/Policy/NeuralSec.Policy.csproj src/Policy/
 COPY src/CommandLine/NeuralSec.CommandLine.csproj src/CommandLine/
+COPY src/Gateway.Core/NeuralSec.Gateway.Core.csproj src/Gateway.Core/
 COPY src/Gateway/NeuralSec.Gateway.csproj src/Gateway/
 RUN RID="linux-$([ "$TARGETARCH" = "arm64" ] && echo arm64 || echo x64)" \
  && dotnet restore src/Gateway/NeuralSec.Gateway.csproj -r "$RID"

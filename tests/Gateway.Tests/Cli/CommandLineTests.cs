@@ -98,7 +98,7 @@ public sealed class CommandLineTests
     [Fact]
     public void Configuration_switches_without_a_command_still_mean_serve()
     {
-        var root = Program.CreateProgram().Root;
+        var root = NeuralsecCommandLine.CreateProgram().Root;
 
         foreach (var args in new[] { Array.Empty<string>(), ["--NeuralSec:Backend=Upstream", "--NeuralSec:Upstream:Address=http://127.0.0.1:9001"] })
         {
@@ -114,7 +114,7 @@ public sealed class CommandLineTests
     {
         string[] switches = ["--NeuralSec:Backend", "Upstream", "--Logging:LogLevel:Default=Warning", "/NeuralSec:Server:GrpcPort=9101"];
 
-        var parsed = Program.CreateProgram().Root.Parse(["serve", .. switches]);
+        var parsed = NeuralsecCommandLine.CreateProgram().Root.Parse(["serve", .. switches]);
 
         Assert.Empty(parsed.Errors);
         Assert.Equal("serve", parsed.CommandResult.Command.Name);
@@ -150,7 +150,7 @@ public sealed class CommandLineTests
     {
         using var output = new StringWriter { NewLine = "\n" };
         using var error = new StringWriter { NewLine = "\n" };
-        var code = await Program.RunAsync(args, output, error, CancellationToken.None);
+        var code = await NeuralsecCommandLine.RunAsync(args, output, error, CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 

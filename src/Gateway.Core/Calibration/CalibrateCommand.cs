@@ -23,7 +23,7 @@ internal static class CalibrateCommand
 
     /// <summary><c>neuralsec calibrate</c> with its writers passed in, so tests need not swap the process's console.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
-        => Program.RunAsync(["calibrate", .. args], output, error, cancellationToken);
+        => NeuralsecCommandLine.RunAsync(["calibrate", .. args], output, error, cancellationToken);
 
     public static Command Create()
     {

@@ -21,7 +21,7 @@ internal static class PolicyCommand
 
     /// <summary><c>neuralsec policy</c> with its writers passed in, so tests need not swap the process's console.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
-        => Program.RunAsync(["policy", .. args], output, error, CancellationToken.None);
+        => NeuralsecCommandLine.RunAsync(["policy", .. args], output, error, CancellationToken.None);
 
     public static Command Create()
     {

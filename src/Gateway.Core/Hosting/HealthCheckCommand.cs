@@ -43,7 +43,7 @@ internal static class HealthCheckCommand
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            await error.WriteLineAsync($"{Program.Name} healthcheck: {url}: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"{NeuralsecCommandLine.Name} healthcheck: {url}: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
     }
