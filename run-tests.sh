@@ -27,7 +27,7 @@ dotnet test tests/CommandLine.Tests "${options[@]}" --filter "FullyQualifiedName
 dotnet test tests/RedTeam.Tests "${options[@]}" --filter "FullyQualifiedName~$redteam" 2>&1 | tee -a "$log" || status=$?
 
 # What went wrong, again at the end (where a CI log's tail shows it): failed tests, tests stopped as hung, slow ones.
-grep -E "^ +Failed [A-Za-z]" "$log" | sed 's/^ */failed: /' || true
+grep -E "^ +Failed [A-Za-z]" "$log" | sed -E 's/^ +Failed /failed: /' || true
 awk '/running when the crash occurred/ { names = 1; next } names && NF == 0 { names = 0 } names { print "hung (stopped): " $0 }' "$log"
 grep -Eo "\[Long Running Test\] '[^']+'" "$log" | sort -u | sed "s/\[Long Running Test\] /ran over 2 minutes: /" || true
 

@@ -124,6 +124,12 @@ public sealed class OverloadTests
             RpcException? shed = null;
             await Wait.Until(async () =>
             {
+                if (holder.IsCompleted)
+                {
+                    // Nothing could be shed for it any more: say how it ended rather than time out.
+                    throw new InvalidOperationException($"the holding call ended before a digit was shed: {await Ended(holder)}");
+                }
+
                 try
                 {
                     await sidecar.Client.ModelInferAsync(digit);
@@ -165,6 +171,20 @@ public sealed class OverloadTests
                 return false;
             }
         }, "the budget given back after the holding call ended");
+    }
+
+    /// <summary>How a call that should still be running ended: its status and reason, or its exception.</summary>
+    private static async Task<string> Ended(Task<HttpResponseMessage> call)
+    {
+        try
+        {
+            using var response = await call;
+            return $"HTTP {(int)response.StatusCode}, grpc-status {string.Join(",", response.Headers.TryGetValues("grpc-status", out var status) ? status : [])}, reason {string.Join(",", response.Headers.TryGetValues("x-neuralsec-reason", out var reason) ? reason : [])}";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            return $"{ex.GetType().Name}: {ex.Message}";
+        }
     }
 
     /// <summary>Sends a few bytes, then never the rest (or, with <paramref name="trickle"/>, that many spaces every
