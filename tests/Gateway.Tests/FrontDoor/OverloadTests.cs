@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using NeuralSec.Gateway.FrontDoor;
 using NeuralSec.Gateway.Tests.Infrastructure;
 using NeuralSec.Gateway.Tests.Upstream;
 
@@ -120,7 +122,14 @@ public sealed class OverloadTests
         var holder = http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
         try
         {
-            // An ordinary 3 KB digit no longer fits beside it (asked until the holder's prefix has arrived).
+            // First the holder's prefix in and its declared length held: a digit asked before that could hold its own
+            // 3 KB at the moment the prefix arrives, and then the holder is the call shed (and nothing after it).
+            var budget = sidecar.Services.GetRequiredService<RequestBodyBudget>();
+            await Wait.Until(async () => holder.IsCompleted
+                ? throw new InvalidOperationException($"the holding call ended before it held the budget: {await Ended(holder)}")
+                : budget.Held >= 1_048_005, "the holding call's declared length held");
+
+            // An ordinary 3 KB digit no longer fits beside it.
             RpcException? shed = null;
             await Wait.Until(async () =>
             {
