@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using NeuralSec.Detectors.Detection;
 using NeuralSec.Gateway.Backends.OnnxRuntime;
+using NeuralSec.Gateway.Logging;
+using NeuralSec.Gateway.Metrics;
 using NeuralSec.Gateway.Options;
 
 namespace NeuralSec.Gateway.Defenses;
@@ -9,32 +11,58 @@ namespace NeuralSec.Gateway.Defenses;
 /// <summary>
 /// Models the detectors call by name (<c>reconstructionError.autoencoder: mnist-autoencoder</c>), loaded on
 /// first use from the model repository into sessions of their own — whatever backend serves the protected
-/// model, and without ever serving them to callers.
+/// model, and without ever serving them to callers. A model whose <c>config.yaml</c> has <c>dynamicBatching</c> runs
+/// its calls through a <see cref="DynamicBatcher"/>, as the embedded backend runs a served model's: concurrent
+/// requests' detector calls share executions.
 /// </summary>
-internal sealed class AuxiliaryModels(IOptions<GatewayOptions> options, IHostEnvironment environment, ILogger<AuxiliaryModels> logger) : IDisposable
+internal sealed class AuxiliaryModels(IOptions<GatewayOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<AuxiliaryModels> logger) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<(OnnxModel Model, IModelRunner Runner)>> _models = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Loaded>> _models = new(StringComparer.Ordinal);
     private readonly string _repository = Path.GetFullPath(options.Value.OnnxRuntime.ModelRepository, environment.ContentRootPath);
 
     /// <exception cref="FileNotFoundException">The repository has no such model.</exception>
+    /// <exception cref="InvalidDataException">Its config.yaml asks for batching the model cannot do.</exception>
     public IModelRunner Get(string name) =>
-        _models.GetOrAdd(name, n => new Lazy<(OnnxModel, IModelRunner)>(() => Load(n), LazyThreadSafetyMode.ExecutionAndPublication)).Value.Runner;
+        _models.GetOrAdd(name, n => new Lazy<Loaded>(() => Load(n), LazyThreadSafetyMode.ExecutionAndPublication)).Value.Runner;
+
+    /// <summary>The batcher of a loaded model, or null when it runs every call alone (or is not loaded yet).</summary>
+    internal DynamicBatcher? BatcherOf(string name) =>
+        _models.TryGetValue(name, out var entry) && entry.IsValueCreated ? entry.Value.Batcher : null;
 
     public void Dispose()
     {
         foreach (var entry in _models.Values.Where(e => e.IsValueCreated))
         {
+            // The batcher first: it stops its loop (answering what waits) before the session goes.
+            entry.Value.Batcher?.Dispose();
             entry.Value.Model.Dispose();
         }
     }
 
-    private (OnnxModel, IModelRunner) Load(string name)
+    private Loaded Load(string name)
     {
         var entry = ModelRepositoryScanner.Scan(_repository, [name]).Single();
         var (version, path) = entry.Versions[^1];
+        var configPath = Path.Combine(entry.Directory, ModelConfig.FileName);
+        var config = File.Exists(configPath) ? ModelConfig.Load(configPath) : new ModelConfig();
         var selector = new ExecutionProviderSelector(options.Value.OnnxRuntime, logger);
         using var sessionOptions = selector.Create();
-        var model = OnnxModel.Load(name, version, path, sessionOptions, new ModelConfig());
-        return (model, new OnnxModelRunner(model));
+        var model = OnnxModel.Load(name, version, path, sessionOptions, config, time);
+        if (config.DynamicBatching is not { } batching)
+        {
+            return new Loaded(model, null, new OnnxModelRunner(model));
+        }
+
+        if (DynamicBatcher.CannotBatch(model) is { } reason)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{configPath}: {reason}");
+        }
+
+        var batcher = new DynamicBatcher(model, batching.EffectiveMaxBatchSize(config.MaxBatch!.Value), TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds), time, GatewayMetrics.ModelBatchSize.WithLabels(name), logger);
+        Log.DynamicBatchingOn(logger, name, version, batcher.MaxBatchSize, batching.MaxQueueDelayMicroseconds, batcher.Capacity);
+        return new Loaded(model, batcher, new BatchedModelRunner(model, batcher));
     }
+
+    private sealed record Loaded(OnnxModel Model, DynamicBatcher? Batcher, IModelRunner Runner);
 }
