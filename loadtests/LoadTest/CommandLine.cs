@@ -50,6 +50,7 @@ internal static class CommandLine
             AllowMultipleArgumentsPerToken = false,
         };
         var dynamicBatching = DynamicBatchingOption.Create();
+        var auxiliaryBatching = DynamicBatchingOption.CreateAuxiliary();
         var timeRefusals = new Option<bool>("--time-refusals") { Description = "time PERMISSION_DENIED answers like any other instead of counting them as errors: what a flood of inputs the detectors refuse costs (uniform noise, the default input, is refused by the shipped detectors)" };
         var mnistDigit = new Option<bool>("--mnist-digit") { Description = "send a real MNIST test digit (data/mnist) instead of uniform noise" };
         var distinctDigits = new Option<bool>("--distinct-digits") { Description = "send a different real MNIST digit with each request (10,000, cycling): fresh queries, as the stream defenses must be measured" };
@@ -113,7 +114,7 @@ internal static class CommandLine
                                                       the minimal .NET gRPC proxy --reference-proxy starts (see reference-proxy --help)
             """)
         {
-            selfHost, modelRepository, neuralsec, defendedPolicies, dynamicBatching, mnistDigit, distinctDigits, timeRefusals, direct, sidecar, model,
+            selfHost, modelRepository, neuralsec, defendedPolicies, dynamicBatching, auxiliaryBatching, mnistDigit, distinctDigits, timeRefusals, direct, sidecar, model,
             batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, referenceProxyPath, h2load, h2loadBinary, h2loadRequests,
             markdown, json, chart,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
@@ -150,6 +151,10 @@ internal static class CommandLine
             {
                 result.AddError("--dynamic-batching starts a second model server: give it with --self-host");
             }
+            else if (Given(result, auxiliaryBatching) && !(Given(result, selfHost) && Given(result, defendedPolicies)))
+            {
+                result.AddError("--auxiliary-batching starts one more defended sidecar: give it with --self-host and --defended-policies");
+            }
             else if (Given(result, nginxBinary) && !Given(result, nginx))
             {
                 result.AddError("--nginx-binary goes with --nginx");
@@ -175,6 +180,7 @@ internal static class CommandLine
                 NeuralsecBinary = parseResult.GetValue(neuralsec),
                 DefendedPolicies = parseResult.GetValue(defendedPolicies) is { Length: > 0 } folders ? folders : [],
                 DynamicBatching = parseResult.GetValue(dynamicBatching) is { Count: > 0 } batching ? batching : [],
+                AuxiliaryBatching = parseResult.GetValue(auxiliaryBatching) is { Count: > 0 } auxiliary ? auxiliary : [],
                 MnistDigit = parseResult.GetValue(mnistDigit),
                 DistinctDigits = parseResult.GetValue(distinctDigits),
                 TimeRefusals = parseResult.GetValue(timeRefusals),

@@ -28,6 +28,10 @@ internal sealed record LoadTestOptions
     /// config.yaml turns dynamic batching on, measured beside the direct (unbatched) path.</summary>
     public IReadOnlyList<BatchingSetting> DynamicBatching { get; init; } = [];
 
+    /// <summary>One more defended sidecar per setting (the first policy folder), its detectors' autoencoder batched
+    /// (<see cref="DynamicBatchingOption.AuxiliaryModel"/>).</summary>
+    public IReadOnlyList<BatchingSetting> AuxiliaryBatching { get; init; } = [];
+
     /// <summary>Send a real MNIST test digit instead of uniform noise (which the shipped detectors block).</summary>
     public bool MnistDigit { get; init; }
 

@@ -101,6 +101,12 @@ internal static class LoadTestRun
             var defended = hosted.DefendedSidecars[i];
             yield return new Target(SelfHostedTargets.DefendedName(i), defended.Grpc, TargetKind.Defended, $"through sidecar, policies of {options.DefendedPolicies[i]}", defended.ProcessId, defended.Metrics);
         }
+
+        for (var i = 0; i < hosted.AuxiliaryBatchedSidecars.Count; i++)
+        {
+            var defended = hosted.AuxiliaryBatchedSidecars[i];
+            yield return new Target(SelfHostedTargets.AuxiliaryBatchedName(i), defended.Grpc, TargetKind.Defended, $"through sidecar, policies of {options.DefendedPolicies[0]}, {DynamicBatchingOption.AuxiliaryModel} batched {options.AuxiliaryBatching[i].Label}", defended.ProcessId, defended.Metrics);
+        }
     }
 
     /// <summary>Every level in turn with the same targets; each gets the share of what is left of

@@ -16,6 +16,7 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
     private readonly List<NeuralsecProcess> processes = [];
     private readonly List<NeuralsecProcess> defended = [];
     private readonly List<NeuralsecProcess> batched = [];
+    private readonly List<NeuralsecProcess> auxiliaryBatched = [];
     private readonly List<BatchedRepository> batchedRepositories = [];
 
     public NeuralsecProcess ModelServer { get; private set; } = null!;
@@ -33,6 +34,10 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
 
     /// <summary>The sidecars enforcing <see cref="LoadTestOptions.DefendedPolicies"/>, in their order.</summary>
     public IReadOnlyList<NeuralsecProcess> DefendedSidecars => defended;
+
+    /// <summary>The defended sidecars of <see cref="LoadTestOptions.AuxiliaryBatching"/> (the first policy folder, the
+    /// detectors' autoencoder batched), in their order.</summary>
+    public IReadOnlyList<NeuralsecProcess> AuxiliaryBatchedSidecars => auxiliaryBatched;
 
     public static async Task<SelfHostedTargets> StartAsync(LoadTestOptions options)
     {
@@ -93,6 +98,20 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
                     $"--NeuralSec:OnnxRuntime:ModelRepository={Path.GetFullPath(repository)}",
                     "--NeuralSec:Alerts:Enabled=false"));
             }
+
+            for (var i = 0; i < options.AuxiliaryBatching.Count; i++)
+            {
+                // A repository of the autoencoder alone, batched: the sidecar's served model is upstream.
+                var copy = BatchedRepository.Create(repository, DynamicBatchingOption.AuxiliaryModel, options.AuxiliaryBatching[i]);
+                targets.batchedRepositories.Add(copy);
+                targets.auxiliaryBatched.Add(await targets.StartGatewayAsync(binary, AuxiliaryBatchedName(i),
+                    "--NeuralSec:Backend=Upstream",
+                    $"--NeuralSec:Upstream:Address={modelServer.Grpc}",
+                    $"--NeuralSec:Policies:Directory={Path.GetFullPath(options.DefendedPolicies[0])}",
+                    $"--NeuralSec:OnnxRuntime:ModelRepository={copy.Path}",
+                    "--NeuralSec:Alerts:Enabled=false"));
+            }
+
             return targets;
         }
         catch
@@ -104,6 +123,9 @@ internal sealed class SelfHostedTargets : IAsyncDisposable
 
     /// <summary>The target name of the <paramref name="index"/>-th defended sidecar: defended, defended-2, …</summary>
     public static string DefendedName(int index) => index == 0 ? "defended" : $"defended-{index + 1}";
+
+    /// <summary>The target name of the <paramref name="index"/>-th defended sidecar with its autoencoder batched.</summary>
+    public static string AuxiliaryBatchedName(int index) => index == 0 ? "defended-aux-batched" : $"defended-aux-batched-{index + 1}";
 
     /// <summary>The target name of the <paramref name="index"/>-th batched model server: direct-batched, direct-batched-2, …</summary>
     public static string BatchedName(int index) => index == 0 ? "direct-batched" : $"direct-batched-{index + 1}";

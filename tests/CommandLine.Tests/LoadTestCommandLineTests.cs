@@ -158,6 +158,17 @@ public sealed class LoadTestCommandLineTests
     }
 
     [Fact]
+    public void Auxiliary_batching_gives_one_more_defended_sidecar_per_value()
+    {
+        var (code, _, error, options) = Run("--self-host", "--defended-policies", "loadtests/policies/defended", "--auxiliary-batching", "200:8", "--auxiliary-batching", "0:8");
+
+        Assert.True(code == 0, error);
+        Assert.Equal([new BatchingSetting(200, 8), new BatchingSetting(0, 8)], options!.AuxiliaryBatching);
+        Assert.Empty(options.DynamicBatching);
+        Assert.Equal(["defended-aux-batched", "defended-aux-batched-2"], [SelfHostedTargets.AuxiliaryBatchedName(0), SelfHostedTargets.AuxiliaryBatchedName(1)]);
+    }
+
+    [Fact]
     public void A_batched_repository_is_a_copy_of_the_model_with_its_config_and_dynamic_batching_added()
     {
         using var copy = BatchedRepository.Create(RepositoryPaths.ModelRepository(), "mnist", new BatchingSetting(200, 8));
@@ -178,6 +189,8 @@ public sealed class LoadTestCommandLineTests
     [InlineData("neuralsec-loadtest: --dynamic-batching: batch size 1 in '200:1' is not in [2, 65536]", "--self-host", "--dynamic-batching", "200:1")]
     [InlineData("neuralsec-loadtest: --dynamic-batching: 200:8 is given twice", "--self-host", "--dynamic-batching", "200:8", "--dynamic-batching", "200:8")]
     [InlineData("neuralsec-loadtest: --dynamic-batching starts a second model server: give it with --self-host", "--direct", "http://127.0.0.1:9001", "--sidecar", "http://127.0.0.1:8001", "--dynamic-batching", "0:8")]
+    [InlineData("neuralsec-loadtest: --auxiliary-batching starts one more defended sidecar: give it with --self-host and --defended-policies", "--self-host", "--auxiliary-batching", "0:8")]
+    [InlineData("neuralsec-loadtest: --auxiliary-batching: '8' is not DELAY_US:MAX_BATCH (e.g. 200:8)", "--self-host", "--defended-policies", "loadtests/policies/defended", "--auxiliary-batching", "8")]
     public void Dynamic_batching_usage_errors_exit_two(string expected, params string[] args)
     {
         var (code, output, error, options) = Run(args);
