@@ -2,8 +2,9 @@ namespace NeuralSec.LoadTest;
 
 /// <summary>
 /// A temporary model repository holding a copy of one model's folder whose <c>config.yaml</c> turns dynamic batching
-/// on (<see cref="BatchingSetting"/>): what a batched model server of <c>--dynamic-batching</c> serves, so the
-/// repository's own models stay as they are. Deleted on dispose.
+/// on (<see cref="BatchingSetting"/>): what a batched model server of <c>--dynamic-batching</c> serves, or the
+/// autoencoder an <c>--auxiliary-batching</c> sidecar's detectors call, so the repository's own models stay as they
+/// are. Deleted on dispose.
 /// </summary>
 internal sealed class BatchedRepository : IDisposable
 {
@@ -33,7 +34,7 @@ internal sealed class BatchedRepository : IDisposable
             var keys = config.Split('\n').Select(line => line.TrimEnd('\r')).ToArray();
             if (keys.Any(line => line.StartsWith("dynamicBatching:", StringComparison.Ordinal)))
             {
-                throw new InvalidOperationException($"{System.IO.Path.Combine(source, ConfigFile)} already has dynamicBatching; --dynamic-batching adds its own to a copy");
+                throw new InvalidOperationException($"{System.IO.Path.Combine(source, ConfigFile)} already has dynamicBatching; --dynamic-batching and --auxiliary-batching add their own to a copy");
             }
 
             // Batching needs maxBatch; a model without one gets the batch size as its largest batch.
