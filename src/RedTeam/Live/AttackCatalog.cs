@@ -8,7 +8,7 @@ internal static class AttackCatalog
     public const string Poisoning = "poisoning";
 
     public static IReadOnlyList<string> Names { get; } =
-        ["fgsm", "pgd", "pgd-targeted", "cw-l2", "simba", "square", "boundary", "patch", "eot", "adaptive", "jbda", "knockoff", Poisoning];
+        ["fgsm", "pgd", "pgd-targeted", "cw-l2", "simba", "square", "boundary", "hopskipjump", "patch", "eot", "adaptive", "jbda", "knockoff", Poisoning];
 
     /// <summary>The attacks that go through the API, in report order.</summary>
     public static IEnumerable<string> Live(IEnumerable<string> names) => names.Where(n => n != Poisoning);
@@ -16,7 +16,7 @@ internal static class AttackCatalog
     public static LiveAttack Create(string name) => name switch
     {
         "fgsm" or "pgd" or "pgd-targeted" or "cw-l2" => new TransferAttack(name),
-        "simba" or "square" or "boundary" => new QueryAttack(name),
+        "simba" or "square" or "boundary" or "hopskipjump" => new QueryAttack(name),
         "patch" => new PatchAttack(),
         "eot" => new EotAttack(),
         "adaptive" => new AdaptiveAttack(),

@@ -5,9 +5,9 @@ namespace NeuralSec.RedTeam.Live;
 
 /// <summary>
 /// Query-based evasion against the sidecar itself, within a query budget per image, each image a fresh client: SimBA
-/// and Square (score-based: they read whatever the hardened scores reveal) and the Boundary attack (decision-based:
-/// labels only). The stream defenses see every query; success is the API answering a wrong label (Boundary: within
-/// L2 <see cref="BoundaryAttack.SuccessL2"/>).
+/// and Square (score-based: they read whatever the hardened scores reveal), the Boundary attack and HopSkipJump
+/// (decision-based: labels only). The stream defenses see every query; success is the API answering a wrong label
+/// (decision-based: within L2 <see cref="BoundaryAttack.SuccessL2"/>).
 /// </summary>
 internal sealed class QueryAttack : LiveAttack
 {
@@ -24,10 +24,13 @@ internal sealed class QueryAttack : LiveAttack
     {
         "simba" => "SimBA (pixel basis, ε 0.2, score-based)",
         "square" => "Square Attack (L∞ ε 0.3, score-based)",
+        "hopskipjump" => "HopSkipJump (labels only, decision-based, untargeted L2)",
         _ => "Boundary attack (labels only, decision-based)",
     };
 
-    public override string Kind => _name == "boundary" ? "decision-based" : "score-based";
+    private bool DecisionBased => _name is "boundary" or "hopskipjump";
+
+    public override string Kind => DecisionBased ? "decision-based" : "score-based";
 
     public override string Atlas => "AML.T0043.001";
 
@@ -35,7 +38,7 @@ internal sealed class QueryAttack : LiveAttack
     {
         var context = run.Context;
         var watch = Stopwatch.StartNew();
-        var budget = _name == "boundary" ? 2 * context.Settings.QueryBudget : context.Settings.QueryBudget;
+        var budget = DecisionBased ? 2 * context.Settings.QueryBudget : context.Settings.QueryBudget;
         var setting = $"≤ {budget:N0} queries per image";
         var digits = context.Digits(run.Model, 0, 3 * context.Settings.QueryImages);
         var count = Math.Min(context.Settings.QueryImages, digits.Count);
@@ -57,7 +60,10 @@ internal sealed class QueryAttack : LiveAttack
                     await SquareAttack.RunAsync(session, original, random).ConfigureAwait(false);
                     break;
                 default:
-                    var d = await BoundaryAttack.RunAsync(session, original, context.Data.Test.Slice(0, 1_000), random).ConfigureAwait(false);
+                    var starts = context.Data.Test.Slice(0, 1_000);
+                    var d = _name == "hopskipjump"
+                        ? await HopSkipJumpAttack.RunAsync(session, original, starts, random).ConfigureAwait(false)
+                        : await BoundaryAttack.RunAsync(session, original, starts, random).ConfigureAwait(false);
                     if (session.SucceededAt is not null)
                     {
                         l2.Add(d);

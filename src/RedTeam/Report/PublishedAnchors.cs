@@ -15,6 +15,7 @@ internal static class PublishedAnchors
         "simba" => "SimBA (Guo et al., ICML 2019): near-100% untargeted success within its query budget on undefended models; Blacklight (Li et al., USENIX Sec 2022) detects it within a handful of queries",
         "square" => "Square Attack (Andriushchenko et al., ECCV 2020): brings Madry's MNIST model to ≈ 88% at ε=0.3; Blacklight reports detecting it within a handful of queries",
         "boundary" => "Boundary attack (Brendel et al., ICLR 2018): needs thousands of label-only queries; stateful detectors (Chen et al. 2020, Blacklight) flag its near-duplicate walk",
+        "hopskipjump" => "HopSkipJump (Chen, Jordan, Wainwright, S&P 2020): label-only, far fewer queries than Boundary through gradient estimates at the boundary; Blacklight reports detecting it within a handful of queries",
         "patch" => "Adversarial patch (Brown et al., 2017): a universal patch covering ~10% of the image makes a classifier answer the target class for most inputs",
         "eot" => "EOT (Athalye, Engstrom, Ilyas, Kwok, ICML 2018): examples that stay adversarial under random rotation, scale, shift and lighting for the large majority of draws",
         "adaptive" => "Athalye, Carlini, Wagner (ICML 2018): BPDA/EOT circumvent 7 of 9 ICLR 2018 defenses; Tramèr et al. (NeurIPS 2020): 13 detection/purification defenses broken by adaptive attacks",

@@ -258,7 +258,7 @@ internal static class RedTeamReport
             sb.AppendLine("* No ROC curves: they need a scoring policy on a sidecar this command starts, not a running target; evaluate §1–§3 (docs/evaluation.md) has the in-process ROC and STRIP figures.");
         }
 
-        sb.AppendLine("* Decision-based: Boundary (Brendel et al. 2018) stands for the decision-based family here; HopSkipJump (Chen et al. 2020) runs in the stream simulation (docs/extraction.md), against the stream defenses. Success against ε is plotted as success (the complement of accuracy under attack), per side.");
+        sb.AppendLine("* Decision-based: Boundary (Brendel et al. 2018) and HopSkipJump (Chen et al. 2020), labels only, through the API here and in the stream simulation (docs/extraction.md), against the stream defenses. Success against ε is plotted as success (the complement of accuracy under attack), per side.");
         sb.AppendLine();
     }
 

@@ -19,7 +19,7 @@ public sealed class AttackCommandTests(LiveSidecarFixture sidecar) : IClassFixtu
         using var stdout = new StringWriter();
         Assert.Equal(0, RedTeamCli.Run(["attack", "--help"], stdout, TextWriter.Null));
         var text = stdout.ToString();
-        foreach (var expected in new[] { "--target", "--api-key", "--baseline-api-key", "--ca", "--alerts", "--quick", "pgd", "simba", "square", "boundary", "patch", "eot", "adaptive", "jbda", "knockoff", "cw-l2", "poisoning" })
+        foreach (var expected in new[] { "--target", "--api-key", "--baseline-api-key", "--ca", "--alerts", "--quick", "pgd", "simba", "square", "boundary", "hopskipjump", "patch", "eot", "adaptive", "jbda", "knockoff", "cw-l2", "poisoning" })
         {
             Assert.Contains(expected, text, StringComparison.Ordinal);
         }
