@@ -19,7 +19,7 @@ status=0
 heavy=LoadTestComparisonRunTests
 redteam=AttackQuickRunTests
 # A test that hangs must not hang the run: a test host with one test running for 15 minutes (the longest test takes
-# under 3) is stopped, the run goes on, and the test is named; tests/xunit.runner.json names every test still running
+# under 4) is stopped, the run goes on, and the test is named; tests/xunit.runner.json names every test still running
 # after 2 minutes as it goes.
 options=(-c Release --no-build -nologo -v quiet --logger "console;verbosity=minimal" --blame-hang --blame-hang-timeout 15m --blame-hang-dump-type none)
 dotnet test NeuralSec.sln "${options[@]}" --filter "FullyQualifiedName!~$heavy&FullyQualifiedName!~$redteam" 2>&1 | tee "$log" || status=$?

@@ -28,7 +28,7 @@ public sealed class AttackQuickRunTests
             var root = document.RootElement;
             Assert.False(root.GetProperty("Truncated").GetBoolean());
             var results = root.GetProperty("Results").EnumerateArray().ToArray();
-            Assert.Equal(12, results.Select(r => r.GetProperty("Attack").GetString()).Distinct().Count());
+            Assert.Equal(13, results.Select(r => r.GetProperty("Attack").GetString()).Distinct().Count());
             double Rate(string attack, string side, string? setting = null)
             {
                 var r = results.First(x => x.GetProperty("Attack").GetString() == attack && x.GetProperty("Side").GetString() == side && (setting is null || x.GetProperty("Setting").GetString() == setting));
@@ -49,6 +49,9 @@ public sealed class AttackQuickRunTests
             var simba = results.Single(x => x.GetProperty("Attack").GetString() == "simba" && x.GetProperty("Side").GetString() == "firewall");
             Assert.Equal(simba.GetProperty("Attempts").GetInt32(), simba.GetProperty("FlaggedRuns").GetInt32());
             Assert.InRange(simba.GetProperty("FirstFlagAt").GetDouble(), 1, 50);
+            var hopSkipJump = results.Single(x => x.GetProperty("Attack").GetString() == "hopskipjump" && x.GetProperty("Side").GetString() == "firewall");
+            Assert.True(hopSkipJump.GetProperty("FlaggedRuns").GetInt32() > 0, "HopSkipJump's label-only walk is flagged");
+            Assert.InRange(hopSkipJump.GetProperty("FirstFlagAt").GetDouble(), 1, 50);
 
             // The sidecar's scores separate the non-adaptive PGD digits from benign ones, for every detector.
             var roc = root.GetProperty("Roc").EnumerateArray().ToArray();
