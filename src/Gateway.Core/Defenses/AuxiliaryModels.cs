@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using NeuralSec.Detectors.Detection;
 using NeuralSec.Gateway.Backends.OnnxRuntime;
-using NeuralSec.Gateway.Logging;
 using NeuralSec.Gateway.Metrics;
 using NeuralSec.Gateway.Options;
 
@@ -44,24 +43,24 @@ internal sealed class AuxiliaryModels(IOptions<GatewayOptions> options, IHostEnv
         var entry = ModelRepositoryScanner.Scan(_repository, [name]).Single();
         var (version, path) = entry.Versions[^1];
         var configPath = Path.Combine(entry.Directory, ModelConfig.FileName);
-        var config = File.Exists(configPath) ? ModelConfig.Load(configPath) : new ModelConfig();
+        var config = ModelConfig.LoadOrDefault(configPath);
         var selector = new ExecutionProviderSelector(options.Value.OnnxRuntime, logger);
         using var sessionOptions = selector.Create();
         var model = OnnxModel.Load(name, version, path, sessionOptions, config, time);
-        if (config.DynamicBatching is not { } batching)
+        DynamicBatcher? batcher;
+        try
         {
-            return new Loaded(model, null, new OnnxModelRunner(model));
+            batcher = DynamicBatcher.FromConfig(model, config, configPath, time, GatewayMetrics.ModelBatchSize.WithLabels(name), logger);
         }
-
-        if (DynamicBatcher.CannotBatch(model) is { } reason)
+        catch
         {
             model.Dispose();
-            throw new InvalidDataException($"{configPath}: {reason}");
+            throw;
         }
 
-        var batcher = new DynamicBatcher(model, batching.EffectiveMaxBatchSize(config.MaxBatch!.Value), TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds), time, GatewayMetrics.ModelBatchSize.WithLabels(name), logger);
-        Log.DynamicBatchingOn(logger, name, version, batcher.MaxBatchSize, batching.MaxQueueDelayMicroseconds, batcher.Capacity);
-        return new Loaded(model, batcher, new BatchedModelRunner(model, batcher));
+        return batcher is null
+            ? new Loaded(model, null, new OnnxModelRunner(model))
+            : new Loaded(model, batcher, new BatchedModelRunner(model, batcher));
     }
 
     private sealed record Loaded(OnnxModel Model, DynamicBatcher? Batcher, IModelRunner Runner);

@@ -96,6 +96,30 @@ internal sealed class DynamicBatcher : IDisposable
     /// <summary>Requests in the channel that the loop has not read yet (tests: a request the loop has taken).</summary>
     internal int Queued => _queue.Reader.Count;
 
+    /// <summary>The batcher <paramref name="model"/>'s <paramref name="config"/> asks for (its <c>dynamicBatching</c>), started
+    /// and logged; null when the config does not ask for one. One rule for served models (the embedded backend) and the
+    /// detectors' auxiliary models.</summary>
+    /// <exception cref="InvalidDataException">The config asks for batching the model cannot do (named with
+    /// <paramref name="configPath"/>).</exception>
+    public static DynamicBatcher? FromConfig(OnnxModel model, ModelConfig config, string configPath, TimeProvider time, Histogram.Child batchSizes, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.DynamicBatching is not { } batching)
+        {
+            return null;
+        }
+
+        if (CannotBatch(model) is { } reason)
+        {
+            throw new InvalidDataException($"{configPath}: {reason}");
+        }
+
+        var batcher = new DynamicBatcher(model, batching.EffectiveMaxBatchSize(config.MaxBatch!.Value), TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds), time, batchSizes, logger);
+        Log.DynamicBatchingOn(logger, model.Name, model.Version, batcher.MaxBatchSize, batching.MaxQueueDelayMicroseconds, batcher.Capacity);
+        return batcher;
+    }
+
     /// <summary>Why <paramref name="model"/> cannot batch, or null when every input and output has a variable first
     /// dimension (the batch) to concatenate and split along.</summary>
     public static string? CannotBatch(OnnxModel model)

@@ -29,6 +29,10 @@ internal sealed partial class ModelConfig
         public List<double>? Range { get; set; }
     }
 
+    /// <summary>A model folder's <see cref="FileName"/> read as <see cref="Load"/> does, or the defaults where the folder
+    /// has none.</summary>
+    public static ModelConfig LoadOrDefault(string path) => File.Exists(path) ? Load(path) : new ModelConfig();
+
     /// <summary>Reads a config file strictly: unknown keys are errors, so a typo cannot silently drop a check.</summary>
     public static ModelConfig Load(string path)
     {

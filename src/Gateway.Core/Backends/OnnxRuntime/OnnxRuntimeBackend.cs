@@ -232,7 +232,7 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHos
                 try
                 {
                     var configPath = Path.Combine(entry.Directory, ModelConfig.FileName);
-                    var config = File.Exists(configPath) ? ModelConfig.Load(configPath) : new ModelConfig();
+                    var config = ModelConfig.LoadOrDefault(configPath);
                     var batchSizes = GatewayMetrics.ModelBatchSize.WithLabels(entry.Name);
                     foreach (var (version, path) in entry.Versions)
                     {
@@ -240,16 +240,9 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHos
                         var model = OnnxModel.Load(entry.Name, version, path, sessionOptions, config, _time);
                         sessions.Add(model);
                         Log.ModelLoaded(_logger, entry.Name, version, path, Describe(model.Inputs), Describe(model.Outputs));
-                        if (config.DynamicBatching is { } batching)
+                        if (DynamicBatcher.FromConfig(model, config, configPath, _time, batchSizes, _logger) is { } batcher)
                         {
-                            if (DynamicBatcher.CannotBatch(model) is { } reason)
-                            {
-                                throw new InvalidDataException($"{configPath}: {reason}");
-                            }
-
-                            var batcher = new DynamicBatcher(model, batching.EffectiveMaxBatchSize(config.MaxBatch!.Value), TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds), _time, batchSizes, _logger);
                             batchers.Add(model, batcher);
-                            Log.DynamicBatchingOn(_logger, entry.Name, version, batcher.MaxBatchSize, batching.MaxQueueDelayMicroseconds, batcher.Capacity);
                         }
                     }
 
