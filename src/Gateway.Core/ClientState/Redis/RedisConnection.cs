@@ -7,7 +7,8 @@ namespace NeuralSec.Gateway.ClientState.Redis;
 /// The one connection to Redis the stores share, and the one way they call it: every script run is bounded by
 /// <see cref="RedisOptions.OperationTimeout"/>, and a timeout, a lost connection or a server error becomes a
 /// <see cref="ClientStateUnavailableException"/> (the stage applies the policy's onError rule) and is reported to
-/// <see cref="RedisHealth"/>. The connection starts in the background and never fails start-up: the sidecar serves
+/// <see cref="RedisHealth"/> (while the first connection is still being made, only counted: that connection's outcome
+/// says whether Redis is down). The connection starts in the background and never fails start-up: the sidecar serves
 /// (under its policies' onError rules) while Redis is down, and StackExchange.Redis reconnects by itself.
 /// </summary>
 internal sealed class RedisConnection : IAsyncDisposable
@@ -76,7 +77,17 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             // A call that outlived its timeout may still fail later: its fault is observed here, not left to the finalizer.
             _ = call.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            Health.Failed(operation, reason, ex);
+            if (_connecting.IsCompleted)
+            {
+                Health.Failed(operation, reason, ex);
+            }
+            else
+            {
+                // The first connection is still being made (a slow start, a busy node): its own outcome says whether
+                // Redis is down, so a call that outran it is counted but raises no outage.
+                RedisHealth.FailedWhileConnecting(operation, reason);
+            }
+
             throw new ClientStateUnavailableException($"the shared state store did not answer ({operation}: {reason})", ex);
         }
     }

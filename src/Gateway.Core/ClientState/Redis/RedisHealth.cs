@@ -43,6 +43,11 @@ internal sealed class RedisHealth(string endpoints, IAlertPublisher? alerts, Tim
         }
     }
 
+    /// <summary>A call that failed before the first connection was made: counted in the failure metric, no change of
+    /// state (the connection's outcome decides it), no alert.</summary>
+    public static void FailedWhileConnecting(string operation, string reason) =>
+        GatewayMetrics.StateStoreFailures.WithLabels(operation, reason).Inc();
+
     public void Failed(string operation, string reason, Exception? exception)
     {
         GatewayMetrics.StateStoreFailures.WithLabels(operation, reason).Inc();

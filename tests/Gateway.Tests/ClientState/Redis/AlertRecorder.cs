@@ -11,4 +11,7 @@ internal sealed class AlertRecorder : IAlertPublisher
     public IReadOnlyList<AlertEvent> Alerts => _alerts.ToArray();
 
     public void Publish(AlertEvent alert) => _alerts.Enqueue(alert);
+
+    /// <summary>The alerts raised so far, a line each, for a failed assertion's message.</summary>
+    public string Describe() => string.Join(Environment.NewLine, _alerts.Select(a => $"{a.Time:HH:mm:ss.fff} {a.Kind}: {a.Message}"));
 }
