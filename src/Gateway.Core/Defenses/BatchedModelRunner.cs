@@ -25,16 +25,9 @@ internal sealed class BatchedModelRunner(OnnxModel model, DynamicBatcher batcher
             return Alone(request, cancellationToken);
         }
 
-        if (batcher.TryEnterIdle())
+        if (batcher.TryRunAlone(static s => s.Runner.Alone(s.Request, s.Token), (Runner: this, Request: request, Token: cancellationToken), out var alone))
         {
-            try
-            {
-                return Alone(request, cancellationToken);
-            }
-            finally
-            {
-                batcher.ExitIdle();
-            }
+            return alone;
         }
 
         var outputs = await batcher.InferAsync(request, rows, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
@@ -16,7 +17,7 @@ namespace NeuralSec.Gateway.Backends.OnnxRuntime;
 /// <para>
 /// One execution at a time (the session's intra-op threads already use every core for it). With no queue delay, a
 /// request that finds the model idle and nothing queued runs at once on its caller's thread
-/// (<see cref="TryEnterIdle"/>), as without batching: a lone request pays no hand-over to the loop and back, and
+/// (<see cref="TryRunAlone"/>), as without batching: a lone request pays no hand-over to the loop and back, and
 /// batches form from the requests that arrive while an execution runs.
 /// </para>
 /// <para>
@@ -164,6 +165,30 @@ internal sealed class DynamicBatcher : IDisposable
 
     /// <summary>Ends the run <see cref="TryEnterIdle"/> allowed.</summary>
     public void ExitIdle() => _execution.Release();
+
+    /// <summary>Runs the request on the caller's thread, at once, when the model is idle (<see cref="TryEnterIdle"/>),
+    /// and says whether it did; the caller queues it (<see cref="InferAsync"/>) when not. The one place the rule is
+    /// applied, for served models and auxiliary ones; <paramref name="run"/> takes its state so that a static lambda
+    /// needs no closure per request.</summary>
+    public bool TryRunAlone<TState, TResult>(Func<TState, TResult> run, TState state, [MaybeNullWhen(false)] out TResult result)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (!TryEnterIdle())
+        {
+            result = default;
+            return false;
+        }
+
+        try
+        {
+            result = run(state);
+            return true;
+        }
+        finally
+        {
+            ExitIdle();
+        }
+    }
 
     /// <summary>Queues the request and answers its own rows of its batch's outputs.</summary>
     /// <exception cref="BackendException">DEADLINE_EXCEEDED when <paramref name="cancellationToken"/> fires first,

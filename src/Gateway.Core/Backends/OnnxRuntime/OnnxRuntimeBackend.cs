@@ -93,19 +93,9 @@ internal sealed class OnnxRuntimeBackend : IModelBackend, IModelRepository, IHos
 
         if (model.BatcherOf(session) is { } batcher && batcher.RowsOf(request) is { } rows)
         {
-            if (!batcher.TryEnterIdle())
-            {
-                return InferBatchedAsync(batcher, session.Version, request, rows, cancellationToken);
-            }
-
-            try
-            {
-                return ValueTask.FromResult(RunAlone(model, session, request, cancellationToken));
-            }
-            finally
-            {
-                batcher.ExitIdle();
-            }
+            return batcher.TryRunAlone(static s => s.Backend.RunAlone(s.Model, s.Session, s.Request, s.Token), (Backend: this, Model: model, Session: session, Request: request, Token: cancellationToken), out var alone)
+                ? ValueTask.FromResult(alone)
+                : InferBatchedAsync(batcher, session.Version, request, rows, cancellationToken);
         }
 
         return ValueTask.FromResult(RunAlone(model, session, request, cancellationToken));
