@@ -21,12 +21,7 @@ internal sealed class PolicyDefenses
         Repairers = repairers;
         Detectors = detectors;
         Stream = stream;
-        DetectorRounds = detectors
-            .Select((d, i) => (d.Definition.Cost, Index: i))
-            .GroupBy(d => d.Cost)
-            .OrderBy(g => g.Key)
-            .Select(g => g.Select(d => d.Index).ToArray())
-            .ToArray();
+        DetectorRounds = Defenses.DetectorRounds.Of(detectors.Select(d => d.Definition.Cost).ToArray());
         _allAtOnce = [Enumerable.Range(0, detectors.Count).ToArray()];
     }
 
@@ -47,8 +42,8 @@ internal sealed class PolicyDefenses
 
     public IReadOnlyList<CompiledDetector> Detectors { get; }
 
-    /// <summary>Indices into <see cref="Detectors"/> grouped by the catalog's <see cref="DetectorCost"/>, cheapest
-    /// group first, policy order within a group: the rounds of <c>spec.detectOrder: cheapFirst</c>.</summary>
+    /// <summary>Indices into <see cref="Detectors"/>, a round each: the rounds of <c>spec.detectOrder: cheapFirst</c>
+    /// (<see cref="Defenses.DetectorRounds.Of"/>).</summary>
     public IReadOnlyList<int[]> DetectorRounds { get; }
 
     /// <summary>The rounds a request runs its detectors in: one round of all of them, or

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using NeuralSec.Detectors.Catalog;
 using NeuralSec.Detectors.Tensors;
+using NeuralSec.Gateway.Defenses;
 using NeuralSec.Policy.Model;
 
 namespace NeuralSec.Gateway.Policy.Cli;
@@ -139,10 +140,9 @@ internal static class PolicyExplainer
             return;
         }
 
-        var rounds = policy.Detect
-            .GroupBy(d => defenses.FirstOrDefault(c => c.Type == d.Type)?.Cost ?? DetectorCost.ServedModel)
-            .OrderBy(g => g.Key)
-            .Select(g => $"{CostName(g.Key)}: {string.Join(", ", g.Select(d => d.Type))}")
+        var costs = policy.Detect.Select(d => defenses.FirstOrDefault(c => c.Type == d.Type)?.Cost ?? DetectorCost.ServedModel).ToArray();
+        var rounds = DetectorRounds.Of(costs)
+            .Select(round => $"{CostName(costs[round[0]])}: {string.Join(", ", round.Select(i => policy.Detect[i].Type))}")
             .ToArray();
         var skip = policy.Mode == PolicyMode.Enforce
             ? "a request an earlier round blocks is refused without running the later ones (the alert names them)"
