@@ -46,17 +46,9 @@ public sealed class LoadTestPoliciesTests
     }
 
     private static string[] Describe(IReadOnlyList<DefenseSpec> specs) => specs
-        .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Type} {s.Threshold:R} {s.Action} [{string.Join(", ", s.Grades.Select(g => $"{g.Threshold:R} {g.Action}"))}] {{{string.Join(", ", s.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={Value(o.Value)}"))}}}"))
+        .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Type} {s.Threshold:R} {s.Action} [{string.Join(", ", s.Grades.Select(g => $"{g.Threshold:R} {g.Action}"))}] {{{OptionText.Describe(s.Options)}}}"))
         .ToArray();
 
     private static string Describe(ImageInputPolicy image) =>
-        $"{image.Tensor} nhwc={image.Nhwc} range={Value(image.Range)} mean={Value(image.Mean)} std={Value(image.Std)}";
-
-    private static string Value(object value) => value switch
-    {
-        IEnumerable<string> list => "[" + string.Join(", ", list) + "]",
-        IEnumerable<double> list => "[" + string.Join(", ", list.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]",
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
+        $"{image.Tensor} nhwc={image.Nhwc} range={OptionText.Value(image.Range)} mean={OptionText.Value(image.Mean)} std={OptionText.Value(image.Std)}";
 }

@@ -217,20 +217,10 @@ internal static class PolicyExplainer
         return mode == PolicyMode.Monitor && action != DefenseAction.Alert ? $"{what} would happen, but monitor mode only alerts" : what;
     }
 
-    private static string Options(DefenseSpec spec) => spec.Options.Count == 0
-        ? string.Empty
-        : " (" + string.Join(", ", spec.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={Value(o.Value)}")) + ")";
+    private static string Options(DefenseSpec spec) => spec.Options.Count == 0 ? string.Empty : " (" + OptionText.Describe(spec.Options) + ")";
 
     private static string Describe(DefenseSpec spec, IReadOnlyCollection<DefenseDefinition> defenses) =>
         defenses.FirstOrDefault(d => d.Type == spec.Type)?.Description ?? string.Empty;
-
-    private static string Value(object value) => value switch
-    {
-        IEnumerable<string> list => "[" + string.Join(", ", list) + "]",
-        IEnumerable<double> list => "[" + string.Join(", ", list.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "]",
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
 
     private static string Names(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 
