@@ -27,6 +27,10 @@ public sealed class StreamCommandTests
     [InlineData(2, "stream", "--max-duration", "5")]
     [InlineData(2, "stream", "--max-duration", "100000")]
     [InlineData(2, "stream", "--qiuck")]
+    [InlineData(2, "stream", "--coverage-budgets", "0")]
+    [InlineData(2, "stream", "--coverage-budgets", "500,500")]
+    [InlineData(2, "stream", "--coverage-budgets", "500,x")]
+    [InlineData(2, "stream", "--coverage-budgets", "500", "--policies", "/tmp")]
     [InlineData(1, "stream", "--policies", "/nonexistent/policies")]
     [InlineData(1, "stream", "--neuralsec", "/nonexistent/neuralsec.dll")]
     public void Bad_arguments_are_one_line_with_the_exit_code(int code, params string[] args)
@@ -38,7 +42,7 @@ public sealed class StreamCommandTests
     }
 
     [Fact]
-    public void A_quick_run_flags_SimBA_and_HopSkipJump_and_no_benign_client()
+    public void A_quick_run_flags_SimBA_and_HopSkipJump_and_no_benign_client_and_a_small_coverage_budget_degrades_Knockoff()
     {
         var json = Path.Combine(Path.GetTempPath(), $"stream-{Guid.NewGuid():N}.json");
         var markdown = Path.ChangeExtension(json, ".md");
@@ -46,7 +50,7 @@ public sealed class StreamCommandTests
         {
             using var stdout = new StringWriter();
             using var stderr = new StringWriter();
-            Assert.True(RedTeamCli.Run(["stream", "--quick", "--max-duration", "240", "--json", json, "--markdown", markdown], stdout, stderr) == 0, stderr.ToString());
+            Assert.True(RedTeamCli.Run(["stream", "--quick", "--max-duration", "300", "--coverage-budgets", "150", "--json", json, "--markdown", markdown], stdout, stderr) == 0, stderr.ToString());
 
             using var document = JsonDocument.Parse(File.ReadAllText(json));
             var root = document.RootElement;
@@ -75,6 +79,19 @@ public sealed class StreamCommandTests
             var knockoff = attackers.First(a => a.Key.StartsWith("Knockoff", StringComparison.Ordinal)).Value;
             Assert.InRange(knockoff.GetProperty("Agreement").GetDouble(), 0.5, 1.0);
             Assert.Contains("#### Attackers", File.ReadAllText(markdown), StringComparison.Ordinal);
+
+            // The sweep's one point: a budget of 150 novelty-weighted queries an hour is spent by Knockoff's 600
+            // fresh digits, and the account is degraded by queryCoverage (its answers go on: degrade is not a refusal).
+            var point = Assert.Single(root.GetProperty("CoverageSweep").EnumerateArray());
+            Assert.Equal(150, point.GetProperty("Budget").GetInt32());
+            var sweptKnockoff = point.GetProperty("Knockoff");
+            Assert.InRange(sweptKnockoff.GetProperty("FirstFlagAt").GetInt32(), 1, 600);
+            Assert.Contains("queryCoverage", sweptKnockoff.GetProperty("Detector").GetString(), StringComparison.Ordinal);
+            Assert.Equal(600, sweptKnockoff.GetProperty("Answered").GetInt32());
+            var app = Assert.Single(point.GetProperty("Apps").EnumerateArray());
+            Assert.Equal(100, app.GetProperty("Queries").GetInt32());
+            Assert.Equal(JsonValueKind.Null, app.GetProperty("FirstFlagAt").ValueKind); // 100 fresh digits: under the budget
+            Assert.Contains("#### queryCoverage budget", File.ReadAllText(markdown), StringComparison.Ordinal);
         }
         finally
         {

@@ -20,12 +20,25 @@ internal static class StreamCommand
         var neuralsec = new Option<string>("--neuralsec") { Description = "the sidecar binary (neuralsec.dll or a native neuralsec; default: src/Gateway's Release build, built when missing)", HelpName = "PATH" };
         var json = new Option<string>("--json") { Description = "the JSON results to write (default: artifacts/stream-results.json; --json docs/extraction-results.json updates the committed results)", HelpName = "FILE" };
         var markdown = new Option<string>("--markdown") { Description = "also write the markdown tables here", HelpName = "FILE" };
+        var budgets = new Option<string>("--coverage-budgets")
+        {
+            Description = "queryCoverage budgets to sweep, a phase each (the benign population, then a longer Knockoff-random): 'none' or novelty-weighted queries per hour separated by commas (default: 500,1000,2000,5000; none with --quick or --policies)",
+            HelpName = "LIST",
+            CustomParser = CheckBudgets,
+        };
         var data = RedTeamCli.DataOption();
         var models = RedTeamCli.ModelsOption();
         var command = new Command("stream", "Simulate benign clients and stream attackers (extraction, query-based evasion, an adaptive attacker) through a real sidecar on loopback")
         {
-            seed, maxDuration, quick, policies, neuralsec, json, markdown, data, models,
+            seed, maxDuration, quick, policies, neuralsec, json, markdown, budgets, data, models,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(budgets) is { Implicit: false } && result.GetValue(policies) is not null && ParseBudgets(result.GetValue(budgets)!) is { Length: > 0 })
+            {
+                result.AddError("--coverage-budgets adapts the shipped policy's queryCoverage entry: it cannot be combined with --policies");
+            }
+        });
         command.SetAction(parseResult =>
         {
             var settings = new StreamSettings
@@ -40,11 +53,49 @@ internal static class StreamCommand
                 // Out of the tracked docs by default, as evaluate's report: a trial run must not replace committed results.
                 Json = parseResult.GetValue(json) ?? RepositoryPaths.Artifacts("stream-results.json"),
                 Markdown = parseResult.GetValue(markdown),
+                CoverageBudgets = parseResult.GetValue(budgets) is { } list
+                    ? ParseBudgets(list)!
+                    : parseResult.GetValue(quick) || parseResult.GetValue(policies) is not null ? [] : DefaultBudgets,
                 Arguments = string.Join(' ', parseResult.Tokens.SkipWhile(t => t.Type != TokenType.Command || t.Value != "stream").Skip(1).Select(t => t.Value)),
             };
             return Run(settings, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
         });
         return command;
+    }
+
+    private static readonly int[] DefaultBudgets = [500, 1_000, 2_000, 5_000];
+
+    private static string CheckBudgets(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (ParseBudgets(text) is null)
+        {
+            result.AddError($"--coverage-budgets must be 'none' or distinct budgets in [1, 1000000] separated by commas, got '{text}'");
+        }
+
+        return text;
+    }
+
+    /// <summary>The budgets of <paramref name="text"/>, or null when it is not a valid list.</summary>
+    private static int[]? ParseBudgets(string text)
+    {
+        if (text == "none")
+        {
+            return [];
+        }
+
+        var values = new List<int>();
+        foreach (var part in text.Split(','))
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value is < 1 or > 1_000_000 || values.Contains(value))
+            {
+                return null;
+            }
+
+            values.Add(value);
+        }
+
+        return [.. values];
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };

@@ -39,8 +39,12 @@ internal static partial class SimulationPolicies
 
         """;
 
-    /// <summary>Writes the variants under <paramref name="root"/>; returns folder by variant name.</summary>
-    public static IReadOnlyDictionary<string, string> Write(string repositoryRoot, string root)
+    /// <summary>The hardened variant with queryCoverage's budget set to <paramref name="budget"/> (the sweep's).</summary>
+    public static string CoverageVariant(int budget) => "coverage-" + budget.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Writes the variants under <paramref name="root"/>, and a <see cref="CoverageVariant"/> per budget of
+    /// <paramref name="coverageBudgets"/>; returns folder by variant name.</summary>
+    public static IReadOnlyDictionary<string, string> Write(string repositoryRoot, string root, IReadOnlyList<int> coverageBudgets)
     {
         var shipped = Path.Combine(repositoryRoot, "policies", "mnist.yaml");
         if (!File.Exists(shipped))
@@ -67,7 +71,8 @@ internal static partial class SimulationPolicies
         }
 
         var folders = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, yaml) in new[] { (Hardened, hardened), (Full, full), (StreamOnly, streamOnly), (Misinformed, misinformed) })
+        var sweep = coverageBudgets.Select(b => (CoverageVariant(b), CoverageThreshold().Replace(hardened, "${entry}" + b.ToString(System.Globalization.CultureInfo.InvariantCulture), 1)));
+        foreach (var (name, yaml) in new[] { (Hardened, hardened), (Full, full), (StreamOnly, streamOnly), (Misinformed, misinformed) }.Concat(sweep))
         {
             var folder = Path.Combine(root, name);
             Directory.CreateDirectory(folder);

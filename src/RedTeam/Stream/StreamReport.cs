@@ -77,6 +77,31 @@ internal static class StreamReport
             sb.AppendLine(CultureInfo.InvariantCulture, $"- {a.Attacker} ({a.Output}): {a.Notes}{(a.Runs.Any(x => x.FinalL2 is not null) ? $"; final L2 per run {string.Join(", ", a.Runs.Select(x => x.FinalL2 is { } l ? Format.Num(l, "F2") : "n/a"))}" : string.Empty)}.");
         }
 
+        if (r.CoverageSweep.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("#### queryCoverage budget: Knockoff against busy benign apps");
+            sb.AppendLine();
+            var apps = r.CoverageSweep[0].Apps;
+            var columns = new List<string> { "Budget (novelty-weighted queries/h)" };
+            columns.AddRange(apps.Select(a => $"Benign app, {a.Queries:N0} digits: first flag, answers' top-1"));
+            columns.AddRange(["Knockoff first flag at", "Detector", "Surrogate agreement (all answers)", "… from the answers before the flag"]);
+            var sweep = new MarkdownTable([.. columns]);
+            foreach (var c in r.CoverageSweep)
+            {
+                var cells = new List<string> { Format.Int(c.Budget) };
+                cells.AddRange(c.Apps.Select(a => $"{a.FirstFlagAt?.ToString(CultureInfo.InvariantCulture) ?? "never"}{(a.Detector is { } d && a.FirstFlagAt is not null ? $" ({d})" : string.Empty)}, {Format.Pct(a.Accuracy, 2)}"));
+                cells.Add(c.Knockoff.FirstFlagAt?.ToString(CultureInfo.InvariantCulture) ?? "never");
+                cells.Add(c.Knockoff.Detector ?? "none");
+                cells.Add($"{Format.Pct(c.KnockoffAgreement)} ({c.KnockoffAnswers:N0} answers)");
+                cells.Add(c.AgreementBeforeFlag is { } b ? $"{Format.Pct(b)} ({c.AnswersBeforeFlag:N0} answers)" : "—");
+                sweep.Row([.. cells]);
+            }
+
+            sweep.WriteTo(sb);
+            sb.AppendLine("Each budget on a fresh sidecar (the hardened variant with only queryCoverage's threshold changed): each benign app, then one Knockoff-random account, every client sending natural train-split digits no other client sends. A degraded client gets label-only answers, misinformed where the model is unsure (output.misinformBelow), for the cooldown; the surrogate is trained on every answer Knockoff got, degraded ones included, and — the last column — on those before its first flag, which is what a block at the flag would have left it.");
+        }
+
         sb.AppendLine();
         var phases = new MarkdownTable("Phase", "Wall time");
         foreach (var p in r.Phases)

@@ -23,6 +23,9 @@ internal sealed record StreamResults
 
     public required IReadOnlyList<AttackerResult> Attackers { get; init; }
 
+    /// <summary>The queryCoverage budget sweep (<c>--coverage-budgets</c>); empty when none was asked for.</summary>
+    public IReadOnlyList<CoverageSweepResult> CoverageSweep { get; init; } = [];
+
     public required IReadOnlyList<PhaseTime> Phases { get; init; }
 }
 
@@ -71,5 +74,22 @@ internal sealed record RunResult(
     bool GaveUp,
     int? SucceededAt,
     double? FinalL2);
+
+/// <summary>One queryCoverage budget: when it flags each high-volume benign app (and what its degraded answers cost
+/// the app's accuracy) and Knockoff-random, and what Knockoff's surrogate agrees with the served model — trained on
+/// every answer it got, and on those before the flag (what a block there would have left it).</summary>
+internal sealed record CoverageSweepResult(
+    int Budget,
+    IReadOnlyList<SweepAppResult> Apps,
+    RunResult Knockoff,
+    double KnockoffAgreement,
+    int KnockoffAnswers,
+    double? AgreementBeforeFlag,
+    int? AnswersBeforeFlag,
+    double Seconds);
+
+/// <summary>A benign app of the sweep: its fresh natural digits, when it was first flagged, and the top-1 accuracy of
+/// the answers it got.</summary>
+internal sealed record SweepAppResult(string Client, int Queries, int? FirstFlagAt, string? Detector, double Accuracy);
 
 internal sealed record PhaseTime(string Phase, double Seconds);

@@ -35,4 +35,17 @@ internal sealed record StreamSettings
     public int JbdaRounds => Quick ? 2 : 4;
 
     public IReadOnlyList<int> AdaptiveAccounts => Quick ? [5] : [5, 20];
+
+    /// <summary>Query budget per attacked image of the resampling adaptive attacker (four queries per candidate).</summary>
+    public int ResamplingBudget => Quick ? 600 : 5_000;
+
+    /// <summary>queryCoverage budgets to sweep (novelty-weighted fresh queries per hour), a phase each; empty: none.</summary>
+    public IReadOnlyList<int> CoverageBudgets { get; init; } = [];
+
+    /// <summary>Knockoff-random's natural digits in each sweep phase: more than the smaller budgets allow.</summary>
+    public int SweepKnockoffQueries => Quick ? 600 : 3_000;
+
+    /// <summary>The sweep's high-volume benign apps: fresh natural digits each (the population's busiest client sends
+    /// 1,200; the other is as busy as Knockoff).</summary>
+    public IReadOnlyList<int> SweepApps => Quick ? [100] : [1_200, 3_000];
 }

@@ -9,7 +9,9 @@ namespace NeuralSec.RedTeam.Stream;
 /// The stream simulation: benign clients and stream attackers against the real sidecar over gRPC, each phase on a
 /// freshly started sidecar (empty near-duplicate index and client histories), so no attacker's result depends on the
 /// order they run in. Phases: the benign population; per output policy (full logits, hardened) a benign accuracy
-/// client plus Knockoff-random, random noise; JBDA; SimBA; Boundary; HopSkipJump; the OARS-style adaptive SimBA over k accounts.
+/// client plus Knockoff-random, random noise; JBDA; SimBA; Boundary; HopSkipJump; the OARS-style adaptive SimBA over k accounts, without and with
+/// resampling; then, when asked, the queryCoverage
+/// budget sweep (high-volume benign apps and a longer Knockoff per budget).
 /// </summary>
 internal sealed class StreamSimulation
 {
@@ -57,7 +59,7 @@ internal sealed class StreamSimulation
         {
             var policies = settings.Policies is { } dir
                 ? new Dictionary<string, string> { [SimulationPolicies.Hardened] = Path.GetFullPath(dir) }
-                : SimulationPolicies.Write(root, Path.Combine(work, "policies"));
+                : SimulationPolicies.Write(root, Path.Combine(work, "policies"), settings.CoverageBudgets);
             var simulation = new StreamSimulation(settings, progress, clock, data, binary, repository, policies, work, served);
             return await simulation.RunPhasesAsync().ConfigureAwait(false);
         }
@@ -103,6 +105,17 @@ internal sealed class StreamSimulation
             attackers.Add(await EvasionAsync($"Adaptive SimBA (OARS-style transforms, {k} accounts)", $"adaptive{k}", k, 2 * _settings.EvasionBudget, new QueryTransform()).ConfigureAwait(false));
         }
 
+        foreach (var k in _settings.AdaptiveAccounts)
+        {
+            attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling (OARS-style, {ResamplingSimbaAttack.Samples} transforms per candidate, {k} accounts)", $"resampling{k}", k, _settings.ResamplingBudget, new QueryTransform()).ConfigureAwait(false));
+        }
+
+        var sweep = new List<CoverageSweepResult>();
+        foreach (var budget in _settings.CoverageBudgets)
+        {
+            sweep.Add(await CoverageAsync(budget).ConfigureAwait(false));
+        }
+
         _progress.End();
         return new StreamResults
         {
@@ -118,6 +131,7 @@ internal sealed class StreamSimulation
             Benign = benign.Clients,
             BenignAccuracy = [benign.Accuracy, .. accuracy],
             Attackers = attackers,
+            CoverageSweep = sweep,
             Phases = _phases,
         };
     }
@@ -133,6 +147,16 @@ internal sealed class StreamSimulation
 
         var (log, alerts) = await PhaseAsync($"benign: {plan.Count} clients, {plan.Sum(c => c.Digits.Length):N0} queries", SimulationPolicies.Hardened, accounts,
             (oracle, log) => BenignTraffic.RunAsync(plan, _data.Test, oracle, log, _clock, ParallelBenignClients, _settings.Seed)).ConfigureAwait(false);
+        var (results, accuracy) = SummarizeBenign(plan, log, alerts, SimulationPolicies.Hardened + " (benign population)");
+        var flagged = results.Count(r => r.StreamFlagged && r.Profile != BenignTraffic.Recapture);
+        _progress.Step($"benign clients flagged by a stream detector: {flagged} of {results.Count(r => r.Profile != BenignTraffic.Recapture)}; re-capture clients flagged: {results.Count(r => r.StreamFlagged && r.Profile == BenignTraffic.Recapture)}");
+        return (results, accuracy);
+    }
+
+    /// <summary>Each benign client's result, and the top-1 accuracy of the answers the population (re-capture clients
+    /// apart) got.</summary>
+    private (IReadOnlyList<BenignClientResult> Clients, AccuracyResult Accuracy) SummarizeBenign(IReadOnlyList<BenignClient> plan, QueryLog log, AlertLog alerts, string output)
+    {
         var results = new List<BenignClientResult>();
         var (answered, correct, digits) = (0, 0, 0);
         foreach (var client in plan)
@@ -156,9 +180,60 @@ internal sealed class StreamSimulation
             }
         }
 
-        var flagged = results.Count(r => r.StreamFlagged && r.Profile != BenignTraffic.Recapture);
-        _progress.Step($"benign clients flagged by a stream detector: {flagged} of {results.Count(r => r.Profile != BenignTraffic.Recapture)}; re-capture clients flagged: {results.Count(r => r.StreamFlagged && r.Profile == BenignTraffic.Recapture)}");
-        return (results, new AccuracyResult(SimulationPolicies.Hardened + " (benign population)", digits, answered, answered == 0 ? double.NaN : (double)correct / answered));
+        return (results, new AccuracyResult(output, digits, answered, answered == 0 ? double.NaN : (double)correct / answered));
+    }
+
+    /// <summary>One point of the queryCoverage trade-off: on a sidecar whose budget is <paramref name="budget"/>, the
+    /// high-volume benign apps of <see cref="StreamSettings.SweepApps"/>, then Knockoff-random — every one of them
+    /// sending natural TRAIN-split digits that no other client sends. (The benign population's clients draw from one
+    /// pool of 10,000 test digits, so many of a busy client's queries were already sent by another client, and the
+    /// account-oblivious index gives them no novelty: a sweep on that population would spare busy apps that a real
+    /// deployment, whose clients do not send each other's inputs, would not.)</summary>
+    private async Task<CoverageSweepResult> CoverageAsync(int budget)
+    {
+        var apps = _settings.SweepApps;
+        var accounts = new Accounts(_settings.Seed);
+        var random = new Random(_settings.Seed);
+        var pool = Enumerable.Range(0, _data.Train.Count).OrderBy(_ => random.Next()).ToArray();
+        var picks = pool.Take(_settings.SweepKnockoffQueries).ToArray();
+        var next = picks.Length;
+        var plan = apps.Select((n, i) =>
+        {
+            var digits = pool.AsSpan(next, n).ToArray();
+            next += n;
+            return (Name: accounts.Add($"benign-app-{i}"), Digits: digits);
+        }).ToArray();
+        accounts.Add("knockoff");
+        AttackSession knockoff = null!;
+        List<(float[] Image, float[] Scores)> answers = [];
+        var watch = Stopwatch.StartNew();
+        var (log, alerts) = await PhaseAsync($"queryCoverage budget {budget:N0}: benign apps of {string.Join(", ", apps.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} fresh digits, then Knockoff-random ({picks.Length:N0})", SimulationPolicies.CoverageVariant(budget), accounts, async (oracle, log) =>
+        {
+            foreach (var (name, digits) in plan)
+            {
+                var app = new AttackSession(oracle, log, _clock, name, [name], digits.Length);
+                await TransferSetAttack.RunAsync(app, digits.Select(i => _data.Train.Image(i).ToArray())).ConfigureAwait(false);
+            }
+
+            knockoff = new AttackSession(oracle, log, _clock, "knockoff", ["knockoff"], picks.Length);
+            answers = await TransferSetAttack.RunAsync(knockoff, picks.Select(i => _data.Train.Image(i).ToArray())).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+
+        var results = plan.Select(app =>
+        {
+            var outcomes = log.Of(app.Name);
+            var run = StreamAnalysis.Analyze(app.Name, outcomes, alerts);
+            var correct = outcomes.Select((o, i) => o.Answered && o.Label == _data.Train.Labels[app.Digits[i]]).Count(c => c);
+            var answered = outcomes.Count(o => o.Answered);
+            return new SweepAppResult(app.Name, outcomes.Count, run.FirstFlagAt, run.Detector, answered == 0 ? double.NaN : (double)correct / answered);
+        }).ToArray();
+        var attack = StreamAnalysis.Analyze("knockoff", log.Of("knockoff"), alerts, knockoff?.GaveUp ?? false);
+        var agreement = answers.Count == 0 ? double.NaN : Surrogate.Agreement(Surrogate.Train(answers, softTargets: false, _settings.Seed), _agreementDigits, _servedLabels);
+        // What a block at the first flag would have left the attacker: the answers it got before.
+        var before = attack.FirstFlagAt is { } at ? answers.Take(at - 1).ToList() : null;
+        var agreementBefore = before is { Count: > 0 } ? Surrogate.Agreement(Surrogate.Train(before, softTargets: false, _settings.Seed), _agreementDigits, _servedLabels) : (double?)null;
+        _progress.Step($"budget {budget:N0}: apps first flagged at {string.Join(", ", results.Select(r => Show(r.FirstFlagAt)))}; Knockoff first flag {Show(attack.FirstFlagAt)} ({attack.Detector ?? "none"}), surrogate agreement {agreement:P1}{(agreementBefore is { } b ? $", {b:P1} from the answers before the flag" : string.Empty)}");
+        return new CoverageSweepResult(budget, results, attack, agreement, answers.Count, agreementBefore, before?.Count, watch.Elapsed.TotalSeconds);
     }
 
     private async Task<(AccuracyResult Accuracy, IReadOnlyList<AttackerResult> Attackers)> ExtractionAsync(string output)
@@ -274,6 +349,10 @@ internal sealed class StreamSimulation
                 {
                     l2[run.Name] = await HopSkipJumpAttack.RunAsync(session, original, _data.Test.Slice(0, 1_000), random).ConfigureAwait(false);
                 }
+                else if (name.StartsWith("resampling", StringComparison.Ordinal))
+                {
+                    await ResamplingSimbaAttack.RunAsync(session, original, random, transform!).ConfigureAwait(false);
+                }
                 else
                 {
                     await SimbaAttack.RunAsync(session, original, random, transform).ConfigureAwait(false);
@@ -295,6 +374,7 @@ internal sealed class StreamSimulation
                 "boundary" => $"labels only; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "hopskipjump" => $"labels only; {HopSkipJumpAttack.InitialProbes}·√t boundary probes per iteration t; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "simba" => "margin from the hardened answer (rounded top score vs the top-K floor); success = a wrong label answered",
+                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform (±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped; success = a wrong label answered to any query",
                 _ => "every query a random transform (±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise); accounts round-robin, a flagged account dropped; success = a wrong label answered",
             },
         };
