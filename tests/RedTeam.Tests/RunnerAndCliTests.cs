@@ -54,6 +54,7 @@ public sealed class RunnerAndCliTests : IClassFixture<Fixture>
     [InlineData("export-sets", "-h")]
     [InlineData("help", "export-sets")]
     [InlineData("strip-diagnose", "--help")]
+    [InlineData("fingerprint-diagnose", "--help")]
     public void HelpExitsZeroOnEveryCommand(params string[] args)
     {
         using var stdout = new StringWriter();
@@ -69,7 +70,7 @@ public sealed class RunnerAndCliTests : IClassFixture<Fixture>
     [InlineData("neuralsec-redteam evaluate: unknown option '--cuont'; did you mean '--count'?", "evaluate", "--cuont", "50")]
     [InlineData("neuralsec-redteam export-pool: --size needs a value", "export-pool", "--size")]
     [InlineData("neuralsec-redteam export-pool: --size must be an integer in [1, 500], got '0'", "export-pool", "--size", "0")]
-    [InlineData("neuralsec-redteam: missing command; expected one of: attack, evaluate, export-pool, export-sets, stream, strip-diagnose")]
+    [InlineData("neuralsec-redteam: missing command; expected one of: attack, evaluate, export-pool, export-sets, fingerprint-diagnose, stream, strip-diagnose")]
     public void UsageErrorsNameTheFix(string expected, params string[] args)
     {
         using var stdout = new StringWriter();

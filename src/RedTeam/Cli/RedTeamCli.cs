@@ -24,6 +24,7 @@ internal static class RedTeamCli
             EvaluateCommand.Create(),
             ExportPoolCommand.Create(),
             ExportSetsCommand.Create(),
+            FingerprintDiagnoseCommand.Create(),
             StreamCommand.Create(),
             StripDiagnoseCommand.Create(),
         };

@@ -13,6 +13,9 @@ internal static class BenignTraffic
 {
     public const string Recapture = "recapture";
 
+    /// <summary>A re-capture client's camera: each copy a 1-pixel shift, ±5 % brightness, ±0.02 noise.</summary>
+    public static QueryTransform RecaptureTransform { get; } = new(MaxShift: 1, Brightness: 0.05f, Noise: 0.02f);
+
     public static IReadOnlyList<BenignClient> Plan(MnistSplit test, int seed, bool quick)
     {
         var random = new Random(seed);
@@ -65,7 +68,7 @@ internal static class BenignTraffic
     public static async Task RunAsync(IReadOnlyList<BenignClient> clients, MnistSplit test, InferenceOracle oracle, QueryLog log, RunClock clock, int parallel, int seed)
     {
         using var gate = new SemaphoreSlim(parallel);
-        var recapture = new QueryTransform(MaxShift: 1, Brightness: 0.05f, Noise: 0.02f);
+        var recapture = RecaptureTransform;
         await Task.WhenAll(clients.Select(async (client, index) =>
         {
             await gate.WaitAsync(clock.Token).ConfigureAwait(false);

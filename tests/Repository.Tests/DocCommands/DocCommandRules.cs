@@ -32,6 +32,7 @@ internal static class DocCommandRules
         ["neuralsec-redteam stream"] = "the stream simulation through a sidecar (75 s and more)",
         ["neuralsec-redteam export-sets"] = "crafts every attack setting (about 1 min)",
         ["neuralsec-redteam strip-diagnose"] = "STRIP over every blending rule, pool and N (about 10 min)",
+        ["neuralsec-redteam fingerprint-diagnose"] = "fingerprints 16 views × settings of thousands of digits (about 10 s)",
         ["neuralsec-loadtest"] = "a load test (minutes of traffic)",
         ["neuralsec-loadtest fuzz"] = "a fuzz run against a live sidecar (up to 30 min)",
         ["neuralsec-loadtest overload"] = "an overload run against a live sidecar (minutes)",
