@@ -14,6 +14,8 @@ public class StreamBenchmarks
     private float[] _image = [];
     private float[][] _variants = [];
     private NearDuplicateDetector _nearDuplicate = null!;
+    private NearDuplicateDetector _aligned = null!;
+    private (int Channels, int Height, int Width) _geometry;
     private NearDuplicateIndex _index = null!;
     private QueryFingerprint _fingerprint = null!;
     private DistanceDistributionDetector _prada = null!;
@@ -29,10 +31,14 @@ public class StreamBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _image = BenchmarkImages.Create(Shape).Span.ToArray();
+        var batch = BenchmarkImages.Create(Shape);
+        _image = batch.Span.ToArray();
+        _geometry = (batch.Channels, batch.Height, batch.Width);
         var random = new Random(2);
         _variants = Enumerable.Range(0, 64).Select(_ => _image.Select(v => Math.Clamp(v + (float)((random.NextDouble() - 0.5) * 0.4), 0, 1)).ToArray()).ToArray();
         _nearDuplicate = NearDuplicateDetector.Create(new NearDuplicateOptions(), "benchmark"u8);
+        // The shipped setting: the aligned view (centred, blurred, normalised), q 80, w 10.
+        _aligned = NearDuplicateDetector.Create(new NearDuplicateOptions(Quantization: 80, Window: 10, View: FingerprintViewSteps.Aligned, Matches: 10), "benchmark"u8);
         _index = new NearDuplicateIndex(10_000, TimeSpan.FromDays(1), new FakeTimeProvider());
         for (var i = 0; i < 10_000; i++)
         {
@@ -53,6 +59,9 @@ public class StreamBenchmarks
 
     [Benchmark]
     public QueryFingerprint Fingerprint() => _nearDuplicate.Fingerprint(_image);
+
+    [Benchmark]
+    public QueryFingerprint AlignedFingerprint() => _aligned.Fingerprint(_image, _geometry.Channels, _geometry.Height, _geometry.Width);
 
     [Benchmark]
     public NearDuplicateMatch MatchAndAdd() => _index.MatchAndAdd(_fingerprint, new QueryReference("r", "c", DateTimeOffset.UnixEpoch), 5);

@@ -15,8 +15,8 @@ public sealed class FingerprintDiagnosisTests
         var digits = MnistDataset.Load(null).Test.Slice(0, 400);
         var rows = FingerprintDiagnosis.Run(digits, pairs: 150, seed: 1);
 
-        var shipped = rows.Single(r => r.View == FingerprintView.All[0].Name && r.Quantization == 50 && r.Window == 20);
-        var robust = rows.Single(r => r.View == "aligned + blurred" && r.Quantization == 80 && r.Window == 10);
+        var shipped = rows.Single(r => r.View == DiagnosedView.All[0].Name && r.Quantization == 50 && r.Window == 20);
+        var robust = rows.Single(r => r.View == DiagnosedView.All[^1].Name && r.Quantization == 80 && r.Window == 10);
         Assert.True(shipped.Attacker.Matching < 0.05, $"pixels: {shipped.Attacker}");
         Assert.True(robust.Attacker.Matching > 0.5, $"aligned + blurred: {robust.Attacker}");
         Assert.True(robust.Attacker.P50 > robust.Benign.P99, $"attacker {robust.Attacker} vs benign {robust.Benign}");
@@ -35,7 +35,7 @@ public sealed class FingerprintDiagnosisTests
             using var stderr = new StringWriter();
             Assert.True(RedTeamCli.Run(["fingerprint-diagnose", "--pairs", "20", "--pool", "100", "--out", path], stdout, stderr) == 0, stderr.ToString());
             var report = File.ReadAllText(path);
-            Assert.Contains("| aligned + blurred | 80 | 10 |", report, StringComparison.Ordinal);
+            Assert.Contains("| aligned + blurred (view: aligned) | 80 | 10 |", report, StringComparison.Ordinal);
             Assert.Contains("fingerprint-diagnose --seed 1 --pairs 20 --pool 100", report, StringComparison.Ordinal);
 
             using var error = new StringWriter();

@@ -109,26 +109,31 @@ internal sealed class ExtractionObserver(
             {
                 var detector = defenses.Stream[d];
                 running(detector.Spec.Type);
-                var verdict = detector.Detector switch
+                Verdict? verdict;
+                if (detector.Detector is NearDuplicateDetector near)
                 {
-                    NearDuplicateDetector near => await NearDuplicateAsync(query, near, detector, input, content, extraction.Window, cancellationToken).ConfigureAwait(false),
-                    DistanceDistributionDetector prada when row.Length > 0 => await DistanceAsync(key, prada, detector, input, row, extraction.Window, cancellationToken).ConfigureAwait(false),
-                    QueryCoverageDetector coverage when row.Length > 0 => await CoverageAsync(key, coverage, detector, row, novelty, query.Time, extraction.Window, cancellationToken).ConfigureAwait(false),
-                    _ => null,
-                };
+                    (verdict, var best) = await NearDuplicateAsync(query, near, detector, input, batch, content, extraction.Window, cancellationToken).ConfigureAwait(false);
+                    if (ReferenceEquals(verdict, RepeatVerdict))
+                    {
+                        break; // an image some client already sent: nothing new for the other detectors either
+                    }
+
+                    // Novelty is how unlike the closest earlier query this one is, whatever rank the score reads.
+                    novelty = Math.Clamp(1 - ((double)best / near.FingerprintSize), 0, 1);
+                }
+                else
+                {
+                    verdict = detector.Detector switch
+                    {
+                        DistanceDistributionDetector prada when row.Length > 0 => await DistanceAsync(key, prada, detector, input, row, extraction.Window, cancellationToken).ConfigureAwait(false),
+                        QueryCoverageDetector coverage when row.Length > 0 => await CoverageAsync(key, coverage, detector, row, novelty, query.Time, extraction.Window, cancellationToken).ConfigureAwait(false),
+                        _ => null,
+                    };
+                }
+
                 if (verdict is null)
                 {
                     continue;
-                }
-
-                if (ReferenceEquals(verdict, RepeatVerdict))
-                {
-                    break; // an image some client already sent: nothing new for the other detectors either
-                }
-
-                if (detector.Detector is NearDuplicateDetector nd)
-                {
-                    novelty = Math.Clamp(1 - (verdict.Score ?? 0) / nd.FingerprintSize, 0, 1);
                 }
 
                 worst[d] = Worse(worst[d], verdict, detector);
@@ -146,22 +151,28 @@ internal sealed class ExtractionObserver(
         };
     }
 
-    private async ValueTask<Verdict> NearDuplicateAsync(AnsweredQuery query, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ulong content, TimeSpan window, CancellationToken cancellationToken)
+    /// <summary>The near-duplicate verdict (its score read at the detector's rank of match) and the hashes shared with
+    /// the closest earlier query, which the novelty of the others is.</summary>
+    private async ValueTask<(Verdict Verdict, int Best)> NearDuplicateAsync(AnsweredQuery query, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, Detectors.Images.ImageBatch batch, ulong content, TimeSpan window, CancellationToken cancellationToken)
     {
-        var fingerprint = detector.Fingerprint(input.Span);
+        var fingerprint = detector.Fingerprint(input.Span, batch.Channels, batch.Height, batch.Width);
         var reference = new QueryReference(query.RequestId, query.ClientId, query.Time);
         var lookup = await nearDuplicates.MatchAndAddAsync(query.Policy.Name, fingerprint, content, reference, detector.Evidence, window, cancellationToken).ConfigureAwait(false);
         if (lookup.Repeat)
         {
-            return RepeatVerdict;
+            return (RepeatVerdict, 0);
         }
 
         var match = lookup.Match;
-        return Verdict(compiled, match.SharedHashes) with
+        var score = detector.Score(match);
+        var verdict = Verdict(compiled, score) with
         {
-            Related = match.SharedHashes > 0 && compiled.Flags(match.SharedHashes) ? match.Earlier : [],
-            Measures = [new("fingerprintHashes", fingerprint.Hashes.Length)],
+            Related = score > 0 && compiled.Flags(score) ? match.Earlier : [],
+            Measures = detector.Matches == 1
+                ? [new("fingerprintHashes", fingerprint.Hashes.Length)]
+                : [new("fingerprintHashes", fingerprint.Hashes.Length), new("bestSharedHashes", match.SharedHashes), new("matchesRequired", detector.Matches)],
         };
+        return (verdict, match.SharedHashes);
     }
 
     private async ValueTask<Verdict?> DistanceAsync(ClientKey key, DistanceDistributionDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ReadOnlyMemory<float> probabilities, TimeSpan window, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace NeuralSec.RedTeam.Fingerprints;
 
 /// <summary>
 /// Whether a near-duplicate fingerprint still sees the OARS-style attacker (every query a random transform of the
-/// point it wants scored) without matching benign traffic, per <see cref="FingerprintView"/> and fingerprint
+/// point it wants scored) without matching benign traffic, per <see cref="DiagnosedView"/> and fingerprint
 /// setting: the hashes two transformed copies of one digit share (what the attacker's queries share with each other),
 /// the same for re-capture copies (the similar-but-benign camera client), and the most a natural digit shares with any
 /// other digit of the pool (what a benign client's query matches by chance). Offline, no sidecar: the fingerprint is
@@ -27,7 +27,7 @@ internal static class FingerprintDiagnosis
         var recapture = BenignTraffic.RecaptureTransform;
         var secret = System.Text.Encoding.UTF8.GetBytes($"fingerprint-diagnosis-{seed}");
         var rows = new List<FingerprintRow>();
-        foreach (var view in FingerprintView.All)
+        foreach (var view in DiagnosedView.All)
         {
             foreach (var (q, w) in Settings)
             {

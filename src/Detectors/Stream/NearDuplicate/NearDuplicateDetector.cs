@@ -43,7 +43,12 @@ public sealed class NearDuplicateDetector
 
     public int FingerprintSize => Options.FingerprintSize;
 
-    public int Evidence => Options.Evidence;
+    /// <summary>Earlier matches to ask the index for: the alert's evidence, and at least the <see cref="Matches"/> the
+    /// score needs.</summary>
+    public int Evidence => Math.Max(Options.Evidence, Options.Matches);
+
+    /// <summary>M: the score is the hashes shared with the M-th best earlier query (<see cref="Score"/>).</summary>
+    public int Matches => Options.Matches;
 
     /// <param name="o">The options; <see cref="NearDuplicateOptions.Salt"/>, when set, is the secret.</param>
     /// <param name="secret">Used when <see cref="NearDuplicateOptions.Salt"/> is null: the host's per-deployment secret. Every
@@ -52,7 +57,8 @@ public sealed class NearDuplicateDetector
     public static NearDuplicateDetector Create(NearDuplicateOptions o, ReadOnlySpan<byte> secret)
     {
         ArgumentNullException.ThrowIfNull(o);
-        if (o.Quantization is < 1 or > 255 || o.Window < 1 || o.FingerprintSize < 1 || o.Evidence < 0)
+        if (o.Quantization is < 1 or > 255 || o.Window < 1 || o.FingerprintSize < 1 || o.Evidence < 0 || o.Matches is < 1 or > NearDuplicateOptions.MaxMatches
+            || (o.View & ~FingerprintViewSteps.Aligned) != 0)
         {
             throw new ArgumentException($"nearDuplicate options out of range: {o}", nameof(o));
         }
@@ -70,8 +76,49 @@ public sealed class NearDuplicateDetector
         return new NearDuplicateDetector(o, BinaryPrimitives.ReadUInt64LittleEndian(derived), BinaryPrimitives.ReadUInt64LittleEndian(derived[8..]));
     }
 
-    /// <summary>The fingerprint of one image: pixels in [0, 1] (clamped), flattened in the model's layout.</summary>
+    /// <summary>The score of a match: the hashes shared with the <see cref="Matches"/>-th best earlier query (0 when
+    /// fewer are on record).</summary>
+    public int Score(NearDuplicateMatch match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        return match.SharedWith(Options.Matches);
+    }
+
+    /// <summary>The fingerprint of one image in canonical planes (channel after channel, row after row), pixel units:
+    /// of its <see cref="NearDuplicateOptions.View"/>.</summary>
+    public QueryFingerprint Fingerprint(ReadOnlySpan<float> unitPixels, int channels, int height, int width)
+    {
+        if (Options.View == FingerprintViewSteps.None)
+        {
+            return Fingerprint(unitPixels);
+        }
+
+        var view = ArrayPool<float>.Shared.Rent(unitPixels.Length);
+        try
+        {
+            var span = view.AsSpan(0, unitPixels.Length);
+            FingerprintView.Apply(unitPixels, channels, height, width, Options.View, span);
+            return Hash(span);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(view);
+        }
+    }
+
+    /// <summary>The fingerprint of one image's pixels in [0, 1] (clamped), flattened in the model's layout.</summary>
+    /// <exception cref="InvalidOperationException">The detector fingerprints a view, which needs the image's geometry.</exception>
     public QueryFingerprint Fingerprint(ReadOnlySpan<float> unitPixels)
+    {
+        if (Options.View != FingerprintViewSteps.None)
+        {
+            throw new InvalidOperationException($"this detector fingerprints the {Options.View} view: pass the image's channels, height and width");
+        }
+
+        return Hash(unitPixels);
+    }
+
+    private QueryFingerprint Hash(ReadOnlySpan<float> unitPixels)
     {
         var length = unitPixels.Length;
         var w = Options.Window;

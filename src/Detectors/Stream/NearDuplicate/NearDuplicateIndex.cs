@@ -161,13 +161,15 @@ public sealed class NearDuplicateIndex
             }
 
             var earlier = new QueryReference[top.Count];
+            var shares = new int[top.Count];
             var oldest = _nextSequence - _count;
             for (var k = 0; k < top.Count; k++)
             {
                 earlier[k] = EntryAt(top[k].Sequence - oldest).Query;
+                shares[k] = top[k].Shared;
             }
 
-            return new NearDuplicateMatch(best, earlier);
+            return new NearDuplicateMatch(best, earlier, shares);
         }
         finally
         {

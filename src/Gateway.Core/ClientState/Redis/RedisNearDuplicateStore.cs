@@ -159,15 +159,17 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
 
         var best = int.Parse((string)reply[0]!, CultureInfo.InvariantCulture);
         var earlier = new List<QueryReference>((reply.Length - 2) / 2);
+        var shared = new List<int>(earlier.Capacity);
         for (var i = 3; i < reply.Length; i += 2)
         {
             if (Decode((byte[]?)reply[i]) is { } reference)
             {
                 earlier.Add(reference);
+                shared.Add(int.Parse((string)reply[i - 1]!, CultureInfo.InvariantCulture));
             }
         }
 
-        return new NearDuplicateLookup(false, best == 0 ? new NearDuplicateMatch(0, []) : new NearDuplicateMatch(best, earlier));
+        return new NearDuplicateLookup(false, best == 0 ? new NearDuplicateMatch(0, []) : new NearDuplicateMatch(best, earlier, shared));
     }
 
     /// <summary>Deletes nothing: every key expires by itself, and another replica may still serve a policy this one

@@ -67,6 +67,9 @@ public sealed class RedisNearDuplicateStoreTests : IAsyncLifetime
 
         Assert.Equal(30, match.SharedHashes);
         Assert.Equal(["thirty", "twenty"], match.Earlier.Select(e => e.RequestId));
+        Assert.Equal([30, 20], match.EarlierShared); // what matches: M reads its score from
+        Assert.Equal(20, match.SharedWith(2));
+        Assert.Equal(0, match.SharedWith(3)); // only two asked for
     }
 
     [Fact]

@@ -1,0 +1,127 @@
+namespace NeuralSec.Detectors.Stream;
+
+/// <summary>
+/// The image a near-duplicate fingerprint is computed on. Blacklight hashes the pixels, so the OARS-style disguise —
+/// every query a fresh 1-pixel shift, brightness factor and noise of the point the attacker wants scored — leaves two of
+/// its queries with no window in common. The aligned view undoes that disguise first (<see cref="FingerprintViewSteps"/>):
+/// measured on MNIST (docs/stream-detectors.md, <c>neuralsec-redteam fingerprint-diagnose</c>), two transformed copies of
+/// one digit then share at least 30 of 50 hashes in most pairs while distinct digits still do not. It assumes ink on a
+/// dark background (the centre of mass weighs values above <see cref="InkFloor"/>); an image with no ink is left where it
+/// is. Stateless.
+/// </summary>
+public static class FingerprintView
+{
+    /// <summary>Values at or below this carry no ink for the centre of mass (above sensor-like noise).</summary>
+    public const float InkFloor = 0.1f;
+
+    /// <summary>Writes the view of one image — canonical planes (channel after channel, row after row), pixel units
+    /// — to <paramref name="destination"/> (same length).</summary>
+    /// <exception cref="ArgumentException">The lengths do not match the geometry.</exception>
+    public static void Apply(ReadOnlySpan<float> planes, int channels, int height, int width, FingerprintViewSteps steps, Span<float> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        var size = channels * height * width;
+        if (planes.Length != size || destination.Length != size)
+        {
+            throw new ArgumentException($"an image of {channels}×{height}×{width} values needs {size} values in and out, got {planes.Length} and {destination.Length}");
+        }
+
+        var (dx, dy) = (steps & FingerprintViewSteps.Align) != 0 ? Centring(planes, channels, height, width) : (0, 0);
+        var plane = height * width;
+        var scratch = (steps & FingerprintViewSteps.Blur) != 0 ? new float[plane] : null;
+        for (var c = 0; c < channels; c++)
+        {
+            var source = planes.Slice(c * plane, plane);
+            var target = destination.Slice(c * plane, plane);
+            Shift(source, target, height, width, dx, dy);
+            if (scratch is not null)
+            {
+                Blur(target, scratch, height, width);
+            }
+        }
+
+        if ((steps & FingerprintViewSteps.Normalise) != 0)
+        {
+            var max = 0f;
+            foreach (var v in destination)
+            {
+                max = Math.Max(max, v);
+            }
+
+            if (max > 0)
+            {
+                foreach (ref var v in destination)
+                {
+                    v /= max;
+                }
+            }
+        }
+    }
+
+    /// <summary>The whole-pixel shift that moves the ink's centre of mass (all channels together) to the centre.</summary>
+    private static (int Dx, int Dy) Centring(ReadOnlySpan<float> planes, int channels, int height, int width)
+    {
+        double mass = 0, mx = 0, my = 0;
+        var plane = height * width;
+        for (var c = 0; c < channels; c++)
+        {
+            for (var y = 0; y < height; y++)
+            {
+                for (var x = 0; x < width; x++)
+                {
+                    var v = planes[(c * plane) + (y * width) + x];
+                    if (v > InkFloor)
+                    {
+                        var ink = v - InkFloor;
+                        (mass, mx, my) = (mass + ink, mx + (ink * x), my + (ink * y));
+                    }
+                }
+            }
+        }
+
+        return mass == 0
+            ? (0, 0)
+            : ((int)Math.Round(((width - 1) / 2.0) - (mx / mass)), (int)Math.Round(((height - 1) / 2.0) - (my / mass)));
+    }
+
+    /// <summary>target[y, x] = source[y − dy, x − dx], zero outside.</summary>
+    private static void Shift(ReadOnlySpan<float> source, Span<float> target, int height, int width, int dx, int dy)
+    {
+        target.Clear();
+        var x0 = Math.Max(0, dx);
+        var x1 = Math.Min(width, width + dx);
+        if (x1 <= x0)
+        {
+            return;
+        }
+
+        for (var y = Math.Max(0, dy); y < Math.Min(height, height + dy); y++)
+        {
+            source.Slice(((y - dy) * width) + x0 - dx, x1 - x0).CopyTo(target.Slice((y * width) + x0, x1 - x0));
+        }
+    }
+
+    /// <summary>In place: the 3×3 binomial kernel (¼ ½ ¼ along each axis), zero outside.</summary>
+    private static void Blur(Span<float> image, Span<float> scratch, int height, int width)
+    {
+        for (var y = 0; y < height; y++)
+        {
+            var row = image.Slice(y * width, width);
+            for (var x = 0; x < width; x++)
+            {
+                scratch[(y * width) + x] = (0.5f * row[x]) + (x > 0 ? 0.25f * row[x - 1] : 0) + (x < width - 1 ? 0.25f * row[x + 1] : 0);
+            }
+        }
+
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var i = (y * width) + x;
+                image[i] = (0.5f * scratch[i]) + (y > 0 ? 0.25f * scratch[i - width] : 0) + (y < height - 1 ? 0.25f * scratch[i + width] : 0);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using Grpc.Core;
+using NeuralSec.Gateway.Identity;
+using NeuralSec.Gateway.Tests.Infrastructure;
+
+namespace NeuralSec.Gateway.Tests.QueryStream;
+
+/// <summary>
+/// <c>nearDuplicate</c> with <c>view: aligned</c> and <c>matches: M</c> on a real sidecar over gRPC: copies of one digit
+/// that each account shifts and brightens differently (the OARS disguise, which the pixels view does not see) are
+/// near-duplicates on the aligned view, and once M of them are on record, from whichever accounts, the next one is
+/// refused; a client re-sending a picture fewer than M times, as a camera does, is answered every time.
+/// </summary>
+public sealed class AlignedNearDuplicateTests : IAsyncLifetime
+{
+    private const int Matches = 3;
+    private const int Accounts = 8;
+    private readonly PolicyFolder _policies = new();
+    private readonly string _keys = Path.GetTempFileName();
+    private GatewayServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _policies.Write("mnist.yaml", PolicyFolder.Policy("aligned", $$"""
+              models: [mnist]
+              mode: enforce
+              input:
+                image: { tensor: input, layout: NCHW, range: [0, 1] }
+              extraction:
+                window: 3600
+                cooldown: 600
+                detectors:
+                  - type: nearDuplicate
+                    threshold: 30
+                    view: aligned
+                    quantization: 80
+                    window: 10
+                    matches: {{Matches}}
+                    action: block
+            """));
+        await File.WriteAllLinesAsync(_keys, Enumerable.Range(0, Accounts).Select(i => $"acct-{i}::{ApiKeyStore.Hash($"key-{i}")}"));
+        _server = await GatewayServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["NeuralSec:Policies:Directory"] = _policies.Path,
+            ["NeuralSec:Identity:ApiKeysFile"] = _keys,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _policies.Dispose();
+        File.Delete(_keys);
+    }
+
+    [Fact]
+    public async Task Shifted_copies_from_different_accounts_are_refused_once_M_are_on_record()
+    {
+        var digit = TestDigits.Image(21);
+        for (var copy = 0; copy < Matches; copy++)
+        {
+            // A different account and a different 1-pixel shift and brightness each time: no exact repeat, no pixels match.
+            await _server.Client.ModelInferAsync(InferRequests.Raw(Disguise(digit, copy)), Key(copy)).ResponseAsync;
+        }
+
+        var refusal = await Assert.ThrowsAsync<RpcException>(() => _server.Client.ModelInferAsync(InferRequests.Raw(Disguise(digit, Matches)), Key(Matches)).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, refusal.StatusCode);
+        Assert.Equal("suspicious_activity", refusal.Trailers.GetValue("x-neuralsec-reason"));
+
+        var alert = await _server.AlertForAsync(refusal.Trailers.GetValue("x-neuralsec-request-id")!);
+        var related = alert.GetProperty("unmapped").GetProperty("neuralsec").GetProperty("detectors").EnumerateArray()
+            .Single(d => d.GetProperty("name").GetString() == "nearDuplicate").GetProperty("related").EnumerateArray()
+            .Select(r => r.GetProperty("client_id").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "acct-0", "acct-1", "acct-2" }, related); // the earlier accounts, as evidence
+    }
+
+    [Fact]
+    public async Task A_camera_re_sending_a_picture_fewer_than_M_times_is_answered()
+    {
+        for (var picture = 0; picture < 20; picture++)
+        {
+            var digit = TestDigits.Image(600 + picture);
+            for (var copy = 0; copy < Matches; copy++)
+            {
+                await _server.Client.ModelInferAsync(InferRequests.Raw(Disguise(digit, copy)), Key(Accounts - 1)).ResponseAsync;
+            }
+        }
+    }
+
+    /// <summary>Copy <paramref name="n"/>: shifted by one pixel in a direction of its own, brightness ×(0.9 + 0.05 n), clamped.</summary>
+    private static float[] Disguise(float[] digit, int n)
+    {
+        (int Dx, int Dy)[] shifts = [(1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, -1)];
+        var (dx, dy) = shifts[n % shifts.Length];
+        var gain = 0.9f + (0.05f * (n % 4));
+        var moved = new float[digit.Length];
+        for (var y = 0; y < 28; y++)
+        {
+            for (var x = 0; x < 28; x++)
+            {
+                var (sx, sy) = (x - dx, y - dy);
+                moved[(y * 28) + x] = sx is >= 0 and < 28 && sy is >= 0 and < 28 ? Math.Min(1f, digit[(sy * 28) + sx] * gain) : 0;
+            }
+        }
+
+        return moved;
+    }
+
+    private static Metadata Key(int account) => new() { { "x-api-key", $"key-{account}" } };
+}
