@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using NeuralSec.Detectors.Images;
 using NeuralSec.Detectors.Stream;
 using NeuralSec.Gateway.Alerts;
 using NeuralSec.Gateway.ClientState;
@@ -152,8 +153,8 @@ internal sealed class ExtractionObserver(
     }
 
     /// <summary>The near-duplicate verdict (its score read at the detector's rank of match) and the hashes shared with
-    /// the closest earlier query, which the novelty of the others is.</summary>
-    private async ValueTask<(Verdict Verdict, int Best)> NearDuplicateAsync(AnsweredQuery query, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, Detectors.Images.ImageBatch batch, ulong content, TimeSpan window, CancellationToken cancellationToken)
+    /// the closest earlier query, from which the other detectors' novelty is computed.</summary>
+    private async ValueTask<(Verdict Verdict, int Best)> NearDuplicateAsync(AnsweredQuery query, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ImageBatch batch, ulong content, TimeSpan window, CancellationToken cancellationToken)
     {
         var fingerprint = detector.Fingerprint(input.Span, batch.Channels, batch.Height, batch.Width);
         var reference = new QueryReference(query.RequestId, query.ClientId, query.Time);

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace NeuralSec.Detectors.Stream;
 
 /// <summary>
@@ -30,15 +32,25 @@ public static class FingerprintView
 
         var (dx, dy) = (steps & FingerprintViewSteps.Align) != 0 ? Centring(planes, channels, height, width) : (0, 0);
         var plane = height * width;
-        var scratch = (steps & FingerprintViewSteps.Blur) != 0 ? new float[plane] : null;
-        for (var c = 0; c < channels; c++)
+        var scratch = (steps & FingerprintViewSteps.Blur) != 0 ? ArrayPool<float>.Shared.Rent(plane) : null;
+        try
         {
-            var source = planes.Slice(c * plane, plane);
-            var target = destination.Slice(c * plane, plane);
-            Shift(source, target, height, width, dx, dy);
+            for (var c = 0; c < channels; c++)
+            {
+                var source = planes.Slice(c * plane, plane);
+                var target = destination.Slice(c * plane, plane);
+                Shift(source, target, height, width, dx, dy);
+                if (scratch is not null)
+                {
+                    Blur(target, scratch.AsSpan(0, plane), height, width);
+                }
+            }
+        }
+        finally
+        {
             if (scratch is not null)
             {
-                Blur(target, scratch, height, width);
+                ArrayPool<float>.Shared.Return(scratch);
             }
         }
 
