@@ -6,7 +6,8 @@ namespace NeuralSec.RedTeam.Tests;
 
 /// <summary>The measurement behind docs/stream-detectors.md's finding on transformed queries: the shipped fingerprint
 /// (salted pixel windows) does not see two OARS-style transforms of one digit as near-duplicates, a centre-of-mass
-/// aligned, blurred view does, and neither matches distinct natural digits at the shipped threshold.</summary>
+/// aligned, blurred view does, and neither matches distinct natural digits at the shipped threshold — nor copies an
+/// attacker also rotates and rescales, which centring does not undo.</summary>
 public sealed class FingerprintDiagnosisTests
 {
     [Fact]
@@ -21,6 +22,8 @@ public sealed class FingerprintDiagnosisTests
         Assert.True(robust.Attacker.Matching > 0.5, $"aligned + blurred: {robust.Attacker}");
         Assert.True(robust.Attacker.P50 > robust.Benign.P99, $"attacker {robust.Attacker} vs benign {robust.Benign}");
         Assert.All(rows, r => Assert.Equal(0, r.Benign.Matching));
+        // Where the view loses: an attacker who also rotates and rescales its copies is not undone by centring.
+        Assert.True(robust.ViewAware.Matching < 0.2, $"view-aware: {robust.ViewAware}");
         // The camera client is a near-duplicate too wherever the attacker is one: a detector on this view must count.
         Assert.True(robust.Recapture.Matching > 0.5, $"re-capture: {robust.Recapture}");
     }

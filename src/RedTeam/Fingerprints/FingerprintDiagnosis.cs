@@ -35,11 +35,13 @@ internal static class FingerprintDiagnosis
                 QueryFingerprint Print(ReadOnlySpan<float> image) => detector.Fingerprint(view.Apply(image));
                 var random = new Random(seed);
                 var attack = new int[pairs];
+                var aware = new int[pairs];
                 var camera = new int[pairs];
                 for (var i = 0; i < pairs; i++)
                 {
                     var digit = digits.Image(i % digits.Count);
                     attack[i] = Shared(Print(attacker.Apply(digit, random)), Print(attacker.Apply(digit, random)));
+                    aware[i] = Shared(Print(QueryTransform.ViewAware.Apply(digit, random)), Print(QueryTransform.ViewAware.Apply(digit, random)));
                     camera[i] = Shared(Print(recapture.Apply(digit, random)), Print(recapture.Apply(digit, random)));
                 }
 
@@ -59,7 +61,7 @@ internal static class FingerprintDiagnosis
                     benign[i] = best;
                 }
 
-                rows.Add(new FingerprintRow(view.Name, q, w, Summary.Of(attack), Summary.Of(camera), Summary.Of(benign), pool.Length));
+                rows.Add(new FingerprintRow(view.Name, q, w, Summary.Of(attack), Summary.Of(aware), Summary.Of(camera), Summary.Of(benign), pool.Length));
             }
         }
 
@@ -91,8 +93,10 @@ internal static class FingerprintDiagnosis
     }
 }
 
-/// <summary>One view and setting: shared-hash summaries of attacker copies, re-capture copies and benign best matches.</summary>
-internal sealed record FingerprintRow(string View, int Quantization, int Window, Summary Attacker, Summary Recapture, Summary Benign, int Pool);
+/// <summary>One view and setting: shared-hash summaries of attacker copies, view-aware attacker copies, re-capture copies and
+/// benign best matches.</summary>
+/// <param name="ViewAware">Copies under <see cref="QueryTransform.ViewAware"/>: also rotated and rescaled.</param>
+internal sealed record FingerprintRow(string View, int Quantization, int Window, Summary Attacker, Summary ViewAware, Summary Recapture, Summary Benign, int Pool);
 
 /// <summary>Percentiles of shared hashes, and the share at or above <see cref="FingerprintDiagnosis.Threshold"/>.</summary>
 internal sealed record Summary(int P10, int P50, int P99, int Max, double Matching)

@@ -9,12 +9,28 @@ namespace NeuralSec.RedTeam.Stream;
 /// ±<see cref="Brightness"/> and uniform noise of ±<see cref="Noise"/> per pixel — so no two queries share their
 /// salted, quantised windows, while the model's answer barely moves.
 /// </summary>
-internal sealed record QueryTransform(int MaxShift = 1, float Brightness = 0.1f, float Noise = 0.04f)
+/// <para>With <see cref="MaxDegrees"/> or <see cref="MaxScale"/> set, the transform also rotates and rescales about the
+/// centre (bilinear): the disguise of an attacker who knows the near-duplicate index fingerprints a centred view, which
+/// undoes a shift but not a rotation or a change of size.</para>
+internal sealed record QueryTransform(int MaxShift = 1, float Brightness = 0.1f, float Noise = 0.04f, float MaxDegrees = 0, float MaxScale = 0)
 {
+    /// <summary>The view-aware disguise: up to ±10° of rotation and ±10 % of size on top of the OARS-style one.</summary>
+    public static QueryTransform ViewAware { get; } = new(MaxDegrees: 10, MaxScale: 0.1f);
+
     public float[] Apply(ReadOnlySpan<float> image, Random random)
     {
         var shifted = new float[MnistSplit.Pixels];
-        Augment.Shift(image, shifted, random.Next(-MaxShift, MaxShift + 1), random.Next(-MaxShift, MaxShift + 1));
+        if (MaxDegrees > 0 || MaxScale > 0)
+        {
+            var degrees = MaxDegrees * ((2 * random.NextSingle()) - 1);
+            var scale = 1 + (MaxScale * ((2 * random.NextSingle()) - 1));
+            Augment.Affine(image, shifted, degrees, scale, random.Next(-MaxShift, MaxShift + 1), random.Next(-MaxShift, MaxShift + 1));
+        }
+        else
+        {
+            Augment.Shift(image, shifted, random.Next(-MaxShift, MaxShift + 1), random.Next(-MaxShift, MaxShift + 1));
+        }
+
         var gain = 1f + (Brightness * ((2 * random.NextSingle()) - 1));
         for (var p = 0; p < shifted.Length; p++)
         {

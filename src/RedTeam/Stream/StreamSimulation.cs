@@ -110,6 +110,10 @@ internal sealed class StreamSimulation
             attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling (OARS-style, {ResamplingSimbaAttack.Samples} transforms per candidate, {k} accounts)", $"resampling{k}", k, _settings.ResamplingBudget, new QueryTransform()).ConfigureAwait(false));
         }
 
+        // The attacker who knows the index fingerprints a centred view: rotations and rescaling, which centring does not undo.
+        var most = _settings.AdaptiveAccounts.Max();
+        attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, view-aware (±10° rotation, ±10 % scale too, {most} accounts)", $"resampling-aware{most}", most, _settings.ResamplingBudget, QueryTransform.ViewAware).ConfigureAwait(false));
+
         var sweep = new List<CoverageSweepResult>();
         foreach (var budget in _settings.CoverageBudgets)
         {
@@ -374,7 +378,7 @@ internal sealed class StreamSimulation
                 "boundary" => $"labels only; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "hopskipjump" => $"labels only; {HopSkipJumpAttack.InitialProbes}·√t boundary probes per iteration t; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "simba" => "margin from the hardened answer (rounded top score vs the top-K floor); success = a wrong label answered",
-                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform (±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped; success = a wrong label answered to any query",
+                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform (±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise{(name.Contains("aware", StringComparison.Ordinal) ? ", and a rotation of up to ±10° and a rescaling of up to ±10 % about the centre" : string.Empty)}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped; success = a wrong label answered to any query",
                 _ => "every query a random transform (±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise); accounts round-robin, a flagged account dropped; success = a wrong label answered",
             },
         };
