@@ -40,9 +40,9 @@ internal static class FingerprintDiagnosis
                 for (var i = 0; i < pairs; i++)
                 {
                     var digit = digits.Image(i % digits.Count);
-                    attack[i] = Shared(Print(attacker.Apply(digit, random)), Print(attacker.Apply(digit, random)));
-                    aware[i] = Shared(Print(QueryTransform.ViewAware.Apply(digit, random)), Print(QueryTransform.ViewAware.Apply(digit, random)));
-                    camera[i] = Shared(Print(recapture.Apply(digit, random)), Print(recapture.Apply(digit, random)));
+                    attack[i] = Print(attacker.Apply(digit, random)).Shared(Print(attacker.Apply(digit, random)));
+                    aware[i] = Print(QueryTransform.ViewAware.Apply(digit, random)).Shared(Print(QueryTransform.ViewAware.Apply(digit, random)));
+                    camera[i] = Print(recapture.Apply(digit, random)).Shared(Print(recapture.Apply(digit, random)));
                 }
 
                 var pool = Enumerable.Range(0, digits.Count).Select(i => Print(digits.Image(i))).ToArray();
@@ -54,7 +54,7 @@ internal static class FingerprintDiagnosis
                     {
                         if (j != i)
                         {
-                            best = Math.Max(best, Shared(pool[i], pool[j]));
+                            best = Math.Max(best, pool[i].Shared(pool[j]));
                         }
                     }
 
@@ -66,30 +66,6 @@ internal static class FingerprintDiagnosis
         }
 
         return rows;
-    }
-
-    private static int Shared(QueryFingerprint a, QueryFingerprint b)
-    {
-        var x = a.Hashes.Span;
-        var y = b.Hashes.Span;
-        var (i, j, shared) = (0, 0, 0);
-        while (i < x.Length && j < y.Length)
-        {
-            if (x[i] == y[j])
-            {
-                (i, j, shared) = (i + 1, j + 1, shared + 1);
-            }
-            else if (x[i] < y[j])
-            {
-                i++;
-            }
-            else
-            {
-                j++;
-            }
-        }
-
-        return shared;
     }
 }
 

@@ -54,7 +54,7 @@ public sealed class RandomTransformTests
     {
         var plane = new float[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 
-        RandomShiftPreprocessor.Shift(plane, 3, 3, dy: 1, dx: -1, pad: 0);
+        PlaneShift.Apply(plane, 3, 3, dy: 1, dx: -1, pad: 0);
 
         // output(y, x) = input(y − 1, x + 1).
         Assert.Equal([0f, 0, 0, 2, 3, 0, 5, 6, 0], plane);

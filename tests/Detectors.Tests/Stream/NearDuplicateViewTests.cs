@@ -34,8 +34,8 @@ public sealed class NearDuplicateViewTests
         var pixels = NearDuplicateMeasurement.Detector(new NearDuplicateOptions());
         var aligned = NearDuplicateMeasurement.Detector(Aligned);
 
-        Assert.True(Shared(pixels.Fingerprint(digit, 1, 28, 28), pixels.Fingerprint(moved, 1, 28, 28)) < 10);
-        Assert.Equal(50, Shared(aligned.Fingerprint(digit, 1, 28, 28), aligned.Fingerprint(moved, 1, 28, 28)));
+        Assert.True(pixels.Fingerprint(digit, 1, 28, 28).Shared(pixels.Fingerprint(moved, 1, 28, 28)) < 10);
+        Assert.Equal(50, aligned.Fingerprint(digit, 1, 28, 28).Shared(aligned.Fingerprint(moved, 1, 28, 28)));
         // The pixels view needs no geometry; a view does.
         Assert.Equal(pixels.Fingerprint(digit).Hashes.ToArray(), pixels.Fingerprint(digit, 1, 28, 28).Hashes.ToArray());
         Assert.Throws<InvalidOperationException>(() => aligned.Fingerprint(digit));
@@ -103,8 +103,6 @@ public sealed class NearDuplicateViewTests
 
         return moved;
     }
-
-    private static int Shared(QueryFingerprint a, QueryFingerprint b) => a.Hashes.ToArray().Intersect(b.Hashes.ToArray()).Count();
 
     private static QueryReference Query(string id) => new(id, "client", DateTimeOffset.UnixEpoch);
 }

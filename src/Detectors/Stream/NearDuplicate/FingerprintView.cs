@@ -1,4 +1,5 @@
 using System.Buffers;
+using NeuralSec.Detectors.Images;
 
 namespace NeuralSec.Detectors.Stream;
 
@@ -39,7 +40,8 @@ public static class FingerprintView
             {
                 var source = planes.Slice(c * plane, plane);
                 var target = destination.Slice(c * plane, plane);
-                Shift(source, target, height, width, dx, dy);
+                source.CopyTo(target);
+                PlaneShift.Apply(target, height, width, dy, dx, pad: 0);
                 if (scratch is not null)
                 {
                     Blur(target, scratch.AsSpan(0, plane), height, width);
@@ -96,23 +98,6 @@ public static class FingerprintView
         return mass == 0
             ? (0, 0)
             : ((int)Math.Round(((width - 1) / 2.0) - (mx / mass)), (int)Math.Round(((height - 1) / 2.0) - (my / mass)));
-    }
-
-    /// <summary>target[y, x] = source[y − dy, x − dx], zero outside.</summary>
-    private static void Shift(ReadOnlySpan<float> source, Span<float> target, int height, int width, int dx, int dy)
-    {
-        target.Clear();
-        var x0 = Math.Max(0, dx);
-        var x1 = Math.Min(width, width + dx);
-        if (x1 <= x0)
-        {
-            return;
-        }
-
-        for (var y = Math.Max(0, dy); y < Math.Min(height, height + dy); y++)
-        {
-            source.Slice(((y - dy) * width) + x0 - dx, x1 - x0).CopyTo(target.Slice((y * width) + x0, x1 - x0));
-        }
     }
 
     /// <summary>In place: the 3×3 binomial kernel (¼ ½ ¼ along each axis), zero outside.</summary>

@@ -30,6 +30,32 @@ public sealed class QueryFingerprint
     /// <summary>Takes ownership of hashes already distinct and ascending.</summary>
     internal static QueryFingerprint FromSortedDistinct(ulong[] hashes) => new(hashes);
 
+    /// <summary>How many hashes this fingerprint shares with <paramref name="other"/> (what the index counts as a
+    /// match's score), by a merge of the two ascending lists.</summary>
+    public int Shared(QueryFingerprint other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var (x, y) = (_hashes, other._hashes);
+        var (i, j, shared) = (0, 0, 0);
+        while (i < x.Length && j < y.Length)
+        {
+            if (x[i] == y[j])
+            {
+                (i, j, shared) = (i + 1, j + 1, shared + 1);
+            }
+            else if (x[i] < y[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return shared;
+    }
+
     internal ReadOnlySpan<ulong> Span => _hashes;
 
     internal int Count => _hashes.Length;
