@@ -99,6 +99,31 @@ public static class Values
         }
     }
 
+    /// <summary>The integers of a list option's text — <c>none</c> for an empty list, else values in
+    /// [<paramref name="min"/>, <paramref name="max"/>] separated by commas (<paramref name="distinct"/>: no value twice)
+    /// — or null when the text is not such a list; the option's parser words the error.</summary>
+    public static int[]? IntegerList(string text, int min, int max, bool distinct = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text == "none")
+        {
+            return [];
+        }
+
+        var values = new List<int>();
+        foreach (var part in text.Split(','))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max || (distinct && values.Contains(value)))
+            {
+                return null;
+            }
+
+            values.Add(value);
+        }
+
+        return [.. values];
+    }
+
     /// <summary>"a or b" / "one of a, b, c".</summary>
     public static string Alternatives(IReadOnlyList<string> values) => values.Count == 2
         ? $"{values[0]} or {values[1]}"

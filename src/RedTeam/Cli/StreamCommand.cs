@@ -77,26 +77,7 @@ internal static class StreamCommand
     }
 
     /// <summary>The budgets of <paramref name="text"/>, or null when it is not a valid list.</summary>
-    private static int[]? ParseBudgets(string text)
-    {
-        if (text == "none")
-        {
-            return [];
-        }
-
-        var values = new List<int>();
-        foreach (var part in text.Split(','))
-        {
-            if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value is < 1 or > 1_000_000 || values.Contains(value))
-            {
-                return null;
-            }
-
-            values.Add(value);
-        }
-
-        return [.. values];
-    }
+    private static int[]? ParseBudgets(string text) => Values.IntegerList(text, 1, 1_000_000, distinct: true);
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 

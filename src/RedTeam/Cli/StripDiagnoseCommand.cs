@@ -66,24 +66,5 @@ internal static class StripDiagnoseCommand
     }
 
     /// <summary>The overlay counts of <paramref name="text"/>, or null when it is not a valid list.</summary>
-    private static int[]? ParseSweep(string text)
-    {
-        if (text == "none")
-        {
-            return [];
-        }
-
-        var values = new List<int>();
-        foreach (var part in text.Split(','))
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 1000)
-            {
-                return null;
-            }
-
-            values.Add(n);
-        }
-
-        return values.ToArray();
-    }
+    private static int[]? ParseSweep(string text) => Values.IntegerList(text, 1, 1000);
 }

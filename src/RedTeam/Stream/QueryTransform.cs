@@ -17,6 +17,17 @@ internal sealed record QueryTransform(int MaxShift = 1, float Brightness = 0.1f,
     /// <summary>The view-aware disguise: up to ±10° of rotation and ±10 % of size on top of the OARS-style one.</summary>
     public static QueryTransform ViewAware { get; } = new(MaxDegrees: 10, MaxScale: 0.1f);
 
+    /// <summary>What the transform does, for a report: "±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise", and the
+    /// rotation and rescaling when set.</summary>
+    public string Describe()
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var text = string.Create(c, $"±{MaxShift} px shift, ×[{1 - Brightness:0.0##}, {1 + Brightness:0.0##}] brightness, ±{Noise:0.0##} uniform noise");
+        return MaxDegrees > 0 || MaxScale > 0
+            ? text + string.Create(c, $", and a rotation of up to ±{MaxDegrees:0.#}° and a rescaling of up to ±{MaxScale * 100:0.#} % about the centre")
+            : text;
+    }
+
     public float[] Apply(ReadOnlySpan<float> image, Random random)
     {
         var shifted = new float[MnistSplit.Pixels];

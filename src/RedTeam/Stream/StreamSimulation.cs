@@ -151,16 +151,6 @@ internal sealed class StreamSimulation
 
         var (log, alerts) = await PhaseAsync($"benign: {plan.Count} clients, {plan.Sum(c => c.Digits.Length):N0} queries", SimulationPolicies.Hardened, accounts,
             (oracle, log) => BenignTraffic.RunAsync(plan, _data.Test, oracle, log, _clock, ParallelBenignClients, _settings.Seed)).ConfigureAwait(false);
-        var (results, accuracy) = SummarizeBenign(plan, log, alerts, SimulationPolicies.Hardened + " (benign population)");
-        var flagged = results.Count(r => r.StreamFlagged && r.Profile != BenignTraffic.Recapture);
-        _progress.Step($"benign clients flagged by a stream detector: {flagged} of {results.Count(r => r.Profile != BenignTraffic.Recapture)}; re-capture clients flagged: {results.Count(r => r.StreamFlagged && r.Profile == BenignTraffic.Recapture)}");
-        return (results, accuracy);
-    }
-
-    /// <summary>Each benign client's result, and the top-1 accuracy of the answers the population (re-capture clients
-    /// apart) got.</summary>
-    private (IReadOnlyList<BenignClientResult> Clients, AccuracyResult Accuracy) SummarizeBenign(IReadOnlyList<BenignClient> plan, QueryLog log, AlertLog alerts, string output)
-    {
         var results = new List<BenignClientResult>();
         var (answered, correct, digits) = (0, 0, 0);
         foreach (var client in plan)
@@ -184,7 +174,9 @@ internal sealed class StreamSimulation
             }
         }
 
-        return (results, new AccuracyResult(output, digits, answered, answered == 0 ? double.NaN : (double)correct / answered));
+        var flagged = results.Count(r => r.StreamFlagged && r.Profile != BenignTraffic.Recapture);
+        _progress.Step($"benign clients flagged by a stream detector: {flagged} of {results.Count(r => r.Profile != BenignTraffic.Recapture)}; re-capture clients flagged: {results.Count(r => r.StreamFlagged && r.Profile == BenignTraffic.Recapture)}");
+        return (results, new AccuracyResult(SimulationPolicies.Hardened + " (benign population)", digits, answered, answered == 0 ? double.NaN : (double)correct / answered));
     }
 
     /// <summary>One point of the queryCoverage trade-off: on a sidecar whose budget is <paramref name="budget"/>, the
@@ -378,8 +370,8 @@ internal sealed class StreamSimulation
                 "boundary" => $"labels only; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "hopskipjump" => $"labels only; {HopSkipJumpAttack.InitialProbes}·√t boundary probes per iteration t; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "simba" => "margin from the hardened answer (rounded top score vs the top-K floor); success = a wrong label answered",
-                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform (±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise{(name.Contains("aware", StringComparison.Ordinal) ? ", and a rotation of up to ±10° and a rescaling of up to ±10 % about the centre" : string.Empty)}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped; success = a wrong label answered to any query",
-                _ => "every query a random transform (±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise); accounts round-robin, a flagged account dropped; success = a wrong label answered",
+                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform ({transform!.Describe()}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped; success = a wrong label answered to any query",
+                _ => $"every query a random transform ({transform!.Describe()}); accounts round-robin, a flagged account dropped; success = a wrong label answered",
             },
         };
     }
