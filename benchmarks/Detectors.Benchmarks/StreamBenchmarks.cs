@@ -4,8 +4,8 @@ using NeuralSec.Detectors.Stream;
 
 namespace NeuralSec.Detectors.Benchmarks;
 
-/// <summary>The query-stream detectors' per-query cost, on the hot path after the model answered: a Blacklight fingerprint,
-/// a match-and-add against an index holding 10,000 entries, a PRADA observation on a warm state (sets full), and a
+/// <summary>The query-stream detectors' per-query cost, on the hot path after the model answered: a Blacklight fingerprint
+/// (on the pixels, the aligned and the upright view), a match-and-add against an index holding 10,000 entries, a PRADA observation on a warm state (sets full), and a
 /// coverage observation.</summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
 [MemoryDiagnoser]
@@ -15,6 +15,7 @@ public class StreamBenchmarks
     private float[][] _variants = [];
     private NearDuplicateDetector _nearDuplicate = null!;
     private NearDuplicateDetector _aligned = null!;
+    private NearDuplicateDetector _upright = null!;
     private (int Channels, int Height, int Width) _geometry;
     private NearDuplicateIndex _index = null!;
     private QueryFingerprint _fingerprint = null!;
@@ -37,8 +38,10 @@ public class StreamBenchmarks
         var random = new Random(2);
         _variants = Enumerable.Range(0, 64).Select(_ => _image.Select(v => Math.Clamp(v + (float)((random.NextDouble() - 0.5) * 0.4), 0, 1)).ToArray()).ToArray();
         _nearDuplicate = NearDuplicateDetector.Create(new NearDuplicateOptions(), "benchmark"u8);
-        // The shipped setting: the aligned view (centred, blurred, normalised), q 80, w 10.
+        // The aligned view (centred, blurred, normalised), q 80, w 10; and the shipped setting, the upright view (also turned
+        // and scaled by the ink's moments, bilinear).
         _aligned = NearDuplicateDetector.Create(new NearDuplicateOptions(Quantization: 80, Window: 10, View: FingerprintViewSteps.Aligned, Matches: 10), "benchmark"u8);
+        _upright = NearDuplicateDetector.Create(new NearDuplicateOptions(Quantization: 80, Window: 10, View: FingerprintViewSteps.UprightView, Matches: 10), "benchmark"u8);
         _index = new NearDuplicateIndex(10_000, TimeSpan.FromDays(1), new FakeTimeProvider());
         for (var i = 0; i < 10_000; i++)
         {
@@ -62,6 +65,9 @@ public class StreamBenchmarks
 
     [Benchmark]
     public QueryFingerprint AlignedFingerprint() => _aligned.Fingerprint(_image, _geometry.Channels, _geometry.Height, _geometry.Width);
+
+    [Benchmark]
+    public QueryFingerprint UprightFingerprint() => _upright.Fingerprint(_image, _geometry.Channels, _geometry.Height, _geometry.Width);
 
     [Benchmark]
     public NearDuplicateMatch MatchAndAdd() => _index.MatchAndAdd(_fingerprint, new QueryReference("r", "c", DateTimeOffset.UnixEpoch), 5);

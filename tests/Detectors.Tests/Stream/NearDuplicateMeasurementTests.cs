@@ -11,6 +11,9 @@ public sealed class StreamMeasurementTests(ITestOutputHelper output)
     public void NearDuplicate_Table_IsTheOneInTheDocs() => Check(NearDuplicateMeasurement.Table());
 
     [Fact]
+    public void NearDuplicateViews_Table_IsTheOneInTheDocs() => Check(NearDuplicateViewMeasurement.Table());
+
+    [Fact]
     public void DistanceDistribution_Table_IsTheOneInTheDocs() => Check(DistanceDistributionMeasurement.Table());
 
     [Fact]

@@ -18,4 +18,15 @@ public enum FingerprintViewSteps
 
     /// <summary>All three (policy <c>view: aligned</c>).</summary>
     Aligned = Align | Blur | Normalise,
+
+    /// <summary>Resample about the ink's centre of mass so that its principal axis is vertical (within
+    /// <see cref="FingerprintView.MaxTilt"/>) and its spread is a standard size: undoes a small rotation and rescaling
+    /// as well as the translation (it takes the place of <see cref="Align"/>).</summary>
+    Upright = 8,
+
+    /// <summary>Upright, blurred and normalised (policy <c>view: upright</c>).</summary>
+    UprightView = Upright | Blur | Normalise,
+
+    /// <summary>Every step there is.</summary>
+    All = Align | Blur | Normalise | Upright,
 }

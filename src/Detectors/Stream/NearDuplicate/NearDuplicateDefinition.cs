@@ -18,9 +18,9 @@ internal static class NearDuplicateDefinition
             new OptionDefinition("fingerprintSize", OptionKind.Integer, "S: window hashes kept per query (the numerically smallest).") { Minimum = 1, Maximum = 1000, Default = 50L },
             new OptionDefinition("salt", OptionKind.String, "Secret the salt array and hash key derive from; left out, the gateway's per-deployment secret is used. Keep it out of version control: an attacker who knows it can craft queries whose fingerprints differ."),
             new OptionDefinition("evidence", OptionKind.Integer, "Earlier matching queries named in an alert.") { Minimum = 0, Maximum = 100, Default = 5L },
-            new OptionDefinition("view", OptionKind.Enum, "What is fingerprinted. pixels: the image as sent (Blacklight). aligned: shifted so the ink's centre of mass is at the centre, blurred 3×3 and divided by its brightest value — undoes the 1-pixel shift, noise and brightness an adaptive attacker (OARS) disguises each query with, so its queries match again; a camera re-sending a picture matches too, so use it with matches > 1. Assumes ink on a dark background.")
+            new OptionDefinition("view", OptionKind.Enum, "What is fingerprinted. pixels: the image as sent (Blacklight). aligned: shifted so the ink's centre of mass is at the centre, blurred 3×3 and divided by its brightest value — undoes the 1-pixel shift, noise and brightness an adaptive attacker (OARS) disguises each query with, so its queries match again; a camera re-sending a picture matches too, so use it with matches > 1. upright: as aligned, but resampled so that the ink's principal axis is vertical (turns of up to 60°) and its spread a standard size — also undoes the small rotation and rescaling an attacker who knows the aligned view adds. Assumes ink on a dark background.")
             {
-                AllowedValues = ["pixels", "aligned"],
+                AllowedValues = ["pixels", "aligned", "upright"],
                 Default = "pixels",
             },
             new OptionDefinition("matches", OptionKind.Integer, "M: the score is the hashes shared with the M-th best earlier query, so M near-duplicates must be on record before a query flags. 1: Blacklight (one match). A camera client re-sends a picture two or three times, an attack hundreds.") { Minimum = 1, Maximum = NearDuplicateOptions.MaxMatches, Default = 1L },
@@ -38,7 +38,7 @@ internal static class NearDuplicateDefinition
             (int)reader.Integer("fingerprintSize"),
             reader.String("salt"),
             (int)reader.Integer("evidence"),
-            reader.String("view") == "aligned" ? FingerprintViewSteps.Aligned : FingerprintViewSteps.None,
+            ViewOf(reader.String("view")),
             (int)reader.Integer("matches"));
         if (options.Salt is null && resources.DeploymentSecret.IsEmpty)
         {
@@ -48,6 +48,13 @@ internal static class NearDuplicateDefinition
         reader.ThrowIfInvalid();
         return NearDuplicateDetector.Create(options, resources.DeploymentSecret.Span);
     }
+
+    private static FingerprintViewSteps ViewOf(string? view) => view switch
+    {
+        "aligned" => FingerprintViewSteps.Aligned,
+        "upright" => FingerprintViewSteps.UprightView,
+        _ => FingerprintViewSteps.None,
+    };
 
     internal static byte[] SecretOf(NearDuplicateOptions options, ReadOnlySpan<byte> secret) =>
         options.Salt is { } salt ? Encoding.UTF8.GetBytes(salt) : secret.ToArray();

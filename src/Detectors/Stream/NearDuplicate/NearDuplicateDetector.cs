@@ -58,7 +58,7 @@ public sealed class NearDuplicateDetector
     {
         ArgumentNullException.ThrowIfNull(o);
         if (o.Quantization is < 1 or > 255 || o.Window < 1 || o.FingerprintSize < 1 || o.Evidence < 0 || o.Matches is < 1 or > NearDuplicateOptions.MaxMatches
-            || (o.View & ~FingerprintViewSteps.Aligned) != 0)
+            || (o.View & ~FingerprintViewSteps.All) != 0)
         {
             throw new ArgumentException($"nearDuplicate options out of range: {o}", nameof(o));
         }

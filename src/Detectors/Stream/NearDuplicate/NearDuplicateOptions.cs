@@ -8,7 +8,8 @@ namespace NeuralSec.Detectors.Stream;
 /// <param name="Salt">The secret the salt array and the hash key derive from; null: the host's per-deployment secret.</param>
 /// <param name="Evidence">How many earlier matching queries a match reports.</param>
 /// <param name="View">What is fingerprinted: the pixels (Blacklight) or <see cref="FingerprintViewSteps.Aligned"/>, which
-/// undoes the shift, noise and brightness an adaptive attacker disguises its queries with.</param>
+/// undoes the shift, noise and brightness an adaptive attacker disguises its queries with, or
+/// <see cref="FingerprintViewSteps.UprightView"/>, which also undoes a small rotation and rescaling.</param>
 /// <param name="Matches">M: the score is the hashes shared with the M-th best earlier query, so M near-duplicates must be
 /// on record before a query flags (1: Blacklight's one match). A camera re-sends a picture two or three times; an attack
 /// sends hundreds.</param>
