@@ -7,7 +7,8 @@ namespace NeuralSec.RedTeam.Tests;
 /// <summary>The measurement behind docs/stream-detectors.md's finding on transformed queries: the shipped fingerprint
 /// (salted pixel windows) does not see two OARS-style transforms of one digit as near-duplicates, a centre-of-mass
 /// aligned, blurred view does, and neither matches distinct natural digits at the shipped threshold — nor copies an
-/// attacker also rotates and rescales, which centring does not undo.</summary>
+/// attacker also rotates and rescales, which centring does not undo but the upright view does; a shear undoes that in
+/// turn.</summary>
 public sealed class FingerprintDiagnosisTests
 {
     [Fact]
@@ -17,13 +18,18 @@ public sealed class FingerprintDiagnosisTests
         var rows = FingerprintDiagnosis.Run(digits, pairs: 150, seed: 1);
 
         var shipped = rows.Single(r => r.View == DiagnosedView.All[0].Name && r.Quantization == 50 && r.Window == 20);
-        var robust = rows.Single(r => r.View == DiagnosedView.All[^1].Name && r.Quantization == 80 && r.Window == 10);
+        var robust = rows.Single(r => r.View == "aligned + blurred (view: aligned)" && r.Quantization == 80 && r.Window == 10);
+        var upright = rows.Single(r => r.View == "upright + blurred (view: upright)" && r.Quantization == 80 && r.Window == 10);
         Assert.True(shipped.Attacker.Matching < 0.05, $"pixels: {shipped.Attacker}");
         Assert.True(robust.Attacker.Matching > 0.5, $"aligned + blurred: {robust.Attacker}");
         Assert.True(robust.Attacker.P50 > robust.Benign.P99, $"attacker {robust.Attacker} vs benign {robust.Benign}");
         Assert.All(rows, r => Assert.Equal(0, r.Benign.Matching));
         // Where the view loses: an attacker who also rotates and rescales its copies is not undone by centring.
         Assert.True(robust.ViewAware.Matching < 0.2, $"view-aware: {robust.ViewAware}");
+        // The upright view sees it again (a third or more of its pairs), and loses to an attacker who also shears.
+        Assert.True(upright.ViewAware.Matching > 2 * robust.ViewAware.Matching + 0.2, $"upright, view-aware: {upright.ViewAware}");
+        Assert.True(upright.Attacker.Matching > 0.5, $"upright: {upright.Attacker}");
+        Assert.True(upright.UprightAware.Matching < upright.ViewAware.Matching / 2, $"upright-aware {upright.UprightAware} vs view-aware {upright.ViewAware}");
         // The camera client is a near-duplicate too wherever the attacker is one: a detector on this view must count.
         Assert.True(robust.Recapture.Matching > 0.5, $"re-capture: {robust.Recapture}");
     }

@@ -25,8 +25,10 @@ internal static class Augment
     /// <summary>
     /// Rotation by <paramref name="degrees"/>, isotropic <paramref name="scale"/> and translation about the image centre,
     /// bilinear sampling. With only 8,000 training digits this is what lifts test accuracy past 98%.
+    /// <paramref name="shear"/> (0: none) also slants the image: each row moves sideways by shear pixels per row it lies
+    /// from the centre.
     /// </summary>
-    public static void Affine(ReadOnlySpan<float> src, Span<float> dst, float degrees, float scale, float dx, float dy)
+    public static void Affine(ReadOnlySpan<float> src, Span<float> dst, float degrees, float scale, float dx, float dy, float shear = 0)
     {
         var rad = degrees * MathF.PI / 180f;
         var (sin, cos) = MathF.SinCos(rad);
@@ -36,8 +38,8 @@ internal static class Augment
             for (var x = 0; x < Size; x++)
             {
                 // Inverse map: output pixel → source coordinate.
-                var ux = (x - C - dx) / scale;
                 var uy = (y - C - dy) / scale;
+                var ux = ((x - C - dx) / scale) + (shear * uy);
                 var sx = cos * ux + sin * uy + C;
                 var sy = -sin * ux + cos * uy + C;
                 dst[y * Size + x] = Bilinear(src, sx, sy);

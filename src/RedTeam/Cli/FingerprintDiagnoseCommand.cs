@@ -17,7 +17,7 @@ internal static class FingerprintDiagnoseCommand
         var pairs = Values.Integer("--pairs", "copy pairs per column and benign digits matched against the pool", 500, 20, 10_000);
         var pool = Values.Integer("--pool", "natural test digits in the benign pool", 2_000, 100, 10_000);
         var data = RedTeamCli.DataOption();
-        var command = new Command("fingerprint-diagnose", "Measure whether near-duplicate fingerprints (pixels, blurred, centre-of-mass aligned) still match an attacker that transforms every query, and how often benign digits match by chance; write a markdown table")
+        var command = new Command("fingerprint-diagnose", "Measure whether near-duplicate fingerprints (pixels, blurred, centre-of-mass aligned, upright) still match an attacker that transforms every query, and how often benign digits match by chance; write a markdown table")
         {
             output, seed, pairs, pool, data,
         };

@@ -15,6 +15,7 @@ internal sealed record DiagnosedView(string Name, FingerprintViewSteps Steps)
         new("blurred", FingerprintViewSteps.Blur | FingerprintViewSteps.Normalise),
         new("aligned, not blurred", FingerprintViewSteps.Align | FingerprintViewSteps.Normalise),
         new("aligned + blurred (view: aligned)", FingerprintViewSteps.Aligned),
+        new("upright + blurred (view: upright)", FingerprintViewSteps.UprightView),
     ];
 
     public float[] Apply(ReadOnlySpan<float> digit)

@@ -14,7 +14,7 @@ namespace NeuralSec.RedTeam.Fingerprints;
 /// </summary>
 internal static class FingerprintDiagnosis
 {
-    /// <summary>The shipped policy's threshold: a match is this many shared hashes of 50.</summary>
+    /// <summary>The shipped policy's threshold: a match is more than this many shared hashes of 50.</summary>
     public const int Threshold = 30;
 
     /// <summary>The fingerprint settings tried: the shipped one (q 50, w 20) and finer ones.</summary>
@@ -37,12 +37,14 @@ internal static class FingerprintDiagnosis
                 var attack = new int[pairs];
                 var aware = new int[pairs];
                 var camera = new int[pairs];
+                var shorn = new int[pairs];
                 for (var i = 0; i < pairs; i++)
                 {
                     var digit = digits.Image(i % digits.Count);
                     attack[i] = Print(attacker.Apply(digit, random)).Shared(Print(attacker.Apply(digit, random)));
                     aware[i] = Print(QueryTransform.ViewAware.Apply(digit, random)).Shared(Print(QueryTransform.ViewAware.Apply(digit, random)));
                     camera[i] = Print(recapture.Apply(digit, random)).Shared(Print(recapture.Apply(digit, random)));
+                    shorn[i] = Print(QueryTransform.UprightAware.Apply(digit, random)).Shared(Print(QueryTransform.UprightAware.Apply(digit, random)));
                 }
 
                 var pool = Enumerable.Range(0, digits.Count).Select(i => Print(digits.Image(i))).ToArray();
@@ -61,7 +63,7 @@ internal static class FingerprintDiagnosis
                     benign[i] = best;
                 }
 
-                rows.Add(new FingerprintRow(view.Name, q, w, Summary.Of(attack), Summary.Of(aware), Summary.Of(camera), Summary.Of(benign), pool.Length));
+                rows.Add(new FingerprintRow(view.Name, q, w, Summary.Of(attack), Summary.Of(aware), Summary.Of(shorn), Summary.Of(camera), Summary.Of(benign), pool.Length));
             }
         }
 
@@ -69,18 +71,20 @@ internal static class FingerprintDiagnosis
     }
 }
 
-/// <summary>One view and setting: shared-hash summaries of attacker copies, view-aware attacker copies, re-capture copies and
-/// benign best matches.</summary>
+/// <summary>One view and setting: shared-hash summaries of attacker copies, view-aware attacker copies, upright-aware
+/// attacker copies, re-capture copies and benign best matches.</summary>
 /// <param name="ViewAware">Copies under <see cref="QueryTransform.ViewAware"/>: also rotated and rescaled.</param>
-internal sealed record FingerprintRow(string View, int Quantization, int Window, Summary Attacker, Summary ViewAware, Summary Recapture, Summary Benign, int Pool);
+/// <param name="UprightAware">Copies under <see cref="QueryTransform.UprightAware"/>: also shorn.</param>
+internal sealed record FingerprintRow(string View, int Quantization, int Window, Summary Attacker, Summary ViewAware, Summary UprightAware, Summary Recapture, Summary Benign, int Pool);
 
-/// <summary>Percentiles of shared hashes, and the share at or above <see cref="FingerprintDiagnosis.Threshold"/>.</summary>
+/// <summary>Percentiles of shared hashes, and the share above <see cref="FingerprintDiagnosis.Threshold"/> (a detector flags a
+/// score above its threshold).</summary>
 internal sealed record Summary(int P10, int P50, int P99, int Max, double Matching)
 {
     public static Summary Of(int[] values)
     {
         var sorted = values.Order().ToArray();
         int At(double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
-        return new Summary(At(0.1), At(0.5), At(0.99), sorted[^1], sorted.Count(v => v >= FingerprintDiagnosis.Threshold) / (double)sorted.Length);
+        return new Summary(At(0.1), At(0.5), At(0.99), sorted[^1], sorted.Count(v => v > FingerprintDiagnosis.Threshold) / (double)sorted.Length);
     }
 }

@@ -11,11 +11,18 @@ namespace NeuralSec.RedTeam.Stream;
 /// </summary>
 /// <para>With <see cref="MaxDegrees"/> or <see cref="MaxScale"/> set, the transform also rotates and rescales about the
 /// centre (bilinear): the disguise of an attacker who knows the near-duplicate index fingerprints a centred view, which
-/// undoes a shift but not a rotation or a change of size.</para>
-internal sealed record QueryTransform(int MaxShift = 1, float Brightness = 0.1f, float Noise = 0.04f, float MaxDegrees = 0, float MaxScale = 0)
+/// undoes a shift but not a rotation or a change of size. With <see cref="MaxShear"/> set it also slants the image: the
+/// disguise of an attacker who knows the view is also turned upright and scaled to a standard size, which undoes a
+/// rotation and a rescaling but not a shear.</para>
+internal sealed record QueryTransform(int MaxShift = 1, float Brightness = 0.1f, float Noise = 0.04f, float MaxDegrees = 0, float MaxScale = 0, float MaxShear = 0)
 {
     /// <summary>The view-aware disguise: up to ±10° of rotation and ±10 % of size on top of the OARS-style one.</summary>
     public static QueryTransform ViewAware { get; } = new(MaxDegrees: 10, MaxScale: 0.1f);
+
+    /// <summary>The disguise against the upright view: the view-aware one plus a shear of up to ±0.2 (about ±11°).</summary>
+    public static QueryTransform UprightAware { get; } = ViewAware with { MaxShear = 0.2f };
+
+    private bool IsGeometric => MaxDegrees > 0 || MaxScale > 0 || MaxShear > 0;
 
     /// <summary>What the transform does, for a report: "±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise", and the
     /// rotation and rescaling when set.</summary>
@@ -23,19 +30,24 @@ internal sealed record QueryTransform(int MaxShift = 1, float Brightness = 0.1f,
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
         var text = string.Create(c, $"±{MaxShift} px shift, ×[{1 - Brightness:0.0##}, {1 + Brightness:0.0##}] brightness, ±{Noise:0.0##} uniform noise");
-        return MaxDegrees > 0 || MaxScale > 0
-            ? text + string.Create(c, $", and a rotation of up to ±{MaxDegrees:0.#}° and a rescaling of up to ±{MaxScale * 100:0.#} % about the centre")
-            : text;
+        if (!IsGeometric)
+        {
+            return text;
+        }
+
+        text += string.Create(c, $", and a rotation of up to ±{MaxDegrees:0.#}° and a rescaling of up to ±{MaxScale * 100:0.#} % about the centre");
+        return MaxShear > 0 ? text + string.Create(c, $" and a shear of up to ±{MaxShear:0.0#}") : text;
     }
 
     public float[] Apply(ReadOnlySpan<float> image, Random random)
     {
         var shifted = new float[MnistSplit.Pixels];
-        if (MaxDegrees > 0 || MaxScale > 0)
+        if (IsGeometric)
         {
             var degrees = MaxDegrees * ((2 * random.NextSingle()) - 1);
             var scale = 1 + (MaxScale * ((2 * random.NextSingle()) - 1));
-            Augment.Affine(image, shifted, degrees, scale, random.Next(-MaxShift, MaxShift + 1), random.Next(-MaxShift, MaxShift + 1));
+            var shear = MaxShear > 0 ? MaxShear * ((2 * random.NextSingle()) - 1) : 0;
+            Augment.Affine(image, shifted, degrees, scale, random.Next(-MaxShift, MaxShift + 1), random.Next(-MaxShift, MaxShift + 1), shear);
         }
         else
         {

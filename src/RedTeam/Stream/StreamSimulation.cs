@@ -53,8 +53,8 @@ internal sealed class StreamSimulation
         var repository = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(models.PathOf(FixtureModels.Classifier))))!;
         var served = Classify.Predict(models.Get(FixtureModels.Classifier).Network, data.Test.Slice(1_000, 1_000).Images);
         var binary = settings.Neuralsec ?? await SidecarProcess.BuiltGatewayAsync(root, log).ConfigureAwait(false);
-        var work = Path.Combine(Path.GetTempPath(), $"neuralsec-stream-{Environment.ProcessId}-{settings.Seed}");
-        Directory.CreateDirectory(work);
+        // A folder of its own: two runs in one process (the tests run commands side by side) must not share one.
+        var work = Directory.CreateTempSubdirectory($"neuralsec-stream-{settings.Seed}-").FullName;
         try
         {
             var policies = settings.Policies is { } dir
@@ -114,6 +114,9 @@ internal sealed class StreamSimulation
         var most = _settings.AdaptiveAccounts.Max();
         attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, view-aware (±10° rotation, ±10 % scale too, {most} accounts)", $"resampling-aware{most}", most, _settings.ResamplingBudget, QueryTransform.ViewAware).ConfigureAwait(false));
 
+        // The attacker who knows the view is also turned upright and scaled (view: upright): a shear, which it does not undo.
+        attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, upright-aware (±0.2 shear too, {most} accounts)", $"resampling-shear{most}", most, _settings.ResamplingBudget, QueryTransform.UprightAware).ConfigureAwait(false));
+
         var sweep = new List<CoverageSweepResult>();
         foreach (var budget in _settings.CoverageBudgets)
         {
@@ -128,8 +131,8 @@ internal sealed class StreamSimulation
             Quick = _settings.Quick,
             Machine = $"{Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, CPU only; sidecar and clients share the cores",
             PolicyNote = _settings.Policies is null
-                ? "policies/mnist.yaml with its own spec.extraction (nearDuplicate on the aligned view, 10 matches of T=30 → block, distanceDistribution δ=0.96 throttle, queryCoverage 5,000/h degrade with output.misinformBelow 0.9, flaggedInputs 10 block at base rate 1%; window 24 h, cooldown 600 s); rate limit raised to 1,000/s; variants: hardened (shipped output: topK 1, 2 decimals, shipped input detectors), full (no output block), stream-only (hardened without the input detectors and flaggedInputs) and misinformed (hardened, queryCoverage's budget cut to 0.5 so every client is degraded — label-only, misinformed below 0.9 — from its first query)"
-                : $"--policies {_settings.Policies} (one variant)",
+                ? $"policies/mnist.yaml with its own spec.extraction ({SimulationPolicies.DescribeExtraction(_policies[SimulationPolicies.Hardened])}); rate limit raised to 1,000/s; variants: hardened (shipped output: topK 1, 2 decimals, shipped input detectors), full (no output block), stream-only (hardened without the input detectors and flaggedInputs) and misinformed (hardened, queryCoverage's budget cut to 0.5 so every client is degraded — label-only, misinformed below 0.9 — from its first query)"
+                : $"--policies {_settings.Policies} (one variant; spec.extraction: {SimulationPolicies.DescribeExtraction(_policies[SimulationPolicies.Hardened])})",
             WallSeconds = total.Elapsed.TotalSeconds,
             Truncated = _clock.Expired,
             Benign = benign.Clients,
