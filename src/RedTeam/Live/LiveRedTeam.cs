@@ -42,8 +42,8 @@ internal sealed class LiveRedTeam
         var data = Load(settings.Data);
         var models = new FixtureModels(settings.Models);
         var repository = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(models.PathOf(FixtureModels.Classifier))))!;
-        var work = Path.Combine(Path.GetTempPath(), $"neuralsec-attack-{Environment.ProcessId}-{settings.Seed}");
-        Directory.CreateDirectory(work);
+        // A folder of its own: two runs in one process (the tests run commands side by side) must not share one.
+        var work = Directory.CreateTempSubdirectory($"neuralsec-attack-{settings.Seed}-").FullName;
         try
         {
             var policies = Path.Combine(work, "policies");

@@ -1,4 +1,8 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using NeuralSec.Data;
+using NeuralSec.Policy.Model;
+using NeuralSec.Policy.Validation;
 
 namespace NeuralSec.RedTeam.Stream;
 
@@ -81,6 +85,28 @@ internal static partial class SimulationPolicies
         }
 
         return folders;
+    }
+
+    /// <summary>The stream defenses of the policy in <paramref name="folder"/>, read with the sidecar's own validator, for
+    /// the report: "nearDuplicate T=30 → block (matches=10, …); …; window 24 h, cooldown 600 s".</summary>
+    public static string DescribeExtraction(string folder)
+    {
+        var policies = Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal)
+            .Select(f => new PolicyValidator(modelRepository: RepositoryPaths.ModelRepository()).ValidateFile(PolicySource.FromFile(f)).Policy)
+            .OfType<FirewallPolicy>();
+        if (policies.Select(p => p.Extraction).OfType<ExtractionPolicy>().FirstOrDefault() is not { } extraction)
+        {
+            return "no spec.extraction";
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        var detectors = extraction.Detectors.Select(d =>
+        {
+            var options = OptionText.Describe(d.Options);
+            var line = string.Create(c, $"{d.Type} T={d.Threshold} → {d.Action.ToString().ToLowerInvariant()}");
+            return options.Length == 0 ? line : $"{line} ({options})";
+        });
+        return string.Join("; ", detectors) + string.Create(c, $"; window {extraction.Window.TotalHours:0.##} h, cooldown {extraction.Cooldown.TotalSeconds:0} s");
     }
 
     [GeneratedRegex(@"^  extraction:\n", RegexOptions.Multiline)]
