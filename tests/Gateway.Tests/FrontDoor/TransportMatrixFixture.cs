@@ -15,7 +15,7 @@ public sealed class TransportMatrixFixture : IAsyncLifetime
     public const string ThrottledKey = "key-throttled";
 
     private readonly PolicyFolder _policies = new();
-    private readonly string _keys = Path.Combine(Path.GetTempPath(), $"neuralsec-keys-{Guid.NewGuid():N}");
+    private readonly ApiKeysFile _keys = new();
 
     internal GatewayServer Embedded { get; private set; } = null!;
 
@@ -35,11 +35,11 @@ public sealed class TransportMatrixFixture : IAsyncLifetime
               clientGroups: [throttled]
               rateLimit: { perClient: { tokensPerSecond: 0.001, burst: 1 } }
             """));
-        await File.WriteAllLinesAsync(_keys, [$"tenant-t:throttled:{ApiKeyStore.Hash(ThrottledKey)}"]);
+        await _keys.WriteAsync(("tenant-t", "throttled", ThrottledKey));
         Embedded = await GatewayServer.StartAsync(new Dictionary<string, string?>
         {
             ["NeuralSec:Policies:Directory"] = _policies.Path,
-            ["NeuralSec:Identity:ApiKeysFile"] = _keys,
+            ["NeuralSec:Identity:ApiKeysFile"] = _keys.Path,
         });
 
         Upstream = await FakeModelServer.StartAsync();
@@ -62,6 +62,6 @@ public sealed class TransportMatrixFixture : IAsyncLifetime
         await Upstream.DisposeAsync();
         await Embedded.DisposeAsync();
         _policies.Dispose();
-        File.Delete(_keys);
+        _keys.Dispose();
     }
 }

@@ -11,7 +11,7 @@ namespace NeuralSec.Gateway.Tests.Integration;
 public sealed class DecisionTests : IAsyncLifetime
 {
     private readonly PolicyFolder _policies = new();
-    private readonly string _keys = Path.GetTempFileName();
+    private readonly ApiKeysFile _keys = new();
     private GatewayServer _server = null!;
 
     public async Task InitializeAsync()
@@ -28,11 +28,11 @@ public sealed class DecisionTests : IAsyncLifetime
               mode: monitor
               rateLimit: { perClient: { tokensPerSecond: 0.01, burst: 2 } }
             """));
-        await File.WriteAllLinesAsync(_keys, [$"shadow-client:shadow:{ApiKeyStore.Hash("k-shadow")}"]);
+        await _keys.WriteAsync(("shadow-client", "shadow", "k-shadow"));
         _server = await GatewayServer.StartAsync(new Dictionary<string, string?>
         {
             ["NeuralSec:Policies:Directory"] = _policies.Path,
-            ["NeuralSec:Identity:ApiKeysFile"] = _keys,
+            ["NeuralSec:Identity:ApiKeysFile"] = _keys.Path,
         });
     }
 
@@ -40,7 +40,7 @@ public sealed class DecisionTests : IAsyncLifetime
     {
         await _server.DisposeAsync();
         _policies.Dispose();
-        File.Delete(_keys);
+        _keys.Dispose();
     }
 
     [Fact]

@@ -18,16 +18,16 @@ namespace NeuralSec.Gateway.Tests.Integration;
 public sealed class FailedAuthTests : IAsyncLifetime
 {
     private const int Burst = 3;
-    private readonly string _keys = Path.GetTempFileName();
+    private readonly ApiKeysFile _keys = new();
     private GatewayServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllLinesAsync(_keys, [$"billing:tenant-a:{ApiKeyStore.Hash("key-billing")}"]);
+        await _keys.WriteAsync(("billing", "tenant-a", "key-billing"));
         _server = await GatewayServer.StartAsync(new Dictionary<string, string?>
         {
             ["NeuralSec:Policies:Directory"] = RepoPaths.PassThroughPolicies,
-            ["NeuralSec:Identity:ApiKeysFile"] = _keys,
+            ["NeuralSec:Identity:ApiKeysFile"] = _keys.Path,
             ["NeuralSec:Identity:FailedAuth:Burst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["NeuralSec:Identity:FailedAuth:RefillInterval"] = "01:00:00",
         });
@@ -36,7 +36,7 @@ public sealed class FailedAuthTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        File.Delete(_keys);
+        _keys.Dispose();
     }
 
     [Fact]

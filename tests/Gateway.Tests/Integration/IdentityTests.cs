@@ -28,25 +28,21 @@ public sealed class IdentityTests : IAsyncLifetime
 
     private readonly TestCertificates _pki = new();
     private readonly PolicyFolder _policies = new();
-    private readonly string _keys = Path.GetTempFileName();
+    private readonly ApiKeysFile _keys = new();
     private GatewayServer _server = null!;
 
     public async Task InitializeAsync()
     {
         _policies.Write("default.yaml", PolicyFolder.Policy("strict-default", StrictDefault))
                  .Write("tenant-a.yaml", PolicyFolder.Policy("tenant-a", TenantPolicy));
-        await File.WriteAllLinesAsync(_keys,
-        [
-            $"billing:tenant-a:{ApiKeyStore.Hash("key-billing")}",
-            $"fraud::{ApiKeyStore.Hash("key-fraud")}",
-        ]);
+        await _keys.WriteAsync(("billing", "tenant-a", "key-billing"), ("fraud", "", "key-fraud"));
         _server = await GatewayServer.StartAsync(new Dictionary<string, string?>
         {
             ["NeuralSec:Policies:Directory"] = _policies.Path,
             ["NeuralSec:Server:TlsCertificatePath"] = _pki.ServerCertificatePath,
             ["NeuralSec:Server:TlsKeyPath"] = _pki.ServerKeyPath,
             ["NeuralSec:Identity:ClientCaPath"] = _pki.CaPath,
-            ["NeuralSec:Identity:ApiKeysFile"] = _keys,
+            ["NeuralSec:Identity:ApiKeysFile"] = _keys.Path,
         });
     }
 
@@ -55,7 +51,7 @@ public sealed class IdentityTests : IAsyncLifetime
         await _server.DisposeAsync();
         _policies.Dispose();
         _pki.Dispose();
-        File.Delete(_keys);
+        _keys.Dispose();
     }
 
     [Fact]

@@ -15,22 +15,21 @@ public sealed class ExtractionDefenseTests : IAsyncLifetime
 {
     private const int Accounts = 5;
     private readonly PolicyFolder _policies = new();
-    private readonly string _keys = Path.GetTempFileName();
+    private readonly ApiKeysFile _keys = new();
     private GatewayServer _server = null!;
 
     public async Task InitializeAsync()
     {
         _policies.Write("mnist.yaml", Policy("stream-enforce", "mnist", "enforce"))
             .Write("shadow.yaml", Policy("stream-monitor", "mnist", "monitor", "  clientGroups: [shadow]\n"));
-        var lines = Enumerable.Range(0, Accounts).Select(i => $"acct-{i}::{ApiKeyStore.Hash($"key-{i}")}")
-            .Append($"benign-a::{ApiKeyStore.Hash("key-benign-a")}")
-            .Append($"benign-b::{ApiKeyStore.Hash("key-benign-b")}")
-            .Append($"shadow-1:shadow:{ApiKeyStore.Hash("key-shadow")}");
-        await File.WriteAllLinesAsync(_keys, lines);
+        await _keys.WriteAsync(Enumerable.Range(0, Accounts).Select(i => ($"acct-{i}", "", $"key-{i}"))
+            .Append(("benign-a", "", "key-benign-a"))
+            .Append(("benign-b", "", "key-benign-b"))
+            .Append(("shadow-1", "shadow", "key-shadow")));
         _server = await GatewayServer.StartAsync(new Dictionary<string, string?>
         {
             ["NeuralSec:Policies:Directory"] = _policies.Path,
-            ["NeuralSec:Identity:ApiKeysFile"] = _keys,
+            ["NeuralSec:Identity:ApiKeysFile"] = _keys.Path,
         });
     }
 
@@ -38,7 +37,7 @@ public sealed class ExtractionDefenseTests : IAsyncLifetime
     {
         await _server.DisposeAsync();
         _policies.Dispose();
-        File.Delete(_keys);
+        _keys.Dispose();
     }
 
     [Fact]

@@ -11,19 +11,19 @@ namespace NeuralSec.Gateway.Tests.QueryStream;
 /// </summary>
 public sealed class FlaggedInputsEscalationTests : IAsyncLifetime
 {
-    private readonly string _keys = Path.GetTempFileName();
+    private readonly ApiKeysFile _keys = new();
     private GatewayServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllLinesAsync(_keys, [$"noisy::{ApiKeyStore.Hash("key-noisy")}", $"benign::{ApiKeyStore.Hash("key-benign")}"]);
-        _server = await GatewayServer.StartAsync(new Dictionary<string, string?> { ["NeuralSec:Identity:ApiKeysFile"] = _keys });
+        await _keys.WriteAsync(("noisy", "", "key-noisy"), ("benign", "", "key-benign"));
+        _server = await GatewayServer.StartAsync(new Dictionary<string, string?> { ["NeuralSec:Identity:ApiKeysFile"] = _keys.Path });
     }
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        File.Delete(_keys);
+        _keys.Dispose();
     }
 
     [Fact]

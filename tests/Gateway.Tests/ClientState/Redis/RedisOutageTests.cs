@@ -22,7 +22,7 @@ public sealed class RedisOutageCollection
 public sealed class RedisOutageTests : IAsyncLifetime
 {
     private readonly PolicyFolder _policies = new();
-    private readonly string _keys = Path.GetTempFileName();
+    private readonly ApiKeysFile _keys = new();
     private readonly Metadata _openClient = new() { { "x-api-key", "k-open" } };
     private RedisServer _redis = null!;
     private GatewayServer _server = null!;
@@ -42,12 +42,12 @@ public sealed class RedisOutageTests : IAsyncLifetime
               onError: fail-open
               rateLimit: { perClient: { tokensPerSecond: 100, burst: 1000 } }
             """));
-        await File.WriteAllLinesAsync(_keys, [$"open-client:open:{ApiKeyStore.Hash("k-open")}"]);
+        await _keys.WriteAsync(("open-client", "open", "k-open"));
         _redis = await RedisServer.StartAsync();
         _server = await GatewayServer.StartAsync(new Dictionary<string, string?>
         {
             ["NeuralSec:Policies:Directory"] = _policies.Path,
-            ["NeuralSec:Identity:ApiKeysFile"] = _keys,
+            ["NeuralSec:Identity:ApiKeysFile"] = _keys.Path,
             ["NeuralSec:Redis:Configuration"] = _redis.Configuration,
             ["NeuralSec:Redis:OperationTimeout"] = RedisStores.Timeout.ToString(),
         });
@@ -58,7 +58,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await _server.DisposeAsync();
         await _redis.DisposeAsync();
         _policies.Dispose();
-        File.Delete(_keys);
+        _keys.Dispose();
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await using var server = await GatewayServer.StartAsync(new Dictionary<string, string?>
         {
             ["NeuralSec:Policies:Directory"] = _policies.Path,
-            ["NeuralSec:Identity:ApiKeysFile"] = _keys,
+            ["NeuralSec:Identity:ApiKeysFile"] = _keys.Path,
             ["NeuralSec:Redis:Configuration"] = redis.Configuration,
         });
         var request = InferRequests.Raw(TestDigits.Image(5));

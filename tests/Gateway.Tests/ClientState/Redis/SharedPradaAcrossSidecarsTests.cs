@@ -20,7 +20,7 @@ public sealed class SharedPradaAcrossSidecarsTests : IAsyncLifetime
     private const double Threshold = 0.9999;
 
     private readonly PolicyFolder _policies = new();
-    private readonly string _keys = Path.GetTempFileName();
+    private readonly ApiKeysFile _keys = new();
     private RedisServer _redis = null!;
     private GatewayServer _first = null!;
     private GatewayServer _second = null!;
@@ -38,10 +38,10 @@ public sealed class SharedPradaAcrossSidecarsTests : IAsyncLifetime
                     threshold: {{Threshold}}
                     action: throttle
             """));
-        await File.WriteAllLinesAsync(_keys, [$"walker::{ApiKeyStore.Hash("key-walker")}"]);
+        await _keys.WriteAsync(("walker", "", "key-walker"));
         _redis = await RedisServer.StartAsync();
         var settings = RedisStores.SidecarSettings(_redis, _policies.Path);
-        settings["NeuralSec:Identity:ApiKeysFile"] = _keys;
+        settings["NeuralSec:Identity:ApiKeysFile"] = _keys.Path;
         _first = await GatewayServer.StartAsync(settings);
         _second = await GatewayServer.StartAsync(settings);
     }
@@ -52,7 +52,7 @@ public sealed class SharedPradaAcrossSidecarsTests : IAsyncLifetime
         await _second.DisposeAsync();
         await _redis.DisposeAsync();
         _policies.Dispose();
-        File.Delete(_keys);
+        _keys.Dispose();
     }
 
     [Fact]
