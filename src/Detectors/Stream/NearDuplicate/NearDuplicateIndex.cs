@@ -28,6 +28,7 @@ public sealed class NearDuplicateIndex
     private readonly TimeProvider _time;
     private readonly int _maxPostings;
     private Entry[] _ring = new Entry[16];
+    private ushort[] _counts = [];
     private int _head;
     private int _count;
     private readonly Dictionary<ulong, Postings> _postings = [];
@@ -72,7 +73,7 @@ public sealed class NearDuplicateIndex
         {
             lock (_lock)
             {
-                return (_ring.Length * (long)SlotBytes) + _entryBytes + (_postings.Count * (long)PostingBytes) + _overflowBytes;
+                return (_ring.Length * (long)SlotBytes) + (_counts.Length * (long)sizeof(ushort)) + _entryBytes + (_postings.Count * (long)PostingBytes) + _overflowBytes;
             }
         }
     }
@@ -125,7 +126,17 @@ public sealed class NearDuplicateIndex
             return new NearDuplicateMatch(0, []);
         }
 
+        // Each entry holds a hash once and each posting list names an entry once, so the times a live entry is named is
+        // the hashes it shares. Counted in a per-index array by the entry's offset from the oldest (no sort: a match on a
+        // view whose digits share many windows scans up to S · maxPostingsPerHash postings); the array is all zero
+        // between matches.
+        if (_counts.Length < _count)
+        {
+            _counts = new ushort[_ring.Length];
+        }
+
         var pool = ArrayPool<long>.Shared.Rent(total);
+        var touched = ArrayPool<int>.Shared.Rent(total);
         try
         {
             var sequences = pool.AsSpan(0, total);
@@ -138,31 +149,32 @@ public sealed class NearDuplicateIndex
                 }
             }
 
-            // Each entry holds a hash once and each posting list names an entry once: a run length is a shared-hash count.
-            sequences.Sort();
+            var oldest = _nextSequence - _count;
+            var distinct = 0;
+            foreach (var sequence in sequences)
+            {
+                var offset = sequence - oldest;
+                if ((ulong)offset < (ulong)_count && _counts[offset]++ == 0)
+                {
+                    touched[distinct++] = (int)offset;
+                }
+            }
+
             var best = 0;
             var top = new List<(int Shared, long Sequence)>(evidence + 1);
-            for (var i = 0; i < total;)
+            foreach (var offset in touched.AsSpan(0, distinct))
             {
-                var j = i + 1;
-                while (j < total && sequences[j] == sequences[i])
-                {
-                    j++;
-                }
-
-                var shared = j - i;
+                int shared = _counts[offset];
+                _counts[offset] = 0;
                 best = Math.Max(best, shared);
                 if (evidence > 0)
                 {
-                    Offer(top, (shared, sequences[i]), evidence);
+                    Offer(top, (shared, oldest + offset), evidence);
                 }
-
-                i = j;
             }
 
             var earlier = new QueryReference[top.Count];
             var shares = new int[top.Count];
-            var oldest = _nextSequence - _count;
             for (var k = 0; k < top.Count; k++)
             {
                 earlier[k] = EntryAt(top[k].Sequence - oldest).Query;
@@ -174,6 +186,7 @@ public sealed class NearDuplicateIndex
         finally
         {
             ArrayPool<long>.Shared.Return(pool);
+            ArrayPool<int>.Shared.Return(touched);
         }
     }
 
