@@ -64,6 +64,22 @@ internal static class GatewayMetrics
         "Scores of each detector on the requests it scored.",
         new HistogramConfiguration { LabelNames = ["detector"], Buckets = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 5, 10] });
 
+    /// <summary>What each detector costs a request, by stage (<c>detect</c> for the input detectors, <c>observe</c> for the
+    /// stream detectors, whose time includes their state store's round trip) and detector type (from the policy schema,
+    /// never from a caller): the breakdown of <see cref="StageDuration"/>. Input detectors of one round run at once, so
+    /// theirs overlap.</summary>
+    public static readonly Histogram DetectorDuration = Prometheus.Metrics.CreateHistogram(
+        "neuralsec_detector_duration_seconds",
+        "Time each detector took on a request, by stage (detect: input detectors, which run side by side within a round; observe: stream detectors, including their state store) and detector type.",
+        new HistogramConfiguration { LabelNames = ["stage", "detector"], Buckets = LatencyBuckets });
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Stage, string Detector), Histogram.Child> DetectorTimers = new();
+
+    /// <summary>The <see cref="DetectorDuration"/> series of one stage and detector type, looked up once (a bounded set:
+    /// both come from the code and the policy schema).</summary>
+    public static Histogram.Child DetectorTimer(string stage, string detector) =>
+        DetectorTimers.GetOrAdd((stage, detector), static key => DetectorDuration.WithLabels(key.Stage, key.Detector));
+
     /// <summary>Detectors a <c>cheapFirst</c> policy did not run because a cheaper one had already blocked the request,
     /// by detector type (from the policy schema, never from a caller).</summary>
     public static readonly Counter DetectorsSkipped = Prometheus.Metrics.CreateCounter(

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using NeuralSec.Detectors.Images;
@@ -31,6 +32,8 @@ internal sealed class ExtractionObserver(
     IClientHistoryStore histories,
     ClientRateLimiter limiter) : IQueryObserver
 {
+    private static readonly string StageName = PipelineStageNames.Of(PipelineStageId.Observe);
+
     public string Name => "extraction";
 
     public async ValueTask ObserveAsync(AnsweredQuery query, CancellationToken cancellationToken)
@@ -54,7 +57,9 @@ internal sealed class ExtractionObserver(
                 if (defenses.Stream[d] is { Detector: FlaggedInputsDetector escalation } detector)
                 {
                     failing = detector.Spec.Type;
+                    var started = Stopwatch.GetTimestamp();
                     worst[d] = await FlaggedInputsAsync(key, escalation, detector, flagged, query.Time, extraction.Window, cancellationToken).ConfigureAwait(false);
+                    Timed(detector, started);
                 }
             }
 
@@ -109,13 +114,20 @@ internal sealed class ExtractionObserver(
             for (var d = 0; d < defenses.Stream.Count; d++)
             {
                 var detector = defenses.Stream[d];
+                if (detector.Detector is FlaggedInputsDetector)
+                {
+                    continue; // judged per request, above
+                }
+
                 running(detector.Spec.Type);
+                var started = Stopwatch.GetTimestamp();
                 Verdict? verdict;
                 if (detector.Detector is NearDuplicateDetector near)
                 {
                     (verdict, var best) = await NearDuplicateAsync(query, near, detector, input, batch, content, extraction.Window, cancellationToken).ConfigureAwait(false);
                     if (ReferenceEquals(verdict, RepeatVerdict))
                     {
+                        Timed(detector, started);
                         break; // an image some client already sent: nothing new for the other detectors either
                     }
 
@@ -132,6 +144,7 @@ internal sealed class ExtractionObserver(
                     };
                 }
 
+                Timed(detector, started);
                 if (verdict is null)
                 {
                     continue;
@@ -141,6 +154,11 @@ internal sealed class ExtractionObserver(
             }
         }
     }
+
+    /// <summary>The detector's share of the observe stage (<see cref="GatewayMetrics.DetectorDuration"/>), its state
+    /// store's round trip included.</summary>
+    private static void Timed(CompiledStreamDetector detector, long started) =>
+        GatewayMetrics.DetectorTimer(StageName, detector.Spec.Type).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
 
     private async ValueTask<Verdict> FlaggedInputsAsync(ClientKey key, FlaggedInputsDetector detector, CompiledStreamDetector compiled, bool flagged, DateTimeOffset time, TimeSpan window, CancellationToken cancellationToken)
     {

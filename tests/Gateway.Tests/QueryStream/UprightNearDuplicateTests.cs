@@ -82,6 +82,7 @@ public sealed class UprightNearDuplicateTests : IAsyncLifetime
     [Fact]
     public async Task A_camera_re_sending_a_picture_fewer_than_M_times_is_answered()
     {
+        var timedBefore = await NearDuplicateTimingsAsync();
         for (var picture = 0; picture < 20; picture++)
         {
             var digit = TestDigits.Image(600 + picture);
@@ -90,6 +91,18 @@ public sealed class UprightNearDuplicateTests : IAsyncLifetime
                 await _server.Client.ModelInferAsync(InferRequests.Raw(Disguise(digit, copy)), Key(Accounts - 1)).ResponseAsync;
             }
         }
+
+        // Each answered query's near-duplicate work is timed in the observe stage's per-detector series (process-wide,
+        // so other tests' sidecars may add to it: at least these 60).
+        Assert.True(await NearDuplicateTimingsAsync() - timedBefore >= 20 * Matches);
+    }
+
+    private async Task<double> NearDuplicateTimingsAsync()
+    {
+        const string Series = "neuralsec_detector_duration_seconds_count{stage=\"observe\",detector=\"nearDuplicate\"} ";
+        var text = await _server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(Series, StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[Series.Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Copy <paramref name="n"/>: turned by ±(4 + 2 n)°, rescaled ×(0.94 + 0.03 n), shifted by one pixel in a

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using NeuralSec.Detectors.Detection;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Decisions;
@@ -21,6 +22,8 @@ internal sealed class DetectStage(
     AuxiliaryModels auxiliary,
     ILogger<DetectStage> logger) : IPipelineStage
 {
+    private static readonly string StageName = PipelineStageNames.Of(PipelineStageId.Detect);
+
     public PipelineStageId Id => PipelineStageId.Detect;
 
     public async ValueTask<StageOutcome> ExecuteAsync(InferenceContext context, CancellationToken cancellationToken)
@@ -120,9 +123,12 @@ internal sealed class DetectStage(
 
     private static async Task<(DetectorResult? Result, Exception? Error)> Score(CompiledDetector detector, Detectors.Images.ImageBatch batch, DetectionContext context, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return (await detector.Detector.ScoreAsync(batch, context, cancellationToken).ConfigureAwait(false), null);
+            var result = await detector.Detector.ScoreAsync(batch, context, cancellationToken).ConfigureAwait(false);
+            GatewayMetrics.DetectorTimer(StageName, detector.Spec.Type).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return (result, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
