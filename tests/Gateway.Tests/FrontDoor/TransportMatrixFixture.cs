@@ -1,4 +1,3 @@
-using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Tests.Infrastructure;
 using NeuralSec.Gateway.Tests.Upstream;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Grpc.Core;
-using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Tests.Infrastructure;
 
 namespace NeuralSec.Gateway.Tests.Integration;

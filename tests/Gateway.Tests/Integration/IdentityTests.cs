@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
-using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Tests.Infrastructure;
 using NeuralSec.Protocol.Inference;
 

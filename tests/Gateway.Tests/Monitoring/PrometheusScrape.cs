@@ -53,6 +53,16 @@ internal sealed partial class PrometheusScrape
         return new PrometheusScrape(types, labels);
     }
 
+    /// <summary>The value of one series in a scrape's text, as written (<c>1</c>, <c>42</c>, <c>0.25</c>), or null when the
+    /// page does not carry it. <paramref name="series"/> is the name with its labels exactly as exposed, e.g.
+    /// <c>neuralsec_state_store_up</c> or <c>neuralsec_x_count{stage="observe"}</c>.</summary>
+    public static string? SampleValue(string text, string series)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var prefix = series + " ";
+        return text.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..].Split(' ')[0];
+    }
+
     /// <summary>The family a series or sample name belongs to: a histogram's <c>_bucket</c>, <c>_sum</c> and
     /// <c>_count</c> belong to the histogram.</summary>
     public static string FamilyOf(string name, IReadOnlyDictionary<string, string> types)

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Tests.Infrastructure;
 
 namespace NeuralSec.Gateway.Tests.QueryStream;

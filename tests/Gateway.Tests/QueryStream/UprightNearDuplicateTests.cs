@@ -1,6 +1,6 @@
 using Grpc.Core;
-using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Tests.Infrastructure;
+using NeuralSec.Gateway.Tests.Monitoring;
 using NeuralSec.Tests.Shared;
 
 namespace NeuralSec.Gateway.Tests.QueryStream;
@@ -99,10 +99,9 @@ public sealed class UprightNearDuplicateTests : IAsyncLifetime
 
     private async Task<double> NearDuplicateTimingsAsync()
     {
-        const string Series = "neuralsec_detector_duration_seconds_count{stage=\"observe\",detector=\"nearDuplicate\"} ";
         var text = await _server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(Series, StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[Series.Length..], System.Globalization.CultureInfo.InvariantCulture);
+        var value = PrometheusScrape.SampleValue(text, "neuralsec_detector_duration_seconds_count{stage=\"observe\",detector=\"nearDuplicate\"}");
+        return value is null ? 0 : double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Copy <paramref name="n"/>: turned by ±(4 + 2 n)°, rescaled ×(0.94 + 0.03 n), shifted by one pixel in a

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Grpc.Core;
-using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Tests.Infrastructure;
+using NeuralSec.Gateway.Tests.Monitoring;
 
 namespace NeuralSec.Gateway.Tests.ClientState.Redis;
 
@@ -140,7 +140,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     private async Task<string?> GaugeAsync()
     {
         var text = await _server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        return text.Split('\n').FirstOrDefault(l => l.StartsWith("neuralsec_state_store_up ", StringComparison.Ordinal))?.Split(' ')[1];
+        return PrometheusScrape.SampleValue(text, "neuralsec_state_store_up");
     }
 
     private List<JsonElement> StoreAlerts() => _server.Alerts()

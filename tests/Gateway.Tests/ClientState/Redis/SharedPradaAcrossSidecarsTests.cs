@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Grpc.Core;
 using NeuralSec.Detectors;
 using NeuralSec.Detectors.Stream;
-using NeuralSec.Gateway.Identity;
 using NeuralSec.Gateway.Tests.Infrastructure;
 
 namespace NeuralSec.Gateway.Tests.ClientState.Redis;
