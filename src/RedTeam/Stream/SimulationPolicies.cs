@@ -91,8 +91,9 @@ internal static partial class SimulationPolicies
     /// the report: "nearDuplicate T=30 → block (matches=10, …); …; window 24 h, cooldown 600 s".</summary>
     public static string DescribeExtraction(string folder)
     {
+        var validator = new PolicyValidator(modelRepository: RepositoryPaths.ModelRepository());
         var policies = Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal)
-            .Select(f => new PolicyValidator(modelRepository: RepositoryPaths.ModelRepository()).ValidateFile(PolicySource.FromFile(f)).Policy)
+            .Select(f => validator.ValidateFile(PolicySource.FromFile(f)).Policy)
             .OfType<FirewallPolicy>();
         if (policies.Select(p => p.Extraction).OfType<ExtractionPolicy>().FirstOrDefault() is not { } extraction)
         {

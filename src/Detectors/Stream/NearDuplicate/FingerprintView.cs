@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using NeuralSec.Detectors.Images;
 
 namespace NeuralSec.Detectors.Stream;
@@ -85,21 +86,9 @@ public static class FingerprintView
             }
         }
 
-        if ((steps & FingerprintViewSteps.Normalise) != 0)
+        if ((steps & FingerprintViewSteps.Normalise) != 0 && TensorPrimitives.Max(destination) is > 0 and var max)
         {
-            var max = 0f;
-            foreach (var v in destination)
-            {
-                max = Math.Max(max, v);
-            }
-
-            if (max > 0)
-            {
-                foreach (ref var v in destination)
-                {
-                    v /= max;
-                }
-            }
+            TensorPrimitives.Divide(destination, max, destination);
         }
     }
 

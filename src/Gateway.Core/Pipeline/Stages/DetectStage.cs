@@ -40,7 +40,7 @@ internal sealed class DetectStage(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Logging.Log.DefenseFailed(logger, ex, PipelineStageNames.Of(Id), "build");
+            Logging.Log.DefenseFailed(logger, ex, StageName, "build");
             return Enforcement.DefenseFailed(context, Id, "build", ex);
         }
 
@@ -71,7 +71,7 @@ internal sealed class DetectStage(
                 if (error is not null)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    Logging.Log.DefenseFailed(logger, error, PipelineStageNames.Of(Id), detector.Spec.Type);
+                    Logging.Log.DefenseFailed(logger, error, StageName, detector.Spec.Type);
                     var failed = Enforcement.DefenseFailed(context, Id, detector.Spec.Type, error);
                     if (failed.IsRejected)
                     {
