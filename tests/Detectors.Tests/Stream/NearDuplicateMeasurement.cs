@@ -17,17 +17,21 @@ internal static class NearDuplicateMeasurement
 
     public static NearDuplicateIndex Index() => new(20_000, TimeSpan.FromDays(1), new FakeTimeProvider());
 
-    /// <summary>Scores of the 10,000 digits, each matched against all before it.</summary>
-    public static int[] BenignScores(NearDuplicateDetector detector)
+    /// <summary>Scores (hashes shared with the best earlier match) of the 10,000 digits, each matched against all before it.</summary>
+    public static int[] BenignScores(NearDuplicateDetector detector) => [.. BenignMatches(detector, evidence: 0).Select(m => m.SharedHashes)];
+
+    /// <summary>The matches of the 10,000 digits, each fingerprinted on the detector's view and matched against all
+    /// before it, with <paramref name="evidence"/> earlier matches ranked.</summary>
+    public static NearDuplicateMatch[] BenignMatches(NearDuplicateDetector detector, int evidence)
     {
         var index = Index();
-        var scores = new int[Digits.Count];
-        for (var i = 0; i < scores.Length; i++)
+        var matches = new NearDuplicateMatch[Digits.Count];
+        for (var i = 0; i < matches.Length; i++)
         {
-            scores[i] = index.MatchAndAdd(detector.Fingerprint(Digits.Image(i)), Reference(i), 0).SharedHashes;
+            matches[i] = index.MatchAndAdd(detector.Fingerprint(Digits.Image(i), 1, 28, 28), Reference(i), evidence);
         }
 
-        return scores;
+        return matches;
     }
 
     /// <summary>1-based position of the first query scoring above the threshold, or null within the budget.</summary>

@@ -20,16 +20,8 @@ internal static class NearDuplicateViewMeasurement
     /// <summary>Per digit, the shared hashes with its best, 4th-best and 10th-best earlier digit.</summary>
     public static (int[] Best, int[] Fourth, int[] Tenth) Scores(NearDuplicateOptions options)
     {
-        var detector = NearDuplicateMeasurement.Detector(options with { Evidence = 10 });
-        var index = NearDuplicateMeasurement.Index();
-        var (best, fourth, tenth) = (new int[Digits.Count], new int[Digits.Count], new int[Digits.Count]);
-        for (var i = 0; i < Digits.Count; i++)
-        {
-            var match = index.MatchAndAdd(detector.Fingerprint(Digits.Image(i), 1, 28, 28), new QueryReference(i.ToString(System.Globalization.CultureInfo.InvariantCulture), "c", DateTimeOffset.UnixEpoch), detector.Evidence);
-            (best[i], fourth[i], tenth[i]) = (match.SharedWith(1), match.SharedWith(4), match.SharedWith(10));
-        }
-
-        return (best, fourth, tenth);
+        var matches = NearDuplicateMeasurement.BenignMatches(NearDuplicateMeasurement.Detector(options), evidence: 10);
+        return ([.. matches.Select(m => m.SharedWith(1))], [.. matches.Select(m => m.SharedWith(4))], [.. matches.Select(m => m.SharedWith(10))]);
     }
 
     public static string Table()
