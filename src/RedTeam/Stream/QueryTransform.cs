@@ -1,5 +1,4 @@
 using NeuralSec.Data;
-using NeuralSec.Lab.Training;
 
 namespace NeuralSec.RedTeam.Stream;
 
@@ -24,6 +23,21 @@ internal sealed record QueryTransform(int MaxShift = 1, float Brightness = 0.1f,
 
     private bool IsGeometric => MaxDegrees > 0 || MaxScale > 0 || MaxShear > 0;
 
+    /// <summary>This transform with every continuous magnitude (brightness, noise, rotation, rescaling, shear)
+    /// multiplied by <paramref name="magnitude"/>; the integer shift stays as it is.</summary>
+    public QueryTransform Scaled(float magnitude)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(magnitude);
+        return this with
+        {
+            Brightness = Brightness * magnitude,
+            Noise = Noise * magnitude,
+            MaxDegrees = MaxDegrees * magnitude,
+            MaxScale = MaxScale * magnitude,
+            MaxShear = MaxShear * magnitude,
+        };
+    }
+
     /// <summary>What the transform does, for a report: "±1 px shift, ×[0.9, 1.1] brightness, ±0.04 uniform noise", and the
     /// rotation and rescaling when set.</summary>
     public string Describe()
@@ -39,27 +53,30 @@ internal sealed record QueryTransform(int MaxShift = 1, float Brightness = 0.1f,
         return MaxShear > 0 ? text + string.Create(c, $" and a shear of up to ±{MaxShear:0.0#}") : text;
     }
 
-    public float[] Apply(ReadOnlySpan<float> image, Random random)
+    public float[] Apply(ReadOnlySpan<float> image, Random random) => Draw(random).Apply(image);
+
+    /// <summary>One random draw of the transform's parameters (and its noise), so the same transform can be applied
+    /// again — to the clean digit, to tell the attack's success from the transform's (<see cref="DisguiseBaseline"/>).</summary>
+    public QueryTransformDraw Draw(Random random)
     {
-        var shifted = new float[MnistSplit.Pixels];
+        // The order of the draws is the one Apply always had, so a seed replays the same queries.
+        var (degrees, scale, shear) = (0f, 1f, 0f);
         if (IsGeometric)
         {
-            var degrees = MaxDegrees * ((2 * random.NextSingle()) - 1);
-            var scale = 1 + (MaxScale * ((2 * random.NextSingle()) - 1));
-            var shear = MaxShear > 0 ? MaxShear * ((2 * random.NextSingle()) - 1) : 0;
-            Augment.Affine(image, shifted, degrees, scale, random.Next(-MaxShift, MaxShift + 1), random.Next(-MaxShift, MaxShift + 1), shear);
-        }
-        else
-        {
-            Augment.Shift(image, shifted, random.Next(-MaxShift, MaxShift + 1), random.Next(-MaxShift, MaxShift + 1));
+            degrees = MaxDegrees * ((2 * random.NextSingle()) - 1);
+            scale = 1 + (MaxScale * ((2 * random.NextSingle()) - 1));
+            shear = MaxShear > 0 ? MaxShear * ((2 * random.NextSingle()) - 1) : 0;
         }
 
+        var dx = random.Next(-MaxShift, MaxShift + 1);
+        var dy = random.Next(-MaxShift, MaxShift + 1);
         var gain = 1f + (Brightness * ((2 * random.NextSingle()) - 1));
-        for (var p = 0; p < shifted.Length; p++)
+        var noise = new float[MnistSplit.Pixels];
+        for (var p = 0; p < noise.Length; p++)
         {
-            shifted[p] = Math.Clamp((shifted[p] * gain) + (Noise * ((2 * random.NextSingle()) - 1)), 0f, 1f);
+            noise[p] = Noise * ((2 * random.NextSingle()) - 1);
         }
 
-        return shifted;
+        return new QueryTransformDraw(IsGeometric, degrees, scale, shear, dx, dy, gain, noise);
     }
 }

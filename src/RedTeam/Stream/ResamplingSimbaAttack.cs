@@ -8,7 +8,9 @@ namespace NeuralSec.RedTeam.Stream;
 /// in a single answer. Step adaptation: after <see cref="Patience"/> rejected pixels in a row the step grows by half,
 /// up to <see cref="MaxEpsilon"/>; the pixel order is walked again while the budget lasts. The run's accounts are used
 /// round-robin. Succeeds as soon as any answer names a label other than the original's — a transformed query the API
-/// misclassifies is an adversarial example the attacker holds.
+/// misclassifies is an adversarial example the attacker holds, unless the same transform of the clean digit is
+/// misclassified too (<see cref="AttackSession.Succeeded(QueryTransformDraw)"/>). With an <see cref="OracleGuidedDisguise"/> that grows on
+/// the defense's refusals, the current point's margin is re-estimated under the new disguise before the next comparison.
 /// </summary>
 internal static class ResamplingSimbaAttack
 {
@@ -19,20 +21,25 @@ internal static class ResamplingSimbaAttack
 
     private static readonly float[] Signs = [-1f, 1f];
 
-    public static async Task RunAsync(AttackSession session, float[] original, Random random, QueryTransform transform)
+    public static Task RunAsync(AttackSession session, float[] original, Random random, QueryTransform transform) =>
+        RunAsync(session, original, random, OracleGuidedDisguise.Fixed(transform));
+
+    public static async Task RunAsync(AttackSession session, float[] original, Random random, OracleGuidedDisguise disguise)
     {
         var x = (float[])original.Clone();
-        var first = await QueryAsync(session, x, random, transform).ConfigureAwait(false);
+        var (first, _) = await QueryAsync(session, x, random, disguise).ConfigureAwait(false);
         if (first is not { Answered: true })
         {
             return;
         }
 
         var label = first.Label;
-        if (await ScoreAsync(session, x, label, random, transform).ConfigureAwait(false) is not { } margin)
+        if (await ScoreAsync(session, x, label, random, disguise).ConfigureAwait(false) is not { } margin)
         {
             return;
         }
+
+        var scoredAt = disguise.Magnitude;
 
         var epsilon = Epsilon;
         var rejected = 0;
@@ -56,9 +63,20 @@ internal static class ResamplingSimbaAttack
                         continue;
                     }
 
+                    if (disguise.Magnitude != scoredAt)
+                    {
+                        // The disguise grew: the margin of x was measured under a weaker one.
+                        if (await ScoreAsync(session, x, label, random, disguise).ConfigureAwait(false) is not { } rescored)
+                        {
+                            return;
+                        }
+
+                        (margin, scoredAt) = (rescored, disguise.Magnitude);
+                    }
+
                     var candidate = (float[])x.Clone();
                     candidate[pixel] = value;
-                    if (await ScoreAsync(session, candidate, label, random, transform).ConfigureAwait(false) is { } m && m < margin)
+                    if (await ScoreAsync(session, candidate, label, random, disguise).ConfigureAwait(false) is { } m && m < margin)
                     {
                         (x, margin, accepted) = (candidate, m, true);
                         break;
@@ -76,12 +94,13 @@ internal static class ResamplingSimbaAttack
 
     /// <summary>The mean margin of <paramref name="label"/> over <see cref="Samples"/> transformed queries of
     /// <paramref name="image"/>; null when the run stopped or an answer already named another label (success).</summary>
-    private static async Task<double?> ScoreAsync(AttackSession session, float[] image, int label, Random random, QueryTransform transform)
+    private static async Task<double?> ScoreAsync(AttackSession session, float[] image, int label, Random random, OracleGuidedDisguise disguise)
     {
         var (sum, answered) = (0.0, 0);
         for (var s = 0; s < Samples; s++)
         {
-            if (await QueryAsync(session, image, random, transform).ConfigureAwait(false) is not { } answer)
+            var (outcome, draw) = await QueryAsync(session, image, random, disguise).ConfigureAwait(false);
+            if (outcome is not { } answer)
             {
                 return null;
             }
@@ -93,8 +112,12 @@ internal static class ResamplingSimbaAttack
 
             if (answer.Label != label)
             {
-                session.Succeeded();
-                return null;
+                if (session.Succeeded(draw))
+                {
+                    return null;
+                }
+
+                continue; // the transform's doing, not the attack's: this sample says nothing about the candidate
             }
 
             (sum, answered) = (sum + answer.Margin(label), answered + 1);
@@ -103,6 +126,15 @@ internal static class ResamplingSimbaAttack
         return answered == 0 ? double.PositiveInfinity : sum / answered;
     }
 
-    private static Task<QueryOutcome?> QueryAsync(AttackSession session, float[] image, Random random, QueryTransform transform) =>
-        session.QueryAsync(transform.Apply(image, random));
+    private static async Task<(QueryOutcome? Outcome, QueryTransformDraw Draw)> QueryAsync(AttackSession session, float[] image, Random random, OracleGuidedDisguise disguise)
+    {
+        var draw = disguise.Current.Draw(random);
+        var outcome = await session.QueryAsync(draw.Apply(image)).ConfigureAwait(false);
+        if (outcome is not null)
+        {
+            disguise.Observe(outcome);
+        }
+
+        return (outcome, draw);
+    }
 }

@@ -5,7 +5,8 @@ namespace NeuralSec.RedTeam.Stream;
 /// try −ε then +ε on one pixel and keep the step when the true class's margin in the answer drops (each candidate is a
 /// query). The margin is what the answer reveals: full logits, or — hardened — the rounded top score against the
 /// top-K floor. With a <see cref="QueryTransform"/> every query is a random transform of the candidate (OARS-style);
-/// the run's accounts are used round-robin. Succeeds when the API answers a label other than the original's.
+/// the run's accounts are used round-robin. Succeeds when the API answers a label other than the original's (with a
+/// transform: unless the same transform of the clean digit is answered wrongly too).
 /// </summary>
 internal static class SimbaAttack
 {
@@ -16,7 +17,7 @@ internal static class SimbaAttack
     public static async Task RunAsync(AttackSession session, float[] original, Random random, QueryTransform? transform = null)
     {
         var x = (float[])original.Clone();
-        if (await QueryAsync(session, x, random, transform).ConfigureAwait(false) is not { Answered: true } first)
+        if ((await QueryAsync(session, x, random, transform).ConfigureAwait(false)).Outcome is not { Answered: true } first)
         {
             return;
         }
@@ -42,15 +43,26 @@ internal static class SimbaAttack
 
                 var candidate = (float[])x.Clone();
                 candidate[pixel] = value;
-                if (await QueryAsync(session, candidate, random, transform).ConfigureAwait(false) is not { Answered: true } answer)
+                var (outcome, draw) = await QueryAsync(session, candidate, random, transform).ConfigureAwait(false);
+                if (outcome is not { Answered: true } answer)
                 {
                     continue;
                 }
 
                 if (answer.Label != label)
                 {
-                    session.Succeeded();
-                    return;
+                    if (draw is null)
+                    {
+                        session.Succeeded();
+                        return;
+                    }
+
+                    if (session.Succeeded(draw))
+                    {
+                        return;
+                    }
+
+                    continue; // the transform's doing: try the other sign
                 }
 
                 var m = answer.Margin(label);
@@ -63,6 +75,9 @@ internal static class SimbaAttack
         }
     }
 
-    private static Task<QueryOutcome?> QueryAsync(AttackSession session, float[] image, Random random, QueryTransform? transform) =>
-        session.QueryAsync(transform is null ? image : transform.Apply(image, random));
+    private static async Task<(QueryOutcome? Outcome, QueryTransformDraw? Draw)> QueryAsync(AttackSession session, float[] image, Random random, QueryTransform? transform)
+    {
+        var draw = transform?.Draw(random);
+        return (await session.QueryAsync(draw is null ? image : draw.Apply(image)).ConfigureAwait(false), draw);
+    }
 }

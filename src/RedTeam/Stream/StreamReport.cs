@@ -66,7 +66,7 @@ internal static class StreamReport
                 string.Join(", ", a.Runs.Select(x => x.FirstRefusalAt is { } f ? $"{f} ({x.FirstRefusalReason})" : "never").Distinct()),
                 string.Join(", ", refusals) is { Length: > 0 } s ? s : "—",
                 a.Agreement is { } g ? $"{Format.Pct(g)} ({a.TrainingAnswers} answers)" : "—",
-                a.Kind == "evasion" ? $"{a.Runs.Count(x => x.SucceededAt is not null)} of {a.Runs.Count}" + (a.Runs.Any(x => x.SucceededAt is not null) ? $" (at {string.Join(", ", a.Runs.Where(x => x.SucceededAt is not null).Select(x => x.SucceededAt))})" : string.Empty) : "—");
+                a.Kind == "evasion" ? Evaded(a.Runs) : "—");
         }
 
         table.WriteTo(sb);
@@ -111,5 +111,14 @@ internal static class StreamReport
 
         phases.WriteTo(sb);
         return sb.ToString();
+    }
+
+    /// <summary>"1 of 5 (at 206)", and the wrong answers the disguise alone explained, which are not counted.</summary>
+    private static string Evaded(IReadOnlyList<RunResult> runs)
+    {
+        var succeeded = runs.Where(x => x.SucceededAt is not null).ToArray();
+        var text = $"{succeeded.Length} of {runs.Count}" + (succeeded.Length > 0 ? $" (at {string.Join(", ", succeeded.Select(x => x.SucceededAt))})" : string.Empty);
+        var alone = runs.Sum(x => x.TransformOnlyFlips);
+        return alone > 0 ? $"{text}; {alone} wrong answers by the transform alone, not counted" : text;
     }
 }

@@ -60,7 +60,8 @@ internal sealed record AttackerResult
 }
 
 /// <summary>One attack run: when the defense first flagged it (1-based query index over the run's queries, all its
-/// accounts together), with which stream detector, when refusals began, and — evasion — when it succeeded.</summary>
+/// accounts together), with which stream detector, when refusals began, and — evasion — when it succeeded, and how many
+/// wrong answers to its disguised queries the disguise alone explained (not successes).</summary>
 internal sealed record RunResult(
     string Run,
     int Queries,
@@ -73,7 +74,8 @@ internal sealed record RunResult(
     int AccountsFlagged,
     bool GaveUp,
     int? SucceededAt,
-    double? FinalL2);
+    double? FinalL2,
+    int TransformOnlyFlips = 0);
 
 /// <summary>One queryCoverage budget: when it flags each high-volume benign app (and what its degraded answers cost
 /// the app's accuracy) and Knockoff-random, and what Knockoff's surrogate agrees with the served model — trained on

@@ -27,9 +27,10 @@ internal sealed class StreamSimulation
     private readonly string _work;
     private readonly MnistSplit _agreementDigits;
     private readonly byte[] _servedLabels;
+    private readonly Lab.Nn.Network _served;
     private readonly List<PhaseTime> _phases = [];
 
-    private StreamSimulation(StreamSettings settings, Progress progress, RunClock clock, MnistDataset data, string binary, string repository, IReadOnlyDictionary<string, string> policies, string work, byte[] servedLabels)
+    private StreamSimulation(StreamSettings settings, Progress progress, RunClock clock, MnistDataset data, string binary, string repository, IReadOnlyDictionary<string, string> policies, string work, Lab.Nn.Network served, byte[] servedLabels)
     {
         _settings = settings;
         _progress = progress;
@@ -40,6 +41,7 @@ internal sealed class StreamSimulation
         _policies = policies;
         _work = work;
         _agreementDigits = data.Test.Slice(1_000, 1_000);
+        _served = served;
         _servedLabels = servedLabels;
     }
 
@@ -51,7 +53,8 @@ internal sealed class StreamSimulation
         var data = LoadData(settings.Data);
         var models = new FixtureModels(settings.Models);
         var repository = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(models.PathOf(FixtureModels.Classifier))))!;
-        var served = Classify.Predict(models.Get(FixtureModels.Classifier).Network, data.Test.Slice(1_000, 1_000).Images);
+        var network = models.Get(FixtureModels.Classifier).Network;
+        var served = Classify.Predict(network, data.Test.Slice(1_000, 1_000).Images);
         var binary = settings.Neuralsec ?? await SidecarProcess.BuiltGatewayAsync(root, log).ConfigureAwait(false);
         // A folder of its own: two runs in one process (the tests run commands side by side) must not share one.
         var work = Directory.CreateTempSubdirectory($"neuralsec-stream-{settings.Seed}-").FullName;
@@ -60,7 +63,7 @@ internal sealed class StreamSimulation
             var policies = settings.Policies is { } dir
                 ? new Dictionary<string, string> { [SimulationPolicies.Hardened] = Path.GetFullPath(dir) }
                 : SimulationPolicies.Write(root, Path.Combine(work, "policies"), settings.CoverageBudgets);
-            var simulation = new StreamSimulation(settings, progress, clock, data, binary, repository, policies, work, served);
+            var simulation = new StreamSimulation(settings, progress, clock, data, binary, repository, policies, work, network, served);
             return await simulation.RunPhasesAsync().ConfigureAwait(false);
         }
         finally
@@ -116,6 +119,9 @@ internal sealed class StreamSimulation
 
         // The attacker who knows the view is also turned upright and scaled (view: upright): a shear, which it does not undo.
         attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, upright-aware (±0.2 shear too, {most} accounts)", $"resampling-shear{most}", most, _settings.ResamplingBudget, QueryTransform.UprightAware).ConfigureAwait(false));
+
+        // The attacker who does not know the view and learns how strong a disguise must be from the refusals (OARS).
+        attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided (the upright-aware disguise from ×0.5, ×{OracleGuidedDisguise.Growth} per refusal as suspicious, {most} accounts)", $"resampling-oracle{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning).ConfigureAwait(false));
 
         var sweep = new List<CoverageSweepResult>();
         foreach (var budget in _settings.CoverageBudgets)
@@ -322,7 +328,7 @@ internal sealed class StreamSimulation
         };
     }
 
-    private async Task<AttackerResult> EvasionAsync(string label, string name, int accountsPerRun, int budget, QueryTransform? transform)
+    private async Task<AttackerResult> EvasionAsync(string label, string name, int accountsPerRun, int budget, QueryTransform? transform, Func<OracleGuidedDisguise>? learning = null)
     {
         var output = _policies.ContainsKey(SimulationPolicies.Hardened) ? SimulationPolicies.Hardened : _policies.Keys.First();
         var accounts = new Accounts(_settings.Seed);
@@ -332,14 +338,16 @@ internal sealed class StreamSimulation
             Digit: 1_000 + (37 * i))).ToArray();
         var sessions = new Dictionary<string, AttackSession>(StringComparer.Ordinal);
         var l2 = new Dictionary<string, double>(StringComparer.Ordinal);
+        var reached = new Dictionary<string, float>(StringComparer.Ordinal);
         var watch = Stopwatch.StartNew();
         var (log, alerts) = await PhaseAsync($"{label}: {runs.Length} images × ≤ {budget:N0} queries", output, accounts, async (oracle, log) =>
         {
             foreach (var run in runs)
             {
-                var session = sessions[run.Name] = new AttackSession(oracle, log, _clock, run.Name, run.Accounts, budget);
-                var random = new Random(_settings.Seed * 31 + run.Digit);
                 var original = _data.Test.Image(run.Digit).ToArray();
+                var disguised = transform is not null || learning is not null;
+                var session = sessions[run.Name] = new AttackSession(oracle, log, _clock, run.Name, run.Accounts, budget, disguised ? DisguiseBaseline.Referee(_served, original) : null);
+                var random = new Random(_settings.Seed * 31 + run.Digit);
                 if (name == "boundary")
                 {
                     l2[run.Name] = await BoundaryAttack.RunAsync(session, original, _data.Test.Slice(0, 1_000), random).ConfigureAwait(false);
@@ -350,7 +358,9 @@ internal sealed class StreamSimulation
                 }
                 else if (name.StartsWith("resampling", StringComparison.Ordinal))
                 {
-                    await ResamplingSimbaAttack.RunAsync(session, original, random, transform!).ConfigureAwait(false);
+                    var disguise = learning?.Invoke() ?? OracleGuidedDisguise.Fixed(transform!);
+                    await ResamplingSimbaAttack.RunAsync(session, original, random, disguise).ConfigureAwait(false);
+                    reached[run.Name] = disguise.Magnitude;
                 }
                 else
                 {
@@ -358,8 +368,9 @@ internal sealed class StreamSimulation
                 }
             }
         }).ConfigureAwait(false);
-        var results = runs.Select(r => StreamAnalysis.Analyze(r.Name, log.Of(r.Name), alerts, sessions[r.Name].GaveUp, sessions[r.Name].SucceededAt, l2.TryGetValue(r.Name, out var d) ? d : null)).ToArray();
+        var results = runs.Select(r => StreamAnalysis.Analyze(r.Name, log.Of(r.Name), alerts, sessions[r.Name].GaveUp, sessions[r.Name].SucceededAt, l2.TryGetValue(r.Name, out var d) ? d : null, sessions[r.Name].TransformOnlyFlips)).ToArray();
         _progress.Step($"{label}: evaded {results.Count(r => r.SucceededAt is not null)} of {results.Length}; first flags at {string.Join(", ", results.Select(r => Show(r.FirstFlagAt)))} ({string.Join(", ", results.Select(r => r.Detector ?? "none").Distinct())})");
+        var learned = learning is null ? string.Empty : LearnedNote(learning(), runs.Select(r => r.Name).Where(reached.ContainsKey).Select(r => reached[r]).ToArray(), runs.Select(r => _data.Test.Image(r.Digit).ToArray()).ToArray());
         return new AttackerResult
         {
             Attacker = label,
@@ -373,10 +384,19 @@ internal sealed class StreamSimulation
                 "boundary" => $"labels only; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "hopskipjump" => $"labels only; {HopSkipJumpAttack.InitialProbes}·√t boundary probes per iteration t; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "simba" => "margin from the hardened answer (rounded top score vs the top-K floor); success = a wrong label answered",
-                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform ({transform!.Describe()}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped; success = a wrong label answered to any query",
-                _ => $"every query a random transform ({transform!.Describe()}); accounts round-robin, a flagged account dropped; success = a wrong label answered",
+                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform ({(learning is null ? transform!.Describe() : learned)}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped; success = a wrong label answered to any query whose transform, applied to the clean digit, keeps the served label (a wrong answer the transform alone explains is counted apart)",
+                _ => $"every query a random transform ({transform!.Describe()}); accounts round-robin, a flagged account dropped; success = a wrong label answered to a query whose transform, applied to the clean digit, keeps the served label",
             },
         };
+    }
+
+    /// <summary>The oracle-guided disguise's note: its family, the magnitude each run ended at, and what the transform
+    /// alone does to the served model's answers at each magnitude of the ladder (<see cref="DisguiseBaseline"/>).</summary>
+    private string LearnedNote(OracleGuidedDisguise disguise, IReadOnlyList<float> reached, IReadOnlyList<float[]> digits)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var rates = DisguiseBaseline.FlipRates(_served, digits, QueryTransform.UprightAware, disguise.Ladder, draws: 200, _settings.Seed);
+        return string.Create(c, $"the upright-aware family — {QueryTransform.UprightAware.Describe()} — scaled from ×{disguise.Start} and grown ×{OracleGuidedDisguise.Growth} at every refusal as suspicious activity up to ×{disguise.Max}; magnitude at each run's end: {string.Join(", ", reached.Select(m => m.ToString("0.##", c)))}; the transform alone changes the served answer (bit-depth-1 view, local copy of the model) of {string.Join(", ", rates.Select(r => string.Create(c, $"{r.Flipped:0.#%} at ×{r.Magnitude:0.##}")))} of 200 draws of each attacked digit");
     }
 
     /// <summary>Starts a fresh sidecar with <paramref name="accounts"/>' keys, runs <paramref name="body"/>, reads the alerts back.</summary>

@@ -1,0 +1,65 @@
+using NeuralSec.Data;
+using NeuralSec.Detectors;
+using NeuralSec.Detectors.Images;
+using NeuralSec.Lab.Nn;
+using NeuralSec.RedTeam.Models;
+
+namespace NeuralSec.RedTeam.Stream;
+
+/// <summary>
+/// What a disguise alone does to the served model's answers, offline: the share of random transforms of the attacked
+/// digits, unperturbed, whose answer differs from the digit's own answer, seen as the shipped policy serves them (the
+/// bit-depth-1 view) by the local copy of the served network. An evasion "success" at a magnitude where this share is
+/// not near zero may be the transform's rather than the attack's: the report prints it beside the attacker, and the
+/// <see cref="Referee"/> tells the two apart query by query.
+/// </summary>
+internal static class DisguiseBaseline
+{
+    public static IReadOnlyList<(float Magnitude, double Flipped)> FlipRates(Network served, IReadOnlyList<float[]> digits, QueryTransform family, IReadOnlyList<float> magnitudes, int draws, int seed)
+    {
+        var squeeze = DefenseFactory.CreatePreprocessor("bitDepth", new Dictionary<string, object> { ["bits"] = 1L });
+        var clean = Labels(served, squeeze, digits);
+        var rates = new List<(float, double)>();
+        foreach (var magnitude in magnitudes)
+        {
+            var transform = family.Scaled(magnitude);
+            var random = new Random(seed);
+            var copies = new List<float[]>(digits.Count * draws);
+            var expected = new List<byte>(digits.Count * draws);
+            for (var d = 0; d < digits.Count; d++)
+            {
+                for (var k = 0; k < draws; k++)
+                {
+                    copies.Add(transform.Apply(digits[d], random));
+                    expected.Add(clean[d]);
+                }
+            }
+
+            var answers = Labels(served, squeeze, copies);
+            rates.Add((magnitude, (double)answers.Where((a, i) => a != expected[i]).Count() / answers.Length));
+        }
+
+        return rates;
+    }
+
+    /// <summary>Whether a drawn transform of <paramref name="original"/>, unperturbed, is already answered with
+    /// another label than the original's own answer (bit-depth-1 view, local copy of the served network).</summary>
+    public static Func<QueryTransformDraw, bool> Referee(Network served, float[] original)
+    {
+        var squeeze = DefenseFactory.CreatePreprocessor("bitDepth", new Dictionary<string, object> { ["bits"] = 1L });
+        var clean = Labels(served, squeeze, [original])[0];
+        return draw => Labels(served, squeeze, [draw.Apply(original)])[0] != clean;
+    }
+
+    private static byte[] Labels(Network served, Detectors.Preprocessing.IPreprocessor squeeze, IReadOnlyList<float[]> images)
+    {
+        var batch = new float[images.Count * MnistSplit.Pixels];
+        for (var i = 0; i < images.Count; i++)
+        {
+            images[i].CopyTo(batch, i * MnistSplit.Pixels);
+        }
+
+        squeeze.Apply(new ImageBatch(batch, images.Count, 1, MnistSplit.Rows, MnistSplit.Cols), new Random(0));
+        return Classify.Predict(served, batch);
+    }
+}
