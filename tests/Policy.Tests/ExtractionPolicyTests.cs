@@ -59,6 +59,20 @@ public sealed class ExtractionPolicyTests
     }
 
     [Fact]
+    public void Linked_clients_are_sanctioned_only_when_asked_and_need_a_near_duplicate_detector()
+    {
+        const string NearDuplicate = "    detectors:\n      - type: nearDuplicate\n        threshold: 30\n";
+        Assert.Null(PolicyYaml.Validate(Head + "  extraction:\n" + NearDuplicate, DefenseCatalog.All).Policy!.Extraction!.LinkedClients);
+        Assert.Null(PolicyYaml.Validate(Head + "  extraction:\n    linkedClients: none\n" + NearDuplicate, DefenseCatalog.All).Policy!.Extraction!.LinkedClients);
+        Assert.Equal(DefenseAction.Degrade, PolicyYaml.Validate(Head + "  extraction:\n    linkedClients: degrade\n" + NearDuplicate, DefenseCatalog.All).Policy!.Extraction!.LinkedClients);
+        Assert.Equal(DefenseAction.Block, PolicyYaml.Validate(Head + "  extraction:\n    linkedClients: block\n" + NearDuplicate, DefenseCatalog.All).Policy!.Extraction!.LinkedClients);
+
+        var error = Assert.Single(PolicyYaml.Errors(Head + "  extraction:\n    linkedClients: degrade\n    detectors:\n      - type: distanceDistribution\n        threshold: 0.9\n", DefenseCatalog.All));
+        Assert.StartsWith("test.yaml:8:20: error: linkedClients sanctions the clients a nearDuplicate flag names, and this policy has no nearDuplicate detector", error, StringComparison.Ordinal);
+        Assert.Contains("none", Assert.Single(PolicyYaml.Errors(Head + "  extraction:\n    linkedClients: alert\n" + NearDuplicate, DefenseCatalog.All)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_stream_detector_needs_a_threshold()
     {
         Assert.Equal(

@@ -106,6 +106,11 @@ internal static class GatewayMetrics
         "Sanctions stream detectors imposed on clients (enforce mode), by kind.",
         new CounterConfiguration { LabelNames = ["kind"] });
 
+    public static readonly Counter LinkedClientSanctions = Prometheus.Metrics.CreateCounter(
+        "neuralsec_linked_client_sanctions_total",
+        "Clients sanctioned because a near-duplicate flag's evidence named their earlier queries (spec.extraction.linkedClients, enforce mode), by action.",
+        new CounterConfiguration { LabelNames = ["action"] });
+
     public static readonly Gauge ClientHistoryEntries = Prometheus.Metrics.CreateGauge(
         "neuralsec_client_history_entries",
         "Stream-detector histories (client x policy x detector) held in memory.");

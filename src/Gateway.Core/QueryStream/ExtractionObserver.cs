@@ -262,13 +262,7 @@ internal sealed class ExtractionObserver(
         }
 
         GatewayMetrics.StreamFlags.WithLabels(detector.Spec.Type, ActionName(verdict.Action)).Inc();
-        var sanction = verdict.Action switch
-        {
-            DefenseAction.Block => ClientSanctions.Blocked,
-            DefenseAction.Throttle => ClientSanctions.Throttled,
-            DefenseAction.Degrade => ClientSanctions.Degraded,
-            _ => ClientSanctions.None,
-        };
+        var sanction = Sanction(verdict.Action);
         if (sanction != ClientSanctions.None && query.Enforced)
         {
             try
@@ -282,6 +276,11 @@ internal sealed class ExtractionObserver(
             }
         }
 
+        if (extraction.LinkedClients is { } linked && verdict.Related.Count > 0)
+        {
+            verdict = await SanctionLinkedAsync(query, extraction, detector, verdict, linked, cancellationToken).ConfigureAwait(false);
+        }
+
         var (message, retryAfter) = verdict.Action switch
         {
             DefenseAction.Block => ("the client's queries look like an attack on the model; it is suspended for a while", extraction.Cooldown),
@@ -290,6 +289,48 @@ internal sealed class ExtractionObserver(
         };
         query.Report(verdict, ReasonCodes.SuspiciousActivity, message, retryAfter);
     }
+
+    /// <summary><c>spec.extraction.linkedClients</c>: the other clients whose earlier queries a near-duplicate flag
+    /// names get the linked sanction for the cooldown (enforce mode; monitor mode reports whom it would sanction). The
+    /// evidence is bounded (the detector's <c>evidence</c>), so one flag sanctions a bounded number of clients. The
+    /// verdict gains how many, and the alert already names them.</summary>
+    private async ValueTask<Verdict> SanctionLinkedAsync(AnsweredQuery query, ExtractionPolicy extraction, CompiledStreamDetector detector, Verdict verdict, DefenseAction linked, CancellationToken cancellationToken)
+    {
+        var sanction = Sanction(linked);
+        var others = verdict.Related.Select(r => r.ClientId).Where(c => !string.Equals(c, query.ClientId, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
+        if (others.Length == 0 || sanction == ClientSanctions.None)
+        {
+            return verdict;
+        }
+
+        if (query.Enforced)
+        {
+            try
+            {
+                foreach (var other in others)
+                {
+                    await limiter.ImposeAsync(query.Policy, other, sanction, extraction.Cooldown, cancellationToken).ConfigureAwait(false);
+                    GatewayMetrics.SanctionsImposed.WithLabels(sanction.ToString().ToLowerInvariant()).Inc();
+                }
+
+                GatewayMetrics.LinkedClientSanctions.WithLabels(ActionName(linked)).Inc(others.Length);
+            }
+            catch (ClientStateUnavailableException ex)
+            {
+                query.ReportStateUnavailable(detector.Spec.Type, ex);
+            }
+        }
+
+        return verdict with { Measures = [.. verdict.Measures, new("linkedClients", others.Length)] };
+    }
+
+    private static ClientSanctions Sanction(DefenseAction action) => action switch
+    {
+        DefenseAction.Block => ClientSanctions.Blocked,
+        DefenseAction.Throttle => ClientSanctions.Throttled,
+        DefenseAction.Degrade => ClientSanctions.Degraded,
+        _ => ClientSanctions.None,
+    };
 
     private static string ActionName(DefenseAction action) => action switch
     {

@@ -33,6 +33,9 @@ internal static class PolicyDescriptors
     public static IReadOnlyList<string> Actions { get; } = ["block", "alert", "throttle", "degrade"];
 
     /// <summary>What a detect entry (or one of its grades) may answer: the stream actions and repair.</summary>
+    /// <summary><c>spec.extraction.linkedClients</c>: a stream action, or none.</summary>
+    public static IReadOnlyList<string> LinkedActions { get; } = ["none", "throttle", "degrade", "block"];
+
     public static IReadOnlyList<string> DetectActions { get; } = ["block", "alert", "throttle", "degrade", "repair"];
 
     public static IReadOnlyList<string> DataTypes { get; } = Enum.GetValues<TensorDataType>().Select(t => t.ToWireName()).ToArray();
@@ -201,6 +204,12 @@ internal static class PolicyDescriptors
                 Default = 600,
             }),
             new("throttle", throttle),
+            new("linkedClients", new ScalarDescriptor(ScalarType.String)
+            {
+                Description = "What the other clients named in a near-duplicate flag's evidence get for the cooldown — the clients whose earlier queries are the near-duplicates: one actor spread over several accounts, or a client whose picture an attacker works on. none: only the flagged client is sanctioned; degrade (label-only answers) costs such a bystander little; block ends Sybil accounts but lets an attacker who copies a victim's picture suspend the victim.",
+                AllowedValues = LinkedActions,
+                Default = "none",
+            }),
             new("detectors", new DefenseListDescriptor(DefenseStage.Stream)
             {
                 Description = "Stream detectors: each watches the query stream after the model answered and flags beyond its threshold; its action applies to the client for the cooldown.",
@@ -260,7 +269,7 @@ internal static class PolicyDescriptors
             new("extraction", extraction),
             new("output", output),
             new("refusals", refusals),
-        ]) { Description = "What the firewall does for the models it governs.", Rules = [ImageDefensesNeedAnImage, EscalationNeedsInputDetectors, RepairNeedsRepairTransforms] };
+        ]) { Description = "What the firewall does for the models it governs.", Rules = [ImageDefensesNeedAnImage, EscalationNeedsInputDetectors, RepairNeedsRepairTransforms, LinkedClientsNeedNearDuplicates] };
 
         return new ObjectDescriptor(
         [
@@ -311,6 +320,25 @@ internal static class PolicyDescriptors
             }
         }
     }
+
+    /// <summary><c>linkedClients</c> acts on the clients a near-duplicate flag names: without that detector it would
+    /// never act and look like protection.</summary>
+    private static void LinkedClientsNeedNearDuplicates(YNode value, string path, PolicyDiagnostics diagnostics)
+    {
+        if (((YMapping)value).Find("extraction")?.Value is not YMapping extraction
+            || extraction.Find("linkedClients") is not { Value: YScalar { Text: not "none" } linked })
+        {
+            return;
+        }
+
+        var detectors = extraction.Find("detectors")?.Value as YSequence;
+        if (detectors?.Items.OfType<YMapping>().Any(e => e.Find(TypeKey) is { Value: YScalar { Text: NearDuplicateType } }) != true)
+        {
+            diagnostics.Add(linked.Location, "linkedClients sanctions the clients a nearDuplicate flag names, and this policy has no nearDuplicate detector", "add a nearDuplicate detector, or set linkedClients: none");
+        }
+    }
+
+    private const string NearDuplicateType = "nearDuplicate";
 
     /// <summary>A detect entry (or grade) that repairs needs <c>spec.repair</c>: without transforms "repaired" would
     /// forward the suspicious input unchanged.</summary>

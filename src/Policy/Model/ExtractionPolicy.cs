@@ -17,6 +17,11 @@ public sealed record ExtractionPolicy
     /// <summary><c>throttle</c>: the budget of a throttled client (in place of <c>spec.rateLimit</c>).</summary>
     public RateLimitPolicy Throttle { get; init; } = new(TokensPerSecond: 1, Burst: 5);
 
+    /// <summary><c>linkedClients</c>: what the other clients named in a near-duplicate flag's evidence get for the
+    /// cooldown (their earlier queries are the near-duplicates: one actor spread over several accounts, or a client
+    /// whose picture an attacker is working on); null (<c>none</c>), the flagged client alone is sanctioned.</summary>
+    public DefenseAction? LinkedClients { get; init; }
+
     /// <summary><c>detectors</c>: stream detectors, each with its threshold and action.</summary>
     public IReadOnlyList<DefenseSpec> Detectors { get; init; } = [];
 }

@@ -138,6 +138,11 @@ internal static class PolicyBinder
             result = result with { Cooldown = TimeSpan.FromSeconds(cooldown) };
         }
 
+        if (extraction.Find("linkedClients")?.Value is YScalar { Text: var linked } && linked != "none")
+        {
+            result = result with { LinkedClients = Action(linked) };
+        }
+
         if (extraction.Find("throttle")?.Value is YMapping throttle)
         {
             result = result with { Throttle = new RateLimitPolicy(Number(throttle, "tokensPerSecond")!.Value, (int)Integer(throttle, "burst")!.Value) };

@@ -173,6 +173,17 @@ internal static class PolicyExplainer
             var side = definition?.FlagsBelowThreshold == true ? "below" : "above";
             text.AppendLine(Invariant($"  - {detector.Type}{Options(detector)}: flags a score {side} {detector.Threshold}; then {StreamAction(detector.Action, extraction, policy.Mode)}. {Describe(detector, defenses)}"));
         }
+
+        if (extraction.LinkedClients is { } linked)
+        {
+            var what = linked switch
+            {
+                DefenseAction.Block => "are refused for the cooldown",
+                DefenseAction.Throttle => "get the throttled budget for the cooldown",
+                _ => "get label-only answers for the cooldown",
+            };
+            text.AppendLine(Invariant($"  Linked clients: the other clients whose earlier queries a nearDuplicate flag names as its near-duplicates {what}{(policy.Mode == PolicyMode.Monitor ? " (monitor mode: reported, not imposed)" : string.Empty)} — one actor spread over several accounts is sanctioned as one."));
+        }
     }
 
     private static string StreamAction(DefenseAction action, ExtractionPolicy extraction, PolicyMode mode)
