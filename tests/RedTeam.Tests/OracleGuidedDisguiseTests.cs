@@ -6,7 +6,8 @@ namespace NeuralSec.RedTeam.Tests;
 
 /// <summary>The OARS-style attacker's learning disguise and the referee that keeps the transform's own effect out of
 /// its successes: the disguise grows only on the stream defense's refusals, within its bounds; a drawn transform
-/// applies the same way twice; a transform that leaves a digit alone never flips its answer, one that wipes it out does.</summary>
+/// applies the same way twice; the referee tells a wrong answer the model gives from one the disguise explains and
+/// from one the model would not give (misinformation).</summary>
 public sealed class OracleGuidedDisguiseTests(Fixture fixture) : IClassFixture<Fixture>
 {
     private static QueryOutcome Refused(string reason) => new("acct", "id", null, StatusCode.PermissionDenied, reason);
@@ -59,19 +60,36 @@ public sealed class OracleGuidedDisguiseTests(Fixture fixture) : IClassFixture<F
     }
 
     [Fact]
-    public void The_referee_calls_a_harmless_transform_no_flip_and_a_transform_that_wipes_the_digit_out_a_flip()
+    public void The_referee_tells_an_adversarial_answer_from_the_transform_s_and_from_misinformation()
     {
         var served = fixture.Models.Get(FixtureModels.Classifier).Network;
-        var digit = fixture.Data.Evaluation.Image(0).ToArray();
-        var flipsAlone = DisguiseBaseline.Referee(served, digit);
+        var digits = fixture.Data.Evaluation;
+        var digit = digits.Image(0).ToArray();
+        var other = digits.Image(Enumerable.Range(1, digits.Count - 1).First(i => digits.Labels[i] != digits.Labels[0])).ToArray();
+        var referee = DisguiseBaseline.Referee(served, digit);
         var random = new Random(3);
 
+        // A harmless disguise of the digit itself, answered with a wrong label: the model would not say so — misinformation.
         var harmless = new QueryTransform(MaxShift: 0, Brightness: 0, Noise: 0.01f);
-        Assert.All(Enumerable.Range(0, 20), _ => Assert.False(flipsAlone(harmless.Draw(random))));
+        Assert.All(Enumerable.Range(0, 20), _ =>
+        {
+            var draw = harmless.Draw(random);
+            Assert.Equal(SuccessClaim.Misinformed, referee(draw.Apply(digit), draw));
+        });
+        Assert.Equal(SuccessClaim.Misinformed, referee(digit, null));
 
-        // Shifted 27 px the digit leaves the image: whatever the model answers for a blank, it is mostly not the digit.
+        // A query the model does misclassify (here: a digit of another class) under a harmless disguise: adversarial.
+        var mild = harmless.Draw(random);
+        Assert.Equal(SuccessClaim.Adversarial, referee(mild.Apply(other), mild));
+        Assert.Equal(SuccessClaim.Adversarial, referee(other, null));
+
+        // Shifted 27 px the digit leaves the image: when that is misclassified, the transform did it.
         var wipe = new QueryTransform(MaxShift: 27, Brightness: 0, Noise: 0);
-        Assert.Contains(Enumerable.Range(0, 20), _ => flipsAlone(wipe.Draw(random)));
+        Assert.Contains(Enumerable.Range(0, 20), _ =>
+        {
+            var draw = wipe.Draw(random);
+            return referee(draw.Apply(other), draw) == SuccessClaim.TransformAlone;
+        });
 
         Assert.Equal(0, Assert.Single(DisguiseBaseline.FlipRates(served, [digit], harmless, [1f], draws: 50, seed: 1)).Flipped);
         var wiped = Assert.Single(DisguiseBaseline.FlipRates(served, [digit], wipe, [1f], draws: 50, seed: 1)).Flipped;

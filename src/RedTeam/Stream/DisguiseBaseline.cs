@@ -42,13 +42,23 @@ internal static class DisguiseBaseline
         return rates;
     }
 
-    /// <summary>Whether a drawn transform of <paramref name="original"/>, unperturbed, is already answered with
-    /// another label than the original's own answer (bit-depth-1 view, local copy of the served network).</summary>
-    public static Func<QueryTransformDraw, bool> Referee(Network served, float[] original)
+    /// <summary>The referee of attacks on <paramref name="original"/>: what a wrong answer to a sent query was — the
+    /// model's own answer to the query (bit-depth-1 view, local copy of the served network) is the original's label:
+    /// <see cref="SuccessClaim.Misinformed"/>; the same transform of the clean digit is answered wrongly too:
+    /// <see cref="SuccessClaim.TransformAlone"/>; otherwise <see cref="SuccessClaim.Adversarial"/>.</summary>
+    public static Func<float[], QueryTransformDraw?, SuccessClaim> Referee(Network served, float[] original)
     {
         var squeeze = DefenseFactory.CreatePreprocessor("bitDepth", new Dictionary<string, object> { ["bits"] = 1L });
         var clean = Labels(served, squeeze, [original])[0];
-        return draw => Labels(served, squeeze, [draw.Apply(original)])[0] != clean;
+        return (sent, draw) =>
+        {
+            if (Labels(served, squeeze, [sent])[0] == clean)
+            {
+                return SuccessClaim.Misinformed;
+            }
+
+            return draw is not null && Labels(served, squeeze, [draw.Apply(original)])[0] != clean ? SuccessClaim.TransformAlone : SuccessClaim.Adversarial;
+        };
     }
 
     private static byte[] Labels(Network served, Detectors.Preprocessing.IPreprocessor squeeze, IReadOnlyList<float[]> images)

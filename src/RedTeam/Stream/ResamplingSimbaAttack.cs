@@ -9,7 +9,7 @@ namespace NeuralSec.RedTeam.Stream;
 /// up to <see cref="MaxEpsilon"/>; the pixel order is walked again while the budget lasts. The run's accounts are used
 /// round-robin. Succeeds as soon as any answer names a label other than the original's — a transformed query the API
 /// misclassifies is an adversarial example the attacker holds, unless the same transform of the clean digit is
-/// misclassified too (<see cref="AttackSession.Succeeded(QueryTransformDraw)"/>). With an <see cref="OracleGuidedDisguise"/> that grows on
+/// misclassified too (<see cref="AttackSession.Claim"/>). With an <see cref="OracleGuidedDisguise"/> that grows on
 /// the defense's refusals, the current point's margin is re-estimated under the new disguise before the next comparison.
 /// </summary>
 internal static class ResamplingSimbaAttack
@@ -27,7 +27,7 @@ internal static class ResamplingSimbaAttack
     public static async Task RunAsync(AttackSession session, float[] original, Random random, OracleGuidedDisguise disguise)
     {
         var x = (float[])original.Clone();
-        var (first, _) = await QueryAsync(session, x, random, disguise).ConfigureAwait(false);
+        var (first, _, _) = await QueryAsync(session, x, random, disguise).ConfigureAwait(false);
         if (first is not { Answered: true })
         {
             return;
@@ -99,7 +99,7 @@ internal static class ResamplingSimbaAttack
         var (sum, answered) = (0.0, 0);
         for (var s = 0; s < Samples; s++)
         {
-            var (outcome, draw) = await QueryAsync(session, image, random, disguise).ConfigureAwait(false);
+            var (outcome, draw, sent) = await QueryAsync(session, image, random, disguise).ConfigureAwait(false);
             if (outcome is not { } answer)
             {
                 return null;
@@ -112,7 +112,7 @@ internal static class ResamplingSimbaAttack
 
             if (answer.Label != label)
             {
-                if (session.Succeeded(draw))
+                if (session.Claim(sent, draw))
                 {
                     return null;
                 }
@@ -126,15 +126,16 @@ internal static class ResamplingSimbaAttack
         return answered == 0 ? double.PositiveInfinity : sum / answered;
     }
 
-    private static async Task<(QueryOutcome? Outcome, QueryTransformDraw Draw)> QueryAsync(AttackSession session, float[] image, Random random, OracleGuidedDisguise disguise)
+    private static async Task<(QueryOutcome? Outcome, QueryTransformDraw Draw, float[] Sent)> QueryAsync(AttackSession session, float[] image, Random random, OracleGuidedDisguise disguise)
     {
         var draw = disguise.Current.Draw(random);
-        var outcome = await session.QueryAsync(draw.Apply(image)).ConfigureAwait(false);
+        var sent = draw.Apply(image);
+        var outcome = await session.QueryAsync(sent).ConfigureAwait(false);
         if (outcome is not null)
         {
             disguise.Observe(outcome);
         }
 
-        return (outcome, draw);
+        return (outcome, draw, sent);
     }
 }

@@ -6,7 +6,8 @@ namespace NeuralSec.RedTeam.Stream;
 /// query). The margin is what the answer reveals: full logits, or — hardened — the rounded top score against the
 /// top-K floor. With a <see cref="QueryTransform"/> every query is a random transform of the candidate (OARS-style);
 /// the run's accounts are used round-robin. Succeeds when the API answers a label other than the original's (with a
-/// transform: unless the same transform of the clean digit is answered wrongly too).
+/// transform: unless the same transform of the clean digit is answered wrongly too; and only if the model itself, not the
+/// defense's misinformation, gave the wrong label — <see cref="AttackSession.Claim"/>).
 /// </summary>
 internal static class SimbaAttack
 {
@@ -43,7 +44,7 @@ internal static class SimbaAttack
 
                 var candidate = (float[])x.Clone();
                 candidate[pixel] = value;
-                var (outcome, draw) = await QueryAsync(session, candidate, random, transform).ConfigureAwait(false);
+                var (outcome, draw, sent) = await QueryAsync(session, candidate, random, transform).ConfigureAwait(false);
                 if (outcome is not { Answered: true } answer)
                 {
                     continue;
@@ -51,13 +52,7 @@ internal static class SimbaAttack
 
                 if (answer.Label != label)
                 {
-                    if (draw is null)
-                    {
-                        session.Succeeded();
-                        return;
-                    }
-
-                    if (session.Succeeded(draw))
+                    if (session.Claim(sent, draw))
                     {
                         return;
                     }
@@ -75,9 +70,10 @@ internal static class SimbaAttack
         }
     }
 
-    private static async Task<(QueryOutcome? Outcome, QueryTransformDraw? Draw)> QueryAsync(AttackSession session, float[] image, Random random, QueryTransform? transform)
+    private static async Task<(QueryOutcome? Outcome, QueryTransformDraw? Draw, float[] Sent)> QueryAsync(AttackSession session, float[] image, Random random, QueryTransform? transform)
     {
         var draw = transform?.Draw(random);
-        return (await session.QueryAsync(draw is null ? image : draw.Apply(image)).ConfigureAwait(false), draw);
+        var sent = draw is null ? image : draw.Apply(image);
+        return (await session.QueryAsync(sent).ConfigureAwait(false), draw, sent);
     }
 }

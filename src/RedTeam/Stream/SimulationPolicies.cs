@@ -107,7 +107,8 @@ internal static partial class SimulationPolicies
             var line = string.Create(c, $"{d.Type} T={d.Threshold} → {d.Action.ToString().ToLowerInvariant()}");
             return options.Length == 0 ? line : $"{line} ({options})";
         });
-        return string.Join("; ", detectors) + string.Create(c, $"; window {extraction.Window.TotalHours:0.##} h, cooldown {extraction.Cooldown.TotalSeconds:0} s");
+        var linked = extraction.LinkedClients is { } l ? $"; linked clients → {l.ToString().ToLowerInvariant()}" : string.Empty;
+        return string.Join("; ", detectors) + linked + string.Create(c, $"; window {extraction.Window.TotalHours:0.##} h, cooldown {extraction.Cooldown.TotalSeconds:0} s");
     }
 
     [GeneratedRegex(@"^  extraction:\n", RegexOptions.Multiline)]

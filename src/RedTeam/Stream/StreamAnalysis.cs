@@ -4,7 +4,7 @@ namespace NeuralSec.RedTeam.Stream;
 /// refusal, refusals by reason, how many of its accounts were flagged.</summary>
 internal static class StreamAnalysis
 {
-    public static RunResult Analyze(string run, IReadOnlyList<QueryOutcome> outcomes, AlertLog alerts, bool gaveUp = false, int? succeededAt = null, double? finalL2 = null, int transformOnlyFlips = 0)
+    public static RunResult Analyze(string run, IReadOnlyList<QueryOutcome> outcomes, AlertLog alerts, bool gaveUp = false, int? succeededAt = null, double? finalL2 = null, int transformOnlyFlips = 0, bool misled = false)
     {
         int? firstFlag = null;
         string? detector = null;
@@ -37,6 +37,6 @@ internal static class StreamAnalysis
             }
         }
 
-        return new RunResult(run, outcomes.Count, outcomes.Count(o => o.Answered), firstFlag, detector, firstRefusal, firstReason, refusals, flaggedAccounts.Count, gaveUp, succeededAt, finalL2, transformOnlyFlips);
+        return new RunResult(run, outcomes.Count, outcomes.Count(o => o.Answered), firstFlag, detector, firstRefusal, firstReason, refusals, flaggedAccounts.Count, gaveUp, succeededAt, finalL2, transformOnlyFlips, misled);
     }
 }

@@ -119,6 +119,8 @@ internal static class StreamReport
         var succeeded = runs.Where(x => x.SucceededAt is not null).ToArray();
         var text = $"{succeeded.Length} of {runs.Count}" + (succeeded.Length > 0 ? $" (at {string.Join(", ", succeeded.Select(x => x.SucceededAt))})" : string.Empty);
         var alone = runs.Sum(x => x.TransformOnlyFlips);
-        return alone > 0 ? $"{text}; {alone} wrong answers by the transform alone, not counted" : text;
+        text = alone > 0 ? $"{text}; {alone} wrong answers by the transform alone, not counted" : text;
+        var misled = runs.Count(x => x.Misled);
+        return misled > 0 ? $"{text}; {misled} stopped on a misinformed label (the model's own answer was right)" : text;
     }
 }

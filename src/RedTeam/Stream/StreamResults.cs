@@ -61,7 +61,8 @@ internal sealed record AttackerResult
 
 /// <summary>One attack run: when the defense first flagged it (1-based query index over the run's queries, all its
 /// accounts together), with which stream detector, when refusals began, and — evasion — when it succeeded, and how many
-/// wrong answers to its disguised queries the disguise alone explained (not successes).</summary>
+/// wrong answers to its disguised queries the disguise alone explained (not successes), and whether it stopped on a
+/// misinformed answer it took for success.</summary>
 internal sealed record RunResult(
     string Run,
     int Queries,
@@ -75,7 +76,8 @@ internal sealed record RunResult(
     bool GaveUp,
     int? SucceededAt,
     double? FinalL2,
-    int TransformOnlyFlips = 0);
+    int TransformOnlyFlips = 0,
+    bool Misled = false);
 
 /// <summary>One queryCoverage budget: when it flags each high-volume benign app (and what its degraded answers cost
 /// the app's accuracy) and Knockoff-random, and what Knockoff's surrogate agrees with the served model — trained on

@@ -123,6 +123,9 @@ internal sealed class StreamSimulation
         // The attacker who does not know the view and learns how strong a disguise must be from the refusals (OARS).
         attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided (the upright-aware disguise from ×0.5, ×{OracleGuidedDisguise.Growth} per refusal as suspicious, {most} accounts)", $"resampling-oracle{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning).ConfigureAwait(false));
 
+        // The same attacker who also knows linkedClients: it tells a degraded (label-only) answer and drops that account.
+        attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided, degrade-aware (drops an account whose answers turn label-only, {most} accounts)", $"resampling-oracle-aware{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true).ConfigureAwait(false));
+
         var sweep = new List<CoverageSweepResult>();
         foreach (var budget in _settings.CoverageBudgets)
         {
@@ -328,7 +331,7 @@ internal sealed class StreamSimulation
         };
     }
 
-    private async Task<AttackerResult> EvasionAsync(string label, string name, int accountsPerRun, int budget, QueryTransform? transform, Func<OracleGuidedDisguise>? learning = null)
+    private async Task<AttackerResult> EvasionAsync(string label, string name, int accountsPerRun, int budget, QueryTransform? transform, Func<OracleGuidedDisguise>? learning = null, bool dropDegraded = false)
     {
         var output = _policies.ContainsKey(SimulationPolicies.Hardened) ? SimulationPolicies.Hardened : _policies.Keys.First();
         var accounts = new Accounts(_settings.Seed);
@@ -345,8 +348,9 @@ internal sealed class StreamSimulation
             foreach (var run in runs)
             {
                 var original = _data.Test.Image(run.Digit).ToArray();
-                var disguised = transform is not null || learning is not null;
-                var session = sessions[run.Name] = new AttackSession(oracle, log, _clock, run.Name, run.Accounts, budget, disguised ? DisguiseBaseline.Referee(_served, original) : null);
+                // SimBA's family claims success on any wrong label: the referee tells the model's from the disguise's and the defense's.
+                var refereed = name is not ("boundary" or "hopskipjump");
+                var session = sessions[run.Name] = new AttackSession(oracle, log, _clock, run.Name, run.Accounts, budget, refereed ? DisguiseBaseline.Referee(_served, original) : null, dropDegraded);
                 var random = new Random(_settings.Seed * 31 + run.Digit);
                 if (name == "boundary")
                 {
@@ -368,7 +372,7 @@ internal sealed class StreamSimulation
                 }
             }
         }).ConfigureAwait(false);
-        var results = runs.Select(r => StreamAnalysis.Analyze(r.Name, log.Of(r.Name), alerts, sessions[r.Name].GaveUp, sessions[r.Name].SucceededAt, l2.TryGetValue(r.Name, out var d) ? d : null, sessions[r.Name].TransformOnlyFlips)).ToArray();
+        var results = runs.Select(r => StreamAnalysis.Analyze(r.Name, log.Of(r.Name), alerts, sessions[r.Name].GaveUp, sessions[r.Name].SucceededAt, l2.TryGetValue(r.Name, out var d) ? d : null, sessions[r.Name].TransformOnlyFlips, sessions[r.Name].Misled)).ToArray();
         _progress.Step($"{label}: evaded {results.Count(r => r.SucceededAt is not null)} of {results.Length}; first flags at {string.Join(", ", results.Select(r => Show(r.FirstFlagAt)))} ({string.Join(", ", results.Select(r => r.Detector ?? "none").Distinct())})");
         var learned = learning is null ? string.Empty : LearnedNote(learning(), runs.Select(r => r.Name).Where(reached.ContainsKey).Select(r => reached[r]).ToArray(), runs.Select(r => _data.Test.Image(r.Digit).ToArray()).ToArray());
         return new AttackerResult
@@ -384,7 +388,7 @@ internal sealed class StreamSimulation
                 "boundary" => $"labels only; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "hopskipjump" => $"labels only; {HopSkipJumpAttack.InitialProbes}·√t boundary probes per iteration t; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "simba" => "margin from the hardened answer (rounded top score vs the top-K floor); success = a wrong label answered",
-                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform ({(learning is null ? transform!.Describe() : learned)}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped; success = a wrong label answered to any query whose transform, applied to the clean digit, keeps the served label (a wrong answer the transform alone explains is counted apart)",
+                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform ({(learning is null ? transform!.Describe() : learned)}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped{(dropDegraded ? " (and an account whose answer is label-only: a degraded answer is taken as a refusal as suspicious and grows the disguise)" : string.Empty)}; success = a wrong label answered to any query whose transform, applied to the clean digit, keeps the served label (a wrong answer the transform alone explains is counted apart)",
                 _ => $"every query a random transform ({transform!.Describe()}); accounts round-robin, a flagged account dropped; success = a wrong label answered to a query whose transform, applied to the clean digit, keeps the served label",
             },
         };
