@@ -32,10 +32,10 @@ internal static class PolicyDescriptors
 
     public static IReadOnlyList<string> Actions { get; } = ["block", "alert", "throttle", "degrade"];
 
-    /// <summary>What a detect entry (or one of its grades) may answer: the stream actions and repair.</summary>
     /// <summary><c>spec.extraction.linkedClients</c>: a stream action, or none.</summary>
     public static IReadOnlyList<string> LinkedActions { get; } = ["none", "throttle", "degrade", "block"];
 
+    /// <summary>What a detect entry (or one of its grades) may answer: the stream actions and repair.</summary>
     public static IReadOnlyList<string> DetectActions { get; } = ["block", "alert", "throttle", "degrade", "repair"];
 
     public static IReadOnlyList<string> DataTypes { get; } = Enum.GetValues<TensorDataType>().Select(t => t.ToWireName()).ToArray();
@@ -299,6 +299,9 @@ internal static class PolicyDescriptors
     /// <c>flaggedInputs</c>).</summary>
     private const string EscalationType = "flaggedInputs";
 
+    /// <summary>The stream detector whose evidence names the clients <c>linkedClients</c> sanctions.</summary>
+    private const string NearDuplicateType = "nearDuplicate";
+
     /// <summary><c>flaggedInputs</c> counts what the <c>detect</c> entries flag: without any it would watch nothing
     /// and look like protection.</summary>
     private static void EscalationNeedsInputDetectors(YNode value, string path, PolicyDiagnostics diagnostics)
@@ -337,8 +340,6 @@ internal static class PolicyDescriptors
             diagnostics.Add(linked.Location, "linkedClients sanctions the clients a nearDuplicate flag names, and this policy has no nearDuplicate detector", "add a nearDuplicate detector, or set linkedClients: none");
         }
     }
-
-    private const string NearDuplicateType = "nearDuplicate";
 
     /// <summary>A detect entry (or grade) that repairs needs <c>spec.repair</c>: without transforms "repaired" would
     /// forward the suspicious input unchanged.</summary>

@@ -21,11 +21,10 @@ internal sealed class AttackSession
     private int _next;
 
     private readonly Func<float[], QueryTransformDraw?, SuccessClaim>? _referee;
+    private readonly bool _dropDegraded;
 
     /// <param name="referee">What a wrong answer to a query (sent, and its disguise if any) was; null: every wrong
     /// answer is a success.</param>
-    private readonly bool _dropDegraded;
-
     /// <param name="dropDegraded">The attacker knows degraded answers (label-only) when it sees them: it takes such an
     /// answer as a refusal as suspicious — the account is burnt, the answer not trusted.</param>
     public AttackSession(InferenceOracle oracle, QueryLog log, RunClock clock, string run, IReadOnlyList<string> accounts, int budget, Func<float[], QueryTransformDraw?, SuccessClaim>? referee = null, bool dropDegraded = false)

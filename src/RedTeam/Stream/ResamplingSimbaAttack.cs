@@ -40,7 +40,6 @@ internal static class ResamplingSimbaAttack
         }
 
         var scoredAt = disguise.Magnitude;
-
         var epsilon = Epsilon;
         var rejected = 0;
         var order = Enumerable.Range(0, x.Length).ToArray();
