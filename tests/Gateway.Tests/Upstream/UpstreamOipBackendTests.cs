@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Grpc.Core;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Metrics;
+using NeuralSec.Gateway.Tests.Infrastructure;
 using Polly.CircuitBreaker;
 
 namespace NeuralSec.Gateway.Tests.Upstream;
@@ -132,6 +133,20 @@ public sealed class UpstreamOipBackendTests : IAsyncLifetime
             o.AttemptTimeout = TimeSpan.FromMilliseconds(100);
             o.TotalTimeout = TimeSpan.FromMilliseconds(300);
         }));
+        // The connection first: on a starved machine the connect alone can outlast the 100 ms attempt (the connect
+        // timeout is the attempt timeout), and then no call reaches the server for it to see cancelled.
+        await Wait.Until(async () =>
+        {
+            try
+            {
+                await backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None);
+                return true;
+            }
+            catch (BackendException)
+            {
+                return false;
+            }
+        }, "a first answer from the fake model server");
         server.Behavior.Delay = TimeSpan.FromSeconds(30);
 
         var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
