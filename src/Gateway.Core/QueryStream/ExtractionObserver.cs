@@ -292,7 +292,8 @@ internal sealed class ExtractionObserver(
 
     /// <summary><c>spec.extraction.linkedClients</c>: the other clients whose earlier queries a near-duplicate flag
     /// names get the linked sanction for the cooldown (enforce mode; monitor mode reports whom it would sanction). The
-    /// evidence is bounded (the detector's <c>evidence</c>), so one flag sanctions a bounded number of clients. The
+    /// evidence is bounded (the larger of the detector's <c>evidence</c> and <c>matches</c>, at most 100), so one flag
+    /// sanctions a bounded number of clients. The
     /// verdict gains how many, and the alert already names them.</summary>
     private async ValueTask<Verdict> SanctionLinkedAsync(AnsweredQuery query, ExtractionPolicy extraction, CompiledStreamDetector detector, Verdict verdict, DefenseAction linked, CancellationToken cancellationToken)
     {
