@@ -63,6 +63,11 @@ internal sealed partial class PrometheusScrape
         return text.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..].Split(' ')[0];
     }
 
+    /// <summary>A counter series' value in a scrape's text; 0 when the page does not carry it yet (a labelled child is
+    /// exposed from its first increment).</summary>
+    public static double CounterValue(string text, string series) =>
+        SampleValue(text, series) is { } value ? double.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+
     /// <summary>The family a series or sample name belongs to: a histogram's <c>_bucket</c>, <c>_sum</c> and
     /// <c>_count</c> belong to the histogram.</summary>
     public static string FamilyOf(string name, IReadOnlyDictionary<string, string> types)

@@ -104,7 +104,7 @@ public sealed class ExtractionDefenseTests : IAsyncLifetime
         var image = TestDigits.Image(42);
         for (var i = 0; i < 60; i++)
         {
-            image = Step(image, random);
+            image = SimbaStep.Next(image, random);
             await _server.Client.ModelInferAsync(InferRequests.Raw(image), Key("key-shadow"));
         }
 
@@ -124,7 +124,7 @@ public sealed class ExtractionDefenseTests : IAsyncLifetime
         var image = TestDigits.Image(digit);
         for (var i = 1; i <= 200; i++)
         {
-            image = Step(image, random);
+            image = SimbaStep.Next(image, random);
             try
             {
                 await _server.Client.ModelInferAsync(InferRequests.Raw(image), Key(account(i)));
@@ -138,14 +138,6 @@ public sealed class ExtractionDefenseTests : IAsyncLifetime
         throw new Xunit.Sdk.XunitException("the stream was never refused in 200 queries");
     }
 
-    /// <summary>One SimBA step: ±0.2 on one random pixel (each candidate is a query, accepted or not).</summary>
-    private static float[] Step(float[] image, Random random)
-    {
-        var next = (float[])image.Clone();
-        var pixel = random.Next(next.Length);
-        next[pixel] = Math.Clamp(next[pixel] + (random.Next(2) == 0 ? -0.2f : 0.2f), 0f, 1f);
-        return next;
-    }
 
     private static Metadata Key(string key) => new() { { "x-api-key", key } };
 

@@ -61,7 +61,7 @@ public sealed class LinkedClientsTests : IAsyncLifetime
         RpcException? refusal = null;
         for (var i = 0; i < 200 && refusal is null; i++)
         {
-            image = Step(image, random);
+            image = SimbaStep.Next(image, random);
             try
             {
                 await _server.Client.ModelInferAsync(InferRequests.Raw(image), Key($"key-{i % Accounts}"));
@@ -105,20 +105,10 @@ public sealed class LinkedClientsTests : IAsyncLifetime
     private async Task<double> LinkedSanctionsAsync()
     {
         var text = await _server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var value = PrometheusScrape.SampleValue(text, "neuralsec_linked_client_sanctions_total{action=\"degrade\"}");
-        return value is null ? 0 : double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        return PrometheusScrape.CounterValue(text, "neuralsec_linked_client_sanctions_total{action=\"degrade\"}");
     }
 
     private static string KeyOf(string account) => $"key-{account["sybil-".Length..]}";
-
-    /// <summary>One SimBA step: ±0.2 on one random pixel.</summary>
-    private static float[] Step(float[] image, Random random)
-    {
-        var next = (float[])image.Clone();
-        var pixel = random.Next(next.Length);
-        next[pixel] = Math.Clamp(next[pixel] + (random.Next(2) == 0 ? -0.2f : 0.2f), 0f, 1f);
-        return next;
-    }
 
     private static Metadata Key(string key) => new() { { "x-api-key", key } };
 }

@@ -100,8 +100,7 @@ public sealed class UprightNearDuplicateTests : IAsyncLifetime
     private async Task<double> NearDuplicateTimingsAsync()
     {
         var text = await _server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var value = PrometheusScrape.SampleValue(text, "neuralsec_detector_duration_seconds_count{stage=\"observe\",detector=\"nearDuplicate\"}");
-        return value is null ? 0 : double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        return PrometheusScrape.CounterValue(text, "neuralsec_detector_duration_seconds_count{stage=\"observe\",detector=\"nearDuplicate\"}");
     }
 
     /// <summary>Copy <paramref name="n"/>: turned by ±(4 + 2 n)°, rescaled ×(0.94 + 0.03 n), shifted by one pixel in a

@@ -68,7 +68,7 @@ public sealed class SharedPradaAcrossSidecarsTests : IAsyncLifetime
         for (var i = 1; i <= Queries; i++)
         {
             // A SimBA-shaped walk (one pixel ±0.2 per query, every fourth query a fresh digit): synthetic distances.
-            image = i % 4 == 0 ? TestDigits.Image(100 + i) : Step(image, random);
+            image = i % 4 == 0 ? TestDigits.Image(100 + i) : SimbaStep.Next(image, random);
             var sidecar = i % 2 == 0 ? _second : _first;
             var call = sidecar.Client.ModelInferAsync(InferRequests.Raw(image), new Metadata { { "x-api-key", "key-walker" } });
             var label = InferRequests.ArgMax(InferRequests.Logits(await call.ResponseAsync));
@@ -116,13 +116,4 @@ public sealed class SharedPradaAcrossSidecarsTests : IAsyncLifetime
         from detector in alert.GetProperty("unmapped").GetProperty("neuralsec").GetProperty("detectors").EnumerateArray()
         where detector.GetProperty("name").GetString() == "distanceDistribution" && detector.GetProperty("flagged").GetBoolean()
         select (id!, detector.GetProperty("score").GetDouble());
-
-    /// <summary>One SimBA step: ±0.2 on one random pixel.</summary>
-    private static float[] Step(float[] image, Random random)
-    {
-        var next = (float[])image.Clone();
-        var pixel = random.Next(next.Length);
-        next[pixel] = Math.Clamp(next[pixel] + (random.Next(2) == 0 ? -0.2f : 0.2f), 0f, 1f);
-        return next;
-    }
 }
