@@ -15,10 +15,12 @@ namespace NeuralSec.RedTeam.Stream;
 /// </summary>
 internal static class DisguiseBaseline
 {
+    /// <summary>The view the shipped policy answers from (<c>preprocess: bitDepth 1</c>); deterministic and thread-safe.</summary>
+    private static readonly Detectors.Preprocessing.IPreprocessor Squeeze = DefenseFactory.CreatePreprocessor("bitDepth", new Dictionary<string, object> { ["bits"] = 1L });
+
     public static IReadOnlyList<(float Magnitude, double Flipped)> FlipRates(Network served, IReadOnlyList<float[]> digits, QueryTransform family, IReadOnlyList<float> magnitudes, int draws, int seed)
     {
-        var squeeze = DefenseFactory.CreatePreprocessor("bitDepth", new Dictionary<string, object> { ["bits"] = 1L });
-        var clean = Labels(served, squeeze, digits);
+        var clean = Labels(served, digits);
         var rates = new List<(float, double)>();
         foreach (var magnitude in magnitudes)
         {
@@ -35,7 +37,7 @@ internal static class DisguiseBaseline
                 }
             }
 
-            var answers = Labels(served, squeeze, copies);
+            var answers = Labels(served, copies);
             rates.Add((magnitude, (double)answers.Where((a, i) => a != expected[i]).Count() / answers.Length));
         }
 
@@ -48,20 +50,19 @@ internal static class DisguiseBaseline
     /// <see cref="SuccessClaim.TransformAlone"/>; otherwise <see cref="SuccessClaim.Adversarial"/>.</summary>
     public static Func<float[], QueryTransformDraw?, SuccessClaim> Referee(Network served, float[] original)
     {
-        var squeeze = DefenseFactory.CreatePreprocessor("bitDepth", new Dictionary<string, object> { ["bits"] = 1L });
-        var clean = Labels(served, squeeze, [original])[0];
+        var clean = Labels(served, [original])[0];
         return (sent, draw) =>
         {
-            if (Labels(served, squeeze, [sent])[0] == clean)
+            if (Labels(served, [sent])[0] == clean)
             {
                 return SuccessClaim.Misinformed;
             }
 
-            return draw is not null && Labels(served, squeeze, [draw.Apply(original)])[0] != clean ? SuccessClaim.TransformAlone : SuccessClaim.Adversarial;
+            return draw is not null && Labels(served, [draw.Apply(original)])[0] != clean ? SuccessClaim.TransformAlone : SuccessClaim.Adversarial;
         };
     }
 
-    private static byte[] Labels(Network served, Detectors.Preprocessing.IPreprocessor squeeze, IReadOnlyList<float[]> images)
+    private static byte[] Labels(Network served, IReadOnlyList<float[]> images)
     {
         var batch = new float[images.Count * MnistSplit.Pixels];
         for (var i = 0; i < images.Count; i++)
@@ -69,7 +70,7 @@ internal static class DisguiseBaseline
             images[i].CopyTo(batch, i * MnistSplit.Pixels);
         }
 
-        squeeze.Apply(new ImageBatch(batch, images.Count, 1, MnistSplit.Rows, MnistSplit.Cols), new Random(0));
+        Squeeze.Apply(new ImageBatch(batch, images.Count, 1, MnistSplit.Rows, MnistSplit.Cols), new Random(0));
         return Classify.Predict(served, batch);
     }
 }
