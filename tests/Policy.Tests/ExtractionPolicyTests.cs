@@ -73,6 +73,17 @@ public sealed class ExtractionPolicyTests
     }
 
     [Fact]
+    public void A_disguised_degraded_answer_is_bound_and_needs_misinformation()
+    {
+        Assert.Equal(DegradedAnswer.LabelOnly, PolicyYaml.Validate(Head + "  output: { misinformBelow: 0.9 }\n", DefenseCatalog.All).Policy!.Output.DegradedAnswer);
+        Assert.Equal(DegradedAnswer.Disguised, PolicyYaml.Validate(Head + "  output: { misinformBelow: 0.9, degradedAnswer: disguised }\n", DefenseCatalog.All).Policy!.Output.DegradedAnswer);
+
+        var error = Assert.Single(PolicyYaml.Errors(Head + "  output:\n    topK: 1\n    degradedAnswer: disguised\n", DefenseCatalog.All));
+        Assert.StartsWith("test.yaml:9:21: error: a disguised degraded answer differs from an ordinary one only where it misinforms, and misinformBelow is not set", error, StringComparison.Ordinal);
+        Assert.Contains("labelOnly", Assert.Single(PolicyYaml.Errors(Head + "  output: { misinformBelow: 0.9, degradedAnswer: hidden }\n", DefenseCatalog.All)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_stream_detector_needs_a_threshold()
     {
         Assert.Equal(

@@ -20,12 +20,12 @@ internal sealed class InMemoryNearDuplicateStore(IOptions<Options.GatewayOptions
 
     public int Count => _indexes.Values.Sum(i => i.Index.Count);
 
-    public ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, int evidence, TimeSpan retention, CancellationToken cancellationToken)
+    public ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, bool degraded, int evidence, TimeSpan retention, CancellationToken cancellationToken)
     {
         var contents = _contents.GetOrAdd(scope, _ => new RecentContent(_capacity));
-        if (contents.SeenOrAdd(contentHash, time.GetTimestamp(), (long)(retention.TotalSeconds * time.TimestampFrequency)))
+        if (contents.SeenOrAdd(contentHash, time.GetTimestamp(), (long)(retention.TotalSeconds * time.TimestampFrequency), degraded ? query : null, out var original))
         {
-            return ValueTask.FromResult(NearDuplicateLookup.Repeated);
+            return ValueTask.FromResult(NearDuplicateLookup.RepeatOf(original));
         }
 
         var entry = _indexes.GetOrAdd(scope, _ => (retention, new NearDuplicateIndex(_capacity, retention, time)));
@@ -55,20 +55,23 @@ internal sealed class InMemoryNearDuplicateStore(IOptions<Options.GatewayOptions
         GatewayMetrics.NearDuplicateEntries.Set(Count);
     }
 
-    /// <summary>Exact-image hashes of a scope with the time each was last seen, bounded like the index: past the
-    /// capacity the oldest half goes (a repeat then counts as new once, which errs towards looking closer).</summary>
+    /// <summary>Exact-image hashes of a scope with the time each was last seen and, for an image whose first sender
+    /// was degraded, that send (a second map, so benign traffic costs it nothing), bounded like the index:
+    /// past the capacity the oldest half goes (a repeat then counts as new once, which errs towards looking closer).</summary>
     private sealed class RecentContent(int capacity)
     {
         private readonly Dictionary<ulong, long> _seen = [];
+        private readonly Dictionary<ulong, QueryReference> _degraded = [];
         private readonly Lock _lock = new();
 
-        public bool SeenOrAdd(ulong hash, long now, long retention)
+        public bool SeenOrAdd(ulong hash, long now, long retention, QueryReference? degraded, out QueryReference? original)
         {
             lock (_lock)
             {
                 if (_seen.TryGetValue(hash, out var at) && now - at < retention)
                 {
                     _seen[hash] = now;
+                    original = _degraded.TryGetValue(hash, out var first) ? first : null;
                     return true;
                 }
 
@@ -80,11 +83,22 @@ internal sealed class InMemoryNearDuplicateStore(IOptions<Options.GatewayOptions
                         if (value <= cutoff)
                         {
                             _seen.Remove(key);
+                            _degraded.Remove(key);
                         }
                     }
                 }
 
                 _seen[hash] = now;
+                if (degraded is { } send)
+                {
+                    _degraded[hash] = send;
+                }
+                else
+                {
+                    _degraded.Remove(hash);
+                }
+
+                original = null;
                 return false;
             }
         }

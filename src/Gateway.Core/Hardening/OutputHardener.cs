@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using NeuralSec.Detectors.Tensors;
 using NeuralSec.Policy.Model;
 
@@ -8,8 +9,10 @@ namespace NeuralSec.Gateway.Hardening;
 /// keep working: <c>topK</c> keeps the k largest scores of each row and sets the rest to the row's minimum
 /// (ranks beyond k are gone; works for logits and probabilities alike), <c>decimals</c> rounds, and
 /// <c>labelOnly</c> answers a one-hot row of the arg-max class; a degraded answer is label-only too, or — with
-/// <c>misinformBelow</c> — names the least likely class when the model is unsure. Only FP32 outputs of rank 2 ([batch, classes])
-/// are class scores; others pass untouched.
+/// <c>misinformBelow</c> — names the least likely class when the model is unsure. With <c>degradedAnswer: disguised</c>
+/// a degraded answer is hardened like every other one, after the unsure rows' top and least likely classes traded
+/// scores: nothing in it tells the client it was degraded. Only FP32 outputs of rank 2 ([batch, classes]) are class
+/// scores; others pass untouched.
 /// </summary>
 internal static class OutputHardener
 {
@@ -27,11 +30,20 @@ internal static class OutputHardener
         for (var row = 0; row + classes <= values.Length; row += classes)
         {
             var scores = values.AsSpan(row, classes);
-            if (degrade || policy.LabelOnly)
+            var misinform = degrade && policy.MisinformBelow is { } below && TopProbability(scores) < below;
+            var disguised = degrade && policy.DegradedAnswer == DegradedAnswer.Disguised;
+            if (disguised && misinform)
             {
-                var label = degrade && policy.MisinformBelow is { } below && TopProbability(scores) < below
-                    ? System.Numerics.Tensors.TensorPrimitives.IndexOfMin(scores)
-                    : System.Numerics.Tensors.TensorPrimitives.IndexOfMax(scores);
+                // The least likely class takes the top score and the top class the least: the same values, so the
+                // same shape after the hardening below as any unsure answer, naming the wrong class.
+                var top = TensorPrimitives.IndexOfMax(scores);
+                var least = TensorPrimitives.IndexOfMin(scores);
+                (scores[top], scores[least]) = (scores[least], scores[top]);
+            }
+
+            if (policy.LabelOnly || (degrade && !disguised))
+            {
+                var label = misinform && !disguised ? TensorPrimitives.IndexOfMin(scores) : TensorPrimitives.IndexOfMax(scores);
                 scores.Clear();
                 scores[label] = 1f;
                 continue;
@@ -58,15 +70,15 @@ internal static class OutputHardener
     /// softmax (logits).</summary>
     private static float TopProbability(ReadOnlySpan<float> scores)
     {
-        var sum = System.Numerics.Tensors.TensorPrimitives.Sum(scores);
-        if (System.Numerics.Tensors.TensorPrimitives.Min(scores) >= 0 && MathF.Abs(sum - 1) <= 1e-3f)
+        var sum = TensorPrimitives.Sum(scores);
+        if (TensorPrimitives.Min(scores) >= 0 && MathF.Abs(sum - 1) <= 1e-3f)
         {
-            return System.Numerics.Tensors.TensorPrimitives.Max(scores);
+            return TensorPrimitives.Max(scores);
         }
 
         Span<float> probabilities = scores.Length <= 1024 ? stackalloc float[scores.Length] : new float[scores.Length];
-        System.Numerics.Tensors.TensorPrimitives.SoftMax(scores, probabilities);
-        return System.Numerics.Tensors.TensorPrimitives.Max(probabilities);
+        TensorPrimitives.SoftMax(scores, probabilities);
+        return TensorPrimitives.Max(probabilities);
     }
 
     private static void KeepTopK(Span<float> scores, int k)

@@ -106,6 +106,10 @@ internal static class GatewayMetrics
         "Sanctions stream detectors imposed on clients (enforce mode), by kind.",
         new CounterConfiguration { LabelNames = ["kind"] });
 
+    public static readonly Counter DegradedRepeats = Prometheus.Metrics.CreateCounter(
+        "neuralsec_degraded_repeats_total",
+        "Exact repeats, by another client, of an image a degraded client sent first, answered degraded as that first send was (enforce mode).");
+
     public static readonly Counter LinkedClientSanctions = Prometheus.Metrics.CreateCounter(
         "neuralsec_linked_client_sanctions_total",
         "Clients sanctioned because a near-duplicate flag's evidence named their earlier queries (spec.extraction.linkedClients, enforce mode), by action.",

@@ -1,4 +1,5 @@
 using NeuralSec.Detectors.Tensors;
+using NeuralSec.Gateway.ClientState;
 using NeuralSec.Gateway.Decisions;
 using NeuralSec.Gateway.Pipeline;
 using NeuralSec.Policy.Model;
@@ -81,4 +82,7 @@ internal sealed class AnsweredQuery(InferenceContext context, DateTimeOffset tim
 
     /// <summary>Whether the policy's decisions are applied (enforce mode) rather than only reported.</summary>
     public bool Enforced => context.Decision.Enforced;
+
+    /// <summary>The client was degraded (a stream sanction) when the request was admitted: its answers are shaped.</summary>
+    public bool FromDegradedClient => (context.Sanctions & ClientSanctions.Degraded) != 0;
 }

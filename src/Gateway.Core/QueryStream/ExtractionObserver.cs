@@ -19,10 +19,11 @@ namespace NeuralSec.Gateway.QueryStream;
 /// the account-oblivious near-duplicate search first (its novelty weighs the others), then the per-client PRADA test
 /// and query-coverage profile, each on state from the injected stores. One verdict per detector and request (the
 /// worst image of a batch); an exact repeat is not a new query — of an image any client sent, as the near-duplicate
-/// store says, or, in a policy without that detector, of one of the client's recent images (<see cref="RecentQueries"/>).
+/// store says, or, in a policy without that detector, of one of the client's recent images (<see cref="RecentQueries"/>)
+/// — except that another client's repeat of an image a degraded client sent first is answered degraded, as that was.
 /// Every request the input detectors judged — answered, or refused by them — also goes to the client's record of
 /// flagged inputs (<see cref="FlaggedInputsDetector"/>), which escalates many weak per-request flags into one verdict
-/// on the client. A flag acts on this answer (block and throttle refuse it, degrade answers it label-only)
+/// on the client. A flag acts on this answer (block and throttle refuse it, degrade shapes it: <c>output.degradedAnswer</c>)
 /// and, in enforce mode, on the client for the cooldown; monitor mode reports what enforce would do and imposes
 /// nothing. A store that cannot answer falls under the policy's onError rule.
 /// </summary>
@@ -33,6 +34,9 @@ internal sealed class ExtractionObserver(
     ClientRateLimiter limiter) : IQueryObserver
 {
     private static readonly string StageName = PipelineStageNames.Of(PipelineStageId.Observe);
+
+    /// <summary>The measure that marks a verdict on an exact repeat of a degraded client's image.</summary>
+    private const string RepeatOfDegradedMeasure = "repeatOfDegradedClient";
 
     public string Name => "extraction";
 
@@ -124,10 +128,15 @@ internal sealed class ExtractionObserver(
                 Verdict? verdict;
                 if (detector.Detector is NearDuplicateDetector near)
                 {
-                    (verdict, var best) = await NearDuplicateAsync(query, near, detector, input, batch, content, extraction.Window, cancellationToken).ConfigureAwait(false);
-                    if (ReferenceEquals(verdict, RepeatVerdict))
+                    (verdict, var best, var repeat) = await NearDuplicateAsync(query, extraction, near, detector, input, batch, content, cancellationToken).ConfigureAwait(false);
+                    if (repeat)
                     {
                         Timed(detector, started);
+                        if (verdict is not null)
+                        {
+                            worst[d] = Worse(worst[d], verdict, detector);
+                        }
+
                         break; // an image some client already sent: nothing new for the other detectors either
                     }
 
@@ -171,15 +180,29 @@ internal sealed class ExtractionObserver(
     }
 
     /// <summary>The near-duplicate verdict (its score read at the detector's rank of match) and the hashes shared with
-    /// the closest earlier query, from which the other detectors' novelty is computed.</summary>
-    private async ValueTask<(Verdict Verdict, int Best)> NearDuplicateAsync(AnsweredQuery query, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ImageBatch batch, ulong content, TimeSpan window, CancellationToken cancellationToken)
+    /// the closest earlier query, from which the other detectors' novelty is computed. An exact repeat is no new
+    /// query (<c>Repeat</c>, no verdict) — unless another client re-sends byte for byte what a degraded client sent
+    /// first: then it is answered as that first send was, degraded (a flag whose evidence is the first send), so a
+    /// clean account cannot check a degraded answer by asking again. Only this answer: the repeating client is not
+    /// sanctioned, so a benign client that sends a popular image a degraded one sent first loses that one answer's
+    /// scores (with <c>degradedAnswer: disguised</c>, not even that where the model is sure), nothing more.</summary>
+    private async ValueTask<(Verdict? Verdict, int Best, bool Repeat)> NearDuplicateAsync(AnsweredQuery query, ExtractionPolicy extraction, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ImageBatch batch, ulong content, CancellationToken cancellationToken)
     {
         var fingerprint = detector.Fingerprint(input.Span, batch.Channels, batch.Height, batch.Width);
         var reference = new QueryReference(query.RequestId, query.ClientId, query.Time);
-        var lookup = await nearDuplicates.MatchAndAddAsync(query.Policy.Name, fingerprint, content, reference, detector.Evidence, window, cancellationToken).ConfigureAwait(false);
+        var lookup = await nearDuplicates.MatchAndAddAsync(query.Policy.Name, fingerprint, content, reference, query.FromDegradedClient, detector.Evidence, extraction.Window, cancellationToken).ConfigureAwait(false);
         if (lookup.Repeat)
         {
-            return (RepeatVerdict, 0);
+            return lookup.DegradedOriginal is { } original && !string.Equals(original.ClientId, query.ClientId, StringComparison.Ordinal)
+                ? (new Verdict(PipelineStageId.Observe, compiled.Spec.Type, Flagged: true, DefenseAction.Degrade)
+                {
+                    Score = detector.FingerprintSize,
+                    Threshold = compiled.Threshold,
+                    AtlasTechniqueId = compiled.Definition.AtlasTechniqueId,
+                    Related = [original],
+                    Measures = [new(RepeatOfDegradedMeasure, 1)],
+                }, detector.FingerprintSize, true)
+                : (null, 0, true);
         }
 
         var match = lookup.Match;
@@ -191,7 +214,7 @@ internal sealed class ExtractionObserver(
                 ? [new("fingerprintHashes", fingerprint.Hashes.Length)]
                 : [new("fingerprintHashes", fingerprint.Hashes.Length), new("bestSharedHashes", match.SharedHashes), new("matchesRequired", detector.Matches)],
         };
-        return (verdict, match.SharedHashes);
+        return (verdict, match.SharedHashes, false);
     }
 
     private async ValueTask<Verdict?> DistanceAsync(ClientKey key, DistanceDistributionDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ReadOnlyMemory<float> probabilities, TimeSpan window, CancellationToken cancellationToken)
@@ -222,9 +245,6 @@ internal sealed class ExtractionObserver(
             ],
         };
     }
-
-    /// <summary>Marks an exact repeat (never reported).</summary>
-    private static readonly Verdict RepeatVerdict = new(PipelineStageId.Observe, "repeat", Flagged: false, DefenseAction.Alert);
 
     private static Verdict Verdict(CompiledStreamDetector detector, double score) =>
         new(PipelineStageId.Observe, detector.Spec.Type, detector.Flags(score), detector.Spec.Action)
@@ -257,6 +277,18 @@ internal sealed class ExtractionObserver(
     {
         if (!verdict.Flagged)
         {
+            query.Report(verdict, ReasonCodes.SuspiciousActivity, string.Empty);
+            return;
+        }
+
+        if (verdict.Measures is [{ Key: RepeatOfDegradedMeasure }])
+        {
+            // This answer degraded as the first send's was; no sanction, no linking (see NearDuplicateAsync).
+            if (query.Enforced)
+            {
+                GatewayMetrics.DegradedRepeats.Inc();
+            }
+
             query.Report(verdict, ReasonCodes.SuspiciousActivity, string.Empty);
             return;
         }

@@ -30,6 +30,9 @@ internal static class PolicyDescriptors
 
     public static IReadOnlyList<string> DetectOrders { get; } = ["concurrent", "cheapFirst"];
 
+    /// <summary><c>spec.output.degradedAnswer</c>.</summary>
+    public static IReadOnlyList<string> DegradedAnswers { get; } = ["labelOnly", "disguised"];
+
     public static IReadOnlyList<string> Actions { get; } = ["block", "alert", "throttle", "degrade"];
 
     /// <summary><c>spec.extraction.linkedClients</c>: a stream action, or none.</summary>
@@ -227,7 +230,13 @@ internal static class PolicyDescriptors
                 ExclusiveMinimum = 0,
                 Maximum = 1,
             }),
-        ]) { Description = "Hardening of what the model returns, against model extraction." };
+            new("degradedAnswer", new ScalarDescriptor(ScalarType.String)
+            {
+                Description = "What a degraded answer looks like. labelOnly: one-hot, which denies the scores and tells the client it was degraded whenever ordinary answers are not label-only. disguised: shaped like every other answer (topK, decimals), with the model's scores, except that below misinformBelow the top and the least likely class trade scores — the client cannot tell it was degraded and believes the misinformed labels, but keeps the scores ordinary hardening leaves on its confident answers. disguised needs misinformBelow.",
+                AllowedValues = DegradedAnswers,
+                Default = "labelOnly",
+            }),
+        ]) { Description = "Hardening of what the model returns, against model extraction.", Rules = [DisguisedDegradeNeedsMisinformation] };
 
         var refusals = new ObjectDescriptor(
         [
@@ -338,6 +347,17 @@ internal static class PolicyDescriptors
         if (detectors?.Items.OfType<YMapping>().Any(e => e.Find(TypeKey) is { Value: YScalar { Text: NearDuplicateType } }) != true)
         {
             diagnostics.Add(linked.Location, "linkedClients sanctions the clients a nearDuplicate flag names, and this policy has no nearDuplicate detector", "add a nearDuplicate detector, or set linkedClients: none");
+        }
+    }
+
+    /// <summary>A disguised degraded answer differs from an ordinary one only where it misinforms: without
+    /// <c>misinformBelow</c> a degrade would change nothing and look like protection.</summary>
+    private static void DisguisedDegradeNeedsMisinformation(YNode value, string path, PolicyDiagnostics diagnostics)
+    {
+        var output = (YMapping)value;
+        if (output.Find("degradedAnswer") is { Value: YScalar { Text: "disguised" } disguised } && output.Find("misinformBelow") is null)
+        {
+            diagnostics.Add(disguised.Location, "a disguised degraded answer differs from an ordinary one only where it misinforms, and misinformBelow is not set", "set misinformBelow (e.g. 0.9), or degradedAnswer: labelOnly");
         }
     }
 

@@ -12,10 +12,13 @@ public sealed record OutputPolicy
     /// <summary><c>labelOnly</c>: answer the arg-max class only.</summary>
     public bool LabelOnly { get; init; }
 
-    /// <summary><c>misinformBelow</c>: how a degraded answer (a stream detector's degrade) is shaped. Unset: label
-    /// only. Set: a degraded answer whose top class probability is below it names the model's least likely class
+    /// <summary><c>misinformBelow</c>: where a degraded answer (a stream detector's degrade) lies. Unset: never.
+    /// Set: a degraded answer whose top class probability is below it names the model's least likely class
     /// instead (adaptive misinformation, Kariyappa &amp; Qureshi 2020): the uncertain, boundary-seeking queries an
     /// extraction attacker learns most from get wrong labels, confident answers stay right. Only degraded clients
     /// are affected.</summary>
     public double? MisinformBelow { get; init; }
+
+    /// <summary><c>degradedAnswer</c>: one-hot (the default), or disguised as an ordinary answer.</summary>
+    public DegradedAnswer DegradedAnswer { get; init; }
 }

@@ -159,6 +159,7 @@ internal static class PolicyBinder
             Decimals = (int?)Integer(output, "decimals"),
             LabelOnly = Boolean(output, "labelOnly") ?? false,
             MisinformBelow = Number(output, "misinformBelow"),
+            DegradedAnswer = Text(output, "degradedAnswer") == "disguised" ? DegradedAnswer.Disguised : DegradedAnswer.LabelOnly,
         };
 
     private static DefenseSpec[] Defenses(PolicySource source, YSequence? list, IReadOnlyDictionary<string, DefenseDefinition> catalog)

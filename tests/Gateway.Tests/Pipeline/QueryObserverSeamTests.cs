@@ -18,8 +18,13 @@ public sealed class QueryObserverSeamTests
     [Fact]
     public async Task An_observer_sees_answered_queries_and_its_degrade_shapes_the_current_answer()
     {
+        // Label-only degraded answers (the default degradedAnswer), so the shaping shows on any digit.
+        using var policies = new PolicyFolder();
+        policies.Write("mnist.yaml", PolicyFolder.Policy("seam", """
+              models: [mnist]
+            """));
         var observer = new RecordingObserver();
-        await using var server = await GatewayServer.StartAsync(services: s => s.AddSingleton<IQueryObserver>(observer));
+        await using var server = await GatewayServer.StartAsync(new Dictionary<string, string?> { ["NeuralSec:Policies:Directory"] = policies.Path }, services: s => s.AddSingleton<IQueryObserver>(observer));
 
         var plain = await server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(0)));
         observer.DegradeNext = true;

@@ -8,8 +8,9 @@ namespace NeuralSec.Gateway.Tests.QueryStream;
 /// <c>spec.extraction.linkedClients</c> on a real sidecar over gRPC: when a SimBA-shaped stream spread over several
 /// accounts is flagged by the near-duplicate index, the flagged account is blocked and the other accounts its alert
 /// names as the senders of the near-duplicates are degraded (label-only answers) for the cooldown — one actor
-/// sanctioned as one; a client the evidence does not name keeps its full answers; the alert counts the linked clients
-/// and the metric counts them by action.
+/// sanctioned as one; a client the evidence does not name keeps its full answers, except for an exact repeat of an
+/// image a degraded account sent first, which is answered as that was; the alert counts the linked clients and the
+/// metric counts them by action.
 /// </summary>
 public sealed class LinkedClientsTests : IAsyncLifetime
 {
@@ -54,61 +55,46 @@ public sealed class LinkedClientsTests : IAsyncLifetime
         var sanctionedBefore = await LinkedSanctionsAsync();
 
         // The bystander's ordinary traffic first: its digits are not near-duplicates of the attack's.
-        await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(900)), Key("key-bystander"));
+        await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(900)), SybilStream.Key("key-bystander"));
 
-        var random = new Random(5);
-        var image = TestDigits.Image(11);
-        RpcException? refusal = null;
-        for (var i = 0; i < 200 && refusal is null; i++)
-        {
-            image = SimbaStep.Next(image, random);
-            try
-            {
-                await _server.Client.ModelInferAsync(InferRequests.Raw(image), Key($"key-{i % Accounts}"));
-            }
-            catch (RpcException ex)
-            {
-                refusal = ex;
-            }
-        }
-
-        Assert.NotNull(refusal);
-        Assert.Equal("suspicious_activity", refusal.Trailers.GetValue("x-neuralsec-reason"));
-        var alert = await _server.AlertForAsync(refusal.Trailers.GetValue("x-neuralsec-request-id")!);
-        var blocked = alert.GetProperty("actor").GetProperty("user").GetProperty("uid").GetString()!;
-        var detector = alert.GetProperty("unmapped").GetProperty("neuralsec").GetProperty("detectors").EnumerateArray()
-            .Single(d => d.GetProperty("name").GetString() == "nearDuplicate");
-        var linked = detector.GetProperty("related").EnumerateArray().Select(r => r.GetProperty("client_id").GetString()!)
-            .Where(c => c != blocked).ToHashSet();
+        var (_, blocked, linked, measure) = await SybilStream.RunUntilFlaggedAsync(_server, Accounts);
         Assert.NotEmpty(linked);
-        Assert.Equal(linked.Count, detector.GetProperty("measures").GetProperty("linkedClients").GetDouble());
+        Assert.Equal(linked.Count, measure);
 
         // Each linked account now gets label-only answers, even for an ordinary digit; the flagged one is refused.
         foreach (var account in linked)
         {
-            var answer = await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(500)), Key(KeyOf(account)));
+            var answer = await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(500)), SybilStream.Key(SybilStream.KeyOf(account)));
             var scores = InferRequests.Logits(answer);
             Assert.Equal(1, scores.Count(s => s == 1f));
             Assert.Equal(scores.Length - 1, scores.Count(s => s == 0f));
         }
 
-        var next = await Assert.ThrowsAsync<RpcException>(() => _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(500)), Key(KeyOf(blocked))).ResponseAsync);
+        var next = await Assert.ThrowsAsync<RpcException>(() => _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(500)), SybilStream.Key(SybilStream.KeyOf(blocked))).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, next.StatusCode);
 
-        var bystander = InferRequests.Logits(await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(500)), Key("key-bystander")));
+        var bystander = InferRequests.Logits(await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(501)), SybilStream.Key("key-bystander")));
         Assert.True(bystander.Any(s => s is not (0f or 1f)), "the bystander keeps its full scores");
+
+        // Byte for byte what a degraded account sent first: answered as that was (label-only), that answer only — a
+        // clean account cannot check a degraded answer by asking again, and is not sanctioned for it.
+        var repeatsBefore = await CounterAsync("neuralsec_degraded_repeats_total");
+        var repeat = InferRequests.Logits(await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(500)), SybilStream.Key("key-bystander")));
+        Assert.Equal(1, repeat.Count(s => s == 1f));
+        Assert.Equal(repeat.Length - 1, repeat.Count(s => s == 0f));
+        Assert.True(await CounterAsync("neuralsec_degraded_repeats_total") > repeatsBefore);
+        var after = InferRequests.Logits(await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(502)), SybilStream.Key("key-bystander")));
+        Assert.True(after.Any(s => s is not (0f or 1f)), "the repeat sanctioned nothing");
 
         // Process-wide series: other tests' sidecars may add to it, so at least these.
         Assert.True(await LinkedSanctionsAsync() - sanctionedBefore >= linked.Count);
     }
 
-    private async Task<double> LinkedSanctionsAsync()
+    private Task<double> LinkedSanctionsAsync() => CounterAsync("neuralsec_linked_client_sanctions_total{action=\"degrade\"}");
+
+    private async Task<double> CounterAsync(string series)
     {
         var text = await _server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        return PrometheusScrape.CounterValue(text, "neuralsec_linked_client_sanctions_total{action=\"degrade\"}");
+        return PrometheusScrape.CounterValue(text, series);
     }
-
-    private static string KeyOf(string account) => $"key-{account["sybil-".Length..]}";
-
-    private static Metadata Key(string key) => new() { { "x-api-key", key } };
 }

@@ -32,8 +32,9 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
     private const int MaxIdLength = 512;
 
     /// <summary>KEYS: seq, ring, the exact-content marker, then the postings of each hash. ARGV: capacity, max
-    /// postings, retention (ms), evidence, the new entry's reference, the postings key prefix, then each hash (hex, as
-    /// in KEYS). Returns {-1, 0} for an exact repeat (the content marker existed: nothing matched or added), else
+    /// postings, retention (ms), evidence, the new entry's reference, the postings key prefix, the content marker's
+    /// value (<c>1</c>, or the reference when the sender is degraded), then each hash (hex, as in KEYS).
+    /// Returns {-1, 0, marker} for an exact repeat (the content marker existed: nothing matched or added), else
     /// {best shared count, 1 if an entry was evicted for capacity, then per evidence: shared count, reference}.</summary>
     internal const string MatchAndAddScript = """
         local capacity = tonumber(ARGV[1])
@@ -42,10 +43,12 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
         local evidence = tonumber(ARGV[4])
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        if not redis.call('SET', KEYS[3], '1', 'PX', retention, 'NX') then
+        local marker = redis.call('GET', KEYS[3])
+        if marker then
           redis.call('PEXPIRE', KEYS[3], retention)
-          return {'-1', 0}
+          return {'-1', 0, marker}
         end
+        redis.call('SET', KEYS[3], ARGV[7], 'PX', retention)
         local seq = redis.call('INCR', KEYS[1])
         local oldest = seq - capacity
         local counts = {}
@@ -105,7 +108,7 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
           redis.call('LPUSH', KEYS[i], seq)
           redis.call('LTRIM', KEYS[i], 0, maxp - 1)
           redis.call('PEXPIRE', KEYS[i], retention)
-          hashes[#hashes + 1] = ARGV[i + 3]
+          hashes[#hashes + 1] = ARGV[i + 4]
         end
         redis.call('HSET', KEYS[2], slot, seq .. ' ' .. string.format('%d', now) .. ' ' .. table.concat(hashes, ',') .. ' ' .. ARGV[5])
         redis.call('PEXPIRE', KEYS[2], retention)
@@ -115,12 +118,15 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
         return reply
         """;
 
+    /// <summary>The content marker of an image whose sender was not degraded (shorter than any reference).</summary>
+    private static readonly RedisValue UndegradedMarker = "1";
+
     private readonly RedisKeys _keys = connection.Keys;
     private readonly RedisValue _capacity = connection.Options.NearDuplicateCapacity;
     private readonly RedisValue _maxPostings = connection.Options.MaxPostingsPerHash;
     private readonly RedisValue _retention = (long)Math.Ceiling(connection.Options.NearDuplicateRetention.TotalMilliseconds);
 
-    public async ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, int evidence, TimeSpan retention, CancellationToken cancellationToken)
+    public async ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, bool degraded, int evidence, TimeSpan retention, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(fingerprint);
@@ -129,7 +135,7 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
         var prefix = _keys.NearDuplicate(scope);
         var hashes = fingerprint.Hashes.Span;
         var keys = new RedisKey[3 + hashes.Length];
-        var values = new RedisValue[6 + hashes.Length];
+        var values = new RedisValue[7 + hashes.Length];
         keys[0] = prefix + "seq";
         keys[1] = prefix + "ring";
         keys[2] = prefix + "c:" + contentHash.ToString("x16", CultureInfo.InvariantCulture);
@@ -137,19 +143,22 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
         values[1] = _maxPostings;
         values[2] = retention > TimeSpan.Zero ? (long)Math.Ceiling(retention.TotalMilliseconds) : _retention;
         values[3] = evidence;
-        values[4] = Encode(query);
+        var encoded = Encode(query);
+        values[4] = encoded;
         values[5] = prefix + "h:";
+        values[6] = degraded ? encoded : UndegradedMarker;
         for (var i = 0; i < hashes.Length; i++)
         {
             var hex = hashes[i].ToString("x16", CultureInfo.InvariantCulture);
             keys[3 + i] = prefix + "h:" + hex;
-            values[6 + i] = hex;
+            values[7 + i] = hex;
         }
 
         var reply = await connection.EvaluateAsync("near_duplicate", MatchAndAddScript, keys, values, cancellationToken).ConfigureAwait(false);
         if ((string)reply[0]! == "-1")
         {
-            return NearDuplicateLookup.Repeated;
+            // A marker set by an older replica holds '1' as well: no degraded sender on record.
+            return NearDuplicateLookup.RepeatOf(reply.Length > 2 ? Decode((byte[]?)reply[2]) : null);
         }
 
         if ((int)reply[1] == 1)

@@ -113,9 +113,12 @@ internal static class PolicyExplainer
         }
 
         text.AppendLine(hardening.Count == 0 ? "Output: returned as the model produced it." : "Output: " + string.Join("; ", hardening) + ".");
-        text.AppendLine(output.MisinformBelow is { } below
-            ? Invariant($"Degraded answers: label only, except that an answer whose top class probability is below {below} names the least likely class (misinformation against extraction).")
-            : "Degraded answers: label only.");
+        text.AppendLine((output.MisinformBelow, output.DegradedAnswer) switch
+        {
+            ({ } below, DegradedAnswer.Disguised) => Invariant($"Degraded answers: shaped like every other answer, so a degraded client cannot tell; where the top class probability is below {below} the least likely class takes the top score (misinformation against extraction and query attacks)."),
+            ({ } below, _) => Invariant($"Degraded answers: label only, except that an answer whose top class probability is below {below} names the least likely class (misinformation against extraction)."),
+            _ => "Degraded answers: label only.",
+        });
         text.AppendLine(policy.Refusals.Explain
             ? "Refusals: EXPLAINED to callers — the detector that fired, its score and its threshold are sent back (spec.refusals.explain: true). This is an oracle for adaptive attackers: debugging with a trusted client only."
             : "Refusals: callers get the status, the request id and a coarse reason code; detector names, scores and thresholds go to alerts, logs and metrics only.");
