@@ -58,7 +58,7 @@ public sealed class StreamCommandTests
             // The report describes the stream defenses from the policy the sidecar ran, not from a copy of it.
             Assert.Contains("nearDuplicate T=30 → block (", root.GetProperty("PolicyNote").GetString(), StringComparison.Ordinal);
             Assert.Contains("view=upright", root.GetProperty("PolicyNote").GetString(), StringComparison.Ordinal);
-            Assert.Contains("linked clients → degrade", root.GetProperty("PolicyNote").GetString(), StringComparison.Ordinal);
+            Assert.Contains("linked clients → degrade; degraded answers disguised as ordinary ones", root.GetProperty("PolicyNote").GetString(), StringComparison.Ordinal);
             var benign = root.GetProperty("Benign").EnumerateArray().Where(b => b.GetProperty("Profile").GetString() != "recapture").ToArray();
             Assert.True(benign.Length >= 5);
             Assert.All(benign, b => Assert.False(b.GetProperty("StreamFlagged").GetBoolean(), b.GetProperty("Client").GetString()));

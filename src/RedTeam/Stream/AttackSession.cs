@@ -8,10 +8,19 @@ namespace NeuralSec.RedTeam.Stream;
 /// which knows the served model, finds the query misclassified by the model itself and, for a disguised query, the same
 /// transform of the clean digit not misclassified too: a transform's flip is counted in <see cref="TransformOnlyFlips"/>
 /// and the attack goes on; a misinformed answer ends the run (the attacker believes it) as <see cref="Misled"/>.
+/// An attacker who verifies (<see cref="VerifyTries"/>) first re-sends a claimed success from its other accounts: the
+/// same wrong label again and the claim stands; the original label and the account that answered is taken for a
+/// degraded one (dropped, and observed as a refusal as suspicious) and the attack goes on. It may hold accounts back
+/// for that (<c>verifiers</c>): they never query the attack's points, only re-send, byte for byte, a query one of
+/// the attack's accounts sent — the exact repeat a retry is.
 /// </summary>
 internal sealed class AttackSession
 {
     public const int GiveUpAfter = 20;
+
+    /// <summary>How many of its other accounts a verifying attacker asks about a claimed success before it believes
+    /// the claim (each refusal burns the account that was asked).</summary>
+    public const int VerifyTries = 3;
 
     private readonly InferenceOracle _oracle;
     private readonly QueryLog _log;
@@ -22,15 +31,26 @@ internal sealed class AttackSession
 
     private readonly Func<float[], QueryTransformDraw?, SuccessClaim>? _referee;
     private readonly bool _dropDegraded;
+    private readonly bool _verify;
+    private readonly List<string> _verifiers;
+    private string? _lastAccount;
 
     /// <param name="referee">What a wrong answer to a query (sent, and its disguise if any) was; null: every wrong
     /// answer is a success.</param>
-    /// <param name="dropDegraded">The attacker knows degraded answers (label-only) when it sees them: it takes such an
+    /// <param name="dropDegraded">The attacker knows label-only degraded answers when it sees them: it takes such an
     /// answer as a refusal as suspicious — the account is burnt, the answer not trusted.</param>
-    public AttackSession(InferenceOracle oracle, QueryLog log, RunClock clock, string run, IReadOnlyList<string> accounts, int budget, Func<float[], QueryTransformDraw?, SuccessClaim>? referee = null, bool dropDegraded = false)
+    /// <param name="verify">The attacker knows degraded answers may lie: it re-sends each claimed success from another
+    /// account before it believes it (<see cref="ClaimAsync"/>).</param>
+    /// <param name="verifiers">How many of <paramref name="accounts"/> (the last ones) the verifying attacker holds
+    /// back to verify with, asked before the others; 0: it verifies with its other attack accounts.</param>
+    public AttackSession(InferenceOracle oracle, QueryLog log, RunClock clock, string run, IReadOnlyList<string> accounts, int budget, Func<float[], QueryTransformDraw?, SuccessClaim>? referee = null, bool dropDegraded = false, bool verify = false, int verifiers = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(verifiers, accounts.Count);
+        _verifiers = [.. accounts.Skip(accounts.Count - verifiers)];
+        accounts = [.. accounts.Take(accounts.Count - verifiers)];
         _referee = referee;
         _dropDegraded = dropDegraded;
+        _verify = verify;
         _oracle = oracle;
         _log = log;
         _clock = clock;
@@ -61,7 +81,12 @@ internal sealed class AttackSession
             return null;
         }
 
-        var account = _live[_next++ % _live.Count];
+        return await SendAsync(_live[_next++ % _live.Count], image).ConfigureAwait(false);
+    }
+
+    private async Task<QueryOutcome> SendAsync(string account, float[] image)
+    {
+        _lastAccount = account;
         var answer = await _oracle.QueryAsync(account, image, _clock.Token).ConfigureAwait(false);
         Sent++;
         _log.Add(Run, answer);
@@ -77,6 +102,7 @@ internal sealed class AttackSession
             if (outcome.RefusedAsSuspicious || outcome.Reason == "rate_limited")
             {
                 _live.Remove(account);
+                _verifiers.Remove(account);
             }
         }
 
@@ -91,10 +117,46 @@ internal sealed class AttackSession
 
     public void Succeeded() => SucceededAt ??= Sent;
 
-    /// <summary>A wrong answer to <paramref name="sent"/> (disguised by <paramref name="draw"/>, if any), judged by the
-    /// referee. True when the attack stops: it succeeded, or it was misled into believing so.</summary>
-    public bool Claim(float[] sent, QueryTransformDraw? draw)
+    /// <summary>Claims a success the verifying attacker found a lie (the account that answered it was dropped).</summary>
+    public int Contradicted { get; private set; }
+
+    /// <summary>A wrong answer to <paramref name="sent"/> (disguised by <paramref name="draw"/>, if any; the run's
+    /// original label <paramref name="label"/>): verified first if the attacker verifies — each verification answer
+    /// goes to <paramref name="observe"/> as the attack's own answers do — then judged by the referee. True when the
+    /// attack stops: it succeeded, or it was misled into believing so.</summary>
+    public async Task<bool> ClaimAsync(float[] sent, QueryTransformDraw? draw, int label, Action<QueryOutcome>? observe = null)
     {
+        if (_verify && _lastAccount is { } answerer)
+        {
+            for (var attempt = 0; attempt < VerifyTries && !Stopped; attempt++)
+            {
+                var others = _live.Where(a => a != answerer).ToArray();
+                var asked = _verifiers.Count > 0 ? _verifiers[attempt % _verifiers.Count] : others.Length > 0 ? others[_next++ % others.Length] : null;
+                if (asked is null)
+                {
+                    break;
+                }
+
+                var check = await SendAsync(asked, sent).ConfigureAwait(false);
+                observe?.Invoke(check);
+                if (!check.Answered)
+                {
+                    continue;
+                }
+
+                if (check.Label == label)
+                {
+                    // The other account gives the original label: the answerer lied, so it is degraded — burnt.
+                    Contradicted++;
+                    _live.Remove(answerer);
+                    observe?.Invoke(check with { Account = answerer, Scores = null, Reason = QueryOutcome.SuspiciousActivity });
+                    return Stopped;
+                }
+
+                break;
+            }
+        }
+
         switch (_referee?.Invoke(sent, draw) ?? SuccessClaim.Adversarial)
         {
             case SuccessClaim.TransformAlone:

@@ -14,8 +14,9 @@ internal sealed record QueryOutcome(string Account, string RequestId, float[]? S
     /// <summary>Refused because a stream detector flagged the client (now or earlier, within the cooldown).</summary>
     public bool RefusedAsSuspicious => !Answered && Reason == SuspiciousActivity;
 
-    /// <summary>A label-only answer (one score 1, the rest 0): what a degraded client gets, and — the served model
-    /// answering logits — never an ordinary hardened answer, so an attacker who knows the policy can tell.</summary>
+    /// <summary>A label-only answer (one score 1, the rest 0): what a degraded client gets with
+    /// <c>degradedAnswer: labelOnly</c>, and — the served model answering logits — never an ordinary hardened answer,
+    /// so an attacker who knows the policy can tell (with <c>disguised</c>, shipped, it cannot).</summary>
     public bool LooksDegraded => Scores is { } s && s.Count(v => v == 1f) == 1 && s.Count(v => v == 0f) == s.Length - 1;
 
     /// <summary>The arg-max class of the answer; −1 when refused.</summary>

@@ -111,7 +111,7 @@ internal static class ResamplingSimbaAttack
 
             if (answer.Label != label)
             {
-                if (session.Claim(sent, draw))
+                if (await session.ClaimAsync(sent, draw, label, o => disguise.Observe(o)).ConfigureAwait(false))
                 {
                     return null;
                 }

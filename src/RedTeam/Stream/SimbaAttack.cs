@@ -52,7 +52,7 @@ internal static class SimbaAttack
 
                 if (answer.Label != label)
                 {
-                    if (session.Claim(sent, draw))
+                    if (await session.ClaimAsync(sent, draw, label).ConfigureAwait(false))
                     {
                         return;
                     }

@@ -94,7 +94,8 @@ internal static partial class SimulationPolicies
         var validator = new PolicyValidator(modelRepository: RepositoryPaths.ModelRepository());
         var policies = Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal)
             .Select(f => validator.ValidateFile(PolicySource.FromFile(f)).Policy)
-            .OfType<FirewallPolicy>();
+            .OfType<FirewallPolicy>()
+            .ToArray();
         if (policies.Select(p => p.Extraction).OfType<ExtractionPolicy>().FirstOrDefault() is not { } extraction)
         {
             return "no spec.extraction";
@@ -108,7 +109,8 @@ internal static partial class SimulationPolicies
             return options.Length == 0 ? line : $"{line} ({options})";
         });
         var linked = extraction.LinkedClients is { } l ? $"; linked clients → {l.ToString().ToLowerInvariant()}" : string.Empty;
-        return string.Join("; ", detectors) + linked + string.Create(c, $"; window {extraction.Window.TotalHours:0.##} h, cooldown {extraction.Cooldown.TotalSeconds:0} s");
+        var disguised = policies.Any(p => p.Output.DegradedAnswer == DegradedAnswer.Disguised) ? "; degraded answers disguised as ordinary ones" : string.Empty;
+        return string.Join("; ", detectors) + linked + disguised + string.Create(c, $"; window {extraction.Window.TotalHours:0.##} h, cooldown {extraction.Cooldown.TotalSeconds:0} s");
     }
 
     [GeneratedRegex(@"^  extraction:\n", RegexOptions.Multiline)]

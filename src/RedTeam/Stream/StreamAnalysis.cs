@@ -4,7 +4,8 @@ namespace NeuralSec.RedTeam.Stream;
 /// refusal, refusals by reason, how many of its accounts were flagged.</summary>
 internal static class StreamAnalysis
 {
-    public static RunResult Analyze(string run, IReadOnlyList<QueryOutcome> outcomes, AlertLog alerts, bool gaveUp = false, int? succeededAt = null, double? finalL2 = null, int transformOnlyFlips = 0, bool misled = false)
+    /// <param name="session">The attack's session, for how it ended (gave up, succeeded, misled, verified); null for a benign client.</param>
+    public static RunResult Analyze(string run, IReadOnlyList<QueryOutcome> outcomes, AlertLog alerts, AttackSession? session = null, double? finalL2 = null)
     {
         int? firstFlag = null;
         string? detector = null;
@@ -37,6 +38,6 @@ internal static class StreamAnalysis
             }
         }
 
-        return new RunResult(run, outcomes.Count, outcomes.Count(o => o.Answered), firstFlag, detector, firstRefusal, firstReason, refusals, flaggedAccounts.Count, gaveUp, succeededAt, finalL2, transformOnlyFlips, misled);
+        return new RunResult(run, outcomes.Count, outcomes.Count(o => o.Answered), firstFlag, detector, firstRefusal, firstReason, refusals, flaggedAccounts.Count, session?.GaveUp ?? false, session?.SucceededAt, finalL2, session?.TransformOnlyFlips ?? 0, session?.Misled ?? false, session?.Contradicted ?? 0);
     }
 }

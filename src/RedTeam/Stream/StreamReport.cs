@@ -99,7 +99,7 @@ internal static class StreamReport
             }
 
             sweep.WriteTo(sb);
-            sb.AppendLine("Each budget on a fresh sidecar (the hardened variant with only queryCoverage's threshold changed): each benign app, then one Knockoff-random account, every client sending natural train-split digits no other client sends. A degraded client gets label-only answers, misinformed where the model is unsure (output.misinformBelow), for the cooldown; the surrogate is trained on every answer Knockoff got, degraded ones included, and — the last column — on those before its first flag, which is what a block at the flag would have left it.");
+            sb.AppendLine("Each budget on a fresh sidecar (the hardened variant with only queryCoverage's threshold changed): each benign app, then one Knockoff-random account, every client sending natural train-split digits no other client sends. A degraded client's answers are misinformed where the model is unsure (output.misinformBelow) for the cooldown — label-only, or shaped like ordinary ones with output.degradedAnswer: disguised (shipped); the labels are the same either way; the surrogate is trained on every answer Knockoff got, degraded ones included, and — the last column — on those before its first flag, which is what a block at the flag would have left it.");
         }
 
         sb.AppendLine();
@@ -120,6 +120,8 @@ internal static class StreamReport
         var text = $"{succeeded.Length} of {runs.Count}" + (succeeded.Length > 0 ? $" (at {string.Join(", ", succeeded.Select(x => x.SucceededAt))})" : string.Empty);
         var alone = runs.Sum(x => x.TransformOnlyFlips);
         text = alone > 0 ? $"{text}; {alone} wrong answers by the transform alone, not counted" : text;
+        var contradicted = runs.Sum(x => x.Contradicted);
+        text = contradicted > 0 ? $"{text}; {contradicted} claimed successes its own check on another account found a lie" : text;
         var misled = runs.Count(x => x.Misled);
         return misled > 0 ? $"{text}; {misled} stopped on a misinformed label (the model's own answer was right)" : text;
     }

@@ -61,8 +61,8 @@ internal sealed record AttackerResult
 
 /// <summary>One attack run: when the defense first flagged it (1-based query index over the run's queries, all its
 /// accounts together), with which stream detector, when refusals began, and — evasion — when it succeeded, and how many
-/// wrong answers to its disguised queries the disguise alone explained (not successes), and whether it stopped on a
-/// misinformed answer it took for success.</summary>
+/// wrong answers to its disguised queries the disguise alone explained (not successes), whether it stopped on a
+/// misinformed answer it took for success, and how many claimed successes its own verification found a lie.</summary>
 internal sealed record RunResult(
     string Run,
     int Queries,
@@ -77,7 +77,8 @@ internal sealed record RunResult(
     int? SucceededAt,
     double? FinalL2,
     int TransformOnlyFlips = 0,
-    bool Misled = false);
+    bool Misled = false,
+    int Contradicted = 0);
 
 /// <summary>One queryCoverage budget: when it flags each high-volume benign app (and what its degraded answers cost
 /// the app's accuracy) and Knockoff-random, and what Knockoff's surrogate agrees with the served model — trained on

@@ -123,8 +123,14 @@ internal sealed class StreamSimulation
         // The attacker who does not know the view and learns how strong a disguise must be from the refusals (OARS).
         attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided (the upright-aware disguise from ×0.5, ×{OracleGuidedDisguise.Growth} per refusal as suspicious, {most} accounts)", $"resampling-oracle{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning).ConfigureAwait(false));
 
-        // The same attacker who also knows linkedClients: it tells a degraded (label-only) answer and drops that account.
+        // The same attacker who also knows linkedClients: it tells a label-only degraded answer and drops that account.
         attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided, degrade-aware (drops an account whose answers turn label-only, {most} accounts)", $"resampling-oracle-aware{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true).ConfigureAwait(false));
+
+        // The attacker who knows degraded answers may be disguised and lie: it checks every success on another account.
+        attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided, verifying (degrade-aware, and re-sends a claimed success from another account, {most} accounts)", $"resampling-oracle-verify{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true, verify: true).ConfigureAwait(false));
+
+        // The same attacker holding accounts back to verify with: they only re-send, byte for byte, what the others sent.
+        attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided, verifying with held-back accounts (2 of the {most} only re-send claimed successes, byte for byte)", $"resampling-oracle-holdback{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true, verify: true, verifiers: 2).ConfigureAwait(false));
 
         var sweep = new List<CoverageSweepResult>();
         foreach (var budget in _settings.CoverageBudgets)
@@ -140,7 +146,7 @@ internal sealed class StreamSimulation
             Quick = _settings.Quick,
             Machine = $"{Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, CPU only; sidecar and clients share the cores",
             PolicyNote = _settings.Policies is null
-                ? $"policies/mnist.yaml with its own spec.extraction ({SimulationPolicies.DescribeExtraction(_policies[SimulationPolicies.Hardened])}); rate limit raised to 1,000/s; variants: hardened (shipped output: topK 1, 2 decimals, shipped input detectors), full (no output block), stream-only (hardened without the input detectors and flaggedInputs) and misinformed (hardened, queryCoverage's budget cut to 0.5 so every client is degraded — label-only, misinformed below 0.9 — from its first query)"
+                ? $"policies/mnist.yaml with its own spec.extraction ({SimulationPolicies.DescribeExtraction(_policies[SimulationPolicies.Hardened])}); rate limit raised to 1,000/s; variants: hardened (shipped output: topK 1, 2 decimals, shipped input detectors), full (no output block), stream-only (hardened without the input detectors and flaggedInputs) and misinformed (hardened, queryCoverage's budget cut to 0.5 so every client is degraded — misinformed below 0.9 — from its first query)"
                 : $"--policies {_settings.Policies} (one variant; spec.extraction: {SimulationPolicies.DescribeExtraction(_policies[SimulationPolicies.Hardened])})",
             WallSeconds = total.Elapsed.TotalSeconds,
             Truncated = _clock.Expired,
@@ -235,7 +241,7 @@ internal sealed class StreamSimulation
             var answered = outcomes.Count(o => o.Answered);
             return new SweepAppResult(app.Name, outcomes.Count, run.FirstFlagAt, run.Detector, answered == 0 ? double.NaN : (double)correct / answered);
         }).ToArray();
-        var attack = StreamAnalysis.Analyze("knockoff", log.Of("knockoff"), alerts, knockoff?.GaveUp ?? false);
+        var attack = StreamAnalysis.Analyze("knockoff", log.Of("knockoff"), alerts, knockoff);
         var agreement = answers.Count == 0 ? double.NaN : Surrogate.Agreement(Surrogate.Train(answers, softTargets: false, _settings.Seed), _agreementDigits, _servedLabels);
         // What a block at the first flag would have left the attacker: the answers it got before.
         var before = attack.FirstFlagAt is { } at ? answers.Take(at - 1).ToList() : null;
@@ -280,7 +286,7 @@ internal sealed class StreamSimulation
             var watch = Stopwatch.StartNew();
             var surrogate = Surrogate.Train(answers, soft, _settings.Seed);
             var agreement = answers.Count == 0 ? double.NaN : Surrogate.Agreement(surrogate, _agreementDigits, _servedLabels);
-            var run = StreamAnalysis.Analyze(name, log.Of(name), alerts, sessions[name].GaveUp);
+            var run = StreamAnalysis.Analyze(name, log.Of(name), alerts, sessions[name]);
             _progress.Step($"{label} ({output}): {run.Queries} queries, {run.Answered} answered, first flag {Show(run.FirstFlagAt)} ({run.Detector ?? "none"}), surrogate agreement {agreement:P1} ({watch.Elapsed.TotalSeconds:F0} s training)");
             results.Add(new AttackerResult
             {
@@ -315,7 +321,7 @@ internal sealed class StreamSimulation
             (surrogate, answers) = (net, got.Count);
         }).ConfigureAwait(false);
         var agreement = Surrogate.Agreement(surrogate, _agreementDigits, _servedLabels);
-        var run = StreamAnalysis.Analyze("jbda", log.Of("jbda"), alerts, session.GaveUp);
+        var run = StreamAnalysis.Analyze("jbda", log.Of("jbda"), alerts, session);
         _progress.Step($"JBDA ({output}): {run.Queries} queries, first flag {Show(run.FirstFlagAt)} ({run.Detector ?? "none"}), surrogate agreement {agreement:P1}");
         return new AttackerResult
         {
@@ -331,7 +337,7 @@ internal sealed class StreamSimulation
         };
     }
 
-    private async Task<AttackerResult> EvasionAsync(string label, string name, int accountsPerRun, int budget, QueryTransform? transform, Func<OracleGuidedDisguise>? learning = null, bool dropDegraded = false)
+    private async Task<AttackerResult> EvasionAsync(string label, string name, int accountsPerRun, int budget, QueryTransform? transform, Func<OracleGuidedDisguise>? learning = null, bool dropDegraded = false, bool verify = false, int verifiers = 0)
     {
         var output = _policies.ContainsKey(SimulationPolicies.Hardened) ? SimulationPolicies.Hardened : _policies.Keys.First();
         var accounts = new Accounts(_settings.Seed);
@@ -350,7 +356,7 @@ internal sealed class StreamSimulation
                 var original = _data.Test.Image(run.Digit).ToArray();
                 // SimBA's family claims success on any wrong label: the referee tells the model's from the disguise's and the defense's.
                 var refereed = name is not ("boundary" or "hopskipjump");
-                var session = sessions[run.Name] = new AttackSession(oracle, log, _clock, run.Name, run.Accounts, budget, refereed ? DisguiseBaseline.Referee(_served, original) : null, dropDegraded);
+                var session = sessions[run.Name] = new AttackSession(oracle, log, _clock, run.Name, run.Accounts, budget, refereed ? DisguiseBaseline.Referee(_served, original) : null, dropDegraded, verify, verifiers);
                 var random = new Random(_settings.Seed * 31 + run.Digit);
                 if (name == "boundary")
                 {
@@ -372,7 +378,7 @@ internal sealed class StreamSimulation
                 }
             }
         }).ConfigureAwait(false);
-        var results = runs.Select(r => StreamAnalysis.Analyze(r.Name, log.Of(r.Name), alerts, sessions[r.Name].GaveUp, sessions[r.Name].SucceededAt, l2.TryGetValue(r.Name, out var d) ? d : null, sessions[r.Name].TransformOnlyFlips, sessions[r.Name].Misled)).ToArray();
+        var results = runs.Select(r => StreamAnalysis.Analyze(r.Name, log.Of(r.Name), alerts, sessions[r.Name], l2.TryGetValue(r.Name, out var d) ? d : null)).ToArray();
         _progress.Step($"{label}: evaded {results.Count(r => r.SucceededAt is not null)} of {results.Length}; first flags at {string.Join(", ", results.Select(r => Show(r.FirstFlagAt)))} ({string.Join(", ", results.Select(r => r.Detector ?? "none").Distinct())})");
         var learned = learning is null ? string.Empty : LearnedNote(learning(), runs.Select(r => r.Name).Where(reached.ContainsKey).Select(r => reached[r]).ToArray(), runs.Select(r => _data.Test.Image(r.Digit).ToArray()).ToArray());
         return new AttackerResult
@@ -388,7 +394,7 @@ internal sealed class StreamSimulation
                 "boundary" => $"labels only; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "hopskipjump" => $"labels only; {HopSkipJumpAttack.InitialProbes}·√t boundary probes per iteration t; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "simba" => "margin from the hardened answer (rounded top score vs the top-K floor); success = a wrong label answered",
-                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform ({(learning is null ? transform!.Describe() : learned)}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped{(dropDegraded ? " (and an account whose answer is label-only: a degraded answer is taken as a refusal as suspicious and grows the disguise)" : string.Empty)}; success = a wrong label answered to any query whose transform, applied to the clean digit, keeps the served label (a wrong answer the transform alone explains is counted apart)",
+                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform ({(learning is null ? transform!.Describe() : learned)}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped{(dropDegraded ? " (and an account whose answer is label-only: a degraded answer is taken as a refusal as suspicious and grows the disguise)" : string.Empty)}{(verify ? $"; a claimed success is re-sent from up to {AttackSession.VerifyTries} other accounts first{(verifiers > 0 ? $" — {verifiers} of the {accountsPerRun} held back for that, which send nothing but such exact repeats —" : string.Empty)}, and an answer with the original label drops the account that claimed it as degraded (a refusal as suspicious, which grows the disguise)" : string.Empty)}; success = a wrong label answered to any query whose transform, applied to the clean digit, keeps the served label (a wrong answer the transform alone explains is counted apart)",
                 _ => $"every query a random transform ({transform!.Describe()}); accounts round-robin, a flagged account dropped; success = a wrong label answered to a query whose transform, applied to the clean digit, keeps the served label",
             },
         };
