@@ -11,43 +11,15 @@ namespace NeuralSec.Gateway.Tests.QueryStream;
 /// </summary>
 public sealed class DisguisedDegradeTests : IAsyncLifetime
 {
-    private const int Accounts = 4;
-    private readonly PolicyFolder _policies = new();
-    private readonly ApiKeysFile _keys = new();
-    private GatewayServer _server = null!;
+    private SybilStream _sybils = null!;
 
-    public async Task InitializeAsync()
-    {
-        _policies.Write("mnist.yaml", PolicyFolder.Policy("disguised", """
-              models: [mnist]
-              input:
-                image: { tensor: input, layout: NCHW, range: [0, 1] }
-              extraction:
-                cooldown: 600
-                linkedClients: degrade
-                detectors:
-                  - type: nearDuplicate
-                    threshold: 25
-                    evidence: 5
-                    action: block
-              output:
-                misinformBelow: 0.9
-                degradedAnswer: disguised
-            """));
-        await _keys.WriteAsync(Enumerable.Range(0, Accounts).Select(i => ($"sybil-{i}", "", $"key-{i}")).Append(("bystander", "", "key-bystander")));
-        _server = await GatewayServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["NeuralSec:Policies:Directory"] = _policies.Path,
-            ["NeuralSec:Identity:ApiKeysFile"] = _keys.Path,
-        });
-    }
+    public async Task InitializeAsync() => _sybils = await SybilStream.StartAsync("disguised", SybilStream.LinkedPolicy + """
+          output:
+            misinformBelow: 0.9
+            degradedAnswer: disguised
+        """);
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _policies.Dispose();
-        _keys.Dispose();
-    }
+    public async Task DisposeAsync() => await _sybils.DisposeAsync();
 
     [Fact]
     public async Task A_degraded_account_gets_ordinary_answers_where_the_model_is_sure_and_a_disguised_wrong_label_where_it_is_not()
@@ -59,7 +31,7 @@ public sealed class DisguisedDegradeTests : IAsyncLifetime
         Assert.True(TopProbability(sureAnswer) >= 0.9);
         var (unsure, unsureAnswer) = await UnsureBlendAsync();
 
-        var (_, _, linked, _) = await SybilStream.RunUntilFlaggedAsync(_server, Accounts);
+        var (_, _, linked, _) = await _sybils.RunUntilFlaggedAsync();
         Assert.NotEmpty(linked);
 
         var swapped = (float[])unsureAnswer.Clone();
@@ -67,9 +39,8 @@ public sealed class DisguisedDegradeTests : IAsyncLifetime
         (swapped[top], swapped[least]) = (swapped[least], swapped[top]);
         foreach (var account in linked)
         {
-            var key = SybilStream.Key(SybilStream.KeyOf(account));
-            Assert.Equal(sureAnswer, InferRequests.Logits(await _server.Client.ModelInferAsync(InferRequests.Raw(sure), key)));
-            var misinformed = InferRequests.Logits(await _server.Client.ModelInferAsync(InferRequests.Raw(unsure), key));
+            Assert.Equal(sureAnswer, await _sybils.ScoresAsync(account, sure));
+            var misinformed = await _sybils.ScoresAsync(account, unsure);
             Assert.Equal(swapped, misinformed);
             Assert.Equal(least, TensorPrimitives.IndexOfMax(misinformed));
         }
@@ -78,8 +49,7 @@ public sealed class DisguisedDegradeTests : IAsyncLifetime
         Assert.Equal(unsureAnswer, await BystanderAsync(unsure));
     }
 
-    private async Task<float[]> BystanderAsync(float[] image) =>
-        InferRequests.Logits(await _server.Client.ModelInferAsync(InferRequests.Raw(image), SybilStream.Key("key-bystander")));
+    private Task<float[]> BystanderAsync(float[] image) => _sybils.ScoresAsync("bystander", image);
 
     /// <summary>The first even blend of two test digits of different classes whose top probability is under 0.9.</summary>
     private async Task<(float[] Image, float[] Logits)> UnsureBlendAsync()

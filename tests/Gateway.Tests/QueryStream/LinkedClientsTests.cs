@@ -14,40 +14,11 @@ namespace NeuralSec.Gateway.Tests.QueryStream;
 /// </summary>
 public sealed class LinkedClientsTests : IAsyncLifetime
 {
-    private const int Accounts = 4;
-    private readonly PolicyFolder _policies = new();
-    private readonly ApiKeysFile _keys = new();
-    private GatewayServer _server = null!;
+    private SybilStream _sybils = null!;
 
-    public async Task InitializeAsync()
-    {
-        _policies.Write("mnist.yaml", PolicyFolder.Policy("linked", """
-              models: [mnist]
-              input:
-                image: { tensor: input, layout: NCHW, range: [0, 1] }
-              extraction:
-                cooldown: 600
-                linkedClients: degrade
-                detectors:
-                  - type: nearDuplicate
-                    threshold: 25
-                    evidence: 5
-                    action: block
-            """));
-        await _keys.WriteAsync(Enumerable.Range(0, Accounts).Select(i => ($"sybil-{i}", "", $"key-{i}")).Append(("bystander", "", "key-bystander")));
-        _server = await GatewayServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["NeuralSec:Policies:Directory"] = _policies.Path,
-            ["NeuralSec:Identity:ApiKeysFile"] = _keys.Path,
-        });
-    }
+    public async Task InitializeAsync() => _sybils = await SybilStream.StartAsync("linked", SybilStream.LinkedPolicy);
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _policies.Dispose();
-        _keys.Dispose();
-    }
+    public async Task DisposeAsync() => await _sybils.DisposeAsync();
 
     [Fact]
     public async Task The_accounts_a_near_duplicate_flag_names_are_degraded_with_the_flagged_one_and_a_bystander_is_not()
@@ -55,35 +26,34 @@ public sealed class LinkedClientsTests : IAsyncLifetime
         var sanctionedBefore = await LinkedSanctionsAsync();
 
         // The bystander's ordinary traffic first: its digits are not near-duplicates of the attack's.
-        await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(900)), SybilStream.Key("key-bystander"));
+        await _sybils.ScoresAsync("bystander", TestDigits.Image(900));
 
-        var (_, blocked, linked, measure) = await SybilStream.RunUntilFlaggedAsync(_server, Accounts);
+        var (_, blocked, linked, measure) = await _sybils.RunUntilFlaggedAsync();
         Assert.NotEmpty(linked);
         Assert.Equal(linked.Count, measure);
 
         // Each linked account now gets label-only answers, even for an ordinary digit; the flagged one is refused.
         foreach (var account in linked)
         {
-            var answer = await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(500)), SybilStream.Key(SybilStream.KeyOf(account)));
-            var scores = InferRequests.Logits(answer);
+            var scores = await _sybils.ScoresAsync(account, TestDigits.Image(500));
             Assert.Equal(1, scores.Count(s => s == 1f));
             Assert.Equal(scores.Length - 1, scores.Count(s => s == 0f));
         }
 
-        var next = await Assert.ThrowsAsync<RpcException>(() => _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(500)), SybilStream.Key(SybilStream.KeyOf(blocked))).ResponseAsync);
+        var next = await Assert.ThrowsAsync<RpcException>(() => _sybils.ScoresAsync(blocked, TestDigits.Image(500)));
         Assert.Equal(StatusCode.PermissionDenied, next.StatusCode);
 
-        var bystander = InferRequests.Logits(await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(501)), SybilStream.Key("key-bystander")));
+        var bystander = await _sybils.ScoresAsync("bystander", TestDigits.Image(501));
         Assert.True(bystander.Any(s => s is not (0f or 1f)), "the bystander keeps its full scores");
 
         // Byte for byte what a degraded account sent first: answered as that was (label-only), that answer only — a
         // clean account cannot check a degraded answer by asking again, and is not sanctioned for it.
         var repeatsBefore = await CounterAsync("neuralsec_degraded_repeats_total");
-        var repeat = InferRequests.Logits(await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(500)), SybilStream.Key("key-bystander")));
+        var repeat = await _sybils.ScoresAsync("bystander", TestDigits.Image(500));
         Assert.Equal(1, repeat.Count(s => s == 1f));
         Assert.Equal(repeat.Length - 1, repeat.Count(s => s == 0f));
         Assert.True(await CounterAsync("neuralsec_degraded_repeats_total") > repeatsBefore);
-        var after = InferRequests.Logits(await _server.Client.ModelInferAsync(InferRequests.Raw(TestDigits.Image(502)), SybilStream.Key("key-bystander")));
+        var after = await _sybils.ScoresAsync("bystander", TestDigits.Image(502));
         Assert.True(after.Any(s => s is not (0f or 1f)), "the repeat sanctioned nothing");
 
         // Process-wide series: other tests' sidecars may add to it, so at least these.
@@ -94,7 +64,7 @@ public sealed class LinkedClientsTests : IAsyncLifetime
 
     private async Task<double> CounterAsync(string series)
     {
-        var text = await _server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var text = await _sybils.Server.Metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         return PrometheusScrape.CounterValue(text, series);
     }
 }

@@ -60,17 +60,9 @@ public sealed class VerifyingAttackSessionTests(Fixture fixture) : IClassFixture
     [Fact]
     public async Task A_lie_a_clean_account_contradicts_drops_the_liar_and_a_repeated_wrong_answer_stands()
     {
-        var oracle = new InferenceOracle(_sidecar!.Client, _accounts);
         using var clock = new RunClock(TimeSpan.FromMinutes(2));
+        var (oracle, unsure, label) = await DegradeTheLiarAsync(clock);
         var digits = fixture.Data.Evaluation;
-
-        // Degrade the liar: fresh digits past queryCoverage's budget of 3.
-        for (var i = 0; i < 6; i++)
-        {
-            await oracle.QueryAsync("liar", digits.Image(i).ToArray(), clock.Token);
-        }
-
-        var (unsure, label) = await UnsureBlendAsync(oracle, clock.Token);
         var disguise = OracleGuidedDisguise.Learning();
         var session = new AttackSession(oracle, new QueryLog(), clock, "verify", ["liar", "clean-1", "clean-2"], budget: 50, verify: true);
 
@@ -101,15 +93,9 @@ public sealed class VerifyingAttackSessionTests(Fixture fixture) : IClassFixture
     [Fact]
     public async Task A_held_back_account_only_re_sends_claims_and_the_attack_goes_on_without_it()
     {
-        var oracle = new InferenceOracle(_sidecar!.Client, _accounts);
         using var clock = new RunClock(TimeSpan.FromMinutes(2));
+        var (oracle, unsure, label) = await DegradeTheLiarAsync(clock);
         var digits = fixture.Data.Evaluation;
-        for (var i = 0; i < 6; i++)
-        {
-            await oracle.QueryAsync("liar", digits.Image(i).ToArray(), clock.Token);
-        }
-
-        var (unsure, label) = await UnsureBlendAsync(oracle, clock.Token);
         var log = new QueryLog();
         var session = new AttackSession(oracle, log, clock, "holdback", ["liar", "clean-1", "clean-2"], budget: 50, verify: true, verifiers: 1);
 
@@ -123,6 +109,19 @@ public sealed class VerifyingAttackSessionTests(Fixture fixture) : IClassFixture
         // account left, and its claim to the held-back account again.
         Assert.Equal(["liar", "clean-2", "clean-1", "clean-2"], log.Of("holdback").Select(o => o.Account));
         Assert.Equal(1, session.Contradicted);
+    }
+
+    /// <summary>Degrades the liar (fresh digits past queryCoverage's budget of 3) and finds an input the model is unsure of.</summary>
+    private async Task<(InferenceOracle Oracle, float[] Unsure, int Label)> DegradeTheLiarAsync(RunClock clock)
+    {
+        var oracle = new InferenceOracle(_sidecar!.Client, _accounts);
+        for (var i = 0; i < 6; i++)
+        {
+            await oracle.QueryAsync("liar", fixture.Data.Evaluation.Image(i).ToArray(), clock.Token);
+        }
+
+        var (unsure, label) = await UnsureBlendAsync(oracle, clock.Token);
+        return (oracle, unsure, label);
     }
 
     /// <summary>An even blend of two evaluation digits of different classes that the served model (asked by a clean
