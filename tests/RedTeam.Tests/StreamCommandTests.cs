@@ -21,6 +21,7 @@ public sealed class StreamCommandTests
         Assert.Contains("--max-duration", text, StringComparison.Ordinal);
         Assert.Contains("--quick", text, StringComparison.Ordinal);
         Assert.Contains("--policies", text, StringComparison.Ordinal);
+        Assert.Contains("--evasion-digits", text, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -31,6 +32,8 @@ public sealed class StreamCommandTests
     [InlineData(2, "stream", "--coverage-budgets", "500,500")]
     [InlineData(2, "stream", "--coverage-budgets", "500,x")]
     [InlineData(2, "stream", "--coverage-budgets", "500", "--policies", "/tmp")]
+    [InlineData(2, "stream", "--evasion-digits", "999")]
+    [InlineData(2, "stream", "--evasion-digits", "9801")]
     [InlineData(1, "stream", "--policies", "/nonexistent/policies")]
     [InlineData(1, "stream", "--neuralsec", "/nonexistent/neuralsec.dll")]
     public void Bad_arguments_are_one_line_with_the_exit_code(int code, params string[] args)

@@ -26,11 +26,12 @@ internal static class StreamCommand
             HelpName = "LIST",
             CustomParser = CheckBudgets,
         };
+        var evasionDigits = Values.Integer("--evasion-digits", $"the test-split index of the first digit the evasion attacks work on, the others {StreamSettings.EvasionDigitStride} apart (the seed does not change them)", StreamSettings.DefaultEvasionFirstDigit, 1_000, 9_800);
         var data = RedTeamCli.DataOption();
         var models = RedTeamCli.ModelsOption();
         var command = new Command("stream", "Simulate benign clients and stream attackers (extraction, query-based evasion, an adaptive attacker) through a real sidecar on loopback")
         {
-            seed, maxDuration, quick, policies, neuralsec, json, markdown, budgets, data, models,
+            seed, maxDuration, quick, policies, neuralsec, json, markdown, budgets, evasionDigits, data, models,
         };
         command.Validators.Add(result =>
         {
@@ -53,6 +54,7 @@ internal static class StreamCommand
                 // Out of the tracked docs by default, as evaluate's report: a trial run must not replace committed results.
                 Json = parseResult.GetValue(json) ?? RepositoryPaths.Artifacts("stream-results.json"),
                 Markdown = parseResult.GetValue(markdown),
+                EvasionFirstDigit = parseResult.GetValue(evasionDigits),
                 CoverageBudgets = parseResult.GetValue(budgets) is { } list
                     ? ParseBudgets(list)!
                     : parseResult.GetValue(quick) || parseResult.GetValue(policies) is not null ? [] : DefaultBudgets,

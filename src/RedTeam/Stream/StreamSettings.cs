@@ -28,6 +28,15 @@ internal sealed record StreamSettings
 
     public int EvasionImages => Quick ? 2 : 5;
 
+    /// <summary>The test-split index of the first digit the evasion attacks work on; the others follow it 37 apart
+    /// (<c>--evasion-digits</c>). The seed changes the traffic, the transforms and the keys, not these digits.</summary>
+    public int EvasionFirstDigit { get; init; } = DefaultEvasionFirstDigit;
+
+    public const int DefaultEvasionFirstDigit = 1_000;
+
+    /// <summary>How far apart the attacked digits are in the test split.</summary>
+    public const int EvasionDigitStride = 37;
+
     public int TransferQueries => Quick ? 200 : 1_000;
 
     public int JbdaSeeds => Quick ? 30 : 150;

@@ -51,6 +51,11 @@ internal sealed class StreamSimulation
         using var clock = new RunClock(settings.MaxDuration);
         var root = RepositoryPaths.Root();
         var data = LoadData(settings.Data);
+        var lastDigit = settings.EvasionFirstDigit + (StreamSettings.EvasionDigitStride * (settings.EvasionImages - 1));
+        if (lastDigit >= data.Test.Count)
+        {
+            throw new RedTeamException($"--evasion-digits {settings.EvasionFirstDigit}: the attacked digits run to test digit {lastDigit}, and the test split has {data.Test.Count}");
+        }
         var models = new FixtureModels(settings.Models);
         var repository = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(models.PathOf(FixtureModels.Classifier))))!;
         var network = models.Get(FixtureModels.Classifier).Network;
@@ -344,7 +349,7 @@ internal sealed class StreamSimulation
         var runs = Enumerable.Range(0, _settings.EvasionImages).Select(i => (
             Name: $"{name}-{i}",
             Accounts: (IReadOnlyList<string>)Enumerable.Range(0, accountsPerRun).Select(a => accounts.Add(accountsPerRun == 1 ? $"{name}-{i}" : $"{name}-{i}-acct{a}")).ToArray(),
-            Digit: 1_000 + (37 * i))).ToArray();
+            Digit: _settings.EvasionFirstDigit + (StreamSettings.EvasionDigitStride * i))).ToArray();
         var sessions = new Dictionary<string, AttackSession>(StringComparer.Ordinal);
         var l2 = new Dictionary<string, double>(StringComparer.Ordinal);
         var reached = new Dictionary<string, float>(StringComparer.Ordinal);
