@@ -205,7 +205,7 @@ internal sealed class StreamSimulation
     /// <summary>One point of the queryCoverage trade-off: on a sidecar whose budget is <paramref name="budget"/>, the
     /// high-volume benign apps of <see cref="StreamSettings.SweepApps"/>, then Knockoff-random — every one of them
     /// sending natural TRAIN-split digits that no other client sends. (The benign population's clients draw from one
-    /// pool of 10,000 test digits, so many of a busy client's queries were already sent by another client, and the
+    /// pool of 2,000 test digits, so many of a busy client's queries were already sent by another client, and the
     /// account-oblivious index gives them no novelty: a sweep on that population would spare busy apps that a real
     /// deployment, whose clients do not send each other's inputs, would not.)</summary>
     private async Task<CoverageSweepResult> CoverageAsync(int budget)
