@@ -8,11 +8,9 @@ namespace NeuralSec.RedTeam.Stream;
 /// which knows the served model, finds the query misclassified by the model itself and, for a disguised query, the same
 /// transform of the clean digit not misclassified too: a transform's flip is counted in <see cref="TransformOnlyFlips"/>
 /// and the attack goes on; a misinformed answer ends the run (the attacker believes it) as <see cref="Misled"/>.
-/// An attacker who verifies (<see cref="VerifyTries"/>) first re-sends a claimed success from its other accounts: the
+/// An attacker who verifies (a <see cref="ClaimCheck"/>) first re-sends a claimed success from other accounts: the
 /// same wrong label again and the claim stands; the original label and the account that answered is taken for a
-/// degraded one (dropped, and observed as a refusal as suspicious) and the attack goes on. It may hold accounts back
-/// for that (<c>verifiers</c>): they never query the attack's points, only re-send, byte for byte, a query one of
-/// the attack's accounts sent — the exact repeat a retry is.
+/// degraded one (dropped, and observed as a refusal as suspicious) and the attack goes on.
 /// </summary>
 internal sealed class AttackSession
 {
@@ -31,7 +29,7 @@ internal sealed class AttackSession
 
     private readonly Func<float[], QueryTransformDraw?, SuccessClaim>? _referee;
     private readonly bool _dropDegraded;
-    private readonly bool _verify;
+    private readonly ClaimCheck? _check;
     private readonly List<string> _verifiers;
     private string? _lastAccount;
 
@@ -39,18 +37,17 @@ internal sealed class AttackSession
     /// answer is a success.</param>
     /// <param name="dropDegraded">The attacker knows label-only degraded answers when it sees them: it takes such an
     /// answer as a refusal as suspicious — the account is burnt, the answer not trusted.</param>
-    /// <param name="verify">The attacker knows degraded answers may lie: it re-sends each claimed success from another
-    /// account before it believes it (<see cref="ClaimAsync"/>).</param>
-    /// <param name="verifiers">How many of <paramref name="accounts"/> (the last ones) the verifying attacker holds
-    /// back to verify with, asked before the others; 0: it verifies with its other attack accounts.</param>
-    public AttackSession(InferenceOracle oracle, QueryLog log, RunClock clock, string run, IReadOnlyList<string> accounts, int budget, Func<float[], QueryTransformDraw?, SuccessClaim>? referee = null, bool dropDegraded = false, bool verify = false, int verifiers = 0)
+    /// <param name="check">The attacker knows degraded answers may lie: how it checks each claimed success before it
+    /// believes it (<see cref="ClaimAsync"/>); null: it believes every one.</param>
+    public AttackSession(InferenceOracle oracle, QueryLog log, RunClock clock, string run, IReadOnlyList<string> accounts, int budget, Func<float[], QueryTransformDraw?, SuccessClaim>? referee = null, bool dropDegraded = false, ClaimCheck? check = null)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(verifiers, accounts.Count);
-        _verifiers = [.. accounts.Skip(accounts.Count - verifiers)];
-        accounts = [.. accounts.Take(accounts.Count - verifiers)];
+        var heldBack = check?.HeldBack ?? 0;
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(heldBack, accounts.Count);
+        _verifiers = [.. accounts.Skip(accounts.Count - heldBack)];
+        accounts = [.. accounts.Take(accounts.Count - heldBack)];
         _referee = referee;
         _dropDegraded = dropDegraded;
-        _verify = verify;
+        _check = check;
         _oracle = oracle;
         _log = log;
         _clock = clock;
@@ -126,7 +123,7 @@ internal sealed class AttackSession
     /// attack stops: it succeeded, or it was misled into believing so.</summary>
     public async Task<bool> ClaimAsync(float[] sent, QueryTransformDraw? draw, int label, Action<QueryOutcome>? observe = null)
     {
-        if (_verify && _lastAccount is { } answerer)
+        if (_check is { } check && _lastAccount is { } answerer)
         {
             for (var attempt = 0; attempt < VerifyTries && !Stopped; attempt++)
             {
@@ -137,19 +134,19 @@ internal sealed class AttackSession
                     break;
                 }
 
-                var check = await SendAsync(asked, sent).ConfigureAwait(false);
-                observe?.Invoke(check);
-                if (!check.Answered)
+                var answer = await SendAsync(asked, check.Probe(sent, Sent)).ConfigureAwait(false);
+                observe?.Invoke(answer);
+                if (!answer.Answered)
                 {
                     continue;
                 }
 
-                if (check.Label == label)
+                if (answer.Label == label)
                 {
                     // The other account gives the original label: the answerer lied, so it is degraded — burnt.
                     Contradicted++;
                     _live.Remove(answerer);
-                    observe?.Invoke(check with { Account = answerer, Scores = null, Reason = QueryOutcome.SuspiciousActivity });
+                    observe?.Invoke(answer with { Account = answerer, Scores = null, Reason = QueryOutcome.SuspiciousActivity });
                     return Stopped;
                 }
 

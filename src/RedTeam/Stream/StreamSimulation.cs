@@ -132,10 +132,13 @@ internal sealed class StreamSimulation
         attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided, degrade-aware (drops an account whose answers turn label-only, {most} accounts)", $"resampling-oracle-aware{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true).ConfigureAwait(false));
 
         // The attacker who knows degraded answers may be disguised and lie: it checks every success on another account.
-        attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided, verifying (degrade-aware, and re-sends a claimed success from another account, {most} accounts)", $"resampling-oracle-verify{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true, verify: true).ConfigureAwait(false));
+        attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided, verifying (degrade-aware, and re-sends a claimed success from another account, {most} accounts)", $"resampling-oracle-verify{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true, check: new ClaimCheck()).ConfigureAwait(false));
 
         // The same attacker holding accounts back to verify with: they only re-send, byte for byte, what the others sent.
-        attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided, verifying with held-back accounts (2 of the {most} only re-send claimed successes, byte for byte)", $"resampling-oracle-holdback{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true, verify: true, verifiers: 2).ConfigureAwait(false));
+        attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided, verifying with held-back accounts (2 of the {most} only re-send claimed successes, byte for byte)", $"resampling-oracle-holdback{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true, check: new ClaimCheck(HeldBack: 2)).ConfigureAwait(false));
+
+        // The same, checking with a slightly moved copy: not an exact repeat, so the stream detectors see the check.
+        attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided, verifying with held-back accounts and moved copies (2 of the {most} only re-send claimed successes with {ClaimCheck.PerturbedPixels} pixels moved by 1/255)", $"resampling-oracle-moved{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true, check: new ClaimCheck(HeldBack: 2, Perturbed: true)).ConfigureAwait(false));
 
         var sweep = new List<CoverageSweepResult>();
         foreach (var budget in _settings.CoverageBudgets)
@@ -342,7 +345,7 @@ internal sealed class StreamSimulation
         };
     }
 
-    private async Task<AttackerResult> EvasionAsync(string label, string name, int accountsPerRun, int budget, QueryTransform? transform, Func<OracleGuidedDisguise>? learning = null, bool dropDegraded = false, bool verify = false, int verifiers = 0)
+    private async Task<AttackerResult> EvasionAsync(string label, string name, int accountsPerRun, int budget, QueryTransform? transform, Func<OracleGuidedDisguise>? learning = null, bool dropDegraded = false, ClaimCheck? check = null)
     {
         var output = _policies.ContainsKey(SimulationPolicies.Hardened) ? SimulationPolicies.Hardened : _policies.Keys.First();
         var accounts = new Accounts(_settings.Seed);
@@ -361,7 +364,7 @@ internal sealed class StreamSimulation
                 var original = _data.Test.Image(run.Digit).ToArray();
                 // SimBA's family claims success on any wrong label: the referee tells the model's from the disguise's and the defense's.
                 var refereed = name is not ("boundary" or "hopskipjump");
-                var session = sessions[run.Name] = new AttackSession(oracle, log, _clock, run.Name, run.Accounts, budget, refereed ? DisguiseBaseline.Referee(_served, original) : null, dropDegraded, verify, verifiers);
+                var session = sessions[run.Name] = new AttackSession(oracle, log, _clock, run.Name, run.Accounts, budget, refereed ? DisguiseBaseline.Referee(_served, original) : null, dropDegraded, check);
                 var random = new Random(_settings.Seed * 31 + run.Digit);
                 if (name == "boundary")
                 {
@@ -399,7 +402,7 @@ internal sealed class StreamSimulation
                 "boundary" => $"labels only; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "hopskipjump" => $"labels only; {HopSkipJumpAttack.InitialProbes}·√t boundary probes per iteration t; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "simba" => "margin from the hardened answer (rounded top score vs the top-K floor); success = a wrong label answered",
-                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform ({(learning is null ? transform!.Describe() : learned)}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped{(dropDegraded ? " (and an account whose answer is label-only: a degraded answer is taken as a refusal as suspicious and grows the disguise)" : string.Empty)}{(verify ? $"; a claimed success is re-sent from up to {AttackSession.VerifyTries} other accounts first{(verifiers > 0 ? $" — {verifiers} of the {accountsPerRun} held back for that, which send nothing but such exact repeats —" : string.Empty)}, and an answer with the original label drops the account that claimed it as degraded (a refusal as suspicious, which grows the disguise)" : string.Empty)}; success = a wrong label answered to any query whose transform, applied to the clean digit, keeps the served label (a wrong answer the transform alone explains is counted apart)",
+                _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform ({(learning is null ? transform!.Describe() : learned)}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped{(dropDegraded ? " (and an account whose answer is label-only: a degraded answer is taken as a refusal as suspicious and grows the disguise)" : string.Empty)}{(check is null ? string.Empty : "; " + check.Describe(accountsPerRun))}; success = a wrong label answered to any query whose transform, applied to the clean digit, keeps the served label (a wrong answer the transform alone explains is counted apart)",
                 _ => $"every query a random transform ({transform!.Describe()}); accounts round-robin, a flagged account dropped; success = a wrong label answered to a query whose transform, applied to the clean digit, keeps the served label",
             },
         };

@@ -64,7 +64,7 @@ public sealed class VerifyingAttackSessionTests(Fixture fixture) : IClassFixture
         var (oracle, unsure, label) = await DegradeTheLiarAsync(clock);
         var digits = fixture.Data.Evaluation;
         var disguise = OracleGuidedDisguise.Learning();
-        var session = new AttackSession(oracle, new QueryLog(), clock, "verify", ["liar", "clean-1", "clean-2"], budget: 50, verify: true);
+        var session = new AttackSession(oracle, new QueryLog(), clock, "verify", ["liar", "clean-1", "clean-2"], budget: 50, check: new ClaimCheck());
 
         // The liar answers first (round-robin from the first account): a wrong label, shaped like an ordinary answer.
         var lie = await session.QueryAsync(unsure);
@@ -97,7 +97,7 @@ public sealed class VerifyingAttackSessionTests(Fixture fixture) : IClassFixture
         var (oracle, unsure, label) = await DegradeTheLiarAsync(clock);
         var digits = fixture.Data.Evaluation;
         var log = new QueryLog();
-        var session = new AttackSession(oracle, log, clock, "holdback", ["liar", "clean-1", "clean-2"], budget: 50, verify: true, verifiers: 1);
+        var session = new AttackSession(oracle, log, clock, "holdback", ["liar", "clean-1", "clean-2"], budget: 50, check: new ClaimCheck(HeldBack: 1));
 
         await session.QueryAsync(unsure);
         Assert.False(await session.ClaimAsync(unsure, null, label));
