@@ -13,9 +13,10 @@ internal interface INearDuplicateStore
     /// within <paramref name="retention"/> — an exact repeat, reported as such — matches
     /// <paramref name="fingerprint"/> against the live entries, then adds it (matched or not) to be remembered for
     /// <paramref name="retention"/>. Returns the best match with up to <paramref name="evidence"/> earlier queries.
-    /// The first send of an image by a degraded client (<paramref name="degraded"/>) is remembered as such,
-    /// and a repeat of it names it (<see cref="NearDuplicateLookup.DegradedOriginal"/>).</summary>
-    ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, bool degraded, int evidence, TimeSpan retention, CancellationToken cancellationToken);
+    /// The first send of an image by a degraded client (<see cref="QueryReference.FromDegradedClient"/>) is remembered
+    /// as such, and a repeat of it names it (<see cref="NearDuplicateLookup.DegradedOriginal"/>); evidence keeps the
+    /// flag too.</summary>
+    ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, int evidence, TimeSpan retention, CancellationToken cancellationToken);
 
     /// <summary>Forgets the index of every scope not in <paramref name="liveScopes"/>.</summary>
     void RetainScopes(IReadOnlySet<string> liveScopes);

@@ -20,10 +20,10 @@ internal sealed class InMemoryNearDuplicateStore(IOptions<Options.GatewayOptions
 
     public int Count => _indexes.Values.Sum(i => i.Index.Count);
 
-    public ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, bool degraded, int evidence, TimeSpan retention, CancellationToken cancellationToken)
+    public ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, int evidence, TimeSpan retention, CancellationToken cancellationToken)
     {
         var contents = _contents.GetOrAdd(scope, _ => new RecentContent(_capacity));
-        if (contents.SeenOrAdd(contentHash, time.GetTimestamp(), (long)(retention.TotalSeconds * time.TimestampFrequency), degraded ? query : null, out var original))
+        if (contents.SeenOrAdd(contentHash, time.GetTimestamp(), (long)(retention.TotalSeconds * time.TimestampFrequency), query.FromDegradedClient ? query : null, out var original))
         {
             return ValueTask.FromResult(NearDuplicateLookup.RepeatOf(original));
         }

@@ -106,9 +106,10 @@ internal static class GatewayMetrics
         "Sanctions stream detectors imposed on clients (enforce mode), by kind.",
         new CounterConfiguration { LabelNames = ["kind"] });
 
-    public static readonly Counter DegradedRepeats = Prometheus.Metrics.CreateCounter(
-        "neuralsec_degraded_repeats_total",
-        "Exact repeats, by another client, of an image a degraded client sent first, answered degraded as that first send was (enforce mode).");
+    public static readonly Counter DegradedCopies = Prometheus.Metrics.CreateCounter(
+        "neuralsec_degraded_copies_total",
+        "Copies, by another client, of a query a degraded client sent — an exact repeat, or a near copy sharing the near-duplicate threshold's hashes — answered degraded as that was (enforce mode), by kind (exact, near).",
+        new CounterConfiguration { LabelNames = ["kind"] });
 
     public static readonly Counter LinkedClientSanctions = Prometheus.Metrics.CreateCounter(
         "neuralsec_linked_client_sanctions_total",

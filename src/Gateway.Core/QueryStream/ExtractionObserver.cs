@@ -20,7 +20,7 @@ namespace NeuralSec.Gateway.QueryStream;
 /// and query-coverage profile, each on state from the injected stores. One verdict per detector and request (the
 /// worst image of a batch); an exact repeat is not a new query — of an image any client sent, as the near-duplicate
 /// store says, or, in a policy without that detector, of one of the client's recent images (<see cref="RecentQueries"/>)
-/// — except that another client's repeat of an image a degraded client sent first is answered degraded, as that was.
+/// — and another client's copy of what a degraded client sent, exact or near, is answered degraded, as that was.
 /// Every request the input detectors judged — answered, or refused by them — also goes to the client's record of
 /// flagged inputs (<see cref="FlaggedInputsDetector"/>), which escalates many weak per-request flags into one verdict
 /// on the client. A flag acts on this answer (block and throttle refuse it, degrade shapes it: <c>output.degradedAnswer</c>)
@@ -35,8 +35,11 @@ internal sealed class ExtractionObserver(
 {
     private static readonly string StageName = PipelineStageNames.Of(PipelineStageId.Observe);
 
-    /// <summary>The measure that marks a verdict on an exact repeat of a degraded client's image.</summary>
-    private const string RepeatOfDegradedMeasure = "repeatOfDegradedClient";
+    /// <summary>The measure that marks a verdict on a copy of a degraded client's query (the hashes it shares with it).</summary>
+    private const string CopyOfDegradedMeasure = "copyOfDegradedClient";
+
+    /// <summary>The measure that says whether that copy was byte for byte (1) or near (0).</summary>
+    private const string ExactCopyMeasure = "exactCopy";
 
     public string Name => "extraction";
 
@@ -181,27 +184,22 @@ internal sealed class ExtractionObserver(
 
     /// <summary>The near-duplicate verdict (its score read at the detector's rank of match) and the hashes shared with
     /// the closest earlier query, from which the other detectors' novelty is computed. An exact repeat is no new
-    /// query (<c>Repeat</c>, no verdict) — unless another client re-sends byte for byte what a degraded client sent
-    /// first: then it is answered as that first send was, degraded (a flag whose evidence is the first send), so a
-    /// clean account cannot check a degraded answer by asking again. Only this answer: the repeating client is not
-    /// sanctioned, so a benign client that sends a popular image a degraded one sent first loses that one answer's
-    /// scores (with <c>degradedAnswer: disguised</c>, not even that where the model is sure), nothing more.</summary>
+    /// query (<c>Repeat</c>, no verdict). Either way, a copy of what a degraded client sent — byte for byte, or a
+    /// near copy sharing at least the threshold's hashes with it — sent by another client is answered as that was,
+    /// degraded (a flag whose evidence is the degraded send), so a clean account cannot check a degraded answer by
+    /// asking again, moved by a pixel or not; unless the detector's own score flags, which is stronger. Only this
+    /// answer: the copying client is not sanctioned, so a benign client that sends a popular image a degraded one sent
+    /// first loses that one answer's scores (with <c>degradedAnswer: disguised</c>, not even that where the model is
+    /// sure), nothing more.</summary>
     private async ValueTask<(Verdict? Verdict, int Best, bool Repeat)> NearDuplicateAsync(AnsweredQuery query, ExtractionPolicy extraction, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ImageBatch batch, ulong content, CancellationToken cancellationToken)
     {
         var fingerprint = detector.Fingerprint(input.Span, batch.Channels, batch.Height, batch.Width);
-        var reference = new QueryReference(query.RequestId, query.ClientId, query.Time);
-        var lookup = await nearDuplicates.MatchAndAddAsync(query.Policy.Name, fingerprint, content, reference, query.FromDegradedClient, detector.Evidence, extraction.Window, cancellationToken).ConfigureAwait(false);
+        var reference = new QueryReference(query.RequestId, query.ClientId, query.Time) { FromDegradedClient = query.FromDegradedClient };
+        var lookup = await nearDuplicates.MatchAndAddAsync(query.Policy.Name, fingerprint, content, reference, detector.Evidence, extraction.Window, cancellationToken).ConfigureAwait(false);
         if (lookup.Repeat)
         {
             return lookup.DegradedOriginal is { } original && !string.Equals(original.ClientId, query.ClientId, StringComparison.Ordinal)
-                ? (new Verdict(PipelineStageId.Observe, compiled.Spec.Type, Flagged: true, DefenseAction.Degrade)
-                {
-                    Score = detector.FingerprintSize,
-                    Threshold = compiled.Threshold,
-                    AtlasTechniqueId = compiled.Definition.AtlasTechniqueId,
-                    Related = [original],
-                    Measures = [new(RepeatOfDegradedMeasure, 1)],
-                }, detector.FingerprintSize, true)
+                ? (CopyOfDegraded(compiled, original, detector.FingerprintSize, exact: true), detector.FingerprintSize, true)
                 : (null, 0, true);
         }
 
@@ -214,8 +212,32 @@ internal sealed class ExtractionObserver(
                 ? [new("fingerprintHashes", fingerprint.Hashes.Length)]
                 : [new("fingerprintHashes", fingerprint.Hashes.Length), new("bestSharedHashes", match.SharedHashes), new("matchesRequired", detector.Matches)],
         };
+        if (!verdict.Flagged)
+        {
+            for (var i = 0; i < match.Earlier.Count; i++)
+            {
+                var shared = match.SharedWith(i + 1);
+                if (match.Earlier[i] is { FromDegradedClient: true } earlier && compiled.Flags(shared) && !string.Equals(earlier.ClientId, query.ClientId, StringComparison.Ordinal))
+                {
+                    verdict = CopyOfDegraded(compiled, earlier, shared, exact: false);
+                    break;
+                }
+            }
+        }
+
         return (verdict, match.SharedHashes, false);
     }
+
+    /// <summary>The verdict on a copy of a degraded client's query: this answer degraded, the degraded send as evidence.</summary>
+    private static Verdict CopyOfDegraded(CompiledStreamDetector compiled, QueryReference original, int shared, bool exact) =>
+        new(PipelineStageId.Observe, compiled.Spec.Type, Flagged: true, DefenseAction.Degrade)
+        {
+            Score = shared,
+            Threshold = compiled.Threshold,
+            AtlasTechniqueId = compiled.Definition.AtlasTechniqueId,
+            Related = [original],
+            Measures = [new(CopyOfDegradedMeasure, shared), new(ExactCopyMeasure, exact ? 1 : 0)],
+        };
 
     private async ValueTask<Verdict?> DistanceAsync(ClientKey key, DistanceDistributionDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ReadOnlyMemory<float> probabilities, TimeSpan window, CancellationToken cancellationToken)
     {
@@ -281,12 +303,12 @@ internal sealed class ExtractionObserver(
             return;
         }
 
-        if (verdict.Measures is [{ Key: RepeatOfDegradedMeasure }])
+        if (verdict.Measures is [{ Key: CopyOfDegradedMeasure }, { Key: ExactCopyMeasure }])
         {
             // This answer degraded as the first send's was; no sanction, no linking (see NearDuplicateAsync).
             if (query.Enforced)
             {
-                GatewayMetrics.DegradedRepeats.Inc();
+                GatewayMetrics.DegradedCopies.WithLabels(verdict.Measures[1].Value == 1 ? "exact" : "near").Inc();
             }
 
             query.Report(verdict, ReasonCodes.SuspiciousActivity, string.Empty);

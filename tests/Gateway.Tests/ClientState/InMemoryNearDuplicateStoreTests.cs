@@ -20,24 +20,24 @@ public sealed class InMemoryNearDuplicateStoreTests
     [Fact]
     public async Task A_repeat_names_the_first_send_only_when_its_sender_was_degraded_and_only_within_the_retention()
     {
-        var first = new QueryReference("req-1", "degraded-account", _clock.GetUtcNow());
-        Assert.False((await AddAsync(42, 7, first, degraded: true)).Repeat);
-        var repeat = await AddAsync(42, 7, new QueryReference("req-2", "clean-account", _clock.GetUtcNow()), degraded: false);
+        var first = new QueryReference("req-1", "degraded-account", _clock.GetUtcNow()) { FromDegradedClient = true };
+        Assert.False((await AddAsync(42, 7, first)).Repeat);
+        var repeat = await AddAsync(42, 7, new QueryReference("req-2", "clean-account", _clock.GetUtcNow()));
         Assert.True(repeat.Repeat);
         Assert.Equal(first, repeat.DegradedOriginal);
 
-        await AddAsync(500, 9, new QueryReference("req-3", "ordinary", _clock.GetUtcNow()), degraded: false);
-        var popular = await AddAsync(500, 9, new QueryReference("req-4", "degraded-account", _clock.GetUtcNow()), degraded: true);
+        await AddAsync(500, 9, new QueryReference("req-3", "ordinary", _clock.GetUtcNow()));
+        var popular = await AddAsync(500, 9, new QueryReference("req-4", "degraded-account", _clock.GetUtcNow()) { FromDegradedClient = true });
         Assert.True(popular.Repeat);
         Assert.Null(popular.DegradedOriginal);
 
         // Past the retention the image is new again, its first sender forgotten.
         _clock.Advance(TimeSpan.FromHours(2));
-        var later = await AddAsync(42, 7, new QueryReference("req-5", "clean-account", _clock.GetUtcNow()), degraded: false);
+        var later = await AddAsync(42, 7, new QueryReference("req-5", "clean-account", _clock.GetUtcNow()));
         Assert.False(later.Repeat);
         Assert.Null(later.DegradedOriginal);
     }
 
-    private ValueTask<NearDuplicateLookup> AddAsync(int start, ulong content, QueryReference query, bool degraded) =>
-        _store.MatchAndAddAsync("p", QueryFingerprint.FromHashes(Enumerable.Range(start, 50).Select(i => (ulong)i * 0x9E3779B97F4A7C15UL).ToArray()), content, query, degraded, 5, TimeSpan.FromHours(1), CancellationToken.None);
+    private ValueTask<NearDuplicateLookup> AddAsync(int start, ulong content, QueryReference query) =>
+        _store.MatchAndAddAsync("p", QueryFingerprint.FromHashes(Enumerable.Range(start, 50).Select(i => (ulong)i * 0x9E3779B97F4A7C15UL).ToArray()), content, query, 5, TimeSpan.FromHours(1), CancellationToken.None);
 }

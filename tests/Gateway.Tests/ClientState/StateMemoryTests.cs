@@ -64,7 +64,7 @@ public sealed class StateMemoryTests(ITestOutputHelper output)
             }
 
             var fingerprint = nearDuplicate.Fingerprint(image);
-            await index.MatchAndAddAsync("p", fingerprint, (ulong)q, new QueryReference($"request-{q}", $"client-{q % 1000}", _clock.GetUtcNow()), false, 5, TimeSpan.FromDays(1), CancellationToken.None);
+            await index.MatchAndAddAsync("p", fingerprint, (ulong)q, new QueryReference($"request-{q}", $"client-{q % 1000}", _clock.GetUtcNow()), 5, TimeSpan.FromDays(1), CancellationToken.None);
         }
 
         var afterQueries = Heap();

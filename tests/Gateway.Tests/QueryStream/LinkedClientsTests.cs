@@ -48,13 +48,28 @@ public sealed class LinkedClientsTests : IAsyncLifetime
 
         // Byte for byte what a degraded account sent first: answered as that was (label-only), that answer only — a
         // clean account cannot check a degraded answer by asking again, and is not sanctioned for it.
-        var repeatsBefore = await CounterAsync("neuralsec_degraded_repeats_total");
+        var repeatsBefore = await CounterAsync("neuralsec_degraded_copies_total{kind=\"exact\"}");
         var repeat = await _sybils.ScoresAsync("bystander", TestDigits.Image(500));
         Assert.Equal(1, repeat.Count(s => s == 1f));
         Assert.Equal(repeat.Length - 1, repeat.Count(s => s == 0f));
-        Assert.True(await CounterAsync("neuralsec_degraded_repeats_total") > repeatsBefore);
+        Assert.True(await CounterAsync("neuralsec_degraded_copies_total{kind=\"exact\"}") > repeatsBefore);
         var after = await _sybils.ScoresAsync("bystander", TestDigits.Image(502));
         Assert.True(after.Any(s => s is not (0f or 1f)), "the repeat sanctioned nothing");
+
+        // Nor by re-sending it moved by a grey level here and there: a near copy of a degraded send (one match, which
+        // does not flag on its own) is answered degraded too.
+        var nearBefore = await CounterAsync("neuralsec_degraded_copies_total{kind=\"near\"}");
+        var moved = TestDigits.Image(500);
+        for (var i = 200; i < 600; i += 50)
+        {
+            moved[i] = Math.Clamp(moved[i] + (1f / 255), 0f, 1f);
+        }
+
+        var near = await _sybils.ScoresAsync("bystander", moved);
+        Assert.Equal(1, near.Count(s => s == 1f));
+        Assert.Equal(near.Length - 1, near.Count(s => s == 0f));
+        Assert.True(await CounterAsync("neuralsec_degraded_copies_total{kind=\"near\"}") > nearBefore);
+        Assert.True((await _sybils.ScoresAsync("bystander", TestDigits.Image(503))).Any(s => s is not (0f or 1f)), "the near copy sanctioned nothing");
 
         // Process-wide series: other tests' sidecars may add to it, so at least these.
         Assert.True(await LinkedSanctionsAsync() - sanctionedBefore >= linked.Count);

@@ -15,7 +15,8 @@ internal sealed class SybilStream : IAsyncDisposable
     public const int Accounts = 4;
 
     /// <summary>The spec both linked-account test classes start from: a near-duplicate index that blocks at 25 shared
-    /// hashes, five earlier matches as evidence, and <c>linkedClients: degrade</c>.</summary>
+    /// hashes with each of three earlier queries (one near copy alone does not flag), five earlier matches as
+    /// evidence, and <c>linkedClients: degrade</c>.</summary>
     public const string LinkedPolicy = """
           models: [mnist]
           input:
@@ -26,6 +27,7 @@ internal sealed class SybilStream : IAsyncDisposable
             detectors:
               - type: nearDuplicate
                 threshold: 25
+                matches: 3
                 evidence: 5
                 action: block
 

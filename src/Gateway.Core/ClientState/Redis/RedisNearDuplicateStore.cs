@@ -126,7 +126,7 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
     private readonly RedisValue _maxPostings = connection.Options.MaxPostingsPerHash;
     private readonly RedisValue _retention = (long)Math.Ceiling(connection.Options.NearDuplicateRetention.TotalMilliseconds);
 
-    public async ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, bool degraded, int evidence, TimeSpan retention, CancellationToken cancellationToken)
+    public async ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, int evidence, TimeSpan retention, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(fingerprint);
@@ -146,7 +146,7 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
         var encoded = Encode(query);
         values[4] = encoded;
         values[5] = prefix + "h:";
-        values[6] = degraded ? encoded : UndegradedMarker;
+        values[6] = query.FromDegradedClient ? encoded : UndegradedMarker;
         for (var i = 0; i < hashes.Length; i++)
         {
             var hex = hashes[i].ToString("x16", CultureInfo.InvariantCulture);
@@ -185,7 +185,12 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
     /// retired during a rolling update (as <see cref="RedisClientStateStore.RetainScopes"/>).</summary>
     public void RetainScopes(IReadOnlySet<string> liveScopes) => ArgumentNullException.ThrowIfNull(liveScopes);
 
-    /// <summary>UTC ticks, offset minutes, request id length, request id, client id (UTF-8): opaque to the script.</summary>
+    /// <summary>Marks, in the request id's length, a reference whose sender was degraded (an older replica reads such a
+    /// reference as malformed and leaves it out of its evidence).</summary>
+    private const int DegradedFlag = 0x4000_0000;
+
+    /// <summary>UTC ticks, offset minutes, request id length (with <see cref="DegradedFlag"/>), request id, client id
+    /// (UTF-8): opaque to the script.</summary>
     internal static byte[] Encode(QueryReference query)
     {
         var requestId = Encoding.UTF8.GetBytes(Clip(query.RequestId ?? string.Empty));
@@ -193,7 +198,7 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
         var bytes = new byte[14 + requestId.Length + clientId.Length];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, query.Time.UtcTicks);
         BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(8), (short)query.Time.Offset.TotalMinutes);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(10), requestId.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(10), requestId.Length | (query.FromDegradedClient ? DegradedFlag : 0));
         requestId.CopyTo(bytes, 14);
         clientId.CopyTo(bytes, 14 + requestId.Length);
         return bytes;
@@ -208,14 +213,18 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
 
         var ticks = BinaryPrimitives.ReadInt64LittleEndian(bytes);
         var offset = TimeSpan.FromMinutes(BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(8)));
-        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(10));
+        var field = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(10));
+        var length = field & ~DegradedFlag;
         if (length < 0 || length > bytes.Length - 14 || ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks || Math.Abs(offset.TotalHours) > 14)
         {
             return null;
         }
 
         var time = new DateTimeOffset(new DateTime(ticks, DateTimeKind.Utc)).ToOffset(offset);
-        return new QueryReference(Encoding.UTF8.GetString(bytes, 14, length), Encoding.UTF8.GetString(bytes, 14 + length, bytes.Length - 14 - length), time);
+        return new QueryReference(Encoding.UTF8.GetString(bytes, 14, length), Encoding.UTF8.GetString(bytes, 14 + length, bytes.Length - 14 - length), time)
+        {
+            FromDegradedClient = (field & DegradedFlag) != 0,
+        };
     }
 
     private static string Clip(string id) => id.Length <= MaxIdLength ? id : id[..MaxIdLength];

@@ -151,9 +151,9 @@ public sealed class RedisNearDuplicateStoreTests : IAsyncLifetime
         var (a, b) = (new RedisNearDuplicateStore(_replicaA), new RedisNearDuplicateStore(_replicaB));
         var scope = Scope();
         var query = Hashes(42, 50);
-        var first = await a.MatchAndAddAsync(scope, Fingerprint(query), 7, new QueryReference("req-1", "alice", Then), false, 5, TimeSpan.FromHours(1), CancellationToken.None);
-        var again = await b.MatchAndAddAsync(scope, Fingerprint(query), 7, new QueryReference("req-2", "bob", Then), false, 5, TimeSpan.FromHours(1), CancellationToken.None);
-        var near = await b.MatchAndAddAsync(scope, Fingerprint(query), 8, new QueryReference("req-3", "bob", Then), false, 5, TimeSpan.FromHours(1), CancellationToken.None);
+        var first = await a.MatchAndAddAsync(scope, Fingerprint(query), 7, new QueryReference("req-1", "alice", Then), 5, TimeSpan.FromHours(1), CancellationToken.None);
+        var again = await b.MatchAndAddAsync(scope, Fingerprint(query), 7, new QueryReference("req-2", "bob", Then), 5, TimeSpan.FromHours(1), CancellationToken.None);
+        var near = await b.MatchAndAddAsync(scope, Fingerprint(query), 8, new QueryReference("req-3", "bob", Then), 5, TimeSpan.FromHours(1), CancellationToken.None);
 
         Assert.False(first.Repeat);
         Assert.True(again.Repeat);
@@ -163,19 +163,24 @@ public sealed class RedisNearDuplicateStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_repeat_names_the_first_send_when_its_sender_was_degraded_on_any_replica()
+    public async Task A_repeat_names_the_first_send_when_its_sender_was_degraded_and_evidence_keeps_the_flag_on_any_replica()
     {
         var (a, b) = (new RedisNearDuplicateStore(_replicaA), new RedisNearDuplicateStore(_replicaB));
         var scope = Scope();
-        var first = new QueryReference("req-1", "degraded-account", Then);
-        Assert.False((await a.MatchAndAddAsync(scope, Fingerprint(Hashes(42, 50)), 7, first, true, 5, TimeSpan.FromHours(1), CancellationToken.None)).Repeat);
-        var repeat = await b.MatchAndAddAsync(scope, Fingerprint(Hashes(42, 50)), 7, new QueryReference("req-2", "clean-account", Then), false, 5, TimeSpan.FromHours(1), CancellationToken.None);
+        var first = new QueryReference("req-1", "degraded-account", Then) { FromDegradedClient = true };
+        Assert.False((await a.MatchAndAddAsync(scope, Fingerprint(Hashes(42, 50)), 7, first, 5, TimeSpan.FromHours(1), CancellationToken.None)).Repeat);
+        var repeat = await b.MatchAndAddAsync(scope, Fingerprint(Hashes(42, 50)), 7, new QueryReference("req-2", "clean-account", Then), 5, TimeSpan.FromHours(1), CancellationToken.None);
         Assert.True(repeat.Repeat);
         Assert.Equal(first, repeat.DegradedOriginal);
 
+        // A near copy (another image, the same fingerprint) is matched, and its evidence says the sender was degraded.
+        var copy = await b.MatchAndAddAsync(scope, Fingerprint(Hashes(42, 50)), 8, new QueryReference("req-3", "clean-account", Then), 5, TimeSpan.FromHours(1), CancellationToken.None);
+        Assert.False(copy.Repeat);
+        Assert.Equal([first], copy.Match.Earlier);
+
         // An image first sent by a client not degraded: its repeats name no one, whoever repeats it.
-        await a.MatchAndAddAsync(scope, Fingerprint(Hashes(500, 50)), 9, new QueryReference("req-3", "ordinary", Then), false, 5, TimeSpan.FromHours(1), CancellationToken.None);
-        var popular = await b.MatchAndAddAsync(scope, Fingerprint(Hashes(500, 50)), 9, new QueryReference("req-4", "degraded-account", Then), true, 5, TimeSpan.FromHours(1), CancellationToken.None);
+        await a.MatchAndAddAsync(scope, Fingerprint(Hashes(500, 50)), 9, new QueryReference("req-4", "ordinary", Then), 5, TimeSpan.FromHours(1), CancellationToken.None);
+        var popular = await b.MatchAndAddAsync(scope, Fingerprint(Hashes(500, 50)), 9, new QueryReference("req-5", "degraded-account", Then) { FromDegradedClient = true }, 5, TimeSpan.FromHours(1), CancellationToken.None);
         Assert.True(popular.Repeat);
         Assert.Null(popular.DegradedOriginal);
     }
@@ -183,5 +188,5 @@ public sealed class RedisNearDuplicateStoreTests : IAsyncLifetime
     private static long _content;
 
     private static async Task<NearDuplicateMatch> MatchAsync(RedisNearDuplicateStore store, string scope, QueryFingerprint fingerprint, QueryReference query, int evidence) =>
-        (await store.MatchAndAddAsync(scope, fingerprint, (ulong)Interlocked.Increment(ref _content), query, false, evidence, TimeSpan.Zero, CancellationToken.None)).Match;
+        (await store.MatchAndAddAsync(scope, fingerprint, (ulong)Interlocked.Increment(ref _content), query, evidence, TimeSpan.Zero, CancellationToken.None)).Match;
 }
