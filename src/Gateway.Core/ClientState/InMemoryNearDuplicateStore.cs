@@ -40,6 +40,16 @@ internal sealed class InMemoryNearDuplicateStore(IOptions<Options.GatewayOptions
         return ValueTask.FromResult(new NearDuplicateLookup(false, match));
     }
 
+    public ValueTask MarkDegradedAsync(string scope, ulong contentHash, QueryReference query, CancellationToken cancellationToken)
+    {
+        if (_contents.TryGetValue(scope, out var contents))
+        {
+            contents.MarkDegraded(contentHash, query with { FromDegradedClient = true });
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public void RetainScopes(IReadOnlySet<string> liveScopes)
     {
         ArgumentNullException.ThrowIfNull(liveScopes);
@@ -100,6 +110,17 @@ internal sealed class InMemoryNearDuplicateStore(IOptions<Options.GatewayOptions
 
                 original = null;
                 return false;
+            }
+        }
+
+        public void MarkDegraded(ulong hash, QueryReference send)
+        {
+            lock (_lock)
+            {
+                if (_seen.ContainsKey(hash))
+                {
+                    _degraded[hash] = send;
+                }
             }
         }
     }

@@ -220,6 +220,12 @@ internal sealed class ExtractionObserver(
                 if (match.Earlier[i] is { FromDegradedClient: true } earlier && compiled.Flags(shared) && !string.Equals(earlier.ClientId, query.ClientId, StringComparison.Ordinal))
                 {
                     verdict = CopyOfDegraded(compiled, earlier, shared, exact: false);
+                    if (query.Enforced)
+                    {
+                        // Its answer is degraded though its sender is not: a byte-for-byte repeat of it must be too.
+                        await nearDuplicates.MarkDegradedAsync(query.Policy.Name, content, reference, cancellationToken).ConfigureAwait(false);
+                    }
+
                     break;
                 }
             }

@@ -31,6 +31,14 @@ public sealed class InMemoryNearDuplicateStoreTests
         Assert.True(popular.Repeat);
         Assert.Null(popular.DegradedOriginal);
 
+        // A send whose answer was degraded though its sender was not (a copy of a degraded send), marked afterwards.
+        var copy = new QueryReference("req-6", "copier", _clock.GetUtcNow());
+        await AddAsync(900, 11, copy);
+        await _store.MarkDegradedAsync("p", 11, copy, CancellationToken.None);
+        Assert.Equal(copy with { FromDegradedClient = true }, (await AddAsync(900, 11, new QueryReference("req-7", "checker", _clock.GetUtcNow()))).DegradedOriginal);
+        await _store.MarkDegradedAsync("p", 12, copy, CancellationToken.None); // never sent: nothing to mark
+        Assert.False((await AddAsync(950, 12, new QueryReference("req-8", "checker", _clock.GetUtcNow()))).Repeat);
+
         // Past the retention the image is new again, its first sender forgotten.
         _clock.Advance(TimeSpan.FromHours(2));
         var later = await AddAsync(42, 7, new QueryReference("req-5", "clean-account", _clock.GetUtcNow()));

@@ -69,6 +69,9 @@ public sealed class LinkedClientsTests : IAsyncLifetime
         Assert.Equal(1, near.Count(s => s == 1f));
         Assert.Equal(near.Length - 1, near.Count(s => s == 0f));
         Assert.True(await CounterAsync("neuralsec_degraded_copies_total{kind=\"near\"}") > nearBefore);
+
+        // And a byte-for-byte repeat of that near copy, from yet another client, is answered as it was.
+        Assert.Equal(near, await _sybils.ScoresAsync("bystander-2", moved));
         Assert.True((await _sybils.ScoresAsync("bystander", TestDigits.Image(503))).Any(s => s is not (0f or 1f)), "the near copy sanctioned nothing");
 
         // Process-wide series: other tests' sidecars may add to it, so at least these.

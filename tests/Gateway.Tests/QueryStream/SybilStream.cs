@@ -5,7 +5,7 @@ namespace NeuralSec.Gateway.Tests.QueryStream;
 
 /// <summary>
 /// A sidecar with one policy and API keys for <see cref="Accounts"/> Sybil accounts (<c>sybil-0</c> …, keys
-/// <c>key-0</c> …) and a <c>bystander</c>; <see cref="RunUntilFlaggedAsync"/> sends a SimBA-shaped stream on one digit
+/// <c>key-0</c> …) and two bystanders (<c>bystander</c>, <c>bystander-2</c>); <see cref="RunUntilFlaggedAsync"/> sends a SimBA-shaped stream on one digit
 /// round-robin over the Sybil accounts until the near-duplicate index flags it, and returns the refusal, the account
 /// its alert blocks, and the other accounts the alert's evidence names as the senders of the near-duplicates — what
 /// <c>linkedClients</c> sanctions.
@@ -47,7 +47,7 @@ internal sealed class SybilStream : IAsyncDisposable
     {
         var stream = new SybilStream();
         stream._policies.Write("mnist.yaml", PolicyFolder.Policy(name, spec));
-        await stream._keys.WriteAsync(Enumerable.Range(0, Accounts).Select(i => ($"sybil-{i}", "", $"key-{i}")).Append(("bystander", "", "key-bystander")));
+        await stream._keys.WriteAsync(Enumerable.Range(0, Accounts).Select(i => ($"sybil-{i}", "", $"key-{i}")).Concat([("bystander", "", "key-bystander"), ("bystander-2", "", "key-bystander-2")]));
         stream.Server = await GatewayServer.StartAsync(new Dictionary<string, string?>
         {
             ["NeuralSec:Policies:Directory"] = stream._policies.Path,
@@ -91,7 +91,7 @@ internal sealed class SybilStream : IAsyncDisposable
         InferRequests.Logits(await Server.Client.ModelInferAsync(InferRequests.Raw(image), Key(KeyOf(account))));
 
     /// <summary>The API key of <paramref name="account"/>.</summary>
-    public static string KeyOf(string account) => account == "bystander" ? "key-bystander" : $"key-{account["sybil-".Length..]}";
+    public static string KeyOf(string account) => account.StartsWith("bystander", StringComparison.Ordinal) ? $"key-{account}" : $"key-{account["sybil-".Length..]}";
 
     public static Metadata Key(string key) => new() { { "x-api-key", key } };
 

@@ -118,6 +118,15 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
         return reply
         """;
 
+    /// <summary>KEYS: the exact-content marker. ARGV: the degraded send's reference. Rewrites a marker that exists,
+    /// keeping its expiry.</summary>
+    internal const string MarkDegradedScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then
+          redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+        end
+        return 0
+        """;
+
     /// <summary>The content marker of an image whose sender was not degraded (shorter than any reference).</summary>
     private static readonly RedisValue UndegradedMarker = "1";
 
@@ -179,6 +188,13 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
         }
 
         return new NearDuplicateLookup(false, best == 0 ? new NearDuplicateMatch(0, []) : new NearDuplicateMatch(best, earlier, shared));
+    }
+
+    public async ValueTask MarkDegradedAsync(string scope, ulong contentHash, QueryReference query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var marker = _keys.NearDuplicate(scope) + "c:" + contentHash.ToString("x16", CultureInfo.InvariantCulture);
+        await connection.EvaluateAsync("near_duplicate_mark", MarkDegradedScript, [marker], [Encode(query with { FromDegradedClient = true })], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes nothing: every key expires by itself, and another replica may still serve a policy this one

@@ -178,6 +178,12 @@ public sealed class RedisNearDuplicateStoreTests : IAsyncLifetime
         Assert.False(copy.Repeat);
         Assert.Equal([first], copy.Match.Earlier);
 
+        // A send marked afterwards (its answer was degraded, its sender not): its repeats name it, on the other replica too.
+        var marked = new QueryReference("req-6", "copier", Then);
+        await a.MatchAndAddAsync(scope, Fingerprint(Hashes(900, 50)), 11, marked, 5, TimeSpan.FromHours(1), CancellationToken.None);
+        await a.MarkDegradedAsync(scope, 11, marked, CancellationToken.None);
+        Assert.Equal(marked with { FromDegradedClient = true }, (await b.MatchAndAddAsync(scope, Fingerprint(Hashes(900, 50)), 11, new QueryReference("req-7", "checker", Then), 5, TimeSpan.FromHours(1), CancellationToken.None)).DegradedOriginal);
+
         // An image first sent by a client not degraded: its repeats name no one, whoever repeats it.
         await a.MatchAndAddAsync(scope, Fingerprint(Hashes(500, 50)), 9, new QueryReference("req-4", "ordinary", Then), 5, TimeSpan.FromHours(1), CancellationToken.None);
         var popular = await b.MatchAndAddAsync(scope, Fingerprint(Hashes(500, 50)), 9, new QueryReference("req-5", "degraded-account", Then) { FromDegradedClient = true }, 5, TimeSpan.FromHours(1), CancellationToken.None);
