@@ -207,7 +207,7 @@ internal sealed class ExtractionObserver(
         var score = detector.Score(match);
         var verdict = Verdict(compiled, score) with
         {
-            Related = score > 0 && compiled.Flags(score) ? match.Earlier : [],
+            Related = score > 0 && compiled.Flags(score) ? NearDuplicatesIn(match, compiled) : [],
             Measures = detector.Matches == 1
                 ? [new("fingerprintHashes", fingerprint.Hashes.Length)]
                 : [new("fingerprintHashes", fingerprint.Hashes.Length), new("bestSharedHashes", match.SharedHashes), new("matchesRequired", detector.Matches)],
@@ -232,6 +232,28 @@ internal sealed class ExtractionObserver(
         }
 
         return (verdict, match.SharedHashes, false);
+    }
+
+    /// <summary>The earlier queries of a flagged match that are near-duplicates themselves (at least the threshold's
+    /// shared hashes): the evidence, and the clients <c>linkedClients</c> sanctions — not a bystander whose query shares
+    /// a few hashes by chance and fills a place in the evidence list.</summary>
+    private static IReadOnlyList<QueryReference> NearDuplicatesIn(NearDuplicateMatch match, CompiledStreamDetector compiled)
+    {
+        if (match.EarlierShared.Count == 0)
+        {
+            return match.Earlier; // counts unknown: the best matches as they came
+        }
+
+        var near = new List<QueryReference>(match.Earlier.Count);
+        for (var i = 0; i < match.Earlier.Count; i++)
+        {
+            if (compiled.Flags(match.SharedWith(i + 1)))
+            {
+                near.Add(match.Earlier[i]);
+            }
+        }
+
+        return near;
     }
 
     /// <summary>The verdict on a copy of a degraded client's query: this answer degraded, the degraded send as evidence.</summary>
