@@ -198,7 +198,7 @@ internal sealed class ExtractionObserver(
         var lookup = await nearDuplicates.MatchAndAddAsync(query.Policy.Name, fingerprint, content, reference, detector.Evidence, extraction.Window, cancellationToken).ConfigureAwait(false);
         if (lookup.Repeat)
         {
-            return lookup.DegradedOriginal is { } original && !string.Equals(original.ClientId, query.ClientId, StringComparison.Ordinal)
+            return lookup.DegradedOriginal is { } original && !query.FromDegradedClient && !string.Equals(original.ClientId, query.ClientId, StringComparison.Ordinal)
                 ? (CopyOfDegraded(compiled, original, detector.FingerprintSize, exact: true), detector.FingerprintSize, true)
                 : (null, 0, true);
         }
@@ -212,8 +212,9 @@ internal sealed class ExtractionObserver(
                 ? [new("fingerprintHashes", fingerprint.Hashes.Length)]
                 : [new("fingerprintHashes", fingerprint.Hashes.Length), new("bestSharedHashes", match.SharedHashes), new("matchesRequired", detector.Matches)],
         };
-        if (!verdict.Flagged)
+        if (!verdict.Flagged && !query.FromDegradedClient)
         {
+            // A degraded client's answers are degraded anyway: only a client that is not needs the copy rule.
             for (var i = 0; i < match.Earlier.Count; i++)
             {
                 var shared = match.SharedWith(i + 1);
