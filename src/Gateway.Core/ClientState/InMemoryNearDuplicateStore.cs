@@ -44,7 +44,7 @@ internal sealed class InMemoryNearDuplicateStore(IOptions<Options.GatewayOptions
     {
         if (_contents.TryGetValue(scope, out var contents))
         {
-            contents.MarkDegraded(contentHash, query with { FromDegradedClient = true });
+            contents.MarkDegraded(contentHash, query);
         }
 
         return ValueTask.CompletedTask;

@@ -224,7 +224,7 @@ internal sealed class ExtractionObserver(
                     if (query.Enforced)
                     {
                         // Its answer is degraded though its sender is not: a byte-for-byte repeat of it must be too.
-                        await nearDuplicates.MarkDegradedAsync(query.Policy.Name, content, reference, cancellationToken).ConfigureAwait(false);
+                        await nearDuplicates.MarkDegradedAsync(query.Policy.Name, content, reference with { FromDegradedClient = true }, cancellationToken).ConfigureAwait(false);
                     }
 
                     break;

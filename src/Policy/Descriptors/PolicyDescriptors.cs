@@ -51,7 +51,7 @@ internal static class PolicyDescriptors
 
     public static ScalarDescriptor Action { get; } = new(ScalarType.String)
     {
-        Description = "What a flagged input gets: block (PERMISSION_DENIED), alert (answered, alerted), throttle (RESOURCE_EXHAUSTED), degrade (label-only answer). For a stream detector the client gets it for spec.extraction.cooldown: block refuses it, throttle gives it the throttled budget, degrade answers it label-only (this answer included).",
+        Description = "What a flagged input gets: block (PERMISSION_DENIED), alert (answered, alerted), throttle (RESOURCE_EXHAUSTED), degrade (a degraded answer, shaped as output.degradedAnswer says). For a stream detector the client gets it for spec.extraction.cooldown: block refuses it, throttle gives it the throttled budget, degrade answers it label-only (this answer included).",
         AllowedValues = Actions,
         Default = "block",
     };
@@ -59,7 +59,7 @@ internal static class PolicyDescriptors
     /// <summary><c>action:</c> of a detect entry or grade: the stream actions plus repair.</summary>
     public static ScalarDescriptor DetectAction { get; } = new(ScalarType.String)
     {
-        Description = "What a flagged input gets: block (PERMISSION_DENIED), alert (answered, alerted), throttle (RESOURCE_EXHAUSTED), degrade (label-only answer), repair (answered from the purified view, spec.repair, and alerted: a false positive still gets a right answer, an adversarial input a non-adversarial one).",
+        Description = "What a flagged input gets: block (PERMISSION_DENIED), alert (answered, alerted), throttle (RESOURCE_EXHAUSTED), degrade (a degraded answer, shaped as output.degradedAnswer says), repair (answered from the purified view, spec.repair, and alerted: a false positive still gets a right answer, an adversarial input a non-adversarial one).",
         AllowedValues = DetectActions,
         Default = "block",
     };
@@ -209,7 +209,7 @@ internal static class PolicyDescriptors
             new("throttle", throttle),
             new("linkedClients", new ScalarDescriptor(ScalarType.String)
             {
-                Description = "What the other clients named in a near-duplicate flag's evidence get for the cooldown — the clients whose earlier queries are the near-duplicates: one actor spread over several accounts, or a client whose picture an attacker works on. none: only the flagged client is sanctioned; degrade (label-only answers) costs such a bystander little; block ends Sybil accounts but lets an attacker who copies a victim's picture suspend the victim.",
+                Description = "What the other clients named in a near-duplicate flag's evidence get for the cooldown — the clients whose earlier queries are the near-duplicates: one actor spread over several accounts, or a client whose picture an attacker works on. none: only the flagged client is sanctioned; degrade (degraded answers, shaped as output.degradedAnswer says) costs such a bystander little; block ends Sybil accounts but lets an attacker who copies a victim's picture suspend the victim.",
                 AllowedValues = LinkedActions,
                 Default = "none",
             }),

@@ -34,7 +34,7 @@ public sealed class InMemoryNearDuplicateStoreTests
         // A send whose answer was degraded though its sender was not (a copy of a degraded send), marked afterwards.
         var copy = new QueryReference("req-6", "copier", _clock.GetUtcNow());
         await AddAsync(900, 11, copy);
-        await _store.MarkDegradedAsync("p", 11, copy, CancellationToken.None);
+        await _store.MarkDegradedAsync("p", 11, copy with { FromDegradedClient = true }, CancellationToken.None);
         Assert.Equal(copy with { FromDegradedClient = true }, (await AddAsync(900, 11, new QueryReference("req-7", "checker", _clock.GetUtcNow()))).DegradedOriginal);
         await _store.MarkDegradedAsync("p", 12, copy, CancellationToken.None); // never sent: nothing to mark
         Assert.False((await AddAsync(950, 12, new QueryReference("req-8", "checker", _clock.GetUtcNow()))).Repeat);

@@ -147,7 +147,7 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
         var values = new RedisValue[7 + hashes.Length];
         keys[0] = prefix + "seq";
         keys[1] = prefix + "ring";
-        keys[2] = prefix + "c:" + contentHash.ToString("x16", CultureInfo.InvariantCulture);
+        keys[2] = ContentKey(prefix, contentHash);
         values[0] = _capacity;
         values[1] = _maxPostings;
         values[2] = retention > TimeSpan.Zero ? (long)Math.Ceiling(retention.TotalMilliseconds) : _retention;
@@ -193,9 +193,11 @@ internal sealed class RedisNearDuplicateStore(RedisConnection connection) : INea
     public async ValueTask MarkDegradedAsync(string scope, ulong contentHash, QueryReference query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var marker = _keys.NearDuplicate(scope) + "c:" + contentHash.ToString("x16", CultureInfo.InvariantCulture);
-        await connection.EvaluateAsync("near_duplicate_mark", MarkDegradedScript, [marker], [Encode(query with { FromDegradedClient = true })], cancellationToken).ConfigureAwait(false);
+        await connection.EvaluateAsync("near_duplicate_mark", MarkDegradedScript, [ContentKey(_keys.NearDuplicate(scope), contentHash)], [Encode(query)], cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The exact-content marker of an image in the scope whose keys start with <paramref name="prefix"/>.</summary>
+    private static RedisKey ContentKey(string prefix, ulong contentHash) => prefix + "c:" + contentHash.ToString("x16", CultureInfo.InvariantCulture);
 
     /// <summary>Deletes nothing: every key expires by itself, and another replica may still serve a policy this one
     /// retired during a rolling update (as <see cref="RedisClientStateStore.RetainScopes"/>).</summary>

@@ -183,7 +183,7 @@ internal static class PolicyExplainer
             {
                 DefenseAction.Block => "are refused for the cooldown",
                 DefenseAction.Throttle => "get the throttled budget for the cooldown",
-                _ => "get label-only answers for the cooldown",
+                _ => "get degraded answers for the cooldown (as 'Degraded answers' below says)",
             };
             text.AppendLine(Invariant($"  Linked clients: the other clients whose earlier queries a nearDuplicate flag names as its near-duplicates {what}{(policy.Mode == PolicyMode.Monitor ? " (monitor mode: reported, not imposed)" : string.Empty)} — one actor spread over several accounts is sanctioned as one."));
         }
@@ -195,7 +195,7 @@ internal static class PolicyExplainer
         {
             DefenseAction.Block => "the answer is refused and the client is refused (PERMISSION_DENIED) for the cooldown",
             DefenseAction.Throttle => Invariant($"the client's budget drops to {extraction.Throttle.TokensPerSecond} request{(extraction.Throttle.TokensPerSecond == 1 ? "" : "s")} per second (bursts of {extraction.Throttle.Burst}) for the cooldown"),
-            DefenseAction.Degrade => "this answer and the client's next ones are reduced to the label only for the cooldown",
+            DefenseAction.Degrade => "this answer and the client's next ones are degraded for the cooldown (as 'Degraded answers' below says)",
             _ => "the query is answered and an alert is raised",
         };
         return mode == PolicyMode.Monitor && action != DefenseAction.Alert ? $"{what} would happen, but monitor mode only alerts" : what;
@@ -224,7 +224,7 @@ internal static class PolicyExplainer
         {
             DefenseAction.Block => "the request is blocked (PERMISSION_DENIED)",
             DefenseAction.Throttle => "the client is throttled (RESOURCE_EXHAUSTED)",
-            DefenseAction.Degrade => "the answer is reduced to the label only",
+            DefenseAction.Degrade => "the answer is degraded (as 'Degraded answers' below says)",
             DefenseAction.Repair => "the request is answered from its purified view (spec.repair) and an alert is raised",
             _ => "the request is answered and an alert is raised",
         };

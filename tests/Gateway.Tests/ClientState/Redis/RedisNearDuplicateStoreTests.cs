@@ -181,7 +181,7 @@ public sealed class RedisNearDuplicateStoreTests : IAsyncLifetime
         // A send marked afterwards (its answer was degraded, its sender not): its repeats name it, on the other replica too.
         var marked = new QueryReference("req-6", "copier", Then);
         await a.MatchAndAddAsync(scope, Fingerprint(Hashes(900, 50)), 11, marked, 5, TimeSpan.FromHours(1), CancellationToken.None);
-        await a.MarkDegradedAsync(scope, 11, marked, CancellationToken.None);
+        await a.MarkDegradedAsync(scope, 11, marked with { FromDegradedClient = true }, CancellationToken.None);
         Assert.Equal(marked with { FromDegradedClient = true }, (await b.MatchAndAddAsync(scope, Fingerprint(Hashes(900, 50)), 11, new QueryReference("req-7", "checker", Then), 5, TimeSpan.FromHours(1), CancellationToken.None)).DegradedOriginal);
 
         // An image first sent by a client not degraded: its repeats name no one, whoever repeats it.
