@@ -53,7 +53,7 @@ internal sealed class ExtractionObserver(
 
         var defenses = registry.For(policy);
         var key = ClientRateLimiter.Key(policy, query.ClientId);
-        var worst = new Verdict?[defenses.Stream.Count];
+        var worst = new StreamVerdict?[defenses.Stream.Count];
         string? failing = null;
         try
         {
@@ -65,7 +65,7 @@ internal sealed class ExtractionObserver(
                 {
                     failing = detector.Spec.Type;
                     var started = Stopwatch.GetTimestamp();
-                    worst[d] = await FlaggedInputsAsync(key, escalation, detector, flagged, query.Time, extraction.Window, cancellationToken).ConfigureAwait(false);
+                    worst[d] = new StreamVerdict(await FlaggedInputsAsync(key, escalation, detector, flagged, query.Time, extraction.Window, cancellationToken).ConfigureAwait(false));
                     Timed(detector, started);
                 }
             }
@@ -83,15 +83,15 @@ internal sealed class ExtractionObserver(
 
         for (var d = 0; d < worst.Length; d++)
         {
-            if (worst[d] is { } verdict)
+            if (worst[d] is { } judged)
             {
-                await ActAsync(query, extraction, defenses.Stream[d], verdict, cancellationToken).ConfigureAwait(false);
+                await ActAsync(query, extraction, defenses.Stream[d], judged, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>The image detectors, image by image; each one's worst verdict lands in <paramref name="worst"/>.</summary>
-    private async ValueTask ObserveImagesAsync(AnsweredQuery query, ExtractionPolicy extraction, PolicyDefenses defenses, ClientKey key, Verdict?[] worst, Action<string> running, CancellationToken cancellationToken)
+    private async ValueTask ObserveImagesAsync(AnsweredQuery query, ExtractionPolicy extraction, PolicyDefenses defenses, ClientKey key, StreamVerdict?[] worst, Action<string> running, CancellationToken cancellationToken)
     {
         if (defenses.Image is null || !ImageInputs.TryRead(query.Inputs, defenses, out _, out var batch, out _))
         {
@@ -128,16 +128,16 @@ internal sealed class ExtractionObserver(
 
                 running(detector.Spec.Type);
                 var started = Stopwatch.GetTimestamp();
-                Verdict? verdict;
+                StreamVerdict? verdict;
                 if (detector.Detector is NearDuplicateDetector near)
                 {
                     (verdict, var best, var repeat) = await NearDuplicateAsync(query, extraction, near, detector, input, batch, content, cancellationToken).ConfigureAwait(false);
                     if (repeat)
                     {
                         Timed(detector, started);
-                        if (verdict is not null)
+                        if (verdict is { } repeated)
                         {
-                            worst[d] = Worse(worst[d], verdict, detector);
+                            worst[d] = Worse(worst[d], repeated, detector);
                         }
 
                         break; // an image some client already sent: nothing new for the other detectors either
@@ -148,21 +148,20 @@ internal sealed class ExtractionObserver(
                 }
                 else
                 {
-                    verdict = detector.Detector switch
+                    var plain = detector.Detector switch
                     {
                         DistanceDistributionDetector prada when row.Length > 0 => await DistanceAsync(key, prada, detector, input, row, extraction.Window, cancellationToken).ConfigureAwait(false),
                         QueryCoverageDetector coverage when row.Length > 0 => await CoverageAsync(key, coverage, detector, row, novelty, query.Time, extraction.Window, cancellationToken).ConfigureAwait(false),
                         _ => null,
                     };
+                    verdict = plain is null ? null : new StreamVerdict(plain);
                 }
 
                 Timed(detector, started);
-                if (verdict is null)
+                if (verdict is { } judged)
                 {
-                    continue;
+                    worst[d] = Worse(worst[d], judged, detector);
                 }
-
-                worst[d] = Worse(worst[d], verdict, detector);
             }
         }
     }
@@ -191,7 +190,7 @@ internal sealed class ExtractionObserver(
     /// answer: the copying client is not sanctioned, so a benign client that sends a popular image a degraded one sent
     /// first loses that one answer's scores (with <c>degradedAnswer: disguised</c>, not even that where the model is
     /// sure), nothing more.</summary>
-    private async ValueTask<(Verdict? Verdict, int Best, bool Repeat)> NearDuplicateAsync(AnsweredQuery query, ExtractionPolicy extraction, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ImageBatch batch, ulong content, CancellationToken cancellationToken)
+    private async ValueTask<(StreamVerdict? Verdict, int Best, bool Repeat)> NearDuplicateAsync(AnsweredQuery query, ExtractionPolicy extraction, NearDuplicateDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ImageBatch batch, ulong content, CancellationToken cancellationToken)
     {
         var fingerprint = detector.Fingerprint(input.Span, batch.Channels, batch.Height, batch.Width);
         var reference = new QueryReference(query.RequestId, query.ClientId, query.Time) { FromDegradedClient = query.FromDegradedClient };
@@ -212,6 +211,7 @@ internal sealed class ExtractionObserver(
                 ? [new("fingerprintHashes", fingerprint.Hashes.Length)]
                 : [new("fingerprintHashes", fingerprint.Hashes.Length), new("bestSharedHashes", match.SharedHashes), new("matchesRequired", detector.Matches)],
         };
+        var judged = new StreamVerdict(verdict);
         if (!verdict.Flagged && !query.FromDegradedClient)
         {
             // A degraded client's answers are degraded anyway: only a client that is not needs the copy rule.
@@ -220,7 +220,7 @@ internal sealed class ExtractionObserver(
                 var shared = match.SharedWith(i + 1);
                 if (match.Earlier[i] is { FromDegradedClient: true } earlier && compiled.Flags(shared) && !string.Equals(earlier.ClientId, query.ClientId, StringComparison.Ordinal))
                 {
-                    verdict = CopyOfDegraded(compiled, earlier, shared, exact: false);
+                    judged = CopyOfDegraded(compiled, earlier, shared, exact: false);
                     if (query.Enforced)
                     {
                         // Its answer is degraded though its sender is not: a byte-for-byte repeat of it must be too.
@@ -232,7 +232,7 @@ internal sealed class ExtractionObserver(
             }
         }
 
-        return (verdict, match.SharedHashes, false);
+        return (judged, match.SharedHashes, false);
     }
 
     /// <summary>The earlier queries of a flagged match that are near-duplicates themselves (at least the threshold's
@@ -258,15 +258,15 @@ internal sealed class ExtractionObserver(
     }
 
     /// <summary>The verdict on a copy of a degraded client's query: this answer degraded, the degraded send as evidence.</summary>
-    private static Verdict CopyOfDegraded(CompiledStreamDetector compiled, QueryReference original, int shared, bool exact) =>
-        new(PipelineStageId.Observe, compiled.Spec.Type, Flagged: true, DefenseAction.Degrade)
+    private static StreamVerdict CopyOfDegraded(CompiledStreamDetector compiled, QueryReference original, int shared, bool exact) =>
+        new(new Verdict(PipelineStageId.Observe, compiled.Spec.Type, Flagged: true, DefenseAction.Degrade)
         {
             Score = shared,
             Threshold = compiled.Threshold,
             AtlasTechniqueId = compiled.Definition.AtlasTechniqueId,
             Related = [original],
             Measures = [new(CopyOfDegradedMeasure, shared), new(ExactCopyMeasure, exact ? 1 : 0)],
-        };
+        }, exact ? DegradedCopy.Exact : DegradedCopy.Near);
 
     private async ValueTask<Verdict?> DistanceAsync(ClientKey key, DistanceDistributionDetector detector, CompiledStreamDetector compiled, ReadOnlyMemory<float> input, ReadOnlyMemory<float> probabilities, TimeSpan window, CancellationToken cancellationToken)
     {
@@ -306,38 +306,39 @@ internal sealed class ExtractionObserver(
         };
 
     /// <summary>The verdict that says most: flagged over not, then the score furthest on the flagging side.</summary>
-    private static Verdict Worse(Verdict? current, Verdict candidate, CompiledStreamDetector detector)
+    private static StreamVerdict Worse(StreamVerdict? current, StreamVerdict candidate, CompiledStreamDetector detector)
     {
-        if (current is null || (candidate.Flagged && !current.Flagged))
+        if (current is not { } held || (candidate.Verdict.Flagged && !held.Verdict.Flagged))
         {
             return candidate;
         }
 
-        if (candidate.Flagged != current.Flagged)
+        if (candidate.Verdict.Flagged != held.Verdict.Flagged)
         {
-            return current;
+            return held;
         }
 
         var below = detector.Definition.FlagsBelowThreshold;
-        var c = candidate.Score ?? 0;
-        var w = current.Score ?? 0;
-        return (below ? c < w : c > w) ? candidate : current;
+        var c = candidate.Verdict.Score ?? 0;
+        var w = held.Verdict.Score ?? 0;
+        return (below ? c < w : c > w) ? candidate : held;
     }
 
-    private async ValueTask ActAsync(AnsweredQuery query, ExtractionPolicy extraction, CompiledStreamDetector detector, Verdict verdict, CancellationToken cancellationToken)
+    private async ValueTask ActAsync(AnsweredQuery query, ExtractionPolicy extraction, CompiledStreamDetector detector, StreamVerdict judged, CancellationToken cancellationToken)
     {
+        var verdict = judged.Verdict;
         if (!verdict.Flagged)
         {
             query.Report(verdict, ReasonCodes.SuspiciousActivity, string.Empty);
             return;
         }
 
-        if (verdict.Measures is [{ Key: CopyOfDegradedMeasure }, { Key: ExactCopyMeasure }])
+        if (judged.Copy != DegradedCopy.None)
         {
             // This answer degraded as the first send's was; no sanction, no linking (see NearDuplicateAsync).
             if (query.Enforced)
             {
-                GatewayMetrics.DegradedCopies.WithLabels(verdict.Measures[1].Value == 1 ? "exact" : "near").Inc();
+                GatewayMetrics.DegradedCopies.WithLabels(judged.Copy == DegradedCopy.Exact ? "exact" : "near").Inc();
             }
 
             query.Report(verdict, ReasonCodes.SuspiciousActivity, string.Empty);

@@ -110,14 +110,7 @@ internal sealed class LiveRedTeam
         }
         finally
         {
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A sidecar still closing its alert file: the temp folder is left behind.
-            }
+            WorkFolder.TryDelete(work);
         }
     }
 

@@ -47,14 +47,7 @@ public sealed class LiveSidecarFixture : IAsyncLifetime
             await _sidecar.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-        catch (IOException)
-        {
-            // The sidecar still closing its alert file.
-        }
+        WorkFolder.TryDelete(_work);
     }
 
     private static string Line(string client, string group, string key) =>

@@ -47,14 +47,7 @@ public sealed class VerifyingAttackSessionTests(Fixture fixture) : IClassFixture
             await _sidecar.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-        catch (IOException)
-        {
-            // The sidecar still closing its alert file.
-        }
+        WorkFolder.TryDelete(_work);
     }
 
     [Fact]
