@@ -20,7 +20,8 @@ namespace NeuralSec.Gateway.QueryStream;
 /// and query-coverage profile, each on state from the injected stores. One verdict per detector and request (the
 /// worst image of a batch); an exact repeat is not a new query — of an image any client sent, as the near-duplicate
 /// store says, or, in a policy without that detector, of one of the client's recent images (<see cref="RecentQueries"/>)
-/// — and another client's copy of what a degraded client sent, exact or near, is answered degraded, as that was.
+/// — and another client's copy of what a degraded client sent, exact or near, is answered degraded, as that was (an
+/// answer a flag degrades counts as such a send, though its sender was degraded only by that flag).
 /// Every request the input detectors judged — answered, or refused by them — also goes to the client's record of
 /// flagged inputs (<see cref="FlaggedInputsDetector"/>), which escalates many weak per-request flags into one verdict
 /// on the client. A flag acts on this answer (block and throttle refuse it, degrade shapes it: <c>output.degradedAnswer</c>)
@@ -54,6 +55,7 @@ internal sealed class ExtractionObserver(
         var defenses = registry.For(policy);
         var key = ClientRateLimiter.Key(policy, query.ClientId);
         var worst = new StreamVerdict?[defenses.Stream.Count];
+        IReadOnlyList<ulong>? fresh = null;
         string? failing = null;
         try
         {
@@ -72,7 +74,7 @@ internal sealed class ExtractionObserver(
 
             if (!query.RefusedByInputChecks)
             {
-                await ObserveImagesAsync(query, extraction, defenses, key, worst, name => failing = name, cancellationToken).ConfigureAwait(false);
+                fresh = await ObserveImagesAsync(query, extraction, defenses, key, worst, name => failing = name, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (ClientStateUnavailableException ex)
@@ -88,16 +90,58 @@ internal sealed class ExtractionObserver(
                 await ActAsync(query, extraction, defenses.Stream[d], judged, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        if (fresh is not null && query.Enforced && !query.FromDegradedClient && DegradesThisAnswer(worst))
+        {
+            await MarkDegradedAsync(query, fresh, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>The image detectors, image by image; each one's worst verdict lands in <paramref name="worst"/>.</summary>
-    private async ValueTask ObserveImagesAsync(AnsweredQuery query, ExtractionPolicy extraction, PolicyDefenses defenses, ClientKey key, StreamVerdict?[] worst, Action<string> running, CancellationToken cancellationToken)
+    /// <summary>Whether a detector's own flag degrades this answer (its sender was not degraded when it was admitted:
+    /// queryCoverage's budget spent by this very query, say).</summary>
+    private static bool DegradesThisAnswer(StreamVerdict?[] worst)
+    {
+        foreach (var judged in worst)
+        {
+            if (judged is { Copy: DegradedCopy.None, Verdict: { Flagged: true, Action: DefenseAction.Degrade } })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The images of an answer a flag degraded, though their sender was not degraded when it sent them, are
+    /// remembered as a degraded client's sends, so other clients' copies of them are answered degraded too — as for
+    /// every later query of the client the flag degraded.</summary>
+    private async ValueTask MarkDegradedAsync(AnsweredQuery query, IReadOnlyList<ulong> fresh, CancellationToken cancellationToken)
+    {
+        var reference = new QueryReference(query.RequestId, query.ClientId, query.Time) { FromDegradedClient = true };
+        try
+        {
+            foreach (var content in fresh)
+            {
+                await nearDuplicates.MarkDegradedAsync(query.Policy.Name, content, reference, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (ClientStateUnavailableException ex)
+        {
+            query.ReportStateUnavailable(Name, ex);
+        }
+    }
+
+    /// <summary>The image detectors, image by image; each one's worst verdict lands in <paramref name="worst"/>.
+    /// Returns the content hashes of the images the near-duplicate index took in as new (null when none).</summary>
+    private async ValueTask<IReadOnlyList<ulong>?> ObserveImagesAsync(AnsweredQuery query, ExtractionPolicy extraction, PolicyDefenses defenses, ClientKey key, StreamVerdict?[] worst, Action<string> running, CancellationToken cancellationToken)
     {
         if (defenses.Image is null || !ImageInputs.TryRead(query.Inputs, defenses, out _, out var batch, out _))
         {
             // Validation admitted the request; without an image input there is nothing these detectors compare.
-            return;
+            return null;
         }
+
+        List<ulong>? fresh = null;
 
         var pixels = batch!.ToPixels();
         var size = batch.ImageSize;
@@ -143,6 +187,8 @@ internal sealed class ExtractionObserver(
                         break; // an image some client already sent: nothing new for the other detectors either
                     }
 
+                    (fresh ??= new List<ulong>(batch.Count)).Add(content);
+
                     // Novelty is how unlike the closest earlier query this one is, whatever rank the score reads.
                     novelty = Math.Clamp(1 - ((double)best / near.FingerprintSize), 0, 1);
                 }
@@ -164,6 +210,8 @@ internal sealed class ExtractionObserver(
                 }
             }
         }
+
+        return fresh;
     }
 
     /// <summary>The detector's share of the observe stage (<see cref="GatewayMetrics.DetectorDuration"/>), its state
