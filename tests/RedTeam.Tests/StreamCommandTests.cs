@@ -83,6 +83,15 @@ public sealed class StreamCommandTests
                 }
             }
 
+            // The OARS-style adaptive HopSkipJump (every query disguised, spread over its accounts) is flagged within
+            // the 200 queries too.
+            var adaptiveHsj = attackers.Where(a => a.Key.StartsWith("Adaptive HopSkipJump", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(2, adaptiveHsj.Length); // 5 and 25 accounts
+            foreach (var run in adaptiveHsj.SelectMany(a => a.Value.GetProperty("Runs").EnumerateArray()))
+            {
+                Assert.InRange(run.GetProperty("FirstFlagAt").GetInt32(), 1, 200);
+            }
+
             var knockoff = attackers.First(a => a.Key.StartsWith("Knockoff", StringComparison.Ordinal)).Value;
             Assert.InRange(knockoff.GetProperty("Agreement").GetDouble(), 0.5, 1.0);
             Assert.Contains("#### Attackers", File.ReadAllText(markdown), StringComparison.Ordinal);

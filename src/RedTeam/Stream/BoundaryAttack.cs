@@ -72,13 +72,18 @@ internal static class BoundaryAttack
 
     /// <summary>Bisects the blend (1 − α)·original + α·adversarial for the smallest adversarial α, in
     /// <paramref name="steps"/> queries; returns that blend (adversarial, or the starting point if every query failed).</summary>
-    internal static async Task<float[]> BisectAsync(AttackSession session, float[] original, float[] adversarial, int label, int steps)
+    internal static Task<float[]> BisectAsync(AttackSession session, float[] original, float[] adversarial, int label, int steps) =>
+        BisectAsync(image => IsAdversarialAsync(session, image, label), () => session.Stopped, original, adversarial, steps);
+
+    /// <summary>The same bisection with the attacker's own decision (<paramref name="isAdversarial"/>: false when
+    /// refused) and stop rule.</summary>
+    internal static async Task<float[]> BisectAsync(Func<float[], Task<bool>> isAdversarial, Func<bool> stopped, float[] original, float[] adversarial, int steps)
     {
         var (lo, hi) = (0f, 1f);
-        for (var s = 0; s < steps && !session.Stopped; s++)
+        for (var s = 0; s < steps && !stopped(); s++)
         {
             var mid = (lo + hi) / 2;
-            if (await IsAdversarialAsync(session, Blend(original, adversarial, mid), label).ConfigureAwait(false))
+            if (await isAdversarial(Blend(original, adversarial, mid)).ConfigureAwait(false))
             {
                 hi = mid;
             }

@@ -39,7 +39,7 @@ internal static class HopSkipJumpAttack
             var distance = BoundaryAttack.L2(original, x);
             var delta = distance / d;
             var probes = (int)Math.Ceiling(InitialProbes * Math.Sqrt(t));
-            var direction = await EstimateNormalAsync(session, x, delta, probes, label, random).ConfigureAwait(false);
+            var (direction, _) = await EstimateNormalAsync(Probe(session, label), () => session.Stopped, x, delta, probes, random).ConfigureAwait(false);
             if (direction is null)
             {
                 continue; // every probe refused or all on one side: spend the next iteration's probes instead
@@ -74,14 +74,16 @@ internal static class HopSkipJumpAttack
         return BoundaryAttack.L2(original, x);
     }
 
-    /// <summary>The unit estimate of the boundary's normal at <paramref name="x"/> (pointing to the adversarial side), or
-    /// null when no probe was answered or the answered ones all fell on one side.</summary>
-    private static async Task<double[]?> EstimateNormalAsync(AttackSession session, float[] x, double delta, int probes, int label, Random random)
+    /// <summary>The unit estimate of the boundary's normal at <paramref name="x"/> (pointing to the adversarial side)
+    /// from <paramref name="probes"/> random points within <paramref name="delta"/> of it, each judged by
+    /// <paramref name="isAdversarial"/> (null: refused, left out); null when no probe was answered. All answered probes
+    /// on one side (<c>OneSided</c>): the paper then uses the plain sign average, which is ±the mean direction.</summary>
+    internal static async Task<(double[]? Normal, bool OneSided)> EstimateNormalAsync(Func<float[], Task<bool?>> isAdversarial, Func<bool> stopped, float[] x, double delta, int probes, Random random)
     {
         var n = x.Length;
         var directions = new List<double[]>(probes);
         var signs = new List<double>(probes);
-        for (var b = 0; b < probes && !session.Stopped; b++)
+        for (var b = 0; b < probes && !stopped(); b++)
         {
             var u = new double[n];
             var norm = 0.0;
@@ -99,22 +101,22 @@ internal static class HopSkipJumpAttack
                 probe[i] = (float)Math.Clamp(x[i] + (delta * u[i]), 0, 1);
             }
 
-            if (await session.QueryAsync(probe).ConfigureAwait(false) is { Answered: true } answer)
+            if (await isAdversarial(probe).ConfigureAwait(false) is { } adversarial)
             {
                 directions.Add(u);
-                signs.Add(answer.Label != label ? 1 : -1);
+                signs.Add(adversarial ? 1 : -1);
             }
         }
 
         if (signs.Count == 0)
         {
-            return null;
+            return (null, false);
         }
 
         var mean = signs.Average();
-        if (Math.Abs(mean) == 1)
+        var oneSided = Math.Abs(mean) == 1;
+        if (oneSided)
         {
-            // All on one side: the paper then uses the plain sign average, which is ±the mean direction.
             mean = 0;
         }
 
@@ -131,7 +133,7 @@ internal static class HopSkipJumpAttack
         var length = Math.Sqrt(v.Sum(e => e * e));
         if (length == 0)
         {
-            return null;
+            return (null, oneSided);
         }
 
         for (var i = 0; i < n; i++)
@@ -139,10 +141,14 @@ internal static class HopSkipJumpAttack
             v[i] /= length;
         }
 
-        return v;
+        return (v, oneSided);
     }
 
-    private static float[] Step(float[] x, double[] direction, double size)
+    /// <summary>The plain attack's probe: the API's label against the original's; null when refused.</summary>
+    private static Func<float[], Task<bool?>> Probe(AttackSession session, int label) =>
+        async probe => await session.QueryAsync(probe).ConfigureAwait(false) is { Answered: true } answer ? answer.Label != label : null;
+
+    internal static float[] Step(float[] x, double[] direction, double size)
     {
         var r = new float[x.Length];
         for (var i = 0; i < r.Length; i++)

@@ -10,7 +10,7 @@ namespace NeuralSec.RedTeam.Stream;
 /// freshly started sidecar (empty near-duplicate index and client histories), so no attacker's result depends on the
 /// order they run in. Phases: the benign population; per output policy (full logits, hardened) a benign accuracy
 /// client plus Knockoff-random, random noise; JBDA; SimBA; Boundary; HopSkipJump; the OARS-style adaptive SimBA over k accounts, without and with
-/// resampling; then, when asked, the queryCoverage
+/// resampling, and the learning, verifying variants; the OARS-style adaptive HopSkipJump; then, when asked, the queryCoverage
 /// budget sweep (high-volume benign apps and a longer Knockoff per budget).
 /// </summary>
 internal sealed class StreamSimulation
@@ -73,14 +73,7 @@ internal sealed class StreamSimulation
         }
         finally
         {
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A sidecar still closing its alert file: the temp folder is left behind.
-            }
+            WorkFolder.TryDelete(work);
         }
     }
 
@@ -139,6 +132,13 @@ internal sealed class StreamSimulation
 
         // The same, checking with a slightly moved copy: not an exact repeat, so the stream detectors see the check.
         attackers.Add(await EvasionAsync($"Adaptive SimBA with resampling, oracle-guided, verifying with held-back accounts and moved copies (2 of the {most} only re-send claimed successes with {ClaimCheck.PerturbedPixels} pixels moved by 1/255)", $"resampling-oracle-moved{most}", most, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true, check: new ClaimCheck(HeldBack: 2, Perturbed: true)).ConfigureAwait(false));
+
+        // The decision-based attack made adaptive the same way (OARS's HopSkipJump): disguised probes at a radius that
+        // grows while it finds no signal, the strongest checker of claimed successes; and with five times the accounts.
+        foreach (var k in new[] { most, 5 * most })
+        {
+            attackers.Add(await EvasionAsync($"Adaptive HopSkipJump (labels only), oracle-guided, verifying with held-back accounts and moved copies (every query disguised, probe radius {DisguisedHopSkipJumpAttack.Radius}‖x − x₀‖/√d doubled while an estimate has no signal, {k} accounts)", $"hsj-oracle-moved{k}", k, _settings.ResamplingBudget, null, OracleGuidedDisguise.Learning, dropDegraded: true, check: new ClaimCheck(HeldBack: 2, Perturbed: true)).ConfigureAwait(false));
+        }
 
         var sweep = new List<CoverageSweepResult>();
         foreach (var budget in _settings.CoverageBudgets)
@@ -374,6 +374,12 @@ internal sealed class StreamSimulation
                 {
                     l2[run.Name] = await HopSkipJumpAttack.RunAsync(session, original, _data.Test.Slice(0, 1_000), random).ConfigureAwait(false);
                 }
+                else if (name.StartsWith("hsj-", StringComparison.Ordinal))
+                {
+                    var disguise = learning!();
+                    l2[run.Name] = await DisguisedHopSkipJumpAttack.RunAsync(session, original, _data.Test.Slice(0, 1_000), random, disguise).ConfigureAwait(false);
+                    reached[run.Name] = disguise.Magnitude;
+                }
                 else if (name.StartsWith("resampling", StringComparison.Ordinal))
                 {
                     var disguise = learning?.Invoke() ?? OracleGuidedDisguise.Fixed(transform!);
@@ -402,6 +408,7 @@ internal sealed class StreamSimulation
                 "boundary" => $"labels only; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "hopskipjump" => $"labels only; {HopSkipJumpAttack.InitialProbes}·√t boundary probes per iteration t; success = a wrong label answered within L2 {BoundaryAttack.SuccessL2} of the original",
                 "simba" => "margin from the hardened answer (rounded top score vs the top-K floor); success = a wrong label answered",
+                _ when name.StartsWith("hsj-", StringComparison.Ordinal) => $"labels only; every query a random transform ({learned}); {HopSkipJumpAttack.InitialProbes}·√t boundary probes per iteration t at radius {DisguisedHopSkipJumpAttack.Radius}‖x − x₀‖/√d (d = 784), doubled after an estimate with every answered probe on one side up to {DisguisedHopSkipJumpAttack.MaxRadius:0.##}·‖x − x₀‖ and halved back after one with both; each step and bisection point decided by the majority of {DisguisedHopSkipJumpAttack.Votes} disguised answers; accounts round-robin, a flagged account dropped (and one whose answer is label-only){(check is null ? string.Empty : "; " + check.Describe(accountsPerRun))}; success = a wrong label answered to a query whose point is within L2 {BoundaryAttack.SuccessL2} of the original and whose sent image is within it of the same transform of the original, that transform of the clean digit keeping the served label",
                 _ when name.StartsWith("resampling", StringComparison.Ordinal) => $"every query a random transform ({(learning is null ? transform!.Describe() : learned)}); each candidate scored by the mean margin of {ResamplingSimbaAttack.Samples} transformed queries (expectation over transformation), ε {ResamplingSimbaAttack.Epsilon} growing ×1.5 after {ResamplingSimbaAttack.Patience} rejected pixels in a row up to {ResamplingSimbaAttack.MaxEpsilon}, the pixel order walked again while the budget lasts; accounts round-robin, a flagged account dropped{(dropDegraded ? " (and an account whose answer is label-only: a degraded answer is taken as a refusal as suspicious and grows the disguise)" : string.Empty)}{(check is null ? string.Empty : "; " + check.Describe(accountsPerRun))}; success = a wrong label answered to any query whose transform, applied to the clean digit, keeps the served label (a wrong answer the transform alone explains is counted apart)",
                 _ => $"every query a random transform ({transform!.Describe()}); accounts round-robin, a flagged account dropped; success = a wrong label answered to a query whose transform, applied to the clean digit, keeps the served label",
             },
