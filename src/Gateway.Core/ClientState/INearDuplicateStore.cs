@@ -19,9 +19,9 @@ internal interface INearDuplicateStore
     ValueTask<NearDuplicateLookup> MatchAndAddAsync(string scope, QueryFingerprint fingerprint, ulong contentHash, QueryReference query, int evidence, TimeSpan retention, CancellationToken cancellationToken);
 
     /// <summary>Marks the image <paramref name="contentHash"/>, just added, as sent degraded by <paramref name="query"/>
-    /// (flagged <see cref="QueryReference.FromDegradedClient"/>: its answer was degraded though its sender was not, a
-    /// copy of a degraded send), so repeats of it are answered as it was; nothing when the image is no longer
-    /// remembered.</summary>
+    /// (flagged <see cref="QueryReference.FromDegradedClient"/>: its answer was degraded though its sender was not — a
+    /// copy of a degraded send, or the query whose answer a flag degraded), so repeats of it are answered as it was;
+    /// nothing when the image is no longer remembered.</summary>
     ValueTask MarkDegradedAsync(string scope, ulong contentHash, QueryReference query, CancellationToken cancellationToken);
 
     /// <summary>Forgets the index of every scope not in <paramref name="liveScopes"/>.</summary>

@@ -20,8 +20,8 @@ namespace NeuralSec.Gateway.QueryStream;
 /// and query-coverage profile, each on state from the injected stores. One verdict per detector and request (the
 /// worst image of a batch); an exact repeat is not a new query — of an image any client sent, as the near-duplicate
 /// store says, or, in a policy without that detector, of one of the client's recent images (<see cref="RecentQueries"/>)
-/// — and another client's copy of what a degraded client sent, exact or near, is answered degraded, as that was (an
-/// answer a flag degrades counts as such a send, though its sender was degraded only by that flag).
+/// — and another client's copy of what a degraded client sent, exact or near, is answered degraded, as that was; so
+/// is a byte-for-byte copy of an answer a flag degraded, though its sender was degraded only by that flag.
 /// Every request the input detectors judged — answered, or refused by them — also goes to the client's record of
 /// flagged inputs (<see cref="FlaggedInputsDetector"/>), which escalates many weak per-request flags into one verdict
 /// on the client. A flag acts on this answer (block and throttle refuse it, degrade shapes it: <c>output.degradedAnswer</c>)
@@ -113,8 +113,9 @@ internal sealed class ExtractionObserver(
     }
 
     /// <summary>The images of an answer a flag degraded, though their sender was not degraded when it sent them, are
-    /// remembered as a degraded client's sends, so other clients' copies of them are answered degraded too — as for
-    /// every later query of the client the flag degraded.</summary>
+    /// marked as degraded sends, so other clients' byte-for-byte copies of them are answered degraded too, as repeats
+    /// of a degraded copy are (<see cref="INearDuplicateStore.MarkDegradedAsync"/> marks the exact content; near copies
+    /// of these images are not covered, since their index entries were written before the flag fell).</summary>
     private async ValueTask MarkDegradedAsync(AnsweredQuery query, IReadOnlyList<ulong> fresh, CancellationToken cancellationToken)
     {
         var reference = new QueryReference(query.RequestId, query.ClientId, query.Time) { FromDegradedClient = true };
