@@ -51,9 +51,14 @@ internal static class BoundaryAttack
 
     /// <summary>The original's label and a natural digit of the API's labelled otherwise (up to 20 tried), the start of a
     /// decision-based attack; null when the original is refused or none of the 20 is labelled otherwise.</summary>
-    internal static async Task<(int Label, float[] Adversarial)?> StartAsync(AttackSession session, float[] original, MnistSplit starts, Random random)
+    internal static Task<(int Label, float[] Adversarial)?> StartAsync(AttackSession session, float[] original, MnistSplit starts, Random random) =>
+        StartAsync(session.QueryAsync, original, starts, random);
+
+    /// <summary>The same start, each image asked as the attacker asks it (<paramref name="ask"/>: null when the run
+    /// stopped).</summary>
+    internal static async Task<(int Label, float[] Adversarial)?> StartAsync(Func<float[], Task<QueryOutcome?>> ask, float[] original, MnistSplit starts, Random random)
     {
-        if (await session.QueryAsync(original).ConfigureAwait(false) is not { Answered: true } first)
+        if (await ask(original).ConfigureAwait(false) is not { Answered: true } first)
         {
             return null;
         }
@@ -61,7 +66,7 @@ internal static class BoundaryAttack
         foreach (var i in Enumerable.Range(0, starts.Count).OrderBy(_ => random.Next()).Take(20))
         {
             var start = starts.Image(i).ToArray();
-            if (await session.QueryAsync(start).ConfigureAwait(false) is { Answered: true } answer && answer.Label != first.Label)
+            if (await ask(start).ConfigureAwait(false) is { Answered: true } answer && answer.Label != first.Label)
             {
                 return (first.Label, start);
             }

@@ -49,26 +49,15 @@ internal sealed class DisguisedHopSkipJumpAttack
 
     private async Task<double> RunAsync(MnistSplit starts)
     {
-        if (await SendAsync(_original).ConfigureAwait(false) is not ({ Answered: true } first, _, _))
+        if (await BoundaryAttack.StartAsync(async image => (await SendAsync(image).ConfigureAwait(false)).Outcome, _original, starts, _random).ConfigureAwait(false) is not var (label, start))
         {
             return double.NaN;
         }
 
-        _label = first.Label;
-        float[]? start = null;
-        foreach (var i in Enumerable.Range(0, starts.Count).OrderBy(_ => _random.Next()).Take(20))
+        _label = label;
+        if (Done)
         {
-            var candidate = starts.Image(i).ToArray();
-            if (await IsAdversarialAsync(candidate).ConfigureAwait(false) == true)
-            {
-                start = candidate;
-                break;
-            }
-        }
-
-        if (start is null || Done)
-        {
-            return start is null ? double.NaN : BoundaryAttack.L2(_original, start);
+            return BoundaryAttack.L2(_original, start);
         }
 
         var d = _original.Length;

@@ -1,4 +1,3 @@
-using NeuralSec.Data;
 using NeuralSec.RedTeam.Stream;
 
 namespace NeuralSec.RedTeam.Tests.Live;
@@ -12,32 +11,29 @@ public sealed class DisguisedHopSkipJumpTests(Fixture fixture) : IClassFixture<F
 {
     private const int Budget = 3_000;
 
-    private readonly string _work = Path.Combine(Path.GetTempPath(), $"hsj-{Guid.NewGuid():N}");
     private readonly Accounts _accounts = new(seed: 1);
-    private SidecarProcess? _sidecar;
+    private AccountsSidecar? _sidecar;
 
     public async Task InitializeAsync()
     {
-        var policies = Directory.CreateDirectory(Path.Combine(_work, "policies")).FullName;
-        File.WriteAllText(Path.Combine(policies, "mnist.yaml"), """
-            apiVersion: neuralsec.io/v1
-            kind: FirewallPolicy
-            metadata:
-              name: undefended
-            spec:
-              models: [mnist]
-              input:
-                image: { tensor: input, layout: NCHW, range: [0, 1] }
-            """);
         for (var a = 0; a < 4; a++)
         {
             _accounts.Add($"hsj-{a}");
         }
 
-        var keys = Path.Combine(_work, "keys.txt");
-        _accounts.WriteKeysFile(keys);
-        var binary = await SidecarProcess.BuiltGatewayAsync(RepositoryPaths.Root(), TextWriter.Null);
-        _sidecar = await SidecarProcess.StartAsync(binary, RepositoryPaths.ModelRepository(), ["mnist"], policies, keys, Path.Combine(_work, "alerts.jsonl"), CancellationToken.None);
+        _sidecar = await AccountsSidecar.StartAsync("hsj", new Dictionary<string, string>
+        {
+            ["mnist.yaml"] = """
+                apiVersion: neuralsec.io/v1
+                kind: FirewallPolicy
+                metadata:
+                  name: undefended
+                spec:
+                  models: [mnist]
+                  input:
+                    image: { tensor: input, layout: NCHW, range: [0, 1] }
+                """,
+        }, _accounts);
     }
 
     public async Task DisposeAsync()
@@ -46,15 +42,13 @@ public sealed class DisguisedHopSkipJumpTests(Fixture fixture) : IClassFixture<F
         {
             await _sidecar.DisposeAsync();
         }
-
-        WorkFolder.TryDelete(_work);
     }
 
     [Fact]
     public async Task Disguised_over_four_accounts_it_finds_a_wrong_label_within_the_L2_budget_of_an_undefended_model()
     {
         using var clock = new RunClock(TimeSpan.FromMinutes(2));
-        var oracle = new InferenceOracle(_sidecar!.Client, _accounts);
+        var oracle = new InferenceOracle(_sidecar!.Process.Client, _accounts);
         var log = new QueryLog();
         var digits = fixture.Data.Evaluation;
         var original = digits.Image(0).ToArray();

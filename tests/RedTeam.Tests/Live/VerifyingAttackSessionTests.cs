@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using NeuralSec.Data;
 using NeuralSec.RedTeam.Stream;
 
 namespace NeuralSec.RedTeam.Tests.Live;
@@ -13,31 +12,27 @@ namespace NeuralSec.RedTeam.Tests.Live;
 /// </summary>
 public sealed class VerifyingAttackSessionTests(Fixture fixture) : IClassFixture<Fixture>, IAsyncLifetime
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), $"verify-{Guid.NewGuid():N}");
     private readonly Accounts _accounts = new(seed: 1);
-    private SidecarProcess? _sidecar;
+    private AccountsSidecar? _sidecar;
 
     public async Task InitializeAsync()
     {
-        var policies = Directory.CreateDirectory(Path.Combine(_work, "policies")).FullName;
-        File.WriteAllText(Path.Combine(policies, "mnist.yaml"), Policy("watched", string.Empty, """
-              extraction:
-                cooldown: 600
-                detectors:
-                  - type: queryCoverage
-                    threshold: 3
-                    action: degrade
-              output: { misinformBelow: 0.9, degradedAnswer: disguised }
-            """));
-        File.WriteAllText(Path.Combine(policies, "clean.yaml"), Policy("clean", "  clientGroups: [clean]\n", string.Empty));
         _accounts.Add("liar");
         _accounts.Add("clean-1", "clean");
         _accounts.Add("clean-2", "clean");
-        var keys = Path.Combine(_work, "keys.txt");
-        _accounts.WriteKeysFile(keys);
-        var root = RepositoryPaths.Root();
-        var binary = await SidecarProcess.BuiltGatewayAsync(root, TextWriter.Null);
-        _sidecar = await SidecarProcess.StartAsync(binary, RepositoryPaths.ModelRepository(), ["mnist"], policies, keys, Path.Combine(_work, "alerts.jsonl"), CancellationToken.None);
+        _sidecar = await AccountsSidecar.StartAsync("verify", new Dictionary<string, string>
+        {
+            ["mnist.yaml"] = Policy("watched", string.Empty, """
+                  extraction:
+                    cooldown: 600
+                    detectors:
+                      - type: queryCoverage
+                        threshold: 3
+                        action: degrade
+                  output: { misinformBelow: 0.9, degradedAnswer: disguised }
+                """),
+            ["clean.yaml"] = Policy("clean", "  clientGroups: [clean]\n", string.Empty),
+        }, _accounts);
     }
 
     public async Task DisposeAsync()
@@ -46,8 +41,6 @@ public sealed class VerifyingAttackSessionTests(Fixture fixture) : IClassFixture
         {
             await _sidecar.DisposeAsync();
         }
-
-        WorkFolder.TryDelete(_work);
     }
 
     [Fact]
@@ -107,7 +100,7 @@ public sealed class VerifyingAttackSessionTests(Fixture fixture) : IClassFixture
     /// <summary>Degrades the liar (fresh digits past queryCoverage's budget of 3) and finds an input the model is unsure of.</summary>
     private async Task<(InferenceOracle Oracle, float[] Unsure, int Label)> DegradeTheLiarAsync(RunClock clock)
     {
-        var oracle = new InferenceOracle(_sidecar!.Client, _accounts);
+        var oracle = new InferenceOracle(_sidecar!.Process.Client, _accounts);
         for (var i = 0; i < 6; i++)
         {
             await oracle.QueryAsync("liar", fixture.Data.Evaluation.Image(i).ToArray(), clock.Token);
