@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Logging;
+using NeuralSec.Gateway.Backends.Upstream;
 using Grpc.Core;
 using NeuralSec.Gateway.Backends;
 using NeuralSec.Gateway.Metrics;
@@ -68,6 +70,38 @@ public sealed class UpstreamOipBackendTests : IAsyncLifetime
 
         Assert.Single(result.Outputs);
         Assert.Equal(3, server.Behavior.InferCalls);
+    }
+
+    [Fact]
+    public async Task Infer_FirstAttemptOutsideThePipeline_RetriesAsThePipelineWould()
+    {
+        // The first attempt is made outside Polly and its failure replayed into the retry pipeline: the retries that
+        // follow must be numbered, counted and logged as if the pipeline had made that attempt itself.
+        using var logs = new RecordingLogs();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        using var backend = new UpstreamOipBackend(UpstreamTestOptions.For(server.Address, o => o.MaxRetries = 2), TimeProvider.System, factory);
+        server.Behavior.FailNext(1, StatusCode.Unavailable);
+
+        var result = await backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None);
+
+        Assert.Single(result.Outputs);
+        Assert.Equal(2, server.Behavior.InferCalls);
+        var retries = logs.Entries.Where(e => e.Message.StartsWith("Retrying upstream call", StringComparison.Ordinal)).ToArray();
+        var retry = Assert.Single(retries);
+        Assert.Contains("(attempt 1)", retry.Message, StringComparison.Ordinal);
+        Assert.IsType<RpcException>(retry.Exception);
+    }
+
+    [Fact]
+    public async Task Infer_WithoutRetries_ATransientFailureIsOneAttempt()
+    {
+        using var backend = UpstreamTestOptions.Backend(UpstreamTestOptions.For(server.Address, o => o.MaxRetries = 0));
+        server.Behavior.FailNext(1, StatusCode.Unavailable);
+
+        var ex = await Assert.ThrowsAsync<BackendException>(() => backend.InferAsync(UpstreamTestOptions.EchoRequest(), CancellationToken.None).AsTask());
+
+        Assert.Equal(BackendError.Unavailable, ex.Error);
+        Assert.Equal(1, server.Behavior.InferCalls);
     }
 
     [Fact]

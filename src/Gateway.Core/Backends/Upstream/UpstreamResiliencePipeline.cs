@@ -12,7 +12,8 @@ namespace NeuralSec.Gateway.Backends.Upstream;
 /// What stands between a call and the model server, outermost first:
 /// <list type="number">
 /// <item>retry (Polly, <see cref="Retry"/>): transient failures only (<see cref="UpstreamFailureClassifier.IsTransient"/>), jittered
-/// exponential backoff, so a restarting model server is ridden over without a thundering herd;</item>
+/// exponential backoff, so a restarting model server is ridden over without a thundering herd. A call's first attempt
+/// runs without it; only a transient failure enters it, replayed as its first outcome (see <see cref="FirstAttemptReplay"/>);</item>
 /// <item>circuit breaker (Polly, <see cref="Breaker"/>): after a failure ratio over the sampling window, calls fail fast instead of
 /// piling up on a sick server; one trial call after <see cref="UpstreamOptions.BreakDuration"/>;</item>
 /// <item>concurrency limiter with a queue (<see cref="Limiter"/>, taken by the backend for each attempt between the
@@ -52,7 +53,8 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
         var retry = new ResiliencePipelineBuilder { Name = "upstream-retry", TimeProvider = timeProvider };
 
         // Polly refuses MaxRetryAttempts = 0; "no retries" simply means no retry strategy.
-        if (options.MaxRetries > 0)
+        RetriesTransientFailures = options.MaxRetries > 0;
+        if (RetriesTransientFailures)
         {
             retry.AddRetry(new RetryStrategyOptions
             {
@@ -104,8 +106,12 @@ internal sealed class UpstreamResiliencePipeline : IDisposable
         GatewayMetrics.UpstreamCircuitState.Set(0);
     }
 
-    /// <summary>Outermost: retries of transient failures (empty with <see cref="UpstreamOptions.MaxRetries"/> 0).</summary>
+    /// <summary>Outermost: retries of transient failures (empty with <see cref="UpstreamOptions.MaxRetries"/> 0). The
+    /// backend enters it only after a first attempt failed transiently, and replays that failure as its first outcome.</summary>
     public ResiliencePipeline Retry { get; }
+
+    /// <summary>Whether <see cref="Retry"/> retries anything (<see cref="UpstreamOptions.MaxRetries"/> above 0).</summary>
+    public bool RetriesTransientFailures { get; }
 
     /// <summary>Innermost, around the call itself once it holds a permit: the circuit breaker.</summary>
     public ResiliencePipeline Breaker { get; }
