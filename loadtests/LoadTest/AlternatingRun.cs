@@ -61,6 +61,18 @@ internal sealed class AlternatingRun
         return totals;
     }
 
+    /// <summary>Runs <paramref name="requests"/> unmeasured requests to each target in turn, closed loop at
+    /// <paramref name="concurrency"/>, each within its share of <paramref name="budget"/>: the JIT settle before the
+    /// first level (<see cref="LoadTestOptions.Settle"/>).</summary>
+    public async Task SettleAsync(IReadOnlyList<Target> targets, int concurrency, int requests, TimeSpan budget)
+    {
+        foreach (var target in targets)
+        {
+            await Console.Error.WriteLineAsync($"settle {target.Name}: {requests} requests at c={concurrency}");
+            await ClosedLoopRunner.RunAsync(target, request, requests, concurrency, budget / targets.Count, record: false);
+        }
+    }
+
     private static int IndexOf(IReadOnlyList<Target> targets, Target target)
     {
         for (var i = 0; i < targets.Count; i++)

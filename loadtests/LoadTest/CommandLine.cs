@@ -68,6 +68,12 @@ internal static class CommandLine
         rate.HelpName = "R";
         var requests = Values.Integer("--requests", "measured requests per target over all rounds", defaults.Requests, 1, MaxRequests);
         var warmup = Values.Integer("--warmup", "unmeasured requests per target first", defaults.Warmup, 0, MaxRequests);
+        var settle = Values.Integer(
+            "--settle",
+            "unmeasured requests per target once, before the first level (closed loop, the highest level's concurrency), so that the .NET paths' tiered JIT has finished compiling: what a pod at steady state runs; 0 for none",
+            defaults.Settle,
+            0,
+            MaxRequests);
         var rounds = Values.Integer("--rounds", "alternation rounds (ABBA)", defaults.Rounds, 1, 1_000);
         var maxDuration = Values.Number(
             "--max-duration", "hard cap on the run's wall time, in seconds", defaults.MaxDuration.TotalSeconds, s => s > 0 && s <= MaxRunDuration.TotalSeconds, $"seconds in (0, {MaxRunDuration.TotalSeconds}]");
@@ -115,7 +121,7 @@ internal static class CommandLine
             """)
         {
             selfHost, modelRepository, neuralsec, defendedPolicies, dynamicBatching, auxiliaryBatching, mnistDigit, distinctDigits, timeRefusals, direct, sidecar, model,
-            batch, concurrency, levels, rate, requests, warmup, rounds, maxDuration, nginx, nginxBinary, referenceProxyPath, h2load, h2loadBinary, h2loadRequests,
+            batch, concurrency, levels, rate, requests, warmup, settle, rounds, maxDuration, nginx, nginxBinary, referenceProxyPath, h2load, h2loadBinary, h2loadRequests,
             markdown, json, chart,
             FuzzCommand.Create(fuzz ?? FuzzRun.RunAsync),
             OverloadCommand.Create(overload ?? OverloadRun.RunAsync),
@@ -196,6 +202,7 @@ internal static class CommandLine
                 Rate = parseResult.GetValue(rate) ?? 0,
                 Requests = parseResult.GetValue(requests),
                 Warmup = parseResult.GetValue(warmup),
+                Settle = parseResult.GetValue(settle),
                 Rounds = parseResult.GetValue(rounds),
                 MaxDuration = TimeSpan.FromSeconds(parseResult.GetValue(maxDuration)),
                 MarkdownPath = parseResult.GetValue(markdown),

@@ -32,7 +32,7 @@ internal static class JsonReport
             run.CommandLine,
             run.Started,
             run.Machine,
-            new JsonSettings(options.Model, options.BatchSize, run.Request, run.Mode, options.Rate > 0 ? options.Rate : null, options.Rounds, options.Warmup, options.MaxDuration.TotalSeconds),
+            new JsonSettings(options.Model, options.BatchSize, run.Request, run.Mode, options.Rate > 0 ? options.Rate : null, options.Rounds, options.Warmup, options.Settle, options.MaxDuration.TotalSeconds),
             [.. run.Targets.Select(t => new JsonPath(t.Name, Kind(t), t.Description, t.Address.ToString(), t.ProcessId))],
             [.. run.Levels.Select(Level)],
             [.. run.Goals.Select(g => new JsonGoal(g.Name, g.Value, g.Bound is null ? null : g.AtMost ? "<=" : ">=", g.Bound, g.Met, g.Missing))],

@@ -14,7 +14,7 @@ internal sealed record JsonRun(
     IReadOnlyList<JsonGoal> Goals,
     [property: System.Text.Json.Serialization.JsonPropertyName("h2load")] JsonH2Load? H2Load);
 
-internal sealed record JsonSettings(string Model, int Batch, string Request, string Mode, double? Rate, int Rounds, int Warmup, double MaxDurationSeconds);
+internal sealed record JsonSettings(string Model, int Batch, string Request, string Mode, double? Rate, int Rounds, int Warmup, int Settle, double MaxDurationSeconds);
 
 /// <summary>A path of the run, as set up: <paramref name="Kind"/> is direct, direct-batched, nginx, reference-proxy, sidecar or defended.</summary>
 internal sealed record JsonPath(string Name, string Kind, string Description, string Address, int? ProcessId);

@@ -76,6 +76,12 @@ internal sealed record LoadTestOptions
     /// <summary>Unmeasured requests per target before the first round (JIT, connections, ORT arenas).</summary>
     public int Warmup { get; init; } = 1_000;
 
+    /// <summary>Unmeasured requests per target once, before the first level, closed loop at the highest level's
+    /// concurrency: long enough for the .NET paths' tiered JIT to finish its tier-1 compiles, which a few thousand
+    /// requests are not (29% of a fresh sidecar's CPU samples were in its tiered-compilation thread after 6,000
+    /// requests; its c=8 throughput rose for 40,000 more). A pod serves at steady state. 0 for none.</summary>
+    public int Settle { get; init; } = 30_000;
+
     /// <summary>Rounds; each runs both targets, in ABBA order, so drift and noise land on both alike.</summary>
     public int Rounds { get; init; } = 4;
 

@@ -118,6 +118,12 @@ internal static class LoadTestRun
         var levels = options.MeasuredLevels();
         var results = new List<LevelResult>();
         var started = Stopwatch.GetTimestamp();
+        if (options.Settle > 0)
+        {
+            // A tenth of the run at most, counted in it: the levels share what is left.
+            await alternating.SettleAsync(targets, levels.Max(l => l.Concurrency), options.Settle, options.MaxDuration / 10);
+        }
+
         var requestsLeft = levels.Sum(l => (long)l.Requests);
         foreach (var level in levels)
         {

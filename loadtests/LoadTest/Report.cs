@@ -16,7 +16,7 @@ internal static class Report
         var options = run.Options;
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {run.Machine}  ");
-        md.AppendLine(CultureInfo.InvariantCulture, $"Run: model `{options.Model}`, batch {options.BatchSize}, {run.Request}, {run.Mode}, {options.Rounds} rounds (mirrored order), {options.Warmup} warm-up requests per path and level  ");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Run: model `{options.Model}`, batch {options.BatchSize}, {run.Request}, {run.Mode}, {options.Rounds} rounds (mirrored order), {options.Settle} settle requests per path before the first level, {options.Warmup} warm-up requests per path and level  ");
         md.AppendLine(CultureInfo.InvariantCulture, $"Command: `{run.CommandLine}`");
         foreach (var level in run.Levels)
         {

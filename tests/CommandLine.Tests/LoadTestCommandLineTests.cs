@@ -76,7 +76,7 @@ public sealed class LoadTestCommandLineTests
     {
         var (code, _, error, options) = Run(
             "--direct", "http://127.0.0.1:9001", "--sidecar", "http://[::1]:8001", "--model", "m", "--batch", "2", "--concurrency", "3",
-            "--rate", "50", "--requests", "100", "--warmup", "0", "--rounds", "2", "--max-duration", "5.5", "--markdown", "/tmp/x.md", "--mnist-digit", "--distinct-digits", "--time-refusals");
+            "--rate", "50", "--requests", "100", "--warmup", "0", "--settle", "7", "--rounds", "2", "--max-duration", "5.5", "--markdown", "/tmp/x.md", "--mnist-digit", "--distinct-digits", "--time-refusals");
 
         Assert.True(code == 0, error);
         Assert.Equal(
@@ -90,6 +90,7 @@ public sealed class LoadTestCommandLineTests
                 Rate = 50,
                 Requests = 100,
                 Warmup = 0,
+                Settle = 7,
                 Rounds = 2,
                 MaxDuration = TimeSpan.FromSeconds(5.5),
                 MarkdownPath = "/tmp/x.md",

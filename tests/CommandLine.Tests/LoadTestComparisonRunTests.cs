@@ -95,7 +95,7 @@ public sealed class LoadTestComparisonRunTests
                     "--self-host", "--nginx", "--reference-proxy", "--mnist-digit", "--model-repository", RepositoryPaths.ModelRepository(),
                     "--defended-policies", Path.Combine(RepositoryPaths.Root(), "loadtests", "policies", "defended"),
                     "--dynamic-batching", "0:4",
-                    "--levels", "1:50,2:100", "--warmup", "20", "--rounds", "2", "--h2load",
+                    "--levels", "1:50,2:100", "--warmup", "20", "--settle", "30", "--rounds", "2", "--h2load",
                     "--json", json, "--chart", chart, "--markdown", markdown,
                 ],
                 output,
@@ -106,6 +106,7 @@ public sealed class LoadTestComparisonRunTests
             var run = document.RootElement;
             Assert.Contains("--levels 1:50,2:100", run.GetProperty("commandLine").GetString(), StringComparison.Ordinal);
             Assert.Equal(Kinds, run.GetProperty("paths").EnumerateArray().Select(p => p.GetProperty("kind").GetString()));
+            Assert.Equal(30, run.GetProperty("settings").GetProperty("settle").GetInt32());
 
             var levels = run.GetProperty("levels").EnumerateArray().ToList();
             Assert.Equal(["c=1", "c=2"], levels.Select(l => l.GetProperty("label").GetString()));
