@@ -21,7 +21,7 @@ internal sealed class OnnxRuntimeOptions
     /// <summary>Threads for one operator; 0 lets ONNX Runtime choose (one per core). One by default: each call runs on
     /// its caller's thread and concurrency comes from concurrent requests. A pool shared by every call has to wake its
     /// sleeping threads for each operator, which on a small pod costs more than the operator (the MNIST model's
-    /// direct c=8 throughput: ×1.5 with one thread, loadtests/README.md). Raise it for a large model on the CPU served
+    /// direct c=8 throughput: ×1.2–1.4 with one thread, loadtests/README.md). Raise it for a large model on the CPU served
     /// at low concurrency by a node of its own.</summary>
     [Range(0, 1024)]
     public int IntraOpThreads { get; set; } = 1;
